@@ -1,0 +1,181 @@
+//! Journal entries (*kirjaukset*): typed, timed, attributed and never changed (A4–A7, A10).
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ClientId, EntryId, UserId};
+use crate::model::code_enum;
+use crate::text::{EntryText, PersonName, ShortText};
+
+code_enum!(
+    /// The type of a journal entry; it decides which content belongs in it (e.g. health data only
+    /// in `work_capacity`, A17).
+    EntryKind {
+        Contact = "contact",
+        InitialInterview = "initial_interview",
+        EmploymentPlan = "employment_plan",
+        Advice = "advice",
+        ServiceStart = "service_start",
+        ServiceEnd = "service_end",
+        WorkCapacity = "work_capacity",
+        Safety = "safety",
+        Other = "other",
+    }
+);
+
+/// Content that only some entry types carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct EntryDetails {
+    /// Employment plan: the dates on which the plan is followed up (A7).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follow_up_dates: Vec<NaiveDate>,
+    /// Service start/end: which service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ShortText>,
+}
+
+/// A correction: a new entry that points at the one it corrects, with a reason (A5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    pub entry_id: EntryId,
+    pub reason: ShortText,
+}
+
+/// Why an entry could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EntryError {
+    #[error("an employment plan needs at least one follow-up date")]
+    PlanWithoutFollowUp,
+    #[error("follow-up date {0} is before the plan was made")]
+    FollowUpBeforePlan(NaiveDate),
+    #[error("a {0} entry must name the service")]
+    ServiceMissing(EntryKind),
+    #[error("a {kind} entry cannot carry {field}")]
+    DetailNotAllowed {
+        kind: EntryKind,
+        field: &'static str,
+    },
+    #[error("the event time {event_at} is after the recording time {recorded_at}")]
+    EventInFuture {
+        event_at: DateTime<Utc>,
+        recorded_at: DateTime<Utc>,
+    },
+}
+
+/// An entry about to be recorded. Built only through [`NewEntry::new`], which checks that the
+/// details fit the type; the recording time and author are added by the store from the clock
+/// and the session, never from the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEntry {
+    client_id: ClientId,
+    kind: EntryKind,
+    text: EntryText,
+    event_at: DateTime<Utc>,
+    details: EntryDetails,
+    corrects: Option<Correction>,
+}
+
+impl NewEntry {
+    pub fn new(
+        client_id: ClientId,
+        kind: EntryKind,
+        text: EntryText,
+        event_at: DateTime<Utc>,
+        details: EntryDetails,
+        corrects: Option<Correction>,
+    ) -> Result<Self, EntryError> {
+        match kind {
+            EntryKind::EmploymentPlan => {
+                if details.follow_up_dates.is_empty() {
+                    return Err(EntryError::PlanWithoutFollowUp);
+                }
+                let made = event_at.with_timezone(&crate::time::HELSINKI).date_naive();
+                if let Some(d) = details.follow_up_dates.iter().find(|d| **d < made) {
+                    return Err(EntryError::FollowUpBeforePlan(*d));
+                }
+            }
+            _ if !details.follow_up_dates.is_empty() => {
+                return Err(EntryError::DetailNotAllowed {
+                    kind,
+                    field: "follow_up_dates",
+                })
+            }
+            _ => {}
+        }
+        match kind {
+            EntryKind::ServiceStart | EntryKind::ServiceEnd if details.service.is_none() => {
+                return Err(EntryError::ServiceMissing(kind))
+            }
+            EntryKind::ServiceStart | EntryKind::ServiceEnd => {}
+            _ if details.service.is_some() => {
+                return Err(EntryError::DetailNotAllowed {
+                    kind,
+                    field: "service",
+                })
+            }
+            _ => {}
+        }
+        Ok(Self {
+            client_id,
+            kind,
+            text,
+            event_at,
+            details,
+            corrects,
+        })
+    }
+
+    /// Checks the event time against the recording time the store is about to assign. A small
+    /// allowance covers clocks of browsers and servers that differ by seconds.
+    pub fn check_event_time(&self, recorded_at: DateTime<Utc>) -> Result<(), EntryError> {
+        if self.event_at > recorded_at + Duration::minutes(5) {
+            return Err(EntryError::EventInFuture {
+                event_at: self.event_at,
+                recorded_at,
+            });
+        }
+        Ok(())
+    }
+
+    pub fn client_id(&self) -> ClientId {
+        self.client_id
+    }
+    pub fn kind(&self) -> EntryKind {
+        self.kind
+    }
+    pub fn text(&self) -> &EntryText {
+        &self.text
+    }
+    pub fn event_at(&self) -> DateTime<Utc> {
+        self.event_at
+    }
+    pub fn details(&self) -> &EntryDetails {
+        &self.details
+    }
+    pub fn corrects(&self) -> Option<&Correction> {
+        self.corrects.as_ref()
+    }
+}
+
+/// A recorded entry as read back. There is no way to change one: the store has no update or
+/// delete path, and the database refuses both with triggers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: EntryId,
+    pub client_id: ClientId,
+    pub kind: EntryKind,
+    pub text: EntryText,
+    pub details: EntryDetails,
+    pub event_at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+    pub author_id: UserId,
+    pub author_name: PersonName,
+    pub corrects: Option<Correction>,
+}
+
+impl Entry {
+    /// How long after the event the entry was made (A6: without undue delay).
+    pub fn recording_lag(&self) -> Duration {
+        self.recorded_at - self.event_at
+    }
+}

@@ -1,0 +1,33 @@
+//! Kirjuri's domain model: the vocabulary every other crate speaks.
+//!
+//! Main types: [`Hetu`] (validated identity code, masked by default), the typed ids
+//! ([`ClientId`], [`EntryId`], …), [`Organisation`], [`User`] and [`Role`], [`Client`],
+//! [`JobSearch`], [`ContactMethod`], [`ResponsibleExpert`], journal entries ([`NewEntry`],
+//! [`Entry`], [`EntryKind`], [`Correction`]), appointments ([`NewAppointment`],
+//! [`AppointmentMode`]), and time: [`Clock`], the Finnish working-day calendar and
+//! [`EffectiveDated`] parameters.
+//!
+//! Values are built only through constructors that return `Result` (parse, don't validate);
+//! this crate does no I/O and never reads the wall clock except in [`SystemClock`].
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod appointment;
+pub mod clock;
+pub mod entry;
+pub mod hetu;
+pub mod ids;
+pub mod model;
+pub mod text;
+pub mod time;
+
+pub use appointment::{Appointment, AppointmentError, AppointmentMode, NewAppointment};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use entry::{Correction, Entry, EntryDetails, EntryError, EntryKind, NewEntry};
+pub use hetu::{Hetu, HetuError};
+pub use ids::{AppointmentId, ClientId, EntryId, IdError, JobSearchId, OrgId, UserId};
+pub use model::{
+    Client, ContactMethod, ContactMethodKind, EndReason, JobSearch, JobSearchEnd, Language,
+    NewClient, OrgKind, Organisation, ResponsibleExpert, Role, UnknownValue, User,
+};
+pub use text::{Address, EntryText, PersonName, ShortText, TextError, Username};
+pub use time::{EffectiveDated, HELSINKI};

@@ -1,0 +1,202 @@
+//! Finnish calendar time: the Europe/Helsinki zone, public holidays, working-day arithmetic and
+//! effective-dated parameters (a value per validity period, e.g. a statutory deadline).
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono_tz::Tz;
+
+/// The one time zone appointments and deadlines are expressed in.
+pub const HELSINKI: Tz = chrono_tz::Europe::Helsinki;
+
+/// Easter Sunday of `year` (anonymous Gregorian algorithm; valid for every Gregorian year).
+pub fn easter_sunday(year: i32) -> NaiveDate {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(year, month as u32, day as u32).unwrap_or(NaiveDate::MIN)
+}
+
+/// A day on which offices are closed although it is not a weekend day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holiday {
+    NewYearsDay,
+    Epiphany,
+    GoodFriday,
+    EasterSunday,
+    EasterMonday,
+    MayDay,
+    AscensionDay,
+    Whitsunday,
+    MidsummerEve,
+    MidsummerDay,
+    AllSaintsDay,
+    IndependenceDay,
+    ChristmasEve,
+    ChristmasDay,
+    BoxingDay,
+}
+
+impl Holiday {
+    /// Finnish name, for calendars shown to officials.
+    pub fn name_fi(self) -> &'static str {
+        match self {
+            Holiday::NewYearsDay => "uudenvuodenpäivä",
+            Holiday::Epiphany => "loppiainen",
+            Holiday::GoodFriday => "pitkäperjantai",
+            Holiday::EasterSunday => "pääsiäispäivä",
+            Holiday::EasterMonday => "toinen pääsiäispäivä",
+            Holiday::MayDay => "vappu",
+            Holiday::AscensionDay => "helatorstai",
+            Holiday::Whitsunday => "helluntaipäivä",
+            Holiday::MidsummerEve => "juhannusaatto",
+            Holiday::MidsummerDay => "juhannuspäivä",
+            Holiday::AllSaintsDay => "pyhäinpäivä",
+            Holiday::IndependenceDay => "itsenäisyyspäivä",
+            Holiday::ChristmasEve => "jouluaatto",
+            Holiday::ChristmasDay => "joulupäivä",
+            Holiday::BoxingDay => "tapaninpäivä",
+        }
+    }
+}
+
+/// The holiday on `date`, if any: statutory public holidays plus Midsummer Eve and Christmas
+/// Eve, which are non-working days in the public sector.
+pub fn holiday(date: NaiveDate) -> Option<Holiday> {
+    let (m, d) = (date.month(), date.day());
+    let fixed = match (m, d) {
+        (1, 1) => Some(Holiday::NewYearsDay),
+        (1, 6) => Some(Holiday::Epiphany),
+        (5, 1) => Some(Holiday::MayDay),
+        (12, 6) => Some(Holiday::IndependenceDay),
+        (12, 24) => Some(Holiday::ChristmasEve),
+        (12, 25) => Some(Holiday::ChristmasDay),
+        (12, 26) => Some(Holiday::BoxingDay),
+        _ => None,
+    };
+    if fixed.is_some() {
+        return fixed;
+    }
+    let wd = date.weekday();
+    // Midsummer Day is the Saturday between 20 and 26 June, All Saints' Day the Saturday
+    // between 31 October and 6 November; Midsummer Eve is the Friday before.
+    if m == 6 && (19..=25).contains(&d) && wd == Weekday::Fri {
+        return Some(Holiday::MidsummerEve);
+    }
+    if m == 6 && (20..=26).contains(&d) && wd == Weekday::Sat {
+        return Some(Holiday::MidsummerDay);
+    }
+    if wd == Weekday::Sat && ((m == 10 && d == 31) || (m == 11 && d <= 6)) {
+        return Some(Holiday::AllSaintsDay);
+    }
+    let easter = easter_sunday(date.year());
+    match (date - easter).num_days() {
+        -2 => Some(Holiday::GoodFriday),
+        0 => Some(Holiday::EasterSunday),
+        1 => Some(Holiday::EasterMonday),
+        39 => Some(Holiday::AscensionDay),
+        49 => Some(Holiday::Whitsunday),
+        _ => None,
+    }
+}
+
+/// Monday to Friday and not a holiday.
+pub fn is_working_day(date: NaiveDate) -> bool {
+    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && holiday(date).is_none()
+}
+
+/// The `n`th working day after `start` (`start` itself is not counted). `n = 0` gives `start`.
+pub fn add_working_days(start: NaiveDate, n: u32) -> NaiveDate {
+    let mut date = start;
+    let mut left = n;
+    while left > 0 {
+        date += Duration::days(1);
+        if is_working_day(date) {
+            left -= 1;
+        }
+    }
+    date
+}
+
+/// Working days in `(from, to]`; zero when `to <= from`.
+pub fn working_days_between(from: NaiveDate, to: NaiveDate) -> u32 {
+    let mut n = 0;
+    let mut date = from;
+    while date < to {
+        date += Duration::days(1);
+        if is_working_day(date) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Why an effective-dated parameter could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EffectiveDatedError {
+    #[error("an effective-dated parameter needs at least one period")]
+    Empty,
+    #[error("periods must start on strictly increasing dates ({0} does not follow {1})")]
+    NotIncreasing(NaiveDate, NaiveDate),
+}
+
+/// A value per validity period: each period runs from its start date until the next one
+/// starts. A rule or deadline asks which value applies on a given date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EffectiveDated<T> {
+    periods: Vec<(NaiveDate, T)>,
+}
+
+impl<T> EffectiveDated<T> {
+    pub fn new(periods: Vec<(NaiveDate, T)>) -> Result<Self, EffectiveDatedError> {
+        if periods.is_empty() {
+            return Err(EffectiveDatedError::Empty);
+        }
+        for w in periods.windows(2) {
+            if w[1].0 <= w[0].0 {
+                return Err(EffectiveDatedError::NotIncreasing(w[1].0, w[0].0));
+            }
+        }
+        Ok(Self { periods })
+    }
+
+    /// The value in force on `date`, or `None` before the first period starts.
+    pub fn on(&self, date: NaiveDate) -> Option<&T> {
+        self.periods
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= date)
+            .map(|(_, v)| v)
+    }
+
+    pub fn periods(&self) -> &[(NaiveDate, T)] {
+        &self.periods
+    }
+}
+
+/// Working days within which the initial interview must be held (JTYPL 31 §): 5, and 10 for
+/// job searches starting on or after 2026-01-01.
+pub fn initial_interview_working_days() -> EffectiveDated<u32> {
+    let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN);
+    EffectiveDated {
+        periods: vec![(d(2000, 1, 1), 5), (d(2026, 1, 1), 10)],
+    }
+}
+
+/// Last day for the initial interview of a job search that started on `start`.
+pub fn initial_interview_deadline(start: NaiveDate) -> NaiveDate {
+    let days = initial_interview_working_days()
+        .on(start)
+        .copied()
+        .unwrap_or(5);
+    add_working_days(start, days)
+}

@@ -1,0 +1,403 @@
+//! Domain integration tests: identity codes, the working-day calendar, effective-dated
+//! parameters, entry and appointment construction.
+
+use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use kirjuri_domain::time::{
+    add_working_days, easter_sunday, holiday, initial_interview_deadline, is_working_day,
+    working_days_between, Holiday,
+};
+use kirjuri_domain::*;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+// ---- henkilötunnus -------------------------------------------------------------------------
+
+#[test]
+fn hetu_brief_examples_validate() {
+    for (code, born) in [
+        ("131052-308T", d(1952, 10, 13)),
+        ("010594Y9032", d(1994, 5, 1)),
+        ("020516C903K", d(2016, 5, 2)),
+        ("010501E9032", d(2001, 5, 1)),
+    ] {
+        let h = Hetu::parse(code).unwrap_or_else(|e| panic!("{code}: {e}"));
+        assert_eq!(h.birth_date(), born, "{code}");
+        assert_eq!(h.as_str(), code);
+    }
+}
+
+#[test]
+fn hetu_every_century_sign() {
+    for sign in ['-', 'Y', 'X', 'W', 'V', 'U'] {
+        let h = Hetu::parse(&format!("010594{sign}9032")).unwrap();
+        assert_eq!(h.birth_date(), d(1994, 5, 1), "sign {sign}");
+    }
+    for sign in ['A', 'B', 'C', 'D', 'E', 'F'] {
+        let h = Hetu::parse(&format!("010501{sign}9032")).unwrap();
+        assert_eq!(h.birth_date(), d(2001, 5, 1), "sign {sign}");
+    }
+    let h = Hetu::parse("010594+9032").unwrap();
+    assert_eq!(h.birth_date(), d(1894, 5, 1));
+    for bad in ['G', 'Z', '*', 'a', '/'] {
+        assert_eq!(
+            Hetu::parse(&format!("010594{bad}9032")),
+            Err(HetuError::CenturySign(bad)),
+            "sign {bad}"
+        );
+    }
+}
+
+#[test]
+fn hetu_wrong_check_characters_are_refused() {
+    for wrong in "0123456789ABCDEFHJKLMNPRSUVWXY".chars() {
+        // 'T' is the right one for 131052-308.
+        let err = Hetu::parse(&format!("131052-308{wrong}")).unwrap_err();
+        assert_eq!(
+            err,
+            HetuError::CheckChar {
+                got: wrong,
+                expected: 'T'
+            }
+        );
+    }
+    // Characters outside the check alphabet (G, I, O, Q, Z) are never valid.
+    for wrong in ['G', 'I', 'O', 'Q', 'Z', 'g', 't'] {
+        assert!(matches!(
+            Hetu::parse(&format!("131052-308{wrong}")),
+            Err(HetuError::CheckChar { .. })
+        ));
+    }
+}
+
+#[test]
+fn hetu_impossible_dates_are_refused() {
+    // Each has a correct check character, so only the date can be at fault.
+    for code in [
+        "290223A903C",
+        "290200-903E",
+        "310494-903L",
+        "000194-9036",
+        "011394-903H",
+    ] {
+        assert!(
+            matches!(Hetu::parse(code), Err(HetuError::ImpossibleDate(_))),
+            "{code}: {:?}",
+            Hetu::parse(code)
+        );
+    }
+    // Leap days that exist.
+    assert_eq!(
+        Hetu::parse("290224A903M").unwrap().birth_date(),
+        d(2024, 2, 29)
+    );
+    assert_eq!(
+        Hetu::parse("290200A903E").unwrap().birth_date(),
+        d(2000, 2, 29)
+    );
+}
+
+#[test]
+fn hetu_shape_errors_name_the_part() {
+    assert_eq!(Hetu::parse(""), Err(HetuError::Length(0)));
+    assert_eq!(Hetu::parse("131052-308T "), Err(HetuError::Length(12)));
+    assert_eq!(Hetu::parse("13105a-308T"), Err(HetuError::DateDigits));
+    assert_eq!(Hetu::parse("131052-3x8T"), Err(HetuError::IndividualDigits));
+    assert_eq!(
+        Hetu::parse("131052-001T"),
+        Err(HetuError::IndividualRange(1))
+    );
+    assert_eq!(
+        Hetu::parse("131052-000T"),
+        Err(HetuError::IndividualRange(0))
+    );
+    // Multibyte input of the right char count must not panic.
+    assert!(Hetu::parse("ääääää-äääT").is_err());
+}
+
+#[test]
+fn hetu_is_masked_in_debug_and_display_form() {
+    let h = Hetu::parse("131052-308T").unwrap();
+    assert_eq!(h.masked(), "131052-****");
+    assert!(!format!("{h:?}").contains("308T"));
+    assert!(!h.is_test_code());
+    assert!(Hetu::parse("010594Y9032").unwrap().is_test_code());
+}
+
+#[test]
+fn hetu_from_parts_builds_test_codes() {
+    for (date, n) in [
+        (d(1990, 5, 1), 900),
+        (d(2005, 12, 31), 999),
+        (d(1899, 1, 1), 950),
+    ] {
+        let h = Hetu::from_parts(date, n).unwrap();
+        assert_eq!(h.birth_date(), date);
+        assert!(h.is_test_code());
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn hetu_parse_never_panics(s in "\\PC{0,14}") {
+        let _ = Hetu::parse(&s);
+    }
+
+    #[test]
+    fn hetu_round_trips_from_any_valid_date(days in 0i64..73_000, n in 2u16..1000) {
+        let date = d(1850, 1, 1) + chrono::Duration::days(days);
+        let h = Hetu::from_parts(date, n).unwrap();
+        proptest::prop_assert_eq!(Hetu::parse(h.as_str()).unwrap().birth_date(), date);
+    }
+}
+
+// ---- working days --------------------------------------------------------------------------
+
+#[test]
+fn easter_dates() {
+    assert_eq!(easter_sunday(2024), d(2024, 3, 31));
+    assert_eq!(easter_sunday(2025), d(2025, 4, 20));
+    assert_eq!(easter_sunday(2026), d(2026, 4, 5));
+    assert_eq!(easter_sunday(2027), d(2027, 3, 28));
+}
+
+#[test]
+fn holidays_2026() {
+    let expect = [
+        (d(2026, 1, 1), Holiday::NewYearsDay),
+        (d(2026, 1, 6), Holiday::Epiphany),
+        (d(2026, 4, 3), Holiday::GoodFriday),
+        (d(2026, 4, 5), Holiday::EasterSunday),
+        (d(2026, 4, 6), Holiday::EasterMonday),
+        (d(2026, 5, 1), Holiday::MayDay),
+        (d(2026, 5, 14), Holiday::AscensionDay),
+        (d(2026, 5, 24), Holiday::Whitsunday),
+        (d(2026, 6, 19), Holiday::MidsummerEve),
+        (d(2026, 6, 20), Holiday::MidsummerDay),
+        (d(2026, 10, 31), Holiday::AllSaintsDay),
+        (d(2026, 12, 6), Holiday::IndependenceDay),
+        (d(2026, 12, 24), Holiday::ChristmasEve),
+        (d(2026, 12, 25), Holiday::ChristmasDay),
+        (d(2026, 12, 26), Holiday::BoxingDay),
+    ];
+    for (date, h) in expect {
+        assert_eq!(holiday(date), Some(h), "{date}");
+    }
+    // Exactly these days in 2026 are holidays.
+    let mut date = d(2026, 1, 1);
+    let mut count = 0;
+    while date.year_ce().1 == 2026 {
+        count += usize::from(holiday(date).is_some());
+        date = date.succ_opt().unwrap();
+    }
+    assert_eq!(count, expect.len());
+    // Midsummer Eve 2025 was 20 June, All Saints' Day 2025 1 November.
+    assert_eq!(holiday(d(2025, 6, 20)), Some(Holiday::MidsummerEve));
+    assert_eq!(holiday(d(2025, 11, 1)), Some(Holiday::AllSaintsDay));
+    assert_eq!(holiday(d(2026, 6, 26)), None);
+}
+
+use chrono::Datelike;
+
+#[test]
+fn working_days_across_easter_2026() {
+    // Thu 2 April 2026: Good Friday 3.4 and Easter Monday 6.4 are not working days.
+    assert!(is_working_day(d(2026, 4, 2)));
+    assert!(!is_working_day(d(2026, 4, 3)));
+    assert!(!is_working_day(d(2026, 4, 6)));
+    assert_eq!(add_working_days(d(2026, 4, 2), 1), d(2026, 4, 7));
+    assert_eq!(add_working_days(d(2026, 4, 1), 5), d(2026, 4, 10));
+    assert_eq!(working_days_between(d(2026, 4, 2), d(2026, 4, 7)), 1);
+    assert_eq!(working_days_between(d(2026, 3, 30), d(2026, 4, 10)), 7);
+}
+
+#[test]
+fn working_days_across_christmas() {
+    // Mon 21 Dec 2026; 24, 25 (Fri) and 26 (Sat) Dec off; 1 Jan 2027 (Fri) off.
+    assert_eq!(add_working_days(d(2026, 12, 22), 1), d(2026, 12, 23));
+    assert_eq!(add_working_days(d(2026, 12, 23), 1), d(2026, 12, 28));
+    assert_eq!(add_working_days(d(2026, 12, 23), 5), d(2027, 1, 4));
+    assert_eq!(add_working_days(d(2026, 12, 23), 0), d(2026, 12, 23));
+    assert_eq!(working_days_between(d(2026, 12, 23), d(2027, 1, 4)), 5);
+    assert_eq!(working_days_between(d(2027, 1, 4), d(2026, 12, 23)), 0);
+}
+
+#[test]
+fn initial_interview_deadline_is_effective_dated() {
+    // Started Mon 22 Dec 2025: 5 working days (23, 29, 30, 31 Dec, 2 Jan).
+    assert_eq!(initial_interview_deadline(d(2025, 12, 22)), d(2026, 1, 2));
+    // Started Fri 2 Jan 2026: 10 working days, skipping Epiphany (Tue 6 Jan).
+    assert_eq!(initial_interview_deadline(d(2026, 1, 2)), d(2026, 1, 19));
+    // Across Easter 2026.
+    assert_eq!(initial_interview_deadline(d(2026, 4, 1)), d(2026, 4, 17));
+}
+
+#[test]
+fn effective_dated_refuses_bad_periods() {
+    assert!(EffectiveDated::<u32>::new(vec![]).is_err());
+    assert!(EffectiveDated::new(vec![(d(2026, 1, 1), 1), (d(2026, 1, 1), 2)]).is_err());
+    assert!(EffectiveDated::new(vec![(d(2026, 1, 1), 1), (d(2025, 1, 1), 2)]).is_err());
+    let p = EffectiveDated::new(vec![(d(2025, 1, 1), 1), (d(2026, 1, 1), 2)]).unwrap();
+    assert_eq!(p.on(d(2024, 12, 31)), None);
+    assert_eq!(p.on(d(2025, 12, 31)), Some(&1));
+    assert_eq!(p.on(d(2026, 1, 1)), Some(&2));
+}
+
+// ---- entries and appointments --------------------------------------------------------------
+
+fn client() -> ClientId {
+    "7e0e5c3e-0000-4000-8000-000000000001".parse().unwrap()
+}
+
+#[test]
+fn entry_details_must_fit_the_type() {
+    let t = EntryText::parse("Sovittu suunnitelma.").unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap();
+    let plan = |dates: Vec<NaiveDate>| EntryDetails {
+        follow_up_dates: dates,
+        service: None,
+    };
+    assert_eq!(
+        NewEntry::new(
+            client(),
+            EntryKind::EmploymentPlan,
+            t.clone(),
+            at,
+            plan(vec![]),
+            None
+        ),
+        Err(EntryError::PlanWithoutFollowUp)
+    );
+    assert_eq!(
+        NewEntry::new(
+            client(),
+            EntryKind::EmploymentPlan,
+            t.clone(),
+            at,
+            plan(vec![d(2026, 3, 1)]),
+            None
+        ),
+        Err(EntryError::FollowUpBeforePlan(d(2026, 3, 1)))
+    );
+    assert!(NewEntry::new(
+        client(),
+        EntryKind::EmploymentPlan,
+        t.clone(),
+        at,
+        plan(vec![d(2026, 4, 1)]),
+        None
+    )
+    .is_ok());
+    assert!(matches!(
+        NewEntry::new(
+            client(),
+            EntryKind::Contact,
+            t.clone(),
+            at,
+            plan(vec![d(2026, 4, 1)]),
+            None
+        ),
+        Err(EntryError::DetailNotAllowed { .. })
+    ));
+    assert_eq!(
+        NewEntry::new(
+            client(),
+            EntryKind::ServiceStart,
+            t,
+            at,
+            EntryDetails::default(),
+            None
+        ),
+        Err(EntryError::ServiceMissing(EntryKind::ServiceStart))
+    );
+}
+
+#[test]
+fn entry_event_cannot_be_in_the_future() {
+    let at = Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap();
+    let e = NewEntry::new(
+        client(),
+        EntryKind::Contact,
+        EntryText::parse("Soitto.").unwrap(),
+        at,
+        EntryDetails::default(),
+        None,
+    )
+    .unwrap();
+    assert!(e.check_event_time(at).is_ok());
+    assert!(e.check_event_time(at - chrono::Duration::hours(1)).is_err());
+}
+
+#[test]
+fn texts_refuse_empty_control_and_oversize() {
+    assert_eq!(EntryText::parse("   "), Err(TextError::Empty));
+    assert_eq!(
+        PersonName::parse("Ma\u{7}tti"),
+        Err(TextError::ControlChar(7))
+    );
+    assert!(EntryText::parse("rivi\ntoinen").is_ok());
+    assert!(PersonName::parse("rivi\ntoinen").is_err());
+    assert!(matches!(
+        EntryText::parse(&"a".repeat(20_001)),
+        Err(TextError::TooLong { len: 20_001, .. })
+    ));
+}
+
+#[test]
+fn appointment_times_are_unambiguous_in_helsinki() {
+    let phone = AppointmentMode::Phone { phone_number: None };
+    // 29 March 2026: clocks go from 03:00 to 04:00.
+    let gap = NewAppointment::new(
+        client(),
+        None,
+        d(2026, 3, 29),
+        NaiveTime::from_hms_opt(3, 30, 0).unwrap(),
+        30,
+        phone.clone(),
+    );
+    assert!(matches!(
+        gap,
+        Err(AppointmentError::NonexistentLocalTime { .. })
+    ));
+    // 25 October 2026: 03:00–04:00 happens twice.
+    let twice = NewAppointment::new(
+        client(),
+        None,
+        d(2026, 10, 25),
+        NaiveTime::from_hms_opt(3, 30, 0).unwrap(),
+        30,
+        phone.clone(),
+    );
+    assert!(matches!(
+        twice,
+        Err(AppointmentError::AmbiguousLocalTime { .. })
+    ));
+    let ok = NewAppointment::new(
+        client(),
+        None,
+        d(2026, 6, 1),
+        NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        45,
+        phone,
+    )
+    .unwrap();
+    // Summer time: UTC+3.
+    assert_eq!(
+        ok.starts_at,
+        Utc.with_ymd_and_hms(2026, 6, 1, 6, 0, 0).unwrap()
+    );
+}
+
+#[test]
+fn enums_parse_codes_and_name_the_alternatives() {
+    assert_eq!("keha".parse::<OrgKind>(), Ok(OrgKind::Keha));
+    let err = "teleport".parse::<ContactMethodKind>().unwrap_err();
+    assert!(
+        err.to_string().contains("online phone video visit letter"),
+        "{err}"
+    );
+    for k in EntryKind::ALL {
+        assert_eq!(k.code().parse::<EntryKind>(), Ok(*k));
+    }
+}
