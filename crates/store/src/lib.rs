@@ -1,0 +1,865 @@
+//! Kirjuri's storage: one [`Store`] API over two backends, SQLite (the embedded default, a
+//! file) and PostgreSQL (production), with embedded, commented migrations.
+//!
+//! Main types: [`Store`] (every read and write of the record), [`StoreError`] (domain-level
+//! failures, including named database constraints mapped to their meaning), [`Backend`] and
+//! [`IdSource`].
+//!
+//! **Invariant:** only this crate talks SQL. **Invariant:** the record is append-only: there is
+//! no update or delete method for entries, job searches, appointments, contact methods or
+//! responsible-expert assignments, and the schema refuses both with triggers. The recording time
+//! and the author of every row come from the store's [`Clock`] and the caller's user id, never
+//! from a request body.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod migrate;
+mod rows;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kirjuri_domain::{
+    Appointment, AppointmentId, Client, ClientId, Clock, ContactMethod, ContactMethodKind,
+    EndReason, Entry, EntryId, JobSearch, JobSearchId, NewAppointment, NewClient, NewEntry, OrgId,
+    Organisation, ResponsibleExpert, Role, ShortText, User, UserId,
+};
+use rand::{RngCore, SeedableRng};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Row};
+
+use rows::*;
+
+/// Which database a [`Store`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Failures a caller can act on. Database constraint violations arrive here already translated
+/// to what they mean (e.g. [`StoreError::DuplicateHetu`]); only unexpected failures are
+/// [`StoreError::Database`].
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("a client with this identity code is already registered")]
+    DuplicateHetu,
+    #[error("the username is already taken")]
+    DuplicateUsername,
+    #[error("the corrected entry does not exist")]
+    CorrectedEntryMissing,
+    #[error("the corrected entry belongs to another client")]
+    CorrectionOtherClient,
+    #[error("entry {0} has already been corrected by entry {1}; correct the latest entry")]
+    AlreadyCorrected(EntryId, EntryId),
+    #[error("the client already has a job search in progress since {0}")]
+    JobSearchInProgress(NaiveDate),
+    #[error("the job search has already ended")]
+    JobSearchAlreadyEnded,
+    #[error("the end date {end} is before the start date {start}")]
+    EndBeforeStart { start: NaiveDate, end: NaiveDate },
+    #[error("the user is not an official of the client's employment authority")]
+    NotAnOfficialOfClientOrg,
+    #[error(transparent)]
+    Entry(#[from] kirjuri_domain::EntryError),
+    #[error("stored data could not be read back: {0}")]
+    Corrupt(String),
+    #[error("migration {0} has changed since it was applied; shipped migrations are never edited")]
+    MigrationChanged(i64),
+    #[error("unsupported database URL {0:?} (use sqlite:PATH or postgres://...)")]
+    UnsupportedUrl(String),
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        map_constraint(e)
+    }
+}
+
+/// Named constraints and what they mean. PostgreSQL reports the constraint name; SQLite reports
+/// `table.column` in the message, so both spellings are listed.
+fn map_constraint(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &e {
+        let name = db.constraint().unwrap_or_default().to_owned();
+        let msg = db.message().to_owned();
+        let hit = |constraint: &str, sqlite: &str| name == constraint || msg.contains(sqlite);
+        if hit("clients_hetu_unique", "clients.hetu") {
+            return StoreError::DuplicateHetu;
+        }
+        if hit("users_username_unique", "users.username") {
+            return StoreError::DuplicateUsername;
+        }
+        if hit(
+            "entries_correction_same_client",
+            "FOREIGN KEY constraint failed",
+        ) {
+            return StoreError::CorrectionOtherClient;
+        }
+    }
+    StoreError::Database(e)
+}
+
+/// Where new ids come from. Randomness is a parameter like time: the demo generator uses a
+/// seeded source so the same seed gives the same data.
+#[derive(Debug)]
+pub struct IdSource(Mutex<rand::rngs::StdRng>);
+
+impl IdSource {
+    /// Ids from the operating system's randomness (production).
+    pub fn from_entropy() -> Self {
+        Self(Mutex::new(rand::rngs::StdRng::from_entropy()))
+    }
+    /// Reproducible ids (demo data, tests).
+    pub fn seeded(seed: u64) -> Self {
+        Self(Mutex::new(rand::rngs::StdRng::seed_from_u64(seed)))
+    }
+    fn next(&self) -> uuid::Uuid {
+        let mut bytes = [0u8; 16];
+        match self.0.lock() {
+            Ok(mut rng) => rng.fill_bytes(&mut bytes),
+            Err(p) => p.into_inner().fill_bytes(&mut bytes),
+        }
+        uuid::Builder::from_random_bytes(bytes).into_uuid()
+    }
+}
+
+/// An account to be created.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: kirjuri_domain::Username,
+    pub display_name: kirjuri_domain::PersonName,
+    pub role: Role,
+    pub org_id: Option<OrgId>,
+    pub client_id: Option<ClientId>,
+    /// Argon2id PHC string, hashed by the caller.
+    pub password_hash: Option<String>,
+}
+
+/// The store. Cheap to clone; every method is one transaction.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    clock: Arc<dyn Clock>,
+    ids: Arc<IdSource>,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite:PATH`, `sqlite::memory:` or `postgres://...`) and applies
+    /// pending migrations. `schema` (PostgreSQL only) puts every table in that schema, created
+    /// if missing; the test harness uses a fresh one per test.
+    pub async fn connect(
+        url: &str,
+        schema: Option<&str>,
+        clock: Arc<dyn Clock>,
+        ids: IdSource,
+    ) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_owned()));
+        };
+        let pool = match backend {
+            // One connection: SQLite has a single writer anyway, and one connection avoids
+            // SQLITE_BUSY on lock upgrades and keeps an in-memory database one database.
+            Backend::Sqlite => {
+                let url = if url.contains('?') || url.contains(":memory:") {
+                    url.to_owned()
+                } else {
+                    format!("{url}?mode=rwc")
+                };
+                AnyPoolOptions::new()
+                    .max_connections(1)
+                    .connect(&url)
+                    .await?
+            }
+            Backend::Postgres => {
+                if let Some(schema) = schema {
+                    if !schema
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    {
+                        return Err(StoreError::UnsupportedUrl(format!("schema {schema:?}")));
+                    }
+                    let setup = AnyPoolOptions::new()
+                        .max_connections(1)
+                        .connect(url)
+                        .await?;
+                    sqlx::raw_sql(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+                        .execute(&setup)
+                        .await?;
+                    setup.close().await;
+                }
+                // The search path travels in the connection options, so every pooled
+                // connection lands in the schema.
+                let url = match schema {
+                    Some(schema) => {
+                        let sep = if url.contains('?') { '&' } else { '?' };
+                        format!("{url}{sep}options=-c%20search_path%3D{schema}")
+                    }
+                    None => url.to_owned(),
+                };
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .connect(&url)
+                    .await?
+            }
+        };
+        if backend == Backend::Sqlite {
+            sqlx::raw_sql("PRAGMA foreign_keys = ON")
+                .execute(&pool)
+                .await?;
+        }
+        migrate::run(&pool, backend).await?;
+        Ok(Self {
+            pool,
+            backend,
+            clock,
+            ids: Arc::new(ids),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Checks the database answers (health endpoint).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    // ---- organisations and users -----------------------------------------------------------
+
+    pub async fn create_organisation(
+        &self,
+        kind: kirjuri_domain::OrgKind,
+        name_fi: kirjuri_domain::PersonName,
+        name_sv: kirjuri_domain::PersonName,
+    ) -> Result<Organisation, StoreError> {
+        let id = OrgId::from_uuid(self.ids.next());
+        sqlx::query(
+            "INSERT INTO organisations (id, kind, name_fi, name_sv) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id.to_string())
+        .bind(kind.code())
+        .bind(name_fi.as_str())
+        .bind(name_sv.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(Organisation {
+            id,
+            kind,
+            name_fi,
+            name_sv,
+        })
+    }
+
+    pub async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id, kind, name_fi, name_sv FROM organisations ORDER BY name_fi")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(org_from_row).collect()
+    }
+
+    pub async fn organisation(&self, id: OrgId) -> Result<Organisation, StoreError> {
+        let row = sqlx::query("SELECT id, kind, name_fi, name_sv FROM organisations WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("organisation"))?;
+        org_from_row(&row)
+    }
+
+    pub async fn create_user(&self, new: NewUser) -> Result<User, StoreError> {
+        let id = UserId::from_uuid(self.ids.next());
+        sqlx::query(
+            "INSERT INTO users (id, username, display_name, role, org_id, client_id, password_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id.to_string())
+        .bind(new.username.as_str())
+        .bind(new.display_name.as_str())
+        .bind(new.role.code())
+        .bind(new.org_id.map(|o| o.to_string()))
+        .bind(new.client_id.map(|c| c.to_string()))
+        .bind(new.password_hash)
+        .bind(ts(self.now()))
+        .execute(&self.pool)
+        .await?;
+        Ok(User {
+            id,
+            username: new.username,
+            display_name: new.display_name,
+            role: new.role,
+            org_id: new.org_id,
+            client_id: new.client_id,
+        })
+    }
+
+    pub async fn user(&self, id: UserId) -> Result<User, StoreError> {
+        let row = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("user"))?;
+        user_from_row(&row)
+    }
+
+    /// The account and its password hash, for log-in.
+    pub async fn user_by_username(
+        &self,
+        username: &str,
+    ) -> Result<Option<(User, Option<String>)>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLS}, password_hash FROM users WHERE username = $1"
+        ))
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            None => Ok(None),
+            Some(row) => Ok(Some((user_from_row(&row)?, row.try_get("password_hash")?))),
+        }
+    }
+
+    pub async fn users_of_org(&self, org: OrgId) -> Result<Vec<User>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLS} FROM users WHERE org_id = $1 ORDER BY display_name"
+        ))
+        .bind(org.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    // ---- sessions --------------------------------------------------------------------------
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(user.to_string())
+        .bind(ts(self.now()))
+        .bind(ts(expires_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The user of an unexpired session.
+    pub async fn session_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+            USER_COLS_U
+        ))
+        .bind(token_hash)
+        .bind(ts(self.now()))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    // ---- clients ---------------------------------------------------------------------------
+
+    pub async fn create_client(&self, new: NewClient, by: UserId) -> Result<Client, StoreError> {
+        let id = ClientId::from_uuid(self.ids.next());
+        let now = self.now();
+        sqlx::query(
+            "INSERT INTO clients (id, hetu, first_name, last_name, language, org_id, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id.to_string())
+        .bind(new.hetu.as_str())
+        .bind(new.first_name.as_str())
+        .bind(new.last_name.as_str())
+        .bind(new.language.code())
+        .bind(new.org_id.to_string())
+        .bind(ts(now))
+        .bind(by.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(Client {
+            id,
+            hetu: new.hetu,
+            first_name: new.first_name,
+            last_name: new.last_name,
+            language: new.language,
+            org_id: new.org_id,
+            created_at: parse_ts(&ts(now))?,
+        })
+    }
+
+    pub async fn client(&self, id: ClientId) -> Result<Client, StoreError> {
+        let row = sqlx::query(&format!("SELECT {CLIENT_COLS} FROM clients WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("client"))?;
+        client_from_row(&row)
+    }
+
+    pub async fn client_by_hetu(&self, hetu: &kirjuri_domain::Hetu) -> Result<Client, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {CLIENT_COLS} FROM clients WHERE hetu = $1"
+        ))
+        .bind(hetu.as_str())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("client"))?;
+        client_from_row(&row)
+    }
+
+    /// Clients of one organisation, by name, a page at a time.
+    pub async fn clients_of_org(
+        &self,
+        org: OrgId,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Client>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CLIENT_COLS} FROM clients WHERE org_id = $1
+             ORDER BY last_name, first_name, id LIMIT $2 OFFSET $3"
+        ))
+        .bind(org.to_string())
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(client_from_row).collect()
+    }
+
+    // ---- job searches ----------------------------------------------------------------------
+
+    /// Registers a job search. A client has at most one in progress.
+    pub async fn start_job_search(
+        &self,
+        client: ClientId,
+        start_date: NaiveDate,
+        by: UserId,
+    ) -> Result<JobSearch, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        require_client(&mut tx, client).await?;
+        let open = sqlx::query(
+            "SELECT j.start_date FROM job_searches j
+             LEFT JOIN job_search_ends e ON e.job_search_id = j.id
+             WHERE j.client_id = $1 AND e.job_search_id IS NULL",
+        )
+        .bind(client.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(row) = open {
+            return Err(StoreError::JobSearchInProgress(parse_date(
+                &row.try_get::<String, _>(0)?,
+            )?));
+        }
+        let id = JobSearchId::from_uuid(self.ids.next());
+        let now = self.now();
+        sqlx::query(
+            "INSERT INTO job_searches (id, client_id, start_date, recorded_at, recorded_by)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.to_string())
+        .bind(client.to_string())
+        .bind(start_date.to_string())
+        .bind(ts(now))
+        .bind(by.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(JobSearch {
+            id,
+            client_id: client,
+            start_date,
+            end: None,
+            recorded_at: parse_ts(&ts(now))?,
+            recorded_by: by,
+        })
+    }
+
+    /// Ends a job search once.
+    pub async fn end_job_search(
+        &self,
+        client: ClientId,
+        id: JobSearchId,
+        end_date: NaiveDate,
+        reason: EndReason,
+        by: UserId,
+    ) -> Result<JobSearch, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let search = job_search_in(&mut tx, client, id).await?;
+        if search.end.is_some() {
+            return Err(StoreError::JobSearchAlreadyEnded);
+        }
+        if end_date < search.start_date {
+            return Err(StoreError::EndBeforeStart {
+                start: search.start_date,
+                end: end_date,
+            });
+        }
+        sqlx::query(
+            "INSERT INTO job_search_ends (job_search_id, end_date, reason, recorded_at, recorded_by)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.to_string())
+        .bind(end_date.to_string())
+        .bind(reason.code())
+        .bind(ts(self.now()))
+        .bind(by.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let ended = job_search_in(&mut tx, client, id).await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    pub async fn job_searches(&self, client: ClientId) -> Result<Vec<JobSearch>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "{JOB_SEARCH_SELECT} WHERE j.client_id = $1 ORDER BY j.start_date, j.recorded_at"
+        ))
+        .bind(client.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(job_search_from_row).collect()
+    }
+
+    // ---- entries ---------------------------------------------------------------------------
+
+    /// Records an entry; the recording time comes from the store's clock and the author is the
+    /// caller. A correction must point at an uncorrected entry of the same client.
+    pub async fn append_entry(&self, new: &NewEntry, author: UserId) -> Result<Entry, StoreError> {
+        let now = self.now();
+        new.check_event_time(now)?;
+        let mut tx = self.pool.begin().await?;
+        require_client(&mut tx, new.client_id()).await?;
+        if let Some(c) = new.corrects() {
+            let target = sqlx::query("SELECT client_id FROM entries WHERE id = $1")
+                .bind(c.entry_id.to_string())
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::CorrectedEntryMissing)?;
+            if target.try_get::<String, _>(0)? != new.client_id().to_string() {
+                return Err(StoreError::CorrectionOtherClient);
+            }
+            let already = sqlx::query("SELECT id FROM entries WHERE corrects_id = $1")
+                .bind(c.entry_id.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(row) = already {
+                return Err(StoreError::AlreadyCorrected(
+                    c.entry_id,
+                    parse_id(&row, "id")?,
+                ));
+            }
+        }
+        let id = EntryId::from_uuid(self.ids.next());
+        let details =
+            serde_json::to_string(new.details()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO entries (id, client_id, kind, text, details, event_at, recorded_at,
+                                  author_id, corrects_id, correction_reason)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(id.to_string())
+        .bind(new.client_id().to_string())
+        .bind(new.kind().code())
+        .bind(new.text().as_str())
+        .bind(details)
+        .bind(ts(new.event_at()))
+        .bind(ts(now))
+        .bind(author.to_string())
+        .bind(new.corrects().map(|c| c.entry_id.to_string()))
+        .bind(new.corrects().map(|c| c.reason.as_str().to_owned()))
+        .execute(&mut *tx)
+        .await?;
+        let entry = entry_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(entry)
+    }
+
+    pub async fn entry(&self, id: EntryId) -> Result<Entry, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        entry_in(&mut conn, id).await
+    }
+
+    /// Every entry of a client in the order they were recorded.
+    pub async fn entries(&self, client: ClientId) -> Result<Vec<Entry>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "{ENTRY_SELECT} WHERE e.client_id = $1 ORDER BY e.seq"
+        ))
+        .bind(client.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    /// The chain an entry belongs to, from the original to the latest correction.
+    pub async fn correction_chain(&self, id: EntryId) -> Result<Vec<Entry>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let mut first = entry_in(&mut conn, id).await?;
+        while let Some(c) = &first.corrects {
+            first = entry_in(&mut conn, c.entry_id).await?;
+        }
+        let mut chain = vec![first];
+        loop {
+            let last = chain.last().map(|e| e.id.to_string()).unwrap_or_default();
+            let next = sqlx::query(&format!("{ENTRY_SELECT} WHERE e.corrects_id = $1"))
+                .bind(last)
+                .fetch_optional(&mut *conn)
+                .await?;
+            match next {
+                Some(row) => chain.push(entry_from_row(&row)?),
+                None => break,
+            }
+        }
+        Ok(chain)
+    }
+
+    // ---- appointments ----------------------------------------------------------------------
+
+    pub async fn book_appointment(
+        &self,
+        new: &NewAppointment,
+        by: UserId,
+    ) -> Result<Appointment, StoreError> {
+        use kirjuri_domain::AppointmentMode as M;
+        let mut tx = self.pool.begin().await?;
+        let client = require_client(&mut tx, new.client_id).await?;
+        if let Some(official) = new.official_id {
+            require_official_of(&mut tx, official, client.org_id).await?;
+        }
+        let id = AppointmentId::from_uuid(self.ids.next());
+        let (phone, video, address) = match &new.mode {
+            M::Phone { phone_number } => (phone_number.as_ref().map(|p| p.to_string()), None, None),
+            M::Video { link } => (None, link.as_ref().map(|l| l.to_string()), None),
+            M::Visit { address } => (None, None, Some(address.to_string())),
+        };
+        sqlx::query(
+            "INSERT INTO appointments (id, client_id, official_id, local_date, local_time, time_zone,
+                 starts_at, duration_minutes, mode, phone_number, video_link, address,
+                 recorded_at, recorded_by)
+             VALUES ($1, $2, $3, $4, $5, 'Europe/Helsinki', $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(id.to_string())
+        .bind(new.client_id.to_string())
+        .bind(new.official_id.map(|o| o.to_string()))
+        .bind(new.date.to_string())
+        .bind(new.time.format("%H:%M").to_string())
+        .bind(ts(new.starts_at))
+        .bind(i64::from(new.duration_minutes))
+        .bind(new.mode.code())
+        .bind(phone)
+        .bind(video)
+        .bind(address)
+        .bind(ts(self.now()))
+        .bind(by.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let row = sqlx::query(&format!("{APPOINTMENT_SELECT} WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        appointment_from_row(&row)
+    }
+
+    pub async fn appointments(&self, client: ClientId) -> Result<Vec<Appointment>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "{APPOINTMENT_SELECT} WHERE client_id = $1 ORDER BY starts_at, id"
+        ))
+        .bind(client.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(appointment_from_row).collect()
+    }
+
+    // ---- contact method and responsible expert ---------------------------------------------
+
+    /// Records the contact method agreed with the client (A9). Earlier agreements stay as
+    /// history.
+    pub async fn agree_contact_method(
+        &self,
+        client: ClientId,
+        method: ContactMethodKind,
+        agreed_on: NaiveDate,
+        note: Option<ShortText>,
+        by: UserId,
+    ) -> Result<ContactMethod, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        require_client(&mut tx, client).await?;
+        let now = self.now();
+        sqlx::query(
+            "INSERT INTO contact_methods (client_id, method, agreed_on, note, recorded_at, recorded_by)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(client.to_string())
+        .bind(method.code())
+        .bind(agreed_on.to_string())
+        .bind(note.as_ref().map(|n| n.as_str().to_owned()))
+        .bind(ts(now))
+        .bind(by.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(ContactMethod {
+            method,
+            agreed_on,
+            note,
+            recorded_at: parse_ts(&ts(now))?,
+            recorded_by: by,
+        })
+    }
+
+    /// Contact-method agreements, latest (in force) first.
+    pub async fn contact_methods(
+        &self,
+        client: ClientId,
+    ) -> Result<Vec<ContactMethod>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT method, agreed_on, note, recorded_at, recorded_by FROM contact_methods
+             WHERE client_id = $1 ORDER BY seq DESC",
+        )
+        .bind(client.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(contact_method_from_row).collect()
+    }
+
+    /// Makes `official` the client's responsible expert from `from` (A8). The official must
+    /// work for the client's employment authority.
+    pub async fn assign_responsible_expert(
+        &self,
+        client: ClientId,
+        official: UserId,
+        from: NaiveDate,
+        by: UserId,
+    ) -> Result<ResponsibleExpert, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let c = require_client(&mut tx, client).await?;
+        require_official_of(&mut tx, official, c.org_id).await?;
+        sqlx::query(
+            "INSERT INTO responsible_experts (client_id, official_id, from_date, recorded_at, recorded_by)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(client.to_string())
+        .bind(official.to_string())
+        .bind(from.to_string())
+        .bind(ts(self.now()))
+        .bind(by.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let row = sqlx::query(&format!(
+            "{EXPERT_SELECT} WHERE r.client_id = $1 ORDER BY r.seq DESC LIMIT 1"
+        ))
+        .bind(client.to_string())
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        expert_from_row(&row)
+    }
+
+    /// Responsible-expert assignments, latest (in force) first.
+    pub async fn responsible_experts(
+        &self,
+        client: ClientId,
+    ) -> Result<Vec<ResponsibleExpert>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "{EXPERT_SELECT} WHERE r.client_id = $1 ORDER BY r.seq DESC"
+        ))
+        .bind(client.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(expert_from_row).collect()
+    }
+}
+
+async fn require_client(
+    conn: &mut sqlx::AnyConnection,
+    id: ClientId,
+) -> Result<Client, StoreError> {
+    let row = sqlx::query(&format!("SELECT {CLIENT_COLS} FROM clients WHERE id = $1"))
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound("client"))?;
+    client_from_row(&row)
+}
+
+async fn require_official_of(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+    org: OrgId,
+) -> Result<(), StoreError> {
+    let row = sqlx::query("SELECT role, org_id FROM users WHERE id = $1")
+        .bind(user.to_string())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound("official"))?;
+    let role: String = row.try_get(0)?;
+    let user_org: Option<String> = row.try_get(1)?;
+    if role != Role::Official.code() || user_org != Some(org.to_string()) {
+        return Err(StoreError::NotAnOfficialOfClientOrg);
+    }
+    Ok(())
+}
+
+async fn job_search_in(
+    conn: &mut sqlx::AnyConnection,
+    client: ClientId,
+    id: JobSearchId,
+) -> Result<JobSearch, StoreError> {
+    let row = sqlx::query(&format!(
+        "{JOB_SEARCH_SELECT} WHERE j.id = $1 AND j.client_id = $2"
+    ))
+    .bind(id.to_string())
+    .bind(client.to_string())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound("job search"))?;
+    job_search_from_row(&row)
+}
+
+async fn entry_in(conn: &mut sqlx::AnyConnection, id: EntryId) -> Result<Entry, StoreError> {
+    let row = sqlx::query(&format!("{ENTRY_SELECT} WHERE e.id = $1"))
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound("entry"))?;
+    entry_from_row(&row)
+}

@@ -1,0 +1,79 @@
+//! Embedded, numbered migrations, one file per backend per step. A migration that has shipped
+//! is never edited: the runner stores each file's SHA-256 and refuses to start when a recorded
+//! migration no longer matches its file.
+
+use sha2::{Digest, Sha256};
+use sqlx::{AnyPool, Row};
+
+use crate::{Backend, StoreError};
+
+struct Migration {
+    version: i64,
+    description: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    description: "foundation: organisations, users, clients and their record",
+    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+}];
+
+fn checksum(sql: &str) -> String {
+    Sha256::digest(sql.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Applies every migration not yet applied, each in its own transaction.
+pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS kirjuri_migrations (
+            version BIGINT PRIMARY KEY,
+            description TEXT NOT NULL,
+            checksum TEXT NOT NULL
+        )",
+    )
+    .execute(pool)
+    .await?;
+    let applied = sqlx::query("SELECT version, checksum FROM kirjuri_migrations ORDER BY version")
+        .fetch_all(pool)
+        .await?;
+    for m in MIGRATIONS {
+        let sql = match backend {
+            Backend::Sqlite => m.sqlite,
+            Backend::Postgres => m.postgres,
+        };
+        let sum = checksum(sql);
+        if let Some(row) = applied
+            .iter()
+            .find(|r| r.try_get::<i64, _>(0).ok() == Some(m.version))
+        {
+            let recorded: String = row.try_get(1)?;
+            if recorded != sum {
+                return Err(StoreError::MigrationChanged(m.version));
+            }
+            continue;
+        }
+        tracing::info!(
+            version = m.version,
+            description = m.description,
+            "applying migration"
+        );
+        let mut tx = pool.begin().await?;
+        sqlx::raw_sql(sql).execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO kirjuri_migrations (version, description, checksum) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.description)
+        .bind(sum)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
