@@ -214,9 +214,13 @@ impl Store {
             }
         };
         if backend == Backend::Sqlite {
-            sqlx::raw_sql("PRAGMA foreign_keys = ON")
-                .execute(&pool)
-                .await?;
+            // WAL with NORMAL sync: durable at checkpoints, and a commit does not wait for an
+            // fsync of the whole database.
+            sqlx::raw_sql(
+                "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
+            )
+            .execute(&pool)
+            .await?;
         }
         migrate::run(&pool, backend).await?;
         Ok(Self {

@@ -1,0 +1,497 @@
+//! Demo data: two employment authorities, KEHA-keskus and the supervisor, their officials, and
+//! clients with a history of job searches, entries, appointments, contact methods and
+//! responsible experts. Everything is generated from a seed; identity codes are only from the
+//! 900–999 test range, names are common first and last names combined at random.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use kirjuri_domain::*;
+use kirjuri_store::{IdSource, NewUser, Store};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+
+/// The password of every demo account. Demo only: real accounts log in with their own
+/// password or through the organisation's identity provider.
+pub const DEMO_PASSWORD: &str = "kirjuri-demo";
+
+/// Demo accounts: (username, role, who).
+pub const LOGINS: &[(&str, &str, &str)] = &[
+    (
+        "anna.virtanen",
+        "official",
+        "Testilän kaupunki, työllisyyspalvelut",
+    ),
+    (
+        "mikko.laine",
+        "official",
+        "Testilän kaupunki, työllisyyspalvelut",
+    ),
+    ("sara.lindqvist", "official", "Esimerkkilän työllisyysalue"),
+    (
+        "kaisa.keha",
+        "keha_official",
+        "KEHA-keskus, työttömyysturvan vastuualue",
+    ),
+    (
+        "ville.valvoja",
+        "supervisor",
+        "Länsi- ja Sisä-Suomen aluehallintovirasto",
+    ),
+    ("sanna.saannot", "rules_author", "KEHA-keskus"),
+    (
+        "admin",
+        "administrator",
+        "Testilän kaupunki, työllisyyspalvelut",
+    ),
+    ("asiakas1", "job_seeker", "a demo client of Testilä"),
+    ("asiakas2", "job_seeker", "a demo client of Esimerkkilä"),
+];
+
+const FIRST: &[&str] = &[
+    "Aino", "Eino", "Helmi", "Onni", "Sofia", "Leo", "Aada", "Elias", "Venla", "Oliver", "Lilja",
+    "Väinö", "Emma", "Eetu", "Linnea", "Juho", "Kerttu", "Matias", "Iida", "Niilo", "Elsa",
+    "Oskar", "Ella", "Anton", "Maria", "Johannes", "Saga", "Viljami", "Aurora", "Lauri",
+];
+const LAST: &[&str] = &[
+    "Korhonen",
+    "Virtanen",
+    "Mäkinen",
+    "Nieminen",
+    "Mäkelä",
+    "Hämäläinen",
+    "Laine",
+    "Heikkinen",
+    "Koskinen",
+    "Järvinen",
+    "Lehtonen",
+    "Lehtinen",
+    "Saarinen",
+    "Salminen",
+    "Heinonen",
+    "Niemi",
+    "Heikkilä",
+    "Kinnunen",
+    "Salonen",
+    "Turunen",
+    "Salo",
+    "Laitinen",
+    "Tuominen",
+    "Rantanen",
+    "Karjalainen",
+    "Lindholm",
+    "Nyström",
+    "Åberg",
+    "Sundqvist",
+    "Holmberg",
+];
+const CONTACTS: &[&str] = &[
+    "Asiakas soitti ja kysyi, miten työnhaku jatkuu. Kerrottu seuraavasta tapaamisesta.",
+    "Lähetetty asiakkaalle viesti asiointipalvelun kautta työnhakuvelvollisuudesta.",
+    "Asiakas kertoi hakeneensa kolmea varastotyöpaikkaa ja yhtä myyjän paikkaa.",
+    "Asiakas ilmoitti osoitteenmuutoksesta; ohjattu tekemään muutos asiointipalveluun.",
+];
+const ADVICE: &[&str] = &[
+    "Neuvottu hakemaan työttömyysetuutta Kelasta ja kerrottu, että työvoimapoliittinen lausunto annetaan Kelalle.",
+    "Kerrottu omaehtoisesta opiskelusta työttömyysetuudella ja sen hakemisesta ennen opintojen alkua.",
+    "Neuvottu, miten työhakemukset merkitään asiointipalveluun kuukauden tarkastelujaksolla.",
+];
+const SERVICES: &[&str] = &[
+    "Työnhakuvalmennus",
+    "Ammatillinen työvoimakoulutus: logistiikka",
+    "Työkokeilu",
+];
+
+fn name(s: &str) -> anyhow::Result<PersonName> {
+    PersonName::parse(s).map_err(|e| anyhow::anyhow!("demo name {s:?}: {e}"))
+}
+
+fn at(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+    let local = date.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default());
+    HELSINKI
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+fn next_working_day(d: NaiveDate) -> NaiveDate {
+    time::add_working_days(d, 1)
+}
+
+/// Generates the demo database at `url` and returns the demo log-ins.
+pub async fn generate(
+    url: &str,
+    seed: u64,
+    clients: u32,
+) -> anyhow::Result<Vec<(&'static str, &'static str, &'static str)>> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    // The demo clock is moved to each event as the history is written, so recording times and
+    // lags look like real work; the server then runs on the wall clock.
+    let today = Utc
+        .with_ymd_and_hms(2026, 11, 20, 12, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let clock = Arc::new(FixedClock::new(today - Duration::days(500)));
+    let store = Store::connect(url, None, clock.clone(), IdSource::seeded(seed)).await?;
+    let org = |kind, fi: &str, sv: &str| {
+        let (fi, sv) = (name(fi), name(sv));
+        let store = &store;
+        async move { anyhow::Ok(store.create_organisation(kind, fi?, sv?).await?) }
+    };
+    let testila = org(
+        OrgKind::EmploymentAuthority,
+        "Testilän kaupunki, työllisyyspalvelut",
+        "Testilä stad, sysselsättningstjänster",
+    )
+    .await?;
+    let esimerkkila = org(
+        OrgKind::EmploymentAuthority,
+        "Esimerkkilän työllisyysalue",
+        "Exempelby sysselsättningsområde",
+    )
+    .await?;
+    let keha = org(
+        OrgKind::Keha,
+        "Kehittämis- ja hallintokeskus (KEHA-keskus), työttömyysturvan vastuualue",
+        "Utvecklings- och förvaltningscentret (UF-centret), ansvarsområdet för utkomstskydd för arbetslösa",
+    )
+    .await?;
+    let avi = org(
+        OrgKind::Supervisor,
+        "Länsi- ja Sisä-Suomen aluehallintovirasto",
+        "Regionförvaltningsverket i Västra och Inre Finland",
+    )
+    .await?;
+    let hash = kirjuri_web::auth::hash_password(DEMO_PASSWORD)
+        .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+    let user = |username: &str, display: &str, role, org_id: Option<OrgId>, client_id| {
+        let new = Username::parse(username)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .and_then(|u| {
+                Ok(NewUser {
+                    username: u,
+                    display_name: name(display)?,
+                    role,
+                    org_id,
+                    client_id,
+                    password_hash: Some(hash.clone()),
+                })
+            });
+        let store = &store;
+        async move { anyhow::Ok(store.create_user(new?).await?) }
+    };
+    let officials_t = vec![
+        user(
+            "anna.virtanen",
+            "Anna Virtanen",
+            Role::Official,
+            Some(testila.id),
+            None,
+        )
+        .await?,
+        user(
+            "mikko.laine",
+            "Mikko Laine",
+            Role::Official,
+            Some(testila.id),
+            None,
+        )
+        .await?,
+        user(
+            "liisa.koskinen",
+            "Liisa Koskinen",
+            Role::Official,
+            Some(testila.id),
+            None,
+        )
+        .await?,
+    ];
+    let officials_e = vec![
+        user(
+            "sara.lindqvist",
+            "Sara Lindqvist",
+            Role::Official,
+            Some(esimerkkila.id),
+            None,
+        )
+        .await?,
+        user(
+            "pekka.niemi",
+            "Pekka Niemi",
+            Role::Official,
+            Some(esimerkkila.id),
+            None,
+        )
+        .await?,
+    ];
+    user(
+        "kaisa.keha",
+        "Kaisa Kehälä",
+        Role::KehaOfficial,
+        Some(keha.id),
+        None,
+    )
+    .await?;
+    user(
+        "sanna.saannot",
+        "Sanna Säännöllinen",
+        Role::RulesAuthor,
+        Some(keha.id),
+        None,
+    )
+    .await?;
+    user(
+        "ville.valvoja",
+        "Ville Valvoja",
+        Role::Supervisor,
+        Some(avi.id),
+        None,
+    )
+    .await?;
+    user(
+        "admin",
+        "Aki Ylläpitäjä",
+        Role::Administrator,
+        Some(testila.id),
+        None,
+    )
+    .await?;
+
+    let mut used = HashSet::new();
+    for i in 0..clients {
+        let (org, officials) = if i % 5 < 3 {
+            (&testila, &officials_t)
+        } else {
+            (&esimerkkila, &officials_e)
+        };
+        // Ages 18–64 on the demo date; identity codes from the test range only, never reused.
+        let hetu = loop {
+            let born = NaiveDate::from_ymd_opt(1961, 1, 1).unwrap_or_default()
+                + Duration::days(rng.gen_range(0..(46 * 365)));
+            let h = Hetu::from_parts(born, rng.gen_range(900..=999))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if used.insert(h.as_str().to_owned()) {
+                break h;
+            }
+        };
+        let language = match rng.gen_range(0..100) {
+            0..=84 => Language::Fi,
+            85..=94 => Language::Sv,
+            95..=97 => Language::En,
+            _ => Language::Se,
+        };
+        let start = (today - Duration::days(rng.gen_range(14..480))).date_naive();
+        let start = if time::is_working_day(start) {
+            start
+        } else {
+            next_working_day(start)
+        };
+        let expert = officials.choose(&mut rng).unwrap_or(&officials[0]);
+        clock.set(at(start, 8, rng.gen_range(0..59)));
+        let client = store
+            .create_client(
+                NewClient {
+                    hetu,
+                    first_name: name(FIRST.choose(&mut rng).unwrap_or(&"Aino"))?,
+                    last_name: name(LAST.choose(&mut rng).unwrap_or(&"Virtanen"))?,
+                    language,
+                    org_id: org.id,
+                },
+                expert.id,
+            )
+            .await?;
+        if i < 2 {
+            let username = format!("asiakas{}", i + 1);
+            let display = format!("{} {}", client.first_name, client.last_name);
+            user(&username, &display, Role::JobSeeker, None, Some(client.id)).await?;
+        }
+        store.start_job_search(client.id, start, expert.id).await?;
+        store
+            .assign_responsible_expert(client.id, expert.id, start, expert.id)
+            .await?;
+
+        // Initial interview within the deadline; the contact method is agreed there (A9).
+        let deadline = time::initial_interview_deadline(start);
+        let span = time::working_days_between(start, deadline).max(1);
+        let interview = time::add_working_days(start, rng.gen_range(1..=span));
+        let ev = at(interview, rng.gen_range(9..15), 0);
+        if ev > today {
+            continue;
+        }
+        clock.set(ev + Duration::minutes(rng.gen_range(20..240)));
+        let method = *[
+            ContactMethodKind::Online,
+            ContactMethodKind::Phone,
+            ContactMethodKind::Visit,
+        ]
+        .choose(&mut rng)
+        .unwrap_or(&ContactMethodKind::Online);
+        store
+            .agree_contact_method(client.id, method, interview, None, expert.id)
+            .await?;
+        let text = format!(
+            "Alkuhaastattelu pidetty. Käyty läpi työhistoria, osaaminen ja tavoitteet. Sovittu asiointitavaksi {}.",
+            match method {
+                ContactMethodKind::Online => "verkkoasiointi",
+                ContactMethodKind::Phone => "puhelin",
+                _ => "käynti toimipisteessä",
+            }
+        );
+        let entry = |kind, text: &str, ev, details, corrects| {
+            let new = EntryText::parse(text)
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .and_then(|t| {
+                    NewEntry::new(client.id, kind, t, ev, details, corrects)
+                        .map_err(|e| anyhow::anyhow!("{e}"))
+                });
+            let store = &store;
+            async move { anyhow::Ok(store.append_entry(&new?, expert.id).await?) }
+        };
+        let first = entry(
+            EntryKind::InitialInterview,
+            &text,
+            ev,
+            EntryDetails::default(),
+            None,
+        )
+        .await?;
+        if rng.gen_bool(0.05) {
+            clock.advance(Duration::hours(2));
+            entry(
+                EntryKind::InitialInterview,
+                &format!("{text} Lisäksi sovittu, että asiakas toimittaa ansioluettelonsa viikon kuluessa."),
+                ev,
+                EntryDetails::default(),
+                Some(Correction {
+                    entry_id: first.id,
+                    reason: ShortText::parse("Merkinnästä puuttui sovittu tehtävä").map_err(|e| anyhow::anyhow!("{e}"))?,
+                }),
+            )
+            .await?;
+        }
+        clock.set(ev + Duration::minutes(rng.gen_range(35..240)));
+        let follow = vec![
+            interview + Duration::days(rng.gen_range(21..60)),
+            interview + Duration::days(90),
+        ];
+        entry(
+            EntryKind::EmploymentPlan,
+            "Työllistymissuunnitelma laadittu: asiakas hakee vähintään neljää työpaikkaa kuukaudessa ja osallistuu työnhakuvalmennukseen.",
+            ev + Duration::minutes(30),
+            EntryDetails { follow_up_dates: follow, service: None },
+            None,
+        )
+        .await?;
+        let mut day = interview;
+        for _ in 0..rng.gen_range(1..5) {
+            day += Duration::days(rng.gen_range(7..40));
+            let ev = at(day, rng.gen_range(8..16), rng.gen_range(0..59));
+            if ev > today {
+                break;
+            }
+            clock.set(ev + Duration::minutes(rng.gen_range(5..(3 * 24 * 60))));
+            let (kind, text) = if rng.gen_bool(0.6) {
+                (
+                    EntryKind::Contact,
+                    *CONTACTS.choose(&mut rng).unwrap_or(&CONTACTS[0]),
+                )
+            } else {
+                (
+                    EntryKind::Advice,
+                    *ADVICE.choose(&mut rng).unwrap_or(&ADVICE[0]),
+                )
+            };
+            entry(kind, text, ev, EntryDetails::default(), None).await?;
+        }
+        if rng.gen_bool(0.2) {
+            let service = ShortText::parse(SERVICES.choose(&mut rng).unwrap_or(&SERVICES[0])).ok();
+            day += Duration::days(7);
+            let ev = at(day, 10, 0);
+            if ev < today {
+                clock.set(ev + Duration::hours(1));
+                entry(
+                    EntryKind::ServiceStart,
+                    "Palvelu alkoi sovitusti.",
+                    ev,
+                    EntryDetails {
+                        follow_up_dates: vec![],
+                        service,
+                    },
+                    None,
+                )
+                .await?;
+            }
+        }
+        // A handover now and then (A8).
+        if rng.gen_bool(0.15) && officials.len() > 1 {
+            let next = officials
+                .iter()
+                .find(|o| o.id != expert.id)
+                .unwrap_or(expert);
+            day += Duration::days(3);
+            if at(day, 9, 0) < today {
+                clock.set(at(day, 9, 0));
+                store
+                    .assign_responsible_expert(client.id, next.id, day, expert.id)
+                    .await?;
+            }
+        }
+        // Some found work and ended their job search.
+        let searches = store.job_searches(client.id).await?;
+        if rng.gen_bool(0.2) {
+            day += Duration::days(10);
+            if at(day, 9, 0) < today {
+                clock.set(at(day, 9, 0));
+                if let Some(js) = searches.first() {
+                    store
+                        .end_job_search(client.id, js.id, day, EndReason::Employed, expert.id)
+                        .await?;
+                }
+                continue;
+            }
+        }
+        // An upcoming appointment, recorded today.
+        clock.set(today);
+        let date = time::add_working_days(today.date_naive(), rng.gen_range(1..15));
+        let mode = match rng.gen_range(0..3) {
+            0 => AppointmentMode::Phone { phone_number: None },
+            1 => AppointmentMode::Video { link: None },
+            _ => AppointmentMode::Visit {
+                address: Address::parse("Esimerkkikatu 1 A, 2. kerros, 00100 Helsinki")
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+            },
+        };
+        let time = NaiveTime::from_hms_opt(
+            rng.gen_range(9..15),
+            [0, 15, 30, 45][rng.gen_range(0..4)],
+            0,
+        )
+        .unwrap_or_default();
+        let new = NewAppointment::new(client.id, Some(expert.id), date, time, 45, mode)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        store.book_appointment(&new, expert.id).await?;
+    }
+    store.close().await;
+    Ok(LOGINS.to_vec())
+}
+
+#[allow(clippy::print_stdout)] // the banner is the command's output
+pub fn print_banner(addr: SocketAddr, logins: &[(&str, &str, &str)]) {
+    println!();
+    println!("Kirjuri demo is running at http://{addr}/");
+    println!("  API document: http://{addr}/api/openapi.json   health: http://{addr}/health");
+    println!(
+        "  Log in with POST /api/login {{\"username\": ..., \"password\": \"{DEMO_PASSWORD}\"}}"
+    );
+    println!();
+    println!("  {:<16} {:<15} organisation", "username", "role");
+    for (u, r, o) in logins {
+        println!("  {u:<16} {r:<15} {o}");
+    }
+    println!();
+    println!("All demo identity codes are from the 900–999 test range. Stop with Ctrl-C.");
+}

@@ -1,0 +1,428 @@
+//! JSON API handlers for clients and their record. Each handler: authenticate (the
+//! [`CurrentUser`] extractor), load the client, ask the policy, then call the store.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use kirjuri_domain::{time, ClientId, EntryId, Role, User};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiJson;
+use crate::policy::{require, Action};
+use crate::wire::*;
+use crate::AppState;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+pub(crate) async fn user_view(state: &AppState, user: &User) -> ApiResult<UserView> {
+    let organisation = match user.org_id {
+        Some(id) => Some(OrgView::from(&state.store.organisation(id).await?)),
+        None => None,
+    };
+    Ok(UserView {
+        id: user.id.to_string(),
+        username: user.username.to_string(),
+        display_name: user.display_name.to_string(),
+        role: user.role.code().into(),
+        organisation,
+        client_id: user.client_id.map(|c| c.to_string()),
+    })
+}
+
+/// Loads a client the user may act on; a client the user may not see is "not found".
+async fn client_for(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    action: Action,
+) -> ApiResult<kirjuri_domain::Client> {
+    let id: ClientId = parse_path_id("client", id)?;
+    let client = state.store.client(id).await?;
+    require(user, action, &client)?;
+    Ok(client)
+}
+
+#[utoipa::path(get, path = "/health", tag = "system",
+    responses((status = 200, body = Health), (status = 503, body = Health)))]
+pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+    match state.store.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(Health {
+                status: "ok",
+                database: "ok",
+            }),
+        ),
+        Err(e) => {
+            tracing::warn!("health check: {e}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(Health {
+                    status: "degraded",
+                    database: "unreachable",
+                }),
+            )
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/me", tag = "session",
+    responses((status = 200, body = UserView), (status = 401, body = ErrorBody)))]
+pub async fn me(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> ApiResult<Json<UserView>> {
+    Ok(Json(user_view(&state, &user).await?))
+}
+
+#[utoipa::path(get, path = "/api/organisations", tag = "organisations",
+    responses((status = 200, body = [OrgView])))]
+pub async fn organisations(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+) -> ApiResult<Json<Vec<OrgView>>> {
+    Ok(Json(
+        state
+            .store
+            .organisations()
+            .await?
+            .iter()
+            .map(OrgView::from)
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+    /// Supervisor only: which organisation's clients.
+    pub organisation_id: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/clients", tag = "clients", params(ListParams),
+    responses((status = 200, body = ClientList), (status = 403, body = ErrorBody)))]
+pub async fn list_clients(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Query(p): Query<ListParams>,
+) -> ApiResult<Json<ClientList>> {
+    let limit = p.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::field("limit", "must be between 1 and 500"));
+    }
+    let offset = p.offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(ApiError::field("offset", "must not be negative"));
+    }
+    let org = match (user.role, user.org_id, p.organisation_id.as_deref()) {
+        (Role::Official, Some(own), None) => own,
+        (Role::Official, Some(own), Some(asked)) if asked == own.to_string() => own,
+        (Role::Supervisor, _, Some(asked)) => field("organisation_id", asked.parse())?,
+        (Role::Supervisor, _, None) => {
+            return Err(ApiError::field(
+                "organisation_id",
+                "name the organisation to list",
+            ))
+        }
+        _ => return Err(ApiError::forbidden("your role may not list clients")),
+    };
+    let clients = state.store.clients_of_org(org, limit, offset).await?;
+    Ok(Json(ClientList {
+        clients: clients.iter().map(ClientView::from).collect(),
+        limit,
+        offset,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/clients", tag = "clients", request_body = NewClientRequest,
+    responses((status = 201, body = ClientView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_client(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiJson(req): ApiJson<NewClientRequest>,
+) -> ApiResult<(StatusCode, Json<ClientView>)> {
+    let org = match (user.role, user.org_id) {
+        (Role::Official, Some(org)) => org,
+        _ => {
+            return Err(ApiError::forbidden(
+                "only officials of an employment authority register clients",
+            ))
+        }
+    };
+    let new = req.into_domain(org)?;
+    let client = state.store.create_client(new, user.id).await?;
+    Ok((StatusCode::CREATED, Json(ClientView::from(&client))))
+}
+
+#[utoipa::path(post, path = "/api/clients/lookup", tag = "clients", request_body = ClientLookupRequest,
+    responses((status = 200, body = ClientView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn lookup_client(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiJson(req): ApiJson<ClientLookupRequest>,
+) -> ApiResult<Json<ClientView>> {
+    let hetu = field("hetu", kirjuri_domain::Hetu::parse(req.hetu.trim()))?;
+    let client = state.store.client_by_hetu(&hetu).await?;
+    require(&user, Action::Read, &client)?;
+    Ok(Json(ClientView::from(&client)))
+}
+
+#[utoipa::path(get, path = "/api/clients/{id}", tag = "clients",
+    params(("id" = String, Path, description = "client id")),
+    responses((status = 200, body = ClientDetail), (status = 404, body = ErrorBody)))]
+pub async fn get_client(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ClientDetail>> {
+    let client = client_for(&state, &user, &id, Action::Read).await?;
+    let organisation = OrgView::from(&state.store.organisation(client.org_id).await?);
+    let contact = state.store.contact_methods(client.id).await?;
+    let experts = state.store.responsible_experts(client.id).await?;
+    let searches = state.store.job_searches(client.id).await?;
+    let active = searches.iter().rev().find(|j| j.end.is_none());
+    Ok(Json(ClientDetail {
+        client: ClientView::from(&client),
+        organisation,
+        contact_method: contact.first().map(ContactMethodView::from),
+        responsible_expert: experts.first().map(ResponsibleExpertView::from),
+        job_search: active.map(JobSearchView::from),
+        initial_interview_deadline: active.map(|j| time::initial_interview_deadline(j.start_date)),
+    }))
+}
+
+// ---- job searches ---------------------------------------------------------------------------
+
+#[utoipa::path(get, path = "/api/clients/{id}/job-searches", tag = "job searches",
+    params(("id" = String, Path)), responses((status = 200, body = [JobSearchView])))]
+pub async fn list_job_searches(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<JobSearchView>>> {
+    let client = client_for(&state, &user, &id, Action::Read).await?;
+    Ok(Json(
+        state
+            .store
+            .job_searches(client.id)
+            .await?
+            .iter()
+            .map(JobSearchView::from)
+            .collect(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/clients/{id}/job-searches", tag = "job searches",
+    params(("id" = String, Path)), request_body = StartJobSearchRequest,
+    responses((status = 201, body = JobSearchView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn start_job_search(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<StartJobSearchRequest>,
+) -> ApiResult<(StatusCode, Json<JobSearchView>)> {
+    let client = client_for(&state, &user, &id, Action::Write).await?;
+    let start = date("start_date", &req.start_date)?;
+    let js = state
+        .store
+        .start_job_search(client.id, start, user.id)
+        .await?;
+    Ok((StatusCode::CREATED, Json(JobSearchView::from(&js))))
+}
+
+#[utoipa::path(post, path = "/api/clients/{id}/job-searches/{job_search_id}/end", tag = "job searches",
+    params(("id" = String, Path), ("job_search_id" = String, Path)), request_body = EndJobSearchRequest,
+    responses((status = 200, body = JobSearchView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn end_job_search(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, js)): Path<(String, String)>,
+    ApiJson(req): ApiJson<EndJobSearchRequest>,
+) -> ApiResult<Json<JobSearchView>> {
+    let client = client_for(&state, &user, &id, Action::Write).await?;
+    let js = job_search_id(&js)?;
+    let (end, reason) = req.parse()?;
+    let ended = state
+        .store
+        .end_job_search(client.id, js, end, reason, user.id)
+        .await?;
+    Ok(Json(JobSearchView::from(&ended)))
+}
+
+// ---- entries --------------------------------------------------------------------------------
+
+fn entry_views(entries: &[kirjuri_domain::Entry]) -> Vec<EntryView> {
+    entries
+        .iter()
+        .map(|e| {
+            let corrected_by = entries
+                .iter()
+                .find(|c| c.corrects.as_ref().is_some_and(|k| k.entry_id == e.id))
+                .map(|c| c.id);
+            EntryView::new(e, corrected_by)
+        })
+        .collect()
+}
+
+#[utoipa::path(get, path = "/api/clients/{id}/entries", tag = "entries",
+    params(("id" = String, Path)), responses((status = 200, body = [EntryView])))]
+pub async fn list_entries(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<EntryView>>> {
+    let client = client_for(&state, &user, &id, Action::Read).await?;
+    Ok(Json(entry_views(&state.store.entries(client.id).await?)))
+}
+
+#[utoipa::path(post, path = "/api/clients/{id}/entries", tag = "entries",
+    params(("id" = String, Path)), request_body = NewEntryRequest,
+    responses((status = 201, body = EntryView), (status = 422, body = ErrorBody)))]
+pub async fn create_entry(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<NewEntryRequest>,
+) -> ApiResult<(StatusCode, Json<EntryView>)> {
+    let client = client_for(&state, &user, &id, Action::Write).await?;
+    let new = req.into_domain(client.id)?;
+    let entry = state.store.append_entry(&new, user.id).await?;
+    Ok((StatusCode::CREATED, Json(EntryView::new(&entry, None))))
+}
+
+#[utoipa::path(get, path = "/api/clients/{id}/entries/{entry_id}/chain", tag = "entries",
+    params(("id" = String, Path), ("entry_id" = String, Path)),
+    responses((status = 200, body = [EntryView]), (status = 404, body = ErrorBody)))]
+pub async fn entry_chain(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, entry)): Path<(String, String)>,
+) -> ApiResult<Json<Vec<EntryView>>> {
+    let client = client_for(&state, &user, &id, Action::Read).await?;
+    let entry: EntryId = parse_path_id("entry", &entry)?;
+    let chain = state.store.correction_chain(entry).await?;
+    if chain.iter().any(|e| e.client_id != client.id) {
+        return Err(ApiError::not_found("entry"));
+    }
+    Ok(Json(entry_views(&chain)))
+}
+
+// ---- appointments ---------------------------------------------------------------------------
+
+#[utoipa::path(get, path = "/api/clients/{id}/appointments", tag = "appointments",
+    params(("id" = String, Path)), responses((status = 200, body = [AppointmentView])))]
+pub async fn list_appointments(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<AppointmentView>>> {
+    let client = client_for(&state, &user, &id, Action::Read).await?;
+    Ok(Json(
+        state
+            .store
+            .appointments(client.id)
+            .await?
+            .iter()
+            .map(AppointmentView::from)
+            .collect(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/clients/{id}/appointments", tag = "appointments",
+    params(("id" = String, Path)), request_body = NewAppointmentRequest,
+    responses((status = 201, body = AppointmentView), (status = 422, body = ErrorBody)))]
+pub async fn create_appointment(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<NewAppointmentRequest>,
+) -> ApiResult<(StatusCode, Json<AppointmentView>)> {
+    let client = client_for(&state, &user, &id, Action::Write).await?;
+    let new = req.into_domain(client.id)?;
+    let a = state.store.book_appointment(&new, user.id).await?;
+    Ok((StatusCode::CREATED, Json(AppointmentView::from(&a))))
+}
+
+// ---- contact method and responsible expert --------------------------------------------------
+
+#[utoipa::path(get, path = "/api/clients/{id}/contact-method", tag = "contact method",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "agreements, the one in force first", body = [ContactMethodView])))]
+pub async fn list_contact_methods(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<ContactMethodView>>> {
+    let client = client_for(&state, &user, &id, Action::Read).await?;
+    Ok(Json(
+        state
+            .store
+            .contact_methods(client.id)
+            .await?
+            .iter()
+            .map(ContactMethodView::from)
+            .collect(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/clients/{id}/contact-method", tag = "contact method",
+    params(("id" = String, Path)), request_body = ContactMethodRequest,
+    responses((status = 201, body = ContactMethodView), (status = 422, body = ErrorBody)))]
+pub async fn agree_contact_method(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<ContactMethodRequest>,
+) -> ApiResult<(StatusCode, Json<ContactMethodView>)> {
+    let client = client_for(&state, &user, &id, Action::Write).await?;
+    let (method, agreed_on, note) = req.parse()?;
+    let c = state
+        .store
+        .agree_contact_method(client.id, method, agreed_on, note, user.id)
+        .await?;
+    Ok((StatusCode::CREATED, Json(ContactMethodView::from(&c))))
+}
+
+#[utoipa::path(get, path = "/api/clients/{id}/responsible-expert", tag = "responsible expert",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "assignments, the one in force first", body = [ResponsibleExpertView])))]
+pub async fn list_responsible_experts(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<ResponsibleExpertView>>> {
+    let client = client_for(&state, &user, &id, Action::Read).await?;
+    Ok(Json(
+        state
+            .store
+            .responsible_experts(client.id)
+            .await?
+            .iter()
+            .map(ResponsibleExpertView::from)
+            .collect(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/clients/{id}/responsible-expert", tag = "responsible expert",
+    params(("id" = String, Path)), request_body = ResponsibleExpertRequest,
+    responses((status = 201, body = ResponsibleExpertView), (status = 422, body = ErrorBody)))]
+pub async fn assign_responsible_expert(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<ResponsibleExpertRequest>,
+) -> ApiResult<(StatusCode, Json<ResponsibleExpertView>)> {
+    let client = client_for(&state, &user, &id, Action::Write).await?;
+    let (official, from) = req.parse()?;
+    let r = state
+        .store
+        .assign_responsible_expert(client.id, official, from, user.id)
+        .await?;
+    Ok((StatusCode::CREATED, Json(ResponsibleExpertView::from(&r))))
+}

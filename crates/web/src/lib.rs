@@ -1,0 +1,147 @@
+//! Kirjuri's HTTP server: the JSON API, its OpenAPI document, sessions and graceful shutdown.
+//!
+//! Main types: [`AppState`] (store and configuration shared by handlers), [`Config`],
+//! [`router`] (every route, collected together with its OpenAPI description so the document
+//! cannot drift from the routes), [`serve`], and [`error::ApiError`], the one error type that
+//! maps failures to HTTP statuses without leaking internals.
+//!
+//! **Invariant:** every handler that touches client data authenticates through
+//! [`auth::CurrentUser`] and asks [`policy::require`] before it calls the store.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod policy;
+pub mod wire;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::routing::get;
+use axum::{Json, Router};
+use kirjuri_store::Store;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Server settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// How long a session lasts after log-in.
+    pub session_ttl: chrono::Duration,
+    /// Mark the session cookie `Secure` (on whenever the server is reached over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            session_ttl: chrono::Duration::hours(8),
+            secure_cookies: false,
+        }
+    }
+}
+
+/// Shared by every handler.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    /// An Argon2id hash to verify against for unknown usernames (equal timing).
+    pub dummy_hash: Arc<String>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> anyhow::Result<Self> {
+        let dummy = auth::hash_password("not a password of anyone")
+            .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+        Ok(Self {
+            store,
+            config: Arc::new(config),
+            dummy_hash: Arc::new(dummy),
+        })
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Kirjuri API",
+        description = "Client information system of the public employment services",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2")
+    ),
+    tags(
+        (name = "session", description = "Log-in with a personal account (A1)"),
+        (name = "clients", description = "Job seekers; identity codes are only ever shown masked"),
+        (name = "entries", description = "Journal entries: immutable, corrections are new entries (A5)"),
+    )
+)]
+struct ApiDoc;
+
+/// Every route and the OpenAPI document describing exactly those routes.
+pub fn router(state: AppState) -> Router {
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(api::health))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(api::me))
+        .routes(routes!(api::organisations))
+        .routes(routes!(api::list_clients, api::create_client))
+        .routes(routes!(api::lookup_client))
+        .routes(routes!(api::get_client))
+        .routes(routes!(api::list_job_searches, api::start_job_search))
+        .routes(routes!(api::end_job_search))
+        .routes(routes!(api::list_entries, api::create_entry))
+        .routes(routes!(api::entry_chain))
+        .routes(routes!(api::list_appointments, api::create_appointment))
+        .routes(routes!(
+            api::list_contact_methods,
+            api::agree_contact_method
+        ))
+        .routes(routes!(
+            api::list_responsible_experts,
+            api::assign_responsible_expert
+        ))
+        .with_state(state)
+        .split_for_parts();
+    let doc = Arc::new(doc);
+    router.route(
+        "/api/openapi.json",
+        get(move || async move { Json(doc.as_ref().clone()) }),
+    )
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

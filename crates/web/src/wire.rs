@@ -1,0 +1,518 @@
+//! Wire types: the JSON the API accepts and returns. Serialization is a boundary, so these live
+//! here and nowhere else. Requests carry plain strings for every validated value and are turned
+//! into domain types by `into_domain`-style functions that name the field at fault; responses
+//! are built from domain types and never carry a full identity code.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use kirjuri_domain::{self as d, ClientId, EntryId, JobSearchId, UserId};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+
+// ---- parsing helpers ------------------------------------------------------------------------
+
+pub(crate) fn field<T, E: std::fmt::Display>(name: &str, r: Result<T, E>) -> Result<T, ApiError> {
+    r.map_err(|e| ApiError::field(name, e))
+}
+
+pub(crate) fn date(name: &str, s: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        ApiError::field(
+            name,
+            format!("{s:?} is not a date that exists (YYYY-MM-DD)"),
+        )
+    })
+}
+
+fn instant(name: &str, s: &str) -> Result<DateTime<Utc>, ApiError> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            ApiError::field(
+                name,
+                format!("{s:?} is not a valid RFC 3339 time with an offset"),
+            )
+        })
+}
+
+fn opt_short(name: &str, s: Option<&str>) -> Result<Option<d::ShortText>, ApiError> {
+    s.map(|s| field(name, d::ShortText::parse(s))).transpose()
+}
+
+// ---- session --------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub organisation: Option<OrgView>,
+    pub client_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgView {
+    pub id: String,
+    pub kind: String,
+    /// Full name in Finnish (never an abbreviation).
+    pub name_fi: String,
+    /// Full name in Swedish.
+    pub name_sv: String,
+}
+
+impl From<&d::Organisation> for OrgView {
+    fn from(o: &d::Organisation) -> Self {
+        Self {
+            id: o.id.to_string(),
+            kind: o.kind.code().into(),
+            name_fi: o.name_fi.to_string(),
+            name_sv: o.name_sv.to_string(),
+        }
+    }
+}
+
+// ---- clients --------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewClientRequest {
+    /// Henkilötunnus, e.g. `010594Y9032`.
+    pub hetu: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// `fi`, `sv`, `se` or `en`.
+    pub language: String,
+}
+
+impl NewClientRequest {
+    pub fn into_domain(self, org_id: d::OrgId) -> Result<d::NewClient, ApiError> {
+        Ok(d::NewClient {
+            hetu: field("hetu", d::Hetu::parse(self.hetu.trim()))?,
+            first_name: field("first_name", d::PersonName::parse(&self.first_name))?,
+            last_name: field("last_name", d::PersonName::parse(&self.last_name))?,
+            language: field("language", self.language.parse::<d::Language>())?,
+            org_id,
+        })
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientLookupRequest {
+    pub hetu: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientView {
+    pub id: String,
+    /// Masked identity code (`131052-****`); the full code is never sent.
+    pub hetu_masked: String,
+    pub birth_date: NaiveDate,
+    pub first_name: String,
+    pub last_name: String,
+    pub language: String,
+    pub organisation_id: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&d::Client> for ClientView {
+    fn from(c: &d::Client) -> Self {
+        Self {
+            id: c.id.to_string(),
+            hetu_masked: c.hetu.masked(),
+            birth_date: c.hetu.birth_date(),
+            first_name: c.first_name.to_string(),
+            last_name: c.last_name.to_string(),
+            language: c.language.code().into(),
+            organisation_id: c.org_id.to_string(),
+            created_at: c.created_at,
+        }
+    }
+}
+
+/// A client with what an official needs first: agreed contact method, responsible expert, the
+/// job search in progress and its initial-interview deadline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientDetail {
+    pub client: ClientView,
+    pub organisation: OrgView,
+    pub contact_method: Option<ContactMethodView>,
+    pub responsible_expert: Option<ResponsibleExpertView>,
+    pub job_search: Option<JobSearchView>,
+    /// Last day for the initial interview of the job search in progress (JTYPL 31 §).
+    pub initial_interview_deadline: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientList {
+    pub clients: Vec<ClientView>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+// ---- job searches ---------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartJobSearchRequest {
+    pub start_date: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndJobSearchRequest {
+    pub end_date: String,
+    /// `employed`, `own_request`, `not_renewed`, `no_contact`, `info_not_given`,
+    /// `right_to_work_ended`, `full_time_studies`.
+    pub reason: String,
+}
+
+impl EndJobSearchRequest {
+    pub fn parse(&self) -> Result<(NaiveDate, d::EndReason), ApiError> {
+        Ok((
+            date("end_date", &self.end_date)?,
+            field("reason", self.reason.parse())?,
+        ))
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobSearchView {
+    pub id: String,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl From<&d::JobSearch> for JobSearchView {
+    fn from(j: &d::JobSearch) -> Self {
+        Self {
+            id: j.id.to_string(),
+            start_date: j.start_date,
+            end_date: j.end.as_ref().map(|e| e.date),
+            end_reason: j.end.as_ref().map(|e| e.reason.code().into()),
+            recorded_at: j.recorded_at,
+        }
+    }
+}
+
+// ---- entries --------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEntryRequest {
+    /// `contact`, `initial_interview`, `employment_plan`, `advice`, `service_start`,
+    /// `service_end`, `work_capacity`, `safety`, `other`.
+    pub entry_type: String,
+    pub text: String,
+    /// When the event happened (RFC 3339 with offset); the recording time is set by the server.
+    pub event_at: String,
+    /// Employment plan only: follow-up dates (YYYY-MM-DD).
+    #[serde(default)]
+    pub follow_up_dates: Vec<String>,
+    /// Service start/end only: the service.
+    #[serde(default)]
+    pub service: Option<String>,
+    /// Set when this entry corrects an earlier one (A5).
+    #[serde(default)]
+    pub corrects: Option<CorrectionRequest>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionRequest {
+    pub entry_id: String,
+    pub reason: String,
+}
+
+impl NewEntryRequest {
+    pub fn into_domain(self, client: ClientId) -> Result<d::NewEntry, ApiError> {
+        let kind: d::EntryKind = field("entry_type", self.entry_type.parse())?;
+        let text = field("text", d::EntryText::parse(&self.text))?;
+        let event_at = instant("event_at", &self.event_at)?;
+        let follow_up_dates = self
+            .follow_up_dates
+            .iter()
+            .enumerate()
+            .map(|(i, s)| date(&format!("follow_up_dates[{i}]"), s))
+            .collect::<Result<Vec<_>, _>>()?;
+        let details = d::EntryDetails {
+            follow_up_dates,
+            service: opt_short("service", self.service.as_deref())?,
+        };
+        let corrects = match self.corrects {
+            None => None,
+            Some(c) => Some(d::Correction {
+                entry_id: field("corrects.entry_id", c.entry_id.parse::<EntryId>())?,
+                reason: field("corrects.reason", d::ShortText::parse(&c.reason))?,
+            }),
+        };
+        d::NewEntry::new(client, kind, text, event_at, details, corrects)
+            .map_err(|e| ApiError::from(kirjuri_store::StoreError::Entry(e)))
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntryView {
+    pub id: String,
+    pub entry_type: String,
+    pub text: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub follow_up_dates: Vec<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    pub event_at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+    /// Seconds between the event and its recording (A6).
+    pub recording_lag_seconds: i64,
+    pub author_id: String,
+    pub author_name: String,
+    pub corrects: Option<CorrectionView>,
+    /// The entry that corrects this one, if any: read that one instead.
+    pub corrected_by: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CorrectionView {
+    pub entry_id: String,
+    pub reason: String,
+}
+
+impl EntryView {
+    pub fn new(e: &d::Entry, corrected_by: Option<EntryId>) -> Self {
+        Self {
+            id: e.id.to_string(),
+            entry_type: e.kind.code().into(),
+            text: e.text.to_string(),
+            follow_up_dates: e.details.follow_up_dates.clone(),
+            service: e.details.service.as_ref().map(|s| s.to_string()),
+            event_at: e.event_at,
+            recorded_at: e.recorded_at,
+            recording_lag_seconds: e.recording_lag().num_seconds(),
+            author_id: e.author_id.to_string(),
+            author_name: e.author_name.to_string(),
+            corrects: e.corrects.as_ref().map(|c| CorrectionView {
+                entry_id: c.entry_id.to_string(),
+                reason: c.reason.to_string(),
+            }),
+            corrected_by: corrected_by.map(|i| i.to_string()),
+        }
+    }
+}
+
+// ---- appointments ---------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAppointmentRequest {
+    /// Local date in Finland (YYYY-MM-DD).
+    pub date: String,
+    /// Local time in Finland (HH:MM).
+    pub time: String,
+    pub duration_minutes: u32,
+    pub official_id: Option<String>,
+    pub mode: AppointmentModeRequest,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppointmentModeRequest {
+    /// `phone`, `video` or `visit`.
+    pub kind: String,
+    pub phone_number: Option<String>,
+    pub link: Option<String>,
+    /// Required for a visit.
+    pub address: Option<String>,
+}
+
+impl NewAppointmentRequest {
+    pub fn into_domain(self, client: ClientId) -> Result<d::NewAppointment, ApiError> {
+        let date = date("date", &self.date)?;
+        let time = NaiveTime::parse_from_str(&self.time, "%H:%M").map_err(|_| {
+            ApiError::field("time", format!("{:?} is not a time (HH:MM)", self.time))
+        })?;
+        let official = self
+            .official_id
+            .as_deref()
+            .map(|s| field("official_id", s.parse::<UserId>()))
+            .transpose()?;
+        let m = self.mode;
+        let mode = match m.kind.as_str() {
+            "phone" => d::AppointmentMode::Phone {
+                phone_number: opt_short("mode.phone_number", m.phone_number.as_deref())?,
+            },
+            "video" => d::AppointmentMode::Video {
+                link: opt_short("mode.link", m.link.as_deref())?,
+            },
+            "visit" => d::AppointmentMode::Visit {
+                address: match m.address.as_deref() {
+                    Some(a) => field("mode.address", d::Address::parse(a))?,
+                    None => {
+                        return Err(ApiError::field("mode.address", "a visit needs an address"))
+                    }
+                },
+            },
+            other => {
+                return Err(ApiError::field(
+                    "mode.kind",
+                    format!("unknown value {other:?}; expected one of: phone video visit"),
+                ))
+            }
+        };
+        d::NewAppointment::new(client, official, date, time, self.duration_minutes, mode).map_err(
+            |e| match e {
+                d::AppointmentError::Duration(_) => ApiError::field("duration_minutes", e),
+                _ => ApiError::field("time", e),
+            },
+        )
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppointmentView {
+    pub id: String,
+    pub date: NaiveDate,
+    /// Local time, HH:MM.
+    pub time: String,
+    pub time_zone: String,
+    pub starts_at: DateTime<Utc>,
+    pub duration_minutes: u32,
+    /// `phone`, `video` or `visit`.
+    pub mode: String,
+    pub phone_number: Option<String>,
+    pub link: Option<String>,
+    pub address: Option<String>,
+    pub official_id: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl From<&d::Appointment> for AppointmentView {
+    fn from(a: &d::Appointment) -> Self {
+        let (phone_number, link, address) = match &a.mode {
+            d::AppointmentMode::Phone { phone_number } => {
+                (phone_number.as_ref().map(|s| s.to_string()), None, None)
+            }
+            d::AppointmentMode::Video { link } => {
+                (None, link.as_ref().map(|s| s.to_string()), None)
+            }
+            d::AppointmentMode::Visit { address } => (None, None, Some(address.to_string())),
+        };
+        Self {
+            id: a.id.to_string(),
+            date: a.date,
+            time: a.time.format("%H:%M").to_string(),
+            time_zone: a.time_zone.clone(),
+            starts_at: a.starts_at,
+            duration_minutes: a.duration_minutes,
+            mode: a.mode.code().into(),
+            phone_number,
+            link,
+            address,
+            official_id: a.official_id.map(|o| o.to_string()),
+            recorded_at: a.recorded_at,
+        }
+    }
+}
+
+// ---- contact method and responsible expert --------------------------------------------------
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactMethodRequest {
+    /// `online`, `phone`, `video`, `visit` or `letter`.
+    pub method: String,
+    pub agreed_on: String,
+    pub note: Option<String>,
+}
+
+impl ContactMethodRequest {
+    pub fn parse(
+        &self,
+    ) -> Result<(d::ContactMethodKind, NaiveDate, Option<d::ShortText>), ApiError> {
+        Ok((
+            field("method", self.method.parse())?,
+            date("agreed_on", &self.agreed_on)?,
+            opt_short("note", self.note.as_deref())?,
+        ))
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactMethodView {
+    pub method: String,
+    pub agreed_on: NaiveDate,
+    pub note: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
+
+impl From<&d::ContactMethod> for ContactMethodView {
+    fn from(c: &d::ContactMethod) -> Self {
+        Self {
+            method: c.method.code().into(),
+            agreed_on: c.agreed_on,
+            note: c.note.as_ref().map(|n| n.to_string()),
+            recorded_at: c.recorded_at,
+            recorded_by: c.recorded_by.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResponsibleExpertRequest {
+    pub official_id: String,
+    pub from: String,
+}
+
+impl ResponsibleExpertRequest {
+    pub fn parse(&self) -> Result<(UserId, NaiveDate), ApiError> {
+        Ok((
+            field("official_id", self.official_id.parse())?,
+            date("from", &self.from)?,
+        ))
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResponsibleExpertView {
+    pub official_id: String,
+    pub official_name: String,
+    pub from: NaiveDate,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl From<&d::ResponsibleExpert> for ResponsibleExpertView {
+    fn from(r: &d::ResponsibleExpert) -> Self {
+        Self {
+            official_id: r.official_id.to_string(),
+            official_name: r.official_name.to_string(),
+            from: r.from,
+            recorded_at: r.recorded_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+    pub database: &'static str,
+}
+
+pub(crate) fn parse_path_id<T: std::str::FromStr>(what: &str, s: &str) -> Result<T, ApiError> {
+    s.parse::<T>().map_err(|_| ApiError::not_found(what))
+}
+
+pub(crate) fn job_search_id(s: &str) -> Result<JobSearchId, ApiError> {
+    parse_path_id("job search", s)
+}
