@@ -176,8 +176,29 @@ impl Store {
                 } else {
                     format!("{url}?mode=rwc")
                 };
+                // The pragmas are per connection, so they are set on every connection the pool
+                // opens, and the one connection is never retired: a replacement of an
+                // in-memory database would be an empty database.
+                // WAL with FULL sync: a commit is on disk before the write is acknowledged
+                // (an entry the official saw saved must survive a power cut).
                 AnyPoolOptions::new()
                     .max_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            use sqlx::Executor;
+                            for pragma in [
+                                "PRAGMA foreign_keys = ON",
+                                "PRAGMA journal_mode = WAL",
+                                "PRAGMA synchronous = FULL",
+                                "PRAGMA busy_timeout = 5000",
+                            ] {
+                                conn.execute(pragma).await?;
+                            }
+                            Ok(())
+                        })
+                    })
                     .connect(&url)
                     .await?
             }
@@ -213,15 +234,6 @@ impl Store {
                     .await?
             }
         };
-        if backend == Backend::Sqlite {
-            // WAL with NORMAL sync: durable at checkpoints, and a commit does not wait for an
-            // fsync of the whole database.
-            sqlx::raw_sql(
-                "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
-            )
-            .execute(&pool)
-            .await?;
-        }
         migrate::run(&pool, backend).await?;
         Ok(Self {
             pool,

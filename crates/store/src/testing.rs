@@ -46,13 +46,24 @@ impl TestStore {
     pub async fn cleanup(self) {
         self.store.close().await;
         if let Some(schema) = self.schema {
-            if let Ok(pool) = sqlx::AnyPool::connect(&postgres_url()).await {
-                let _ = sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-                    .execute(&pool)
-                    .await;
-                pool.close().await;
-            }
+            drop_schema(&schema).await;
         }
+    }
+}
+
+/// Drops a PostgreSQL schema made for a test or a benchmark.
+pub async fn drop_schema(schema: &str) {
+    assert!(
+        schema
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_'),
+        "schema name {schema:?}"
+    );
+    if let Ok(pool) = sqlx::AnyPool::connect(&postgres_url()).await {
+        let _ = sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            .execute(&pool)
+            .await;
+        pool.close().await;
     }
 }
 
@@ -93,6 +104,14 @@ pub async fn raw_execute(store: &Store, sql: &str) -> Result<u64, sqlx::Error> {
         .execute(&store.pool)
         .await
         .map(|r| r.rows_affected())
+}
+
+/// Runs a query returning one integer (row counts in benchmarks, pragmas in tests).
+pub async fn raw_i64(store: &Store, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(&store.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 /// Two employment authorities with an official each, and a client in the first.

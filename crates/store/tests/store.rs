@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use kirjuri_domain::*;
-use kirjuri_store::testing::{backends, fixture, fresh_store, raw_execute, Fixture};
+use kirjuri_store::testing::{backends, fixture, fresh_store, raw_execute, raw_i64, Fixture};
 use kirjuri_store::{Store, StoreError};
 
 fn clock() -> Arc<FixedClock> {
@@ -466,6 +466,9 @@ async fn sqlite_file_reopens_with_migrations_applied_once() {
         .await
         .unwrap();
     assert_eq!(s2.client(fx.client_a.id).await.unwrap(), fx.client_a);
+    // Durability and integrity are per-connection settings: FULL sync (2), WAL, foreign keys.
+    assert_eq!(raw_i64(&s2, "PRAGMA synchronous").await, 2);
+    assert_eq!(raw_i64(&s2, "PRAGMA foreign_keys").await, 1);
     s2.close().await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
