@@ -16,6 +16,7 @@ mod migrate;
 mod rows;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod writer;
 
 use std::sync::{Arc, Mutex};
 
@@ -71,6 +72,8 @@ pub enum StoreError {
     MigrationChanged(i64),
     #[error("unsupported database URL {0:?} (use sqlite:PATH or postgres://...)")]
     UnsupportedUrl(String),
+    #[error("the write was not committed: {0}")]
+    CommitFailed(String),
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
 }
@@ -143,10 +146,53 @@ pub struct NewUser {
 /// The store. Cheap to clone; every method is one transaction.
 #[derive(Debug, Clone)]
 pub struct Store {
+    /// Every write, and the reads inside a write's transaction.
     pool: AnyPool,
+    /// Reads outside a transaction. On a SQLite file these are connections of their own
+    /// (`query_only`), which WAL lets run beside the one writer, so a queue of reads never
+    /// waits behind a commit's fsync; elsewhere the same pool as `pool`.
+    read: AnyPool,
+    /// Writes that may be grouped into one commit (see [`writer`]).
+    writer: writer::Writer,
     backend: Backend,
     clock: Arc<dyn Clock>,
     ids: Arc<IdSource>,
+}
+
+/// A SQLite pool. The pragmas are per connection, so they are set on every connection the pool
+/// opens, and connections are never retired: a replacement of an in-memory database would be
+/// an empty database. WAL with FULL sync: a commit is on disk before the write is acknowledged
+/// (an entry the official saw saved survives a power cut).
+async fn sqlite_pool(url: &str, size: u32, read_only: bool) -> Result<AnyPool, sqlx::Error> {
+    AnyPoolOptions::new()
+        .max_connections(size)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                use sqlx::Executor;
+                let pragmas: &[&str] = if read_only {
+                    &[
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA busy_timeout = 5000",
+                        "PRAGMA query_only = ON",
+                    ]
+                } else {
+                    &[
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = FULL",
+                        "PRAGMA busy_timeout = 5000",
+                    ]
+                };
+                for pragma in pragmas {
+                    conn.execute(*pragma).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
 }
 
 impl Store {
@@ -168,39 +214,15 @@ impl Store {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
         };
         let pool = match backend {
-            // One connection: SQLite has a single writer anyway, and one connection avoids
-            // SQLITE_BUSY on lock upgrades and keeps an in-memory database one database.
             Backend::Sqlite => {
                 let url = if url.contains('?') || url.contains(":memory:") {
                     url.to_owned()
                 } else {
                     format!("{url}?mode=rwc")
                 };
-                // The pragmas are per connection, so they are set on every connection the pool
-                // opens, and the one connection is never retired: a replacement of an
-                // in-memory database would be an empty database.
-                // WAL with FULL sync: a commit is on disk before the write is acknowledged
-                // (an entry the official saw saved must survive a power cut).
-                AnyPoolOptions::new()
-                    .max_connections(1)
-                    .idle_timeout(None)
-                    .max_lifetime(None)
-                    .after_connect(|conn, _meta| {
-                        Box::pin(async move {
-                            use sqlx::Executor;
-                            for pragma in [
-                                "PRAGMA foreign_keys = ON",
-                                "PRAGMA journal_mode = WAL",
-                                "PRAGMA synchronous = FULL",
-                                "PRAGMA busy_timeout = 5000",
-                            ] {
-                                conn.execute(pragma).await?;
-                            }
-                            Ok(())
-                        })
-                    })
-                    .connect(&url)
-                    .await?
+                // One writer: SQLite has a single writer anyway, and one connection avoids
+                // SQLITE_BUSY on lock upgrades and keeps an in-memory database one database.
+                sqlite_pool(&url, 1, false).await?
             }
             Backend::Postgres => {
                 if let Some(schema) = schema {
@@ -235,8 +257,20 @@ impl Store {
             }
         };
         migrate::run(&pool, backend).await?;
+        let read = if backend == Backend::Sqlite && !url.contains(":memory:") {
+            let url = url.split('?').next().unwrap_or(url);
+            sqlite_pool(&format!("{url}?mode=ro"), 4, true).await?
+        } else {
+            pool.clone()
+        };
+        let writer = match backend {
+            Backend::Sqlite => writer::Writer::grouped(pool.clone()),
+            Backend::Postgres => writer::Writer::direct(pool.clone()),
+        };
         Ok(Self {
             pool,
+            read,
+            writer,
             backend,
             clock,
             ids: Arc::new(ids),
@@ -252,6 +286,7 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        self.read.close().await;
         self.pool.close().await;
     }
 
@@ -294,7 +329,7 @@ impl Store {
     pub async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
         let rows =
             sqlx::query("SELECT id, kind, name_fi, name_sv FROM organisations ORDER BY name_fi")
-                .fetch_all(&self.pool)
+                .fetch_all(&self.read)
                 .await?;
         rows.iter().map(org_from_row).collect()
     }
@@ -302,7 +337,7 @@ impl Store {
     pub async fn organisation(&self, id: OrgId) -> Result<Organisation, StoreError> {
         let row = sqlx::query("SELECT id, kind, name_fi, name_sv FROM organisations WHERE id = $1")
             .bind(id.to_string())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.read)
             .await?
             .ok_or(StoreError::NotFound("organisation"))?;
         org_from_row(&row)
@@ -337,7 +372,7 @@ impl Store {
     pub async fn user(&self, id: UserId) -> Result<User, StoreError> {
         let row = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE id = $1"))
             .bind(id.to_string())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.read)
             .await?
             .ok_or(StoreError::NotFound("user"))?;
         user_from_row(&row)
@@ -352,7 +387,7 @@ impl Store {
             "SELECT {USER_COLS}, password_hash FROM users WHERE username = $1"
         ))
         .bind(username)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.read)
         .await?;
         match row {
             None => Ok(None),
@@ -365,7 +400,7 @@ impl Store {
             "SELECT {USER_COLS} FROM users WHERE org_id = $1 ORDER BY display_name"
         ))
         .bind(org.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(&self.read)
         .await?;
         rows.iter().map(user_from_row).collect()
     }
@@ -399,7 +434,7 @@ impl Store {
         ))
         .bind(token_hash)
         .bind(ts(self.now()))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.read)
         .await?;
         row.as_ref().map(user_from_row).transpose()
     }
@@ -445,7 +480,7 @@ impl Store {
     pub async fn client(&self, id: ClientId) -> Result<Client, StoreError> {
         let row = sqlx::query(&format!("SELECT {CLIENT_COLS} FROM clients WHERE id = $1"))
             .bind(id.to_string())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.read)
             .await?
             .ok_or(StoreError::NotFound("client"))?;
         client_from_row(&row)
@@ -456,7 +491,7 @@ impl Store {
             "SELECT {CLIENT_COLS} FROM clients WHERE hetu = $1"
         ))
         .bind(hetu.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.read)
         .await?
         .ok_or(StoreError::NotFound("client"))?;
         client_from_row(&row)
@@ -476,7 +511,7 @@ impl Store {
         .bind(org.to_string())
         .bind(limit)
         .bind(offset)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.read)
         .await?;
         rows.iter().map(client_from_row).collect()
     }
@@ -570,7 +605,7 @@ impl Store {
             "{JOB_SEARCH_SELECT} WHERE j.client_id = $1 ORDER BY j.start_date, j.recorded_at"
         ))
         .bind(client.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(&self.read)
         .await?;
         rows.iter().map(job_search_from_row).collect()
     }
@@ -582,55 +617,15 @@ impl Store {
     pub async fn append_entry(&self, new: &NewEntry, author: UserId) -> Result<Entry, StoreError> {
         let now = self.now();
         new.check_event_time(now)?;
-        let mut tx = self.pool.begin().await?;
-        require_client(&mut tx, new.client_id()).await?;
-        if let Some(c) = new.corrects() {
-            let target = sqlx::query("SELECT client_id FROM entries WHERE id = $1")
-                .bind(c.entry_id.to_string())
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::CorrectedEntryMissing)?;
-            if target.try_get::<String, _>(0)? != new.client_id().to_string() {
-                return Err(StoreError::CorrectionOtherClient);
-            }
-            let already = sqlx::query("SELECT id FROM entries WHERE corrects_id = $1")
-                .bind(c.entry_id.to_string())
-                .fetch_optional(&mut *tx)
-                .await?;
-            if let Some(row) = already {
-                return Err(StoreError::AlreadyCorrected(
-                    c.entry_id,
-                    parse_id(&row, "id")?,
-                ));
-            }
-        }
         let id = EntryId::from_uuid(self.ids.next());
-        let details =
-            serde_json::to_string(new.details()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO entries (id, client_id, kind, text, details, event_at, recorded_at,
-                                  author_id, corrects_id, correction_reason)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(id.to_string())
-        .bind(new.client_id().to_string())
-        .bind(new.kind().code())
-        .bind(new.text().as_str())
-        .bind(details)
-        .bind(ts(new.event_at()))
-        .bind(ts(now))
-        .bind(author.to_string())
-        .bind(new.corrects().map(|c| c.entry_id.to_string()))
-        .bind(new.corrects().map(|c| c.reason.as_str().to_owned()))
-        .execute(&mut *tx)
-        .await?;
-        let entry = entry_in(&mut tx, id).await?;
-        tx.commit().await?;
-        Ok(entry)
+        let new = new.clone();
+        self.writer
+            .write(move |tx| Box::pin(async move { insert_entry(tx, id, &new, author, now).await }))
+            .await
     }
 
     pub async fn entry(&self, id: EntryId) -> Result<Entry, StoreError> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.read.acquire().await?;
         entry_in(&mut conn, id).await
     }
 
@@ -640,14 +635,14 @@ impl Store {
             "{ENTRY_SELECT} WHERE e.client_id = $1 ORDER BY e.seq"
         ))
         .bind(client.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(&self.read)
         .await?;
         rows.iter().map(entry_from_row).collect()
     }
 
     /// The chain an entry belongs to, from the original to the latest correction.
     pub async fn correction_chain(&self, id: EntryId) -> Result<Vec<Entry>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.read.acquire().await?;
         let mut first = entry_in(&mut conn, id).await?;
         while let Some(c) = &first.corrects {
             first = entry_in(&mut conn, c.entry_id).await?;
@@ -720,7 +715,7 @@ impl Store {
             "{APPOINTMENT_SELECT} WHERE client_id = $1 ORDER BY starts_at, id"
         ))
         .bind(client.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(&self.read)
         .await?;
         rows.iter().map(appointment_from_row).collect()
     }
@@ -772,7 +767,7 @@ impl Store {
              WHERE client_id = $1 ORDER BY seq DESC",
         )
         .bind(client.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(&self.read)
         .await?;
         rows.iter().map(contact_method_from_row).collect()
     }
@@ -819,10 +814,60 @@ impl Store {
             "{EXPERT_SELECT} WHERE r.client_id = $1 ORDER BY r.seq DESC"
         ))
         .bind(client.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(&self.read)
         .await?;
         rows.iter().map(expert_from_row).collect()
     }
+}
+
+async fn insert_entry(
+    tx: &mut sqlx::AnyConnection,
+    id: EntryId,
+    new: &NewEntry,
+    author: UserId,
+    now: DateTime<Utc>,
+) -> Result<Entry, StoreError> {
+    require_client(tx, new.client_id()).await?;
+    if let Some(c) = new.corrects() {
+        let target = sqlx::query("SELECT client_id FROM entries WHERE id = $1")
+            .bind(c.entry_id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::CorrectedEntryMissing)?;
+        if target.try_get::<String, _>(0)? != new.client_id().to_string() {
+            return Err(StoreError::CorrectionOtherClient);
+        }
+        let already = sqlx::query("SELECT id FROM entries WHERE corrects_id = $1")
+            .bind(c.entry_id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(row) = already {
+            return Err(StoreError::AlreadyCorrected(
+                c.entry_id,
+                parse_id(&row, "id")?,
+            ));
+        }
+    }
+    let details =
+        serde_json::to_string(new.details()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO entries (id, client_id, kind, text, details, event_at, recorded_at,
+                              author_id, corrects_id, correction_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id.to_string())
+    .bind(new.client_id().to_string())
+    .bind(new.kind().code())
+    .bind(new.text().as_str())
+    .bind(details)
+    .bind(ts(new.event_at()))
+    .bind(ts(now))
+    .bind(author.to_string())
+    .bind(new.corrects().map(|c| c.entry_id.to_string()))
+    .bind(new.corrects().map(|c| c.reason.as_str().to_owned()))
+    .execute(&mut *tx)
+    .await?;
+    entry_in(tx, id).await
 }
 
 async fn require_client(

@@ -235,6 +235,63 @@ async fn correction_of_another_clients_entry_is_refused_and_writes_nothing() {
     .await;
 }
 
+/// Concurrent writes are grouped into shared commits on SQLite: a failing write in a group
+/// reports its own error and leaves nothing behind, while the others in the group stand.
+#[tokio::test]
+async fn concurrent_writes_stand_alone_even_when_committed_together() {
+    each_backend(|store, fx, _| async move {
+        let other = store
+            .create_client(
+                NewClient {
+                    hetu: Hetu::parse("010501E9032").unwrap(),
+                    first_name: PersonName::parse("Muu").unwrap(),
+                    last_name: PersonName::parse("Asiakas").unwrap(),
+                    language: Language::Fi,
+                    org_id: fx.org_a.id,
+                },
+                fx.official_a.id,
+            )
+            .await
+            .unwrap();
+        let theirs = store
+            .append_entry(
+                &entry(other.id, "Toisen asiakkaan.", None),
+                fx.official_a.id,
+            )
+            .await
+            .unwrap();
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..60 {
+            let store = store.clone();
+            let (client, official) = (fx.client_a.id, fx.official_a.id);
+            let bad = i % 4 == 3;
+            let corrects = if bad {
+                correction(&theirs, "Syy")
+            } else {
+                None
+            };
+            let new = entry(client, &format!("Yhteydenotto {i}."), corrects);
+            tasks.spawn(async move { (bad, store.append_entry(&new, official).await) });
+        }
+        let (mut good, mut refused) = (0, 0);
+        while let Some(done) = tasks.join_next().await {
+            match done.unwrap() {
+                (false, Ok(e)) => {
+                    good += 1;
+                    assert_eq!(store.entry(e.id).await.unwrap(), e);
+                }
+                (true, Err(StoreError::CorrectionOtherClient)) => refused += 1,
+                other => panic!("unexpected outcome {other:?}"),
+            }
+        }
+        assert_eq!((good, refused), (45, 15));
+        let stored = store.entries(fx.client_a.id).await.unwrap();
+        assert_eq!(stored.len(), 45);
+        assert!(stored.iter().all(|e| e.corrects.is_none()));
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn the_record_cannot_be_updated_or_deleted_even_with_sql() {
     each_backend(|store, fx, _| async move {

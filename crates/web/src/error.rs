@@ -133,9 +133,11 @@ impl From<StoreError> for ApiError {
             S::EndBeforeStart { .. } => ApiError::field("end_date", &e),
             S::NotAnOfficialOfClientOrg => ApiError::field("official_id", &e),
             S::Entry(ref inner) => ApiError::field(entry_error_field(inner), &e),
-            S::Corrupt(_) | S::MigrationChanged(_) | S::UnsupportedUrl(_) | S::Database(_) => {
-                ApiError::internal(&e)
-            }
+            S::Corrupt(_)
+            | S::MigrationChanged(_)
+            | S::UnsupportedUrl(_)
+            | S::CommitFailed(_)
+            | S::Database(_) => ApiError::internal(&e),
         }
     }
 }

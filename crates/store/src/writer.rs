@@ -1,0 +1,220 @@
+//! The write path: every write is a job run inside a transaction.
+//!
+//! On PostgreSQL a job gets a transaction of its own. On SQLite, which has one writer and pays
+//! an fsync per commit, concurrent jobs are grouped: one task takes the jobs waiting at that
+//! moment, runs each under a savepoint of its own in one transaction, and commits once. A job
+//! that fails is rolled back to its savepoint and reports its own error; the others are not
+//! affected. No job hears "done" before the commit that carries it is on disk, and if that
+//! commit fails every job in it hears so.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use sqlx::{AnyConnection, AnyPool, Executor};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::StoreError;
+
+/// What a write job returns: a future borrowing the connection for the transaction.
+pub(crate) type TxFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'c>>;
+
+/// A job with its result type erased: runs, says whether it succeeded, and leaves behind the
+/// delivery to call once the commit's outcome is known.
+type Erased = Box<
+    dyn for<'c> FnOnce(&'c mut AnyConnection) -> Pin<Box<dyn Future<Output = Ran> + Send + 'c>>
+        + Send,
+>;
+
+/// Hands a job its result once the commit is decided: `Some(why)` if the commit failed.
+type Deliver = Box<dyn FnOnce(Option<&str>) + Send>;
+
+pub(crate) struct Ran {
+    ok: bool,
+    deliver: Deliver,
+}
+
+/// Jobs taken into one SQLite transaction at most; bounds the latency a batch adds.
+const MAX_BATCH: usize = 64;
+
+#[derive(Debug, Clone)]
+pub(crate) enum Writer {
+    /// One transaction per job.
+    Direct(AnyPool),
+    /// Group commit through the writer task.
+    Grouped(mpsc::Sender<Erased>),
+}
+
+impl Writer {
+    pub(crate) fn direct(pool: AnyPool) -> Self {
+        Writer::Direct(pool)
+    }
+
+    /// Starts the writer task on the current runtime. It ends when the last [`Writer`] clone
+    /// is dropped.
+    pub(crate) fn grouped(pool: AnyPool) -> Self {
+        let (tx, rx) = mpsc::channel::<Erased>(1024);
+        tokio::spawn(run(pool, rx));
+        Writer::Grouped(tx)
+    }
+
+    /// Runs `job` in a transaction and returns its result once committed.
+    pub(crate) async fn write<T, F>(&self, job: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> TxFuture<'c, T> + Send + 'static,
+    {
+        match self {
+            Writer::Direct(pool) => {
+                let mut tx = pool.begin().await?;
+                let value = job(&mut tx).await?;
+                tx.commit().await?;
+                Ok(value)
+            }
+            Writer::Grouped(queue) => {
+                let (done_tx, done_rx) = oneshot::channel::<Result<T, StoreError>>();
+                let erased: Erased = Box::new(move |conn: &mut AnyConnection| {
+                    Box::pin(async move {
+                        let result = job(conn).await;
+                        let ok = result.is_ok();
+                        let deliver = Box::new(move |commit_failed: Option<&str>| {
+                            let result = match commit_failed {
+                                Some(why) if ok => Err(StoreError::CommitFailed(why.to_owned())),
+                                _ => result,
+                            };
+                            // The caller may have gone away (a dropped request); the write
+                            // stands either way.
+                            let _ = done_tx.send(result);
+                        });
+                        Ran { ok, deliver }
+                    })
+                });
+                queue
+                    .send(erased)
+                    .await
+                    .map_err(|_| StoreError::CommitFailed("the store is closed".into()))?;
+                done_rx
+                    .await
+                    .map_err(|_| StoreError::CommitFailed("the writer stopped".into()))?
+            }
+        }
+    }
+}
+
+async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Erased>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = rx.recv().await {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        #[cfg(test)]
+        tests::LARGEST_BATCH.fetch_max(batch.len(), std::sync::atomic::Ordering::Relaxed);
+        let mut delivered = Vec::with_capacity(batch.len());
+        let outcome = run_batch(&pool, &mut batch, &mut delivered).await;
+        if let Err(e) = &outcome {
+            tracing::error!("group commit of {} writes failed: {e}", delivered.len());
+        }
+        let why = outcome.err().map(|e| e.to_string());
+        for ran in delivered.drain(..) {
+            (ran.deliver)(why.as_deref());
+        }
+        // Jobs never started (the batch broke off early) are dropped unrun; their callers
+        // hear that the writer stopped, and nothing of theirs was written.
+        batch.clear();
+    }
+}
+
+async fn run_batch(
+    pool: &AnyPool,
+    batch: &mut Vec<Erased>,
+    delivered: &mut Vec<Ran>,
+) -> Result<(), sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    conn.execute("BEGIN IMMEDIATE").await?;
+    let body = async {
+        for job in batch.drain(..) {
+            conn.execute("SAVEPOINT job").await?;
+            let ran = job(&mut conn).await;
+            if !ran.ok {
+                conn.execute("ROLLBACK TO job").await?;
+            }
+            conn.execute("RELEASE job").await?;
+            delivered.push(ran);
+        }
+        conn.execute("COMMIT").await?;
+        Ok::<(), sqlx::Error>(())
+    }
+    .await;
+    if body.is_err() {
+        let _ = conn.execute("ROLLBACK").await;
+    }
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use sqlx::any::AnyPoolOptions;
+
+    use super::*;
+
+    pub(super) static LARGEST_BATCH: AtomicUsize = AtomicUsize::new(0);
+
+    /// A job that fails after it wrote is rolled back to its savepoint; its neighbours in the
+    /// same commit keep their writes.
+    #[tokio::test]
+    async fn a_failed_job_leaves_nothing_and_its_batch_commits() {
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        sqlx::raw_sql("CREATE TABLE t (x INTEGER NOT NULL)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let writer = Writer::grouped(pool.clone());
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..200_i64 {
+            let writer = writer.clone();
+            tasks.spawn(async move {
+                let r = writer
+                    .write(move |tx| {
+                        Box::pin(async move {
+                            sqlx::query("INSERT INTO t (x) VALUES ($1)")
+                                .bind(i)
+                                .execute(&mut *tx)
+                                .await?;
+                            if i % 2 == 1 {
+                                return Err(StoreError::NotFound("odd"));
+                            }
+                            Ok(i)
+                        })
+                    })
+                    .await;
+                (i, r)
+            });
+        }
+        while let Some(done) = tasks.join_next().await {
+            match done.unwrap() {
+                (i, Ok(v)) => assert!(i % 2 == 0 && v == i),
+                (i, Err(StoreError::NotFound("odd"))) => assert!(i % 2 == 1),
+                (i, Err(e)) => panic!("job {i}: {e}"),
+            }
+        }
+        let rows: Vec<i64> = sqlx::query_scalar("SELECT x FROM t ORDER BY x")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(rows, (0..200).step_by(2).collect::<Vec<_>>());
+        assert!(
+            LARGEST_BATCH.load(Ordering::Relaxed) > 1,
+            "no two jobs shared a commit"
+        );
+    }
+}
