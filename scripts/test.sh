@@ -12,7 +12,7 @@ export KIRJURI_TEST_BACKENDS="${KIRJURI_TEST_BACKENDS:-sqlite,postgres}"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-cargo test --workspace --locked "$@" 2>&1 | tee "$log"
+cargo test --workspace --locked --no-fail-fast "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # One closing line over all test binaries (cargo prints one per binary, the last often a

@@ -73,7 +73,12 @@ fn demo_generates_data_serves_it_and_prints_url_and_logins() {
             .send()
             .await
             .unwrap();
-        assert!(r.status().is_success());
+        let status = r.status();
+        assert!(
+            status.is_success(),
+            "log-in: {status} {}",
+            r.text().await.unwrap_or_default()
+        );
         let list: serde_json::Value = http
             .get(format!("{url}/api/clients"))
             .send()
@@ -158,3 +163,6 @@ fn bad_arguments_are_named() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database URL"));
 }
+
+#[path = "cli/rules.rs"]
+mod rules;

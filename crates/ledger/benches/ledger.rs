@@ -1,4 +1,4 @@
-//! Throughput figures for the ledger. Run with `cargo run --release --example bench`.
+//! Throughput figures for the ledger. Run with `cargo bench -p kirjuri-ledger --bench ledger`.
 //!
 //! Whole-run figures are the best of three runs (the machine is shared).
 //!
