@@ -11,7 +11,14 @@ use std::sync::Arc;
 
 use kirjuri_domain::Clock;
 
-use crate::{Backend, IdSource, Store};
+use crate::{Backend, IdSource, LedgerKeys, Store};
+
+/// Deterministic ledger keys for tests and benchmarks (never for real data).
+pub fn test_ledger_keys() -> LedgerKeys {
+    let signer =
+        kirjuri_ledger::Signer::from_seed("kirjuri-test", &[7; 32]).expect("valid test key name");
+    LedgerKeys::new(signer, [9; 32])
+}
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -74,7 +81,8 @@ pub async fn fresh_store(backend: Backend, clock: Arc<dyn Clock>) -> TestStore {
         Backend::Sqlite => TestStore {
             store: Store::connect("sqlite::memory:", None, clock, IdSource::seeded(n))
                 .await
-                .expect("open in-memory SQLite"),
+                .expect("open in-memory SQLite")
+                .with_ledger(test_ledger_keys()),
             schema: None,
         },
         Backend::Postgres => {
@@ -90,7 +98,7 @@ pub async fn fresh_store(backend: Backend, clock: Arc<dyn Clock>) -> TestStore {
                     )
                 });
             TestStore {
-                store,
+                store: store.with_ledger(test_ledger_keys()),
                 schema: Some(schema),
             }
         }
