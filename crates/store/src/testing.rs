@@ -122,6 +122,28 @@ pub async fn raw_i64(store: &Store, sql: &str) -> i64 {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
+/// Runs a query and returns every value of every row as text (NULL as an empty string), for
+/// tests that search stored rows, such as "no personal data in the ledger".
+pub async fn raw_strings(store: &Store, sql: &str) -> Vec<String> {
+    use sqlx::Row;
+    let rows = sqlx::query(sql)
+        .fetch_all(&store.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    rows.iter()
+        .flat_map(|row| {
+            (0..row.columns().len())
+                .map(|i| {
+                    row.try_get::<Option<String>, _>(i)
+                        .map(Option::unwrap_or_default)
+                        .or_else(|_| row.try_get::<i64, _>(i).map(|v| v.to_string()))
+                        .unwrap_or_else(|e| panic!("{sql}: column {i}: {e}"))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// Two employment authorities with an official each, and a client in the first.
 #[derive(Debug, Clone)]
 pub struct Fixture {
