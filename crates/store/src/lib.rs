@@ -12,6 +12,7 @@
 //! from a request body.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod ledger;
 mod migrate;
 mod rows;
 #[cfg(feature = "testing")]
@@ -30,7 +31,10 @@ use rand::{RngCore, SeedableRng};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Row};
 
+use kirjuri_ledger::{Checkpoint, EventType, Hash, MerkleTree, ProofBundle, Verifier};
 use rows::*;
+
+pub use ledger::{origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport};
 
 /// Which database a [`Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +78,14 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("the write was not committed: {0}")]
     CommitFailed(String),
+    #[error("this store has no ledger keys, so it cannot write the record (every write appends a ledger leaf)")]
+    LedgerNotConfigured,
+    #[error("ledger key file: {0}")]
+    LedgerKeys(String),
+    #[error("the opening of ledger leaf {0} is already erased")]
+    AlreadyErased(u64),
+    #[error("ledger: {0}")]
+    Ledger(#[from] kirjuri_ledger::LedgerError),
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
 }
@@ -121,13 +133,22 @@ impl IdSource {
     pub fn seeded(seed: u64) -> Self {
         Self(Mutex::new(rand::rngs::StdRng::seed_from_u64(seed)))
     }
+    fn fill(&self, bytes: &mut [u8]) {
+        match self.0.lock() {
+            Ok(mut rng) => rng.fill_bytes(bytes),
+            Err(p) => p.into_inner().fill_bytes(bytes),
+        }
+    }
     fn next(&self) -> uuid::Uuid {
         let mut bytes = [0u8; 16];
-        match self.0.lock() {
-            Ok(mut rng) => rng.fill_bytes(&mut bytes),
-            Err(p) => p.into_inner().fill_bytes(&mut bytes),
-        }
+        self.fill(&mut bytes);
         uuid::Builder::from_random_bytes(bytes).into_uuid()
+    }
+    /// 32 random bytes: a ledger commitment salt.
+    fn salt(&self) -> [u8; 32] {
+        let mut bytes = [0u8; 32];
+        self.fill(&mut bytes);
+        bytes
     }
 }
 
@@ -157,6 +178,10 @@ pub struct Store {
     backend: Backend,
     clock: Arc<dyn Clock>,
     ids: Arc<IdSource>,
+    /// Keys for writing the ledger; without them the store reads but does not write the record.
+    ledger: Option<Arc<LedgerKeys>>,
+    /// The ledger's Merkle tree, as far as this store has read it (see [`Store::ledger_tree`]).
+    tree: Arc<tokio::sync::Mutex<MerkleTree>>,
 }
 
 /// A SQLite pool. The pragmas are per connection, so they are set on every connection the pool
@@ -274,7 +299,35 @@ impl Store {
             backend,
             clock,
             ids: Arc::new(ids),
+            ledger: None,
+            tree: Arc::new(tokio::sync::Mutex::new(MerkleTree::new())),
         })
+    }
+
+    /// The store with ledger keys: every write of the record appends a leaf, and checkpoints
+    /// can be signed. A store without keys reads, verifies and proves, but refuses record
+    /// writes ([`StoreError::LedgerNotConfigured`]).
+    pub fn with_ledger(mut self, keys: LedgerKeys) -> Self {
+        self.ledger = Some(Arc::new(keys));
+        self
+    }
+
+    fn keys(&self) -> Result<&Arc<LedgerKeys>, StoreError> {
+        self.ledger.as_ref().ok_or(StoreError::LedgerNotConfigured)
+    }
+
+    /// What a write job needs to append the leaf of a client's record row.
+    fn leaf_params(&self, client: ClientId) -> Result<LeafParams, StoreError> {
+        Ok(LeafParams {
+            backend: self.backend,
+            subject: self.subject(client)?,
+            salt: self.ids.salt(),
+        })
+    }
+
+    /// The pseudonymous ledger subject of a client.
+    fn subject(&self, client: ClientId) -> Result<[u8; 32], StoreError> {
+        Ok(self.keys()?.subject(&client.to_string()))
     }
 
     pub fn backend(&self) -> Backend {
@@ -525,43 +578,15 @@ impl Store {
         start_date: NaiveDate,
         by: UserId,
     ) -> Result<JobSearch, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        require_client(&mut tx, client).await?;
-        let open = sqlx::query(
-            "SELECT j.start_date FROM job_searches j
-             LEFT JOIN job_search_ends e ON e.job_search_id = j.id
-             WHERE j.client_id = $1 AND e.job_search_id IS NULL",
-        )
-        .bind(client.to_string())
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(row) = open {
-            return Err(StoreError::JobSearchInProgress(parse_date(
-                &row.try_get::<String, _>(0)?,
-            )?));
-        }
-        let id = JobSearchId::from_uuid(self.ids.next());
-        let now = self.now();
-        sqlx::query(
-            "INSERT INTO job_searches (id, client_id, start_date, recorded_at, recorded_by)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(id.to_string())
-        .bind(client.to_string())
-        .bind(start_date.to_string())
-        .bind(ts(now))
-        .bind(by.to_string())
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(JobSearch {
-            id,
-            client_id: client,
-            start_date,
-            end: None,
-            recorded_at: parse_ts(&ts(now))?,
-            recorded_by: by,
-        })
+        let leaf = self.leaf_params(client)?;
+        let (id, now) = (JobSearchId::from_uuid(self.ids.next()), self.now());
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    start_job_search_in(tx, client, start_date, by, id, now, leaf).await
+                })
+            })
+            .await
     }
 
     /// Ends a job search once.
@@ -573,31 +598,44 @@ impl Store {
         reason: EndReason,
         by: UserId,
     ) -> Result<JobSearch, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let search = job_search_in(&mut tx, client, id).await?;
-        if search.end.is_some() {
-            return Err(StoreError::JobSearchAlreadyEnded);
-        }
-        if end_date < search.start_date {
-            return Err(StoreError::EndBeforeStart {
-                start: search.start_date,
-                end: end_date,
-            });
-        }
-        sqlx::query(
-            "INSERT INTO job_search_ends (job_search_id, end_date, reason, recorded_at, recorded_by)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(id.to_string())
-        .bind(end_date.to_string())
-        .bind(reason.code())
-        .bind(ts(self.now()))
-        .bind(by.to_string())
-        .execute(&mut *tx)
-        .await?;
-        let ended = job_search_in(&mut tx, client, id).await?;
-        tx.commit().await?;
-        Ok(ended)
+        let leaf = self.leaf_params(client)?;
+        let now = self.now();
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    let search = job_search_in(tx, client, id).await?;
+                    if search.end.is_some() {
+                        return Err(StoreError::JobSearchAlreadyEnded);
+                    }
+                    if end_date < search.start_date {
+                        return Err(StoreError::EndBeforeStart {
+                            start: search.start_date,
+                            end: end_date,
+                        });
+                    }
+                    sqlx::query(
+                        "INSERT INTO job_search_ends (job_search_id, end_date, reason, recorded_at, recorded_by)
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(id.to_string())
+                    .bind(end_date.to_string())
+                    .bind(reason.code())
+                    .bind(ts(now))
+                    .bind(by.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                    leaf.append(
+                        tx,
+                        &ledger::JOB_SEARCH_ENDS,
+                        &id.to_string(),
+                        EventType::OfficialAction,
+                        now,
+                    )
+                    .await?;
+                    job_search_in(tx, client, id).await
+                })
+            })
+            .await
     }
 
     pub async fn job_searches(&self, client: ClientId) -> Result<Vec<JobSearch>, StoreError> {
@@ -618,9 +656,16 @@ impl Store {
         let now = self.now();
         new.check_event_time(now)?;
         let id = EntryId::from_uuid(self.ids.next());
+        let leaf = LeafParams {
+            backend: self.backend,
+            subject: self.subject(new.client_id())?,
+            salt: self.ids.salt(),
+        };
         let new = new.clone();
         self.writer
-            .write(move |tx| Box::pin(async move { insert_entry(tx, id, &new, author, now).await }))
+            .write(move |tx| {
+                Box::pin(async move { insert_entry(tx, id, &new, author, now, leaf).await })
+            })
             .await
     }
 
@@ -670,44 +715,60 @@ impl Store {
         by: UserId,
     ) -> Result<Appointment, StoreError> {
         use kirjuri_domain::AppointmentMode as M;
-        let mut tx = self.pool.begin().await?;
-        let client = require_client(&mut tx, new.client_id).await?;
-        if let Some(official) = new.official_id {
-            require_official_of(&mut tx, official, client.org_id).await?;
-        }
-        let id = AppointmentId::from_uuid(self.ids.next());
-        let (phone, video, address) = match &new.mode {
-            M::Phone { phone_number } => (phone_number.as_ref().map(|p| p.to_string()), None, None),
-            M::Video { link } => (None, link.as_ref().map(|l| l.to_string()), None),
-            M::Visit { address } => (None, None, Some(address.to_string())),
-        };
-        sqlx::query(
-            "INSERT INTO appointments (id, client_id, official_id, local_date, local_time, time_zone,
-                 starts_at, duration_minutes, mode, phone_number, video_link, address,
-                 recorded_at, recorded_by)
-             VALUES ($1, $2, $3, $4, $5, 'Europe/Helsinki', $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .bind(id.to_string())
-        .bind(new.client_id.to_string())
-        .bind(new.official_id.map(|o| o.to_string()))
-        .bind(new.date.to_string())
-        .bind(new.time.format("%H:%M").to_string())
-        .bind(ts(new.starts_at))
-        .bind(i64::from(new.duration_minutes))
-        .bind(new.mode.code())
-        .bind(phone)
-        .bind(video)
-        .bind(address)
-        .bind(ts(self.now()))
-        .bind(by.to_string())
-        .execute(&mut *tx)
-        .await?;
-        let row = sqlx::query(&format!("{APPOINTMENT_SELECT} WHERE id = $1"))
-            .bind(id.to_string())
-            .fetch_one(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        appointment_from_row(&row)
+        let leaf = self.leaf_params(new.client_id)?;
+        let (id, now) = (AppointmentId::from_uuid(self.ids.next()), self.now());
+        let new = new.clone();
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    let client = require_client(tx, new.client_id).await?;
+                    if let Some(official) = new.official_id {
+                        require_official_of(tx, official, client.org_id).await?;
+                    }
+                    let (phone, video, address) = match &new.mode {
+                        M::Phone { phone_number } => {
+                            (phone_number.as_ref().map(|p| p.to_string()), None, None)
+                        }
+                        M::Video { link } => (None, link.as_ref().map(|l| l.to_string()), None),
+                        M::Visit { address } => (None, None, Some(address.to_string())),
+                    };
+                    sqlx::query(
+                        "INSERT INTO appointments (id, client_id, official_id, local_date, local_time, time_zone,
+                             starts_at, duration_minutes, mode, phone_number, video_link, address,
+                             recorded_at, recorded_by)
+                         VALUES ($1, $2, $3, $4, $5, 'Europe/Helsinki', $6, $7, $8, $9, $10, $11, $12, $13)",
+                    )
+                    .bind(id.to_string())
+                    .bind(new.client_id.to_string())
+                    .bind(new.official_id.map(|o| o.to_string()))
+                    .bind(new.date.to_string())
+                    .bind(new.time.format("%H:%M").to_string())
+                    .bind(ts(new.starts_at))
+                    .bind(i64::from(new.duration_minutes))
+                    .bind(new.mode.code())
+                    .bind(phone)
+                    .bind(video)
+                    .bind(address)
+                    .bind(ts(now))
+                    .bind(by.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                    leaf.append(
+                        tx,
+                        &ledger::APPOINTMENTS,
+                        &id.to_string(),
+                        EventType::OfficialAction,
+                        now,
+                    )
+                    .await?;
+                    let row = sqlx::query(&format!("{APPOINTMENT_SELECT} WHERE id = $1"))
+                        .bind(id.to_string())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    appointment_from_row(&row)
+                })
+            })
+            .await
     }
 
     pub async fn appointments(&self, client: ClientId) -> Result<Vec<Appointment>, StoreError> {
@@ -732,22 +793,37 @@ impl Store {
         note: Option<ShortText>,
         by: UserId,
     ) -> Result<ContactMethod, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        require_client(&mut tx, client).await?;
+        let leaf = self.leaf_params(client)?;
         let now = self.now();
-        sqlx::query(
-            "INSERT INTO contact_methods (client_id, method, agreed_on, note, recorded_at, recorded_by)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(client.to_string())
-        .bind(method.code())
-        .bind(agreed_on.to_string())
-        .bind(note.as_ref().map(|n| n.as_str().to_owned()))
-        .bind(ts(now))
-        .bind(by.to_string())
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
+        let stored_note = note.as_ref().map(|n| n.as_str().to_owned());
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    require_client(tx, client).await?;
+                    let seq: i64 = sqlx::query_scalar(
+                        "INSERT INTO contact_methods (client_id, method, agreed_on, note, recorded_at, recorded_by)
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq",
+                    )
+                    .bind(client.to_string())
+                    .bind(method.code())
+                    .bind(agreed_on.to_string())
+                    .bind(stored_note)
+                    .bind(ts(now))
+                    .bind(by.to_string())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    leaf.append(
+                        tx,
+                        &ledger::CONTACT_METHODS,
+                        &seq.to_string(),
+                        EventType::OfficialAction,
+                        now,
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await?;
         Ok(ContactMethod {
             method,
             agreed_on,
@@ -781,28 +857,40 @@ impl Store {
         from: NaiveDate,
         by: UserId,
     ) -> Result<ResponsibleExpert, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let c = require_client(&mut tx, client).await?;
-        require_official_of(&mut tx, official, c.org_id).await?;
-        sqlx::query(
-            "INSERT INTO responsible_experts (client_id, official_id, from_date, recorded_at, recorded_by)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(client.to_string())
-        .bind(official.to_string())
-        .bind(from.to_string())
-        .bind(ts(self.now()))
-        .bind(by.to_string())
-        .execute(&mut *tx)
-        .await?;
-        let row = sqlx::query(&format!(
-            "{EXPERT_SELECT} WHERE r.client_id = $1 ORDER BY r.seq DESC LIMIT 1"
-        ))
-        .bind(client.to_string())
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        expert_from_row(&row)
+        let leaf = self.leaf_params(client)?;
+        let now = self.now();
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    let c = require_client(tx, client).await?;
+                    require_official_of(tx, official, c.org_id).await?;
+                    let seq: i64 = sqlx::query_scalar(
+                        "INSERT INTO responsible_experts (client_id, official_id, from_date, recorded_at, recorded_by)
+                         VALUES ($1, $2, $3, $4, $5) RETURNING seq",
+                    )
+                    .bind(client.to_string())
+                    .bind(official.to_string())
+                    .bind(from.to_string())
+                    .bind(ts(now))
+                    .bind(by.to_string())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    leaf.append(
+                        tx,
+                        &ledger::RESPONSIBLE_EXPERTS,
+                        &seq.to_string(),
+                        EventType::OfficialAction,
+                        now,
+                    )
+                    .await?;
+                    let row = sqlx::query(&format!("{EXPERT_SELECT} WHERE r.seq = $1"))
+                        .bind(seq)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    expert_from_row(&row)
+                })
+            })
+            .await
     }
 
     /// Responsible-expert assignments, latest (in force) first.
@@ -820,12 +908,45 @@ impl Store {
     }
 }
 
+/// The leaf of one record row, prepared before its write job: keys and randomness stay
+/// outside the transaction.
+#[derive(Debug, Clone, Copy)]
+struct LeafParams {
+    backend: Backend,
+    subject: [u8; 32],
+    salt: [u8; 32],
+}
+
+impl LeafParams {
+    async fn append(
+        self,
+        tx: &mut sqlx::AnyConnection,
+        table: &ledger::RecordTable,
+        key: &str,
+        event: EventType,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        ledger::append_row(
+            tx,
+            self.backend,
+            table,
+            key,
+            event,
+            self.subject,
+            self.salt,
+            &ts(now),
+        )
+        .await
+    }
+}
+
 async fn insert_entry(
     tx: &mut sqlx::AnyConnection,
     id: EntryId,
     new: &NewEntry,
     author: UserId,
     now: DateTime<Utc>,
+    leaf: LeafParams,
 ) -> Result<Entry, StoreError> {
     require_client(tx, new.client_id()).await?;
     if let Some(c) = new.corrects() {
@@ -867,6 +988,13 @@ async fn insert_entry(
     .bind(new.corrects().map(|c| c.reason.as_str().to_owned()))
     .execute(&mut *tx)
     .await?;
+    let event = if new.corrects().is_some() {
+        EventType::EntryCorrection
+    } else {
+        EventType::Entry
+    };
+    leaf.append(tx, &ledger::ENTRIES, &id.to_string(), event, now)
+        .await?;
     entry_in(tx, id).await
 }
 
@@ -923,4 +1051,217 @@ async fn entry_in(conn: &mut sqlx::AnyConnection, id: EntryId) -> Result<Entry, 
         .await?
         .ok_or(StoreError::NotFound("entry"))?;
     entry_from_row(&row)
+}
+
+async fn start_job_search_in(
+    tx: &mut sqlx::AnyConnection,
+    client: ClientId,
+    start_date: NaiveDate,
+    by: UserId,
+    id: JobSearchId,
+    now: DateTime<Utc>,
+    leaf: LeafParams,
+) -> Result<JobSearch, StoreError> {
+    require_client(tx, client).await?;
+    let open = sqlx::query(
+        "SELECT j.start_date FROM job_searches j
+         LEFT JOIN job_search_ends e ON e.job_search_id = j.id
+         WHERE j.client_id = $1 AND e.job_search_id IS NULL",
+    )
+    .bind(client.to_string())
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(row) = open {
+        return Err(StoreError::JobSearchInProgress(parse_date(
+            &row.try_get::<String, _>(0)?,
+        )?));
+    }
+    sqlx::query(
+        "INSERT INTO job_searches (id, client_id, start_date, recorded_at, recorded_by)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id.to_string())
+    .bind(client.to_string())
+    .bind(start_date.to_string())
+    .bind(ts(now))
+    .bind(by.to_string())
+    .execute(&mut *tx)
+    .await?;
+    leaf.append(
+        tx,
+        &ledger::JOB_SEARCHES,
+        &id.to_string(),
+        EventType::OfficialAction,
+        now,
+    )
+    .await?;
+    job_search_in(tx, client, id).await
+}
+
+// ---- the ledger -------------------------------------------------------------------------------
+
+/// A signed checkpoint as stored: the tree size and the signed note text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCheckpoint {
+    pub size: u64,
+    pub note: String,
+}
+
+impl Store {
+    /// Appends events whose whole record is the ledger opening (rule-set deployments, access
+    /// events, ...) in one transaction; returns the index of the first leaf.
+    pub async fn record_events(&self, events: Vec<LedgerEvent>) -> Result<u64, StoreError> {
+        let keys = self.keys()?;
+        let leaves: Vec<ledger::NewLeaf> = events
+            .into_iter()
+            .map(|e| ledger::NewLeaf {
+                event_type: e.event_type,
+                subject: keys.subject(&e.subject_id),
+                salt: self.ids.salt(),
+                record: e.record,
+            })
+            .collect();
+        let (backend, now) = (self.backend, ts(self.now()));
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move { ledger::append_leaves(tx, backend, &leaves, &now).await })
+            })
+            .await
+    }
+
+    /// Erases the opening (salt and record) of leaf `idx` after its retention period and
+    /// appends an [`EventType::Erasure`] leaf naming it. Every proof stays valid; the erased
+    /// record can no longer be shown. Returns the erasure leaf's index.
+    pub async fn erase_opening(&self, idx: u64) -> Result<u64, StoreError> {
+        let (backend, salt, now) = (self.backend, self.ids.salt(), ts(self.now()));
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move { ledger::erase(tx, backend, idx, salt, &now).await })
+            })
+            .await
+    }
+
+    /// The ledger tree brought up to date with the committed leaves.
+    async fn ledger_tree(&self) -> Result<tokio::sync::MutexGuard<'_, MerkleTree>, StoreError> {
+        let mut tree = self.tree.lock().await;
+        let mut conn = self.read.acquire().await?;
+        ledger::refresh_tree(&mut conn, &mut tree).await?;
+        Ok(tree)
+    }
+
+    /// Number of leaves committed to the ledger.
+    pub async fn ledger_size(&self) -> Result<u64, StoreError> {
+        Ok(self.ledger_tree().await?.size())
+    }
+
+    /// The ledger's root hash at `size` leaves.
+    pub async fn ledger_root(&self, size: u64) -> Result<Hash, StoreError> {
+        Ok(self.ledger_tree().await?.root_at(size)?)
+    }
+
+    /// Signs a checkpoint of the whole ledger as it stands (or returns the stored one if the
+    /// ledger has not grown since), stores it and returns the signed note.
+    pub async fn ledger_checkpoint(&self) -> Result<StoredCheckpoint, StoreError> {
+        let keys = self.keys()?.clone();
+        let (size, root) = {
+            let tree = self.ledger_tree().await?;
+            (tree.size(), tree.root())
+        };
+        if let Some(latest) = self.ledger_latest_checkpoint().await? {
+            if latest.size == size {
+                return Ok(latest);
+            }
+        }
+        let note =
+            Checkpoint::new(keys.origin(), size, root).sign(std::slice::from_ref(&keys.signer))?;
+        let (stored, now) = (note.clone(), ts(self.now()));
+        let size_i = ledger::idx_i64(size)?;
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    sqlx::query(
+                        "INSERT INTO ledger_checkpoints (size, note, signed_at) VALUES ($1, $2, $3)
+                         ON CONFLICT (size) DO NOTHING",
+                    )
+                    .bind(size_i)
+                    .bind(stored)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await?;
+        Ok(StoredCheckpoint { size, note })
+    }
+
+    /// The newest stored signed checkpoint.
+    pub async fn ledger_latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
+        let row =
+            sqlx::query("SELECT size, note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1")
+                .fetch_optional(&self.read)
+                .await?;
+        row.map(|row| {
+            Ok(StoredCheckpoint {
+                size: u64::try_from(row.try_get::<i64, _>(0)?)
+                    .map_err(|_| StoreError::Corrupt("checkpoint size".into()))?,
+                note: row.try_get(1)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// An offline proof bundle for leaf `idx`: the leaf, its opening (unless erased), and its
+    /// inclusion proof in the newest stored checkpoint, signing a new one if none covers it.
+    pub async fn ledger_bundle(&self, idx: u64) -> Result<ProofBundle, StoreError> {
+        let checkpoint = match self.ledger_latest_checkpoint().await? {
+            Some(cp) if cp.size > idx => cp,
+            _ => self.ledger_checkpoint().await?,
+        };
+        let tree = self.ledger_tree().await?;
+        if idx >= checkpoint.size {
+            return Err(StoreError::NotFound("ledger leaf"));
+        }
+        let mut conn = self.read.acquire().await?;
+        let (leaf, opening) = ledger::leaf_and_opening(&mut conn, idx).await?;
+        ledger::bundle(&tree, idx, leaf, opening, checkpoint.note, checkpoint.size)
+    }
+
+    /// The index of the leaf that covers an entry.
+    pub async fn ledger_index_of_entry(&self, id: EntryId) -> Result<u64, StoreError> {
+        let idx: i64 = sqlx::query_scalar(
+            "SELECT idx FROM ledger_links WHERE record_table = 'entries' AND record_key = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound("ledger leaf of the entry"))?;
+        u64::try_from(idx).map_err(|_| StoreError::Corrupt("ledger index".into()))
+    }
+
+    /// [`Store::ledger_bundle`] for the leaf of an entry.
+    pub async fn ledger_bundle_for_entry(&self, id: EntryId) -> Result<ProofBundle, StoreError> {
+        let idx = self.ledger_index_of_entry(id).await?;
+        self.ledger_bundle(idx).await
+    }
+
+    /// The RFC 9162 consistency proof from the tree of `old_size` leaves to `new_size`.
+    pub async fn ledger_consistency(
+        &self,
+        old_size: u64,
+        new_size: u64,
+    ) -> Result<Vec<Hash>, StoreError> {
+        Ok(self
+            .ledger_tree()
+            .await?
+            .consistency_proof(old_size, new_size)?)
+    }
+
+    /// Verifies the whole ledger as stored, with only public keys: every stored checkpoint's
+    /// signature, every leaf's fields against its stored hash, every opening against its
+    /// commitment, the tree root at every checkpoint, and every record row against the record
+    /// its leaf committed to. The report names the first bad leaf.
+    pub async fn verify_ledger(&self, verifiers: &[Verifier]) -> Result<LedgerReport, StoreError> {
+        ledger::verify(&self.read, verifiers).await
+    }
 }

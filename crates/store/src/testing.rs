@@ -11,7 +11,14 @@ use std::sync::Arc;
 
 use kirjuri_domain::Clock;
 
-use crate::{Backend, IdSource, Store};
+use crate::{Backend, IdSource, LedgerKeys, Store};
+
+/// Deterministic ledger keys for tests and benchmarks (never for real data).
+pub fn test_ledger_keys() -> LedgerKeys {
+    let signer =
+        kirjuri_ledger::Signer::from_seed("kirjuri-test", &[7; 32]).expect("valid test key name");
+    LedgerKeys::new(signer, [9; 32])
+}
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -74,7 +81,8 @@ pub async fn fresh_store(backend: Backend, clock: Arc<dyn Clock>) -> TestStore {
         Backend::Sqlite => TestStore {
             store: Store::connect("sqlite::memory:", None, clock, IdSource::seeded(n))
                 .await
-                .expect("open in-memory SQLite"),
+                .expect("open in-memory SQLite")
+                .with_ledger(test_ledger_keys()),
             schema: None,
         },
         Backend::Postgres => {
@@ -90,7 +98,7 @@ pub async fn fresh_store(backend: Backend, clock: Arc<dyn Clock>) -> TestStore {
                     )
                 });
             TestStore {
-                store,
+                store: store.with_ledger(test_ledger_keys()),
                 schema: Some(schema),
             }
         }
@@ -112,6 +120,28 @@ pub async fn raw_i64(store: &Store, sql: &str) -> i64 {
         .fetch_one(&store.pool)
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// Runs a query and returns every value of every row as text (NULL as an empty string), for
+/// tests that search stored rows, such as "no personal data in the ledger".
+pub async fn raw_strings(store: &Store, sql: &str) -> Vec<String> {
+    use sqlx::Row;
+    let rows = sqlx::query(sql)
+        .fetch_all(&store.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    rows.iter()
+        .flat_map(|row| {
+            (0..row.columns().len())
+                .map(|i| {
+                    row.try_get::<Option<String>, _>(i)
+                        .map(Option::unwrap_or_default)
+                        .or_else(|_| row.try_get::<i64, _>(i).map(|v| v.to_string()))
+                        .unwrap_or_else(|e| panic!("{sql}: column {i}: {e}"))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// Two employment authorities with an official each, and a client in the first.

@@ -542,3 +542,397 @@ async fn unsupported_urls_are_named() {
     .unwrap_err();
     assert!(matches!(err, StoreError::UnsupportedUrl(_)));
 }
+
+// ---- the ledger (A4, A5, B10) ------------------------------------------------------------------
+
+mod ledger {
+    use super::*;
+    use kirjuri_ledger::{verify_consistency, Checkpoint, EventType, ProofBundle, Verifier};
+    use kirjuri_store::testing::{raw_strings, test_ledger_keys};
+
+    fn verifier() -> Vec<Verifier> {
+        vec![test_ledger_keys().verifier()]
+    }
+
+    async fn leaves(store: &Store) -> i64 {
+        raw_i64(store, "SELECT COUNT(*) FROM ledger_leaves").await
+    }
+
+    async fn event_types(store: &Store) -> Vec<String> {
+        raw_strings(store, "SELECT event_type FROM ledger_leaves ORDER BY idx").await
+    }
+
+    /// Drops the append-only / erase-only triggers, as an attacker with database access would.
+    async fn drop_triggers(store: &Store) {
+        let sql = match store.backend() {
+            kirjuri_store::Backend::Sqlite => {
+                "DROP TRIGGER entries_no_update; DROP TRIGGER ledger_openings_erase_only;"
+            }
+            kirjuri_store::Backend::Postgres => {
+                "DROP TRIGGER entries_append_only ON entries;
+                 DROP TRIGGER ledger_openings_erase_only ON ledger_openings;"
+            }
+        };
+        raw_execute(store, sql).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn every_record_write_appends_one_leaf_in_its_commit() {
+        each_backend(|store, fx, _| async move {
+            let (c, by) = (fx.client_a.id, fx.official_a.id);
+            assert_eq!(leaves(&store).await, 0);
+            let e = store
+                .append_entry(&entry(c, "Puhelu.", None), by)
+                .await
+                .unwrap();
+            assert_eq!(leaves(&store).await, 1);
+            store
+                .append_entry(
+                    &entry(c, "Puhelu, korjattu.", correction(&e, "Väärä päivä")),
+                    by,
+                )
+                .await
+                .unwrap();
+            let js = store.start_job_search(c, d(2026, 3, 2), by).await.unwrap();
+            store
+                .end_job_search(c, js.id, d(2026, 3, 2), EndReason::Employed, by)
+                .await
+                .unwrap();
+            let visit = NewAppointment::new(
+                c,
+                Some(by),
+                d(2026, 3, 10),
+                NaiveTime::from_hms_opt(13, 15, 0).unwrap(),
+                45,
+                AppointmentMode::Phone { phone_number: None },
+            )
+            .unwrap();
+            store.book_appointment(&visit, by).await.unwrap();
+            store
+                .agree_contact_method(c, ContactMethodKind::Online, d(2026, 3, 2), None, by)
+                .await
+                .unwrap();
+            store
+                .assign_responsible_expert(c, by, d(2026, 3, 2), by)
+                .await
+                .unwrap();
+            assert_eq!(
+                event_types(&store).await,
+                ["entry", "entry-correction"]
+                    .into_iter()
+                    .chain(["official-action"; 5])
+                    .collect::<Vec<_>>()
+            );
+            assert_eq!(
+                raw_i64(&store, "SELECT COUNT(*) FROM ledger_links").await,
+                7
+            );
+            assert_eq!(
+                raw_i64(&store, "SELECT COUNT(*) FROM ledger_openings").await,
+                7
+            );
+            let cp = store.ledger_checkpoint().await.unwrap();
+            assert_eq!(cp.size, 7);
+            let report = store.verify_ledger(&verifier()).await.unwrap();
+            assert_eq!(report.fault, None, "{report:?}");
+            assert_eq!(
+                (report.leaves, report.opened, report.records_checked),
+                (7, 7, 7)
+            );
+            assert_eq!(report.checkpoint_size, 7);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_leaves_neither_record_nor_leaf() {
+        each_backend(|store, fx, _| async move {
+            let (c, by) = (fx.client_a.id, fx.official_a.id);
+            store
+                .append_entry(&entry(c, "Ensimmäinen.", None), by)
+                .await
+                .unwrap();
+            // The record insert fails: no leaf.
+            let missing = Correction {
+                entry_id: EntryId::from_uuid(uuid_of(42)),
+                reason: ShortText::parse("Syy").unwrap(),
+            };
+            assert!(store
+                .append_entry(&entry(c, "Korjaus.", Some(missing)), by)
+                .await
+                .is_err());
+            assert_eq!(leaves(&store).await, 1);
+            // The leaf insert fails: no record.
+            let refuse = match store.backend() {
+                kirjuri_store::Backend::Sqlite => {
+                    "CREATE TRIGGER refuse_openings BEFORE INSERT ON ledger_openings
+                     BEGIN SELECT RAISE(ABORT, 'test refuses the opening'); END;"
+                }
+                kirjuri_store::Backend::Postgres => {
+                    "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+                     BEGIN RAISE EXCEPTION 'test refuses the opening'; END $$;
+                     CREATE TRIGGER refuse_openings BEFORE INSERT ON ledger_openings
+                     FOR EACH ROW EXECUTE FUNCTION test_refuse();"
+                }
+            };
+            raw_execute(&store, refuse).await.unwrap();
+            assert!(store
+                .append_entry(&entry(c, "Toinen.", None), by)
+                .await
+                .is_err());
+            assert!(store.start_job_search(c, d(2026, 3, 2), by).await.is_err());
+            assert_eq!(store.entries(c).await.unwrap().len(), 1);
+            assert!(store.job_searches(c).await.unwrap().is_empty());
+            assert_eq!(leaves(&store).await, 1);
+            // A store without ledger keys writes no record at all.
+            let keyless = Store::connect(
+                "sqlite::memory:",
+                None,
+                clock(),
+                kirjuri_store::IdSource::seeded(3),
+            )
+            .await
+            .unwrap();
+            assert!(matches!(
+                keyless
+                    .append_entry(&entry(c, "Ei avaimia.", None), by)
+                    .await,
+                Err(StoreError::LedgerNotConfigured)
+            ));
+            assert!(matches!(
+                keyless.ledger_checkpoint().await,
+                Err(StoreError::LedgerNotConfigured)
+            ));
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn leaves_carry_no_personal_data() {
+        each_backend(|store, fx, _| async move {
+            let (c, by) = (fx.client_a.id, fx.official_a.id);
+            let text = "Asiakas Testi Asiakas kertoi terveydentilastaan.";
+            store.append_entry(&entry(c, text, None), by).await.unwrap();
+            store.start_job_search(c, d(2026, 3, 2), by).await.unwrap();
+            store.ledger_checkpoint().await.unwrap();
+            let stored = raw_strings(&store, "SELECT * FROM ledger_leaves")
+                .await
+                .join("|");
+            let hetu = fx.client_a.hetu.as_str();
+            let hetu_sha = kirjuri_ledger::sha256(hetu.as_bytes()).to_hex();
+            for secret in [
+                hetu,
+                &hetu[..6],
+                &hetu_sha,
+                "Testi",
+                "Asiakas",
+                "terveydentila",
+                &c.to_string(),
+                &c.to_string().replace('-', ""),
+                &by.to_string(),
+            ] {
+                assert!(
+                    !stored.contains(secret),
+                    "{secret:?} found in ledger_leaves"
+                );
+            }
+            let checkpoints = raw_strings(&store, "SELECT * FROM ledger_checkpoints")
+                .await
+                .join("|");
+            assert!(!checkpoints.contains(hetu) && !checkpoints.contains("Asiakas"));
+            // The subject is the keyed pseudonym of the client, the same for both leaves.
+            let subjects = raw_strings(&store, "SELECT DISTINCT subject FROM ledger_leaves").await;
+            assert_eq!(subjects, [hex(&test_ledger_keys().subject(&c.to_string()))]);
+        })
+        .await;
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[tokio::test]
+    async fn bundles_verify_offline_and_a_changed_byte_fails() {
+        each_backend(|store, fx, _| async move {
+            let (c, by) = (fx.client_a.id, fx.official_a.id);
+            let mut ids = Vec::new();
+            for i in 0..9 {
+                let e = store
+                    .append_entry(&entry(c, &format!("Merkintä {i}."), None), by)
+                    .await
+                    .unwrap();
+                ids.push(e.id);
+            }
+            let bundle = store.ledger_bundle_for_entry(ids[4]).await.unwrap();
+            let text = bundle.to_text();
+            let parsed = ProofBundle::parse(&text).unwrap();
+            let ok = parsed.verify(&verifier()).unwrap();
+            assert_eq!(ok.leaf_index, 4);
+            assert_eq!(ok.leaf.event_type, EventType::Entry);
+            let record = String::from_utf8(ok.record.unwrap()).unwrap();
+            assert!(record.contains("Merkintä 4.") && record.contains(&ids[4].to_string()));
+            // A bundle checks against its checkpoint, with only the public key.
+            let mut bad = parsed.clone();
+            bad.opening.as_mut().unwrap().record[10] ^= 1;
+            assert!(bad.verify(&verifier()).is_err());
+            let mut bad = parsed.clone();
+            bad.leaf_index = 5;
+            assert!(bad.verify(&verifier()).is_err());
+            let other = kirjuri_ledger::Signer::from_seed("kirjuri-test", &[8; 32]).unwrap();
+            assert!(parsed.verify(&[other.verifier()]).is_err());
+            // An entry written after the checkpoint gets a newer one.
+            let late = store
+                .append_entry(&entry(c, "Myöhemmin.", None), by)
+                .await
+                .unwrap();
+            let b = store.ledger_bundle_for_entry(late.id).await.unwrap();
+            assert_eq!(b.verify(&verifier()).unwrap().checkpoint.size, 10);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn erasure_keeps_proofs_valid_and_is_itself_a_leaf() {
+        each_backend(|store, fx, _| async move {
+            let (c, by) = (fx.client_a.id, fx.official_a.id);
+            let e = store
+                .append_entry(&entry(c, "Poistettava.", None), by)
+                .await
+                .unwrap();
+            store
+                .append_entry(&entry(c, "Jää.", None), by)
+                .await
+                .unwrap();
+            let before = store.ledger_bundle_for_entry(e.id).await.unwrap();
+            let idx = store.ledger_index_of_entry(e.id).await.unwrap();
+            let erasure = store.erase_opening(idx).await.unwrap();
+            assert_eq!(erasure, 2);
+            assert!(matches!(
+                store.erase_opening(idx).await,
+                Err(StoreError::AlreadyErased(0))
+            ));
+            assert_eq!(event_types(&store).await, ["entry", "entry", "erasure"]);
+            // The old bundle still verifies; a new one proves the leaf without its record.
+            assert!(before.verify(&verifier()).is_ok());
+            let after = store.ledger_bundle(idx).await.unwrap();
+            let v = after.verify(&verifier()).unwrap();
+            assert_eq!((v.record, v.checkpoint.size), (None, 2));
+            let erasure_bundle = store.ledger_bundle(erasure).await.unwrap();
+            let v = erasure_bundle.verify(&verifier()).unwrap();
+            assert_eq!(
+                kirjuri_ledger::ErasureRecord::from_bytes(&v.record.unwrap())
+                    .unwrap()
+                    .erased_leaf,
+                idx
+            );
+            assert_eq!(v.leaf.subject, before.leaf.subject);
+            let report = store.verify_ledger(&verifier()).await.unwrap();
+            assert_eq!(report.fault, None, "{report:?}");
+            assert_eq!((report.opened, report.erased), (2, 1));
+            // An opening can only be erased, never changed or deleted, even with SQL.
+            assert!(raw_execute(
+                &store,
+                "UPDATE ledger_openings SET record = record WHERE idx = 1"
+            )
+            .await
+            .is_err());
+            assert!(
+                raw_execute(&store, "DELETE FROM ledger_openings WHERE idx = 1")
+                    .await
+                    .is_err()
+            );
+            assert!(
+                raw_execute(&store, "DELETE FROM ledger_leaves WHERE idx = 2")
+                    .await
+                    .is_err()
+            );
+            assert!(
+                raw_execute(&store, "UPDATE ledger_leaves SET event_type = 'entry'")
+                    .await
+                    .is_err()
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn checkpoints_are_consistent_and_concurrent_appends_stay_ordered() {
+        each_backend(|store, fx, _| async move {
+            let (c, by) = (fx.client_a.id, fx.official_a.id);
+            store
+                .append_entry(&entry(c, "Alku.", None), by)
+                .await
+                .unwrap();
+            let old = store.ledger_checkpoint().await.unwrap();
+            let mut tasks = tokio::task::JoinSet::new();
+            for i in 0..30 {
+                let store = store.clone();
+                tasks.spawn(async move {
+                    store
+                        .append_entry(&entry(c, &format!("Rinnakkain {i}."), None), by)
+                        .await
+                });
+            }
+            while let Some(done) = tasks.join_next().await {
+                done.unwrap().unwrap();
+            }
+            let new = store.ledger_checkpoint().await.unwrap();
+            assert_eq!((old.size, new.size), (1, 31));
+            let (o, _) = Checkpoint::open(&old.note, &verifier()).unwrap();
+            let (n, _) = Checkpoint::open(&new.note, &verifier()).unwrap();
+            let proof = store.ledger_consistency(o.size, n.size).await.unwrap();
+            verify_consistency(o.size, n.size, &proof, &o.root, &n.root).unwrap();
+            let report = store.verify_ledger(&verifier()).await.unwrap();
+            assert_eq!(report.fault, None, "{report:?}");
+            assert_eq!((report.leaves, report.checkpoints), (31, 2));
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn verification_names_the_first_bad_leaf() {
+        each_backend(|store, fx, _| async move {
+            let (c, by) = (fx.client_a.id, fx.official_a.id);
+            let mut ids = Vec::new();
+            for i in 0..6 {
+                let e = store
+                    .append_entry(&entry(c, &format!("Merkintä {i}."), None), by)
+                    .await
+                    .unwrap();
+                ids.push(e.id);
+            }
+            store.ledger_checkpoint().await.unwrap();
+            drop_triggers(&store).await;
+            // One byte of an entry as it stands in the record table.
+            raw_execute(
+                &store,
+                &format!(
+                    "UPDATE entries SET text = 'Merkintä 9.' WHERE id = '{}'",
+                    ids[3]
+                ),
+            )
+            .await
+            .unwrap();
+            let report = store.verify_ledger(&verifier()).await.unwrap();
+            let fault = report.fault.expect("tamper must be found");
+            assert_eq!(fault.first_bad_leaf, Some(3), "{fault}");
+            assert!(fault.what.contains("entries row differs"), "{fault}");
+            // An earlier stored opening changed: the earlier index is blamed.
+            raw_execute(
+                &store,
+                "UPDATE ledger_openings SET salt = '00000000000000000000000000000000\
+                 00000000000000000000000000000000' WHERE idx = 1",
+            )
+            .await
+            .unwrap();
+            let fault = store
+                .verify_ledger(&verifier())
+                .await
+                .unwrap()
+                .fault
+                .unwrap();
+            assert_eq!(fault.first_bad_leaf, Some(1), "{fault}");
+        })
+        .await;
+    }
+}

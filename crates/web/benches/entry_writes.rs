@@ -63,14 +63,16 @@ async fn open(backend: Backend) -> (Store, Box<dyn FnOnce() + Send>) {
                 IdSource::seeded(1),
             )
             .await
-            .unwrap();
+            .unwrap()
+            .with_ledger(kirjuri_store::testing::test_ledger_keys());
             (store, Box::new(move || drop(std::fs::remove_dir_all(dir))))
         }
         Backend::Postgres => {
             let schema = format!("kirjuri_bench_{}", std::process::id());
             let store = Store::connect(&postgres_url(), Some(&schema), clock, IdSource::seeded(1))
                 .await
-                .unwrap_or_else(|e| panic!("PostgreSQL at {}: {e}", postgres_url()));
+                .unwrap_or_else(|e| panic!("PostgreSQL at {}: {e}", postgres_url()))
+                .with_ledger(kirjuri_store::testing::test_ledger_keys());
             let cleanup = move || {
                 // Dropped on a runtime of its own: the bench's runtime is busy in block_on.
                 std::thread::spawn(move || {

@@ -1,0 +1,809 @@
+//! The ledger in the database: every record write appends one leaf in the same transaction
+//! (A4, A5, B10), and the log can be checkpointed, proven and verified from here.
+//!
+//! The hashing, proofs and signatures are `kirjuri-ledger`'s (pure); this module stores
+//! leaves, openings, links to record rows and signed checkpoints, and reads them back.
+//!
+//! **Invariant:** a record and its leaf are committed together: the leaf is appended inside
+//! the write job that inserts the record, so either both are committed or neither is.
+//! **Invariant:** leaves carry no personal data: an event type, a keyed pseudonym of the
+//! client and a salted commitment. The record and salt are in `ledger_openings`, which
+//! erasure empties without touching the leaf.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use kirjuri_ledger::{
+    commit, pseudonym, verify_log_against, Checkpoint, ErasureRecord, EventType, Hash, LeafRecord,
+    MerkleTree, Opening, ProofBundle, Signer, Verifier,
+};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::{Backend, StoreError};
+
+/// Lock key of `pg_advisory_xact_lock` serialising appends on PostgreSQL ("kirjuri" in hex,
+/// shortened). SQLite needs none: it has one writer.
+const PG_APPEND_LOCK: i64 = 0x6b69_726a_7572_69;
+
+/// Rows per multi-row INSERT (well below both backends' bind-parameter limits).
+const INSERT_CHUNK: usize = 100;
+
+/// Rows per page when reading the log back.
+const PAGE: i64 = 5000;
+
+/// The keys a store needs to write the ledger: the pseudonym key (HMAC key for subject ids)
+/// and the checkpoint signer. Both are secrets; `Debug` shows only the signer's name.
+#[derive(Clone)]
+pub struct LedgerKeys {
+    /// HMAC-SHA256 key for [`pseudonym`]s of clients.
+    pub pseudonym_key: [u8; 32],
+    /// Signs checkpoints.
+    pub signer: Signer,
+}
+
+impl fmt::Debug for LedgerKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LedgerKeys")
+            .field("signer", &self.signer)
+            .finish_non_exhaustive()
+    }
+}
+
+const KEY_FILE_HEADER: &str = "# Kirjuri ledger keys. SECRET: the signer signs checkpoints and \
+                               the pseudonym key links leaves to clients.";
+
+impl LedgerKeys {
+    /// Keys from a signer and a pseudonym key.
+    pub fn new(signer: Signer, pseudonym_key: [u8; 32]) -> Self {
+        Self {
+            pseudonym_key,
+            signer,
+        }
+    }
+
+    /// The checkpoint origin line: the log's identity, derived from the signer's name.
+    pub fn origin(&self) -> String {
+        origin_for(self.signer.name())
+    }
+
+    /// The public key auditors verify with.
+    pub fn verifier(&self) -> Verifier {
+        self.signer.verifier()
+    }
+
+    /// The key file text: a comment, then `signer PRIVATE+KEY+...` and `pseudonym-key HEX`.
+    pub fn to_file_text(&self) -> String {
+        format!(
+            "{KEY_FILE_HEADER}\nsigner {}\npseudonym-key {}\n",
+            self.signer.to_key_string(),
+            hex::encode(self.pseudonym_key)
+        )
+    }
+
+    /// Parses [`LedgerKeys::to_file_text`]; blank lines and `#` comments are ignored.
+    pub fn parse_file_text(text: &str) -> Result<Self, StoreError> {
+        let bad = |what: &str| StoreError::LedgerKeys(what.to_owned());
+        let (mut signer, mut key) = (None, None);
+        for line in text.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            match line.split_once(' ') {
+                Some(("signer", value)) if signer.is_none() => {
+                    signer = Some(
+                        Signer::parse(value.trim())
+                            .map_err(|e| bad(&format!("signer key: {e}")))?,
+                    );
+                }
+                Some(("pseudonym-key", value)) if key.is_none() => {
+                    let bytes =
+                        hex::decode(value.trim()).map_err(|_| bad("pseudonym-key is not hex"))?;
+                    key = Some(
+                        <[u8; 32]>::try_from(bytes)
+                            .map_err(|_| bad("pseudonym-key must be 32 bytes (64 hex digits)"))?,
+                    );
+                }
+                _ => return Err(bad(&format!("unexpected line {line:?}"))),
+            }
+        }
+        Ok(Self {
+            signer: signer.ok_or_else(|| bad("missing the signer line"))?,
+            pseudonym_key: key.ok_or_else(|| bad("missing the pseudonym-key line"))?,
+        })
+    }
+
+    /// The pseudonymous subject of a client (or any subject id).
+    pub fn subject(&self, subject_id: &str) -> [u8; 32] {
+        pseudonym(&self.pseudonym_key, subject_id.as_bytes())
+    }
+}
+
+/// The checkpoint origin of a log signed by the key `name`.
+pub fn origin_for(name: &str) -> String {
+    format!("{name}/kirjuri-ledger/v1")
+}
+
+/// A record table covered by the ledger: its name, the key used in `ledger_links`, and the
+/// columns that make up the canonical record.
+pub(crate) struct RecordTable {
+    pub(crate) name: &'static str,
+    /// The key column, compared with `ledger_links.record_key` (text).
+    key: &'static str,
+    /// The key column is an integer (`seq`), stored in the link as decimal text.
+    int_key: bool,
+    /// Sorted, so the canonical JSON lists them in this order under any serde_json feature.
+    cols: &'static [&'static str],
+}
+
+pub(crate) const ENTRIES: RecordTable = RecordTable {
+    name: "entries",
+    key: "id",
+    int_key: false,
+    cols: &[
+        "author_id",
+        "client_id",
+        "correction_reason",
+        "corrects_id",
+        "details",
+        "event_at",
+        "id",
+        "kind",
+        "recorded_at",
+        "text",
+    ],
+};
+pub(crate) const JOB_SEARCHES: RecordTable = RecordTable {
+    name: "job_searches",
+    key: "id",
+    int_key: false,
+    cols: &[
+        "client_id",
+        "id",
+        "recorded_at",
+        "recorded_by",
+        "start_date",
+    ],
+};
+pub(crate) const JOB_SEARCH_ENDS: RecordTable = RecordTable {
+    name: "job_search_ends",
+    key: "job_search_id",
+    int_key: false,
+    cols: &[
+        "end_date",
+        "job_search_id",
+        "reason",
+        "recorded_at",
+        "recorded_by",
+    ],
+};
+pub(crate) const APPOINTMENTS: RecordTable = RecordTable {
+    name: "appointments",
+    key: "id",
+    int_key: false,
+    cols: &[
+        "address",
+        "client_id",
+        "duration_minutes",
+        "id",
+        "local_date",
+        "local_time",
+        "mode",
+        "official_id",
+        "phone_number",
+        "recorded_at",
+        "recorded_by",
+        "starts_at",
+        "time_zone",
+        "video_link",
+    ],
+};
+pub(crate) const CONTACT_METHODS: RecordTable = RecordTable {
+    name: "contact_methods",
+    key: "seq",
+    int_key: true,
+    cols: &[
+        "agreed_on",
+        "client_id",
+        "method",
+        "note",
+        "recorded_at",
+        "recorded_by",
+        "seq",
+    ],
+};
+pub(crate) const RESPONSIBLE_EXPERTS: RecordTable = RecordTable {
+    name: "responsible_experts",
+    key: "seq",
+    int_key: true,
+    cols: &[
+        "client_id",
+        "from_date",
+        "official_id",
+        "recorded_at",
+        "recorded_by",
+        "seq",
+    ],
+};
+
+const RECORD_TABLES: [&RecordTable; 6] = [
+    &ENTRIES,
+    &JOB_SEARCHES,
+    &JOB_SEARCH_ENDS,
+    &APPOINTMENTS,
+    &CONTACT_METHODS,
+    &RESPONSIBLE_EXPERTS,
+];
+
+impl RecordTable {
+    /// `CAST(c AS TEXT) AS c, ...` with a table alias: every value as text on both backends.
+    fn select_cols(&self, alias: &str) -> String {
+        self.cols
+            .iter()
+            .map(|c| format!("CAST({alias}.{c} AS TEXT) AS {c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The join condition between the table (alias `t`) and `ledger_links` (alias `k`).
+    fn link_condition(&self) -> String {
+        if self.int_key {
+            format!("t.{} = CAST(k.record_key AS BIGINT)", self.key)
+        } else {
+            format!("t.{} = k.record_key", self.key)
+        }
+    }
+
+    /// The canonical record of a row read with [`RecordTable::select_cols`]:
+    /// `{"row":{col: text-or-null, ...},"table":NAME}` with keys sorted, no whitespace.
+    fn canonical(&self, row: &AnyRow) -> Result<Vec<u8>, StoreError> {
+        let mut fields = BTreeMap::new();
+        for col in self.cols {
+            let value: Option<String> = row.try_get(*col)?;
+            fields.insert(*col, value);
+        }
+        let mut record = BTreeMap::new();
+        record.insert("row", serde_json::to_value(fields).map_err(json_err)?);
+        record.insert("table", serde_json::Value::from(self.name));
+        serde_json::to_vec(&record).map_err(json_err)
+    }
+}
+
+fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError::Corrupt(format!("canonical record: {e}"))
+}
+
+/// One leaf to append, prepared outside the database.
+pub(crate) struct NewLeaf {
+    pub(crate) event_type: EventType,
+    pub(crate) subject: [u8; 32],
+    pub(crate) salt: [u8; 32],
+    pub(crate) record: Vec<u8>,
+}
+
+/// An event whose whole record is the ledger opening (for example a rule-set deployment
+/// or an access event): appended by [`crate::Store::record_events`].
+#[derive(Clone)]
+pub struct LedgerEvent {
+    /// What happened.
+    pub event_type: EventType,
+    /// Whom it is about (a client id, or another subject id); pseudonymised with the key.
+    pub subject_id: String,
+    /// The canonical record bytes.
+    pub record: Vec<u8>,
+}
+
+impl fmt::Debug for LedgerEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LedgerEvent")
+            .field("event_type", &self.event_type)
+            .field("record_len", &self.record.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Appends `leaves` at the end of the log inside the caller's transaction and returns the
+/// index of the first. On PostgreSQL the append lock is held until the transaction ends, so
+/// concurrent transactions get consecutive indexes in commit order.
+pub(crate) async fn append_leaves(
+    tx: &mut AnyConnection,
+    backend: Backend,
+    leaves: &[NewLeaf],
+    appended_at: &str,
+) -> Result<u64, StoreError> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS appending")
+            .bind(PG_APPEND_LOCK)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(idx) + 1, 0) FROM ledger_leaves")
+        .fetch_one(&mut *tx)
+        .await?;
+    let first = u64::try_from(next).map_err(|_| StoreError::Corrupt("ledger index".into()))?;
+    for (chunk_no, chunk) in leaves.chunks(INSERT_CHUNK).enumerate() {
+        let base = next + (chunk_no * INSERT_CHUNK) as i64;
+        let placeholders = |cols: usize| {
+            (0..chunk.len())
+                .map(|r| {
+                    let p: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+                    format!("({})", p.join(", "))
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let leaf_insert = format!(
+            "INSERT INTO ledger_leaves (idx, event_type, subject, commitment, leaf_hash, appended_at) VALUES {}",
+            placeholders(6)
+        );
+        let open_insert = format!(
+            "INSERT INTO ledger_openings (idx, salt, record) VALUES {}",
+            placeholders(3)
+        );
+        let prepared: Vec<(i64, LeafRecord)> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let leaf = LeafRecord {
+                    event_type: l.event_type,
+                    subject: l.subject,
+                    commitment: commit(&l.salt, &l.record),
+                };
+                (base + i as i64, leaf)
+            })
+            .collect();
+        let mut q = sqlx::query(&leaf_insert);
+        for (idx, leaf) in &prepared {
+            q = q
+                .bind(*idx)
+                .bind(leaf.event_type.code())
+                .bind(hex::encode(leaf.subject))
+                .bind(leaf.commitment.to_hex())
+                .bind(leaf.leaf_hash().to_hex())
+                .bind(appended_at.to_owned());
+        }
+        q.execute(&mut *tx).await?;
+        let mut q = sqlx::query(&open_insert);
+        for ((idx, _), l) in prepared.iter().zip(chunk) {
+            q = q
+                .bind(*idx)
+                .bind(hex::encode(l.salt))
+                .bind(l.record.clone());
+        }
+        q.execute(&mut *tx).await?;
+    }
+    Ok(first)
+}
+
+/// Appends one leaf covering the row `key` of `table` (just inserted in this transaction):
+/// the canonical record is read back from the row, so it is exactly what verification will
+/// recompute, and the link lets verification and bundles find the row.
+pub(crate) async fn append_row(
+    tx: &mut AnyConnection,
+    backend: Backend,
+    table: &RecordTable,
+    key: &str,
+    event_type: EventType,
+    subject: [u8; 32],
+    salt: [u8; 32],
+    appended_at: &str,
+) -> Result<u64, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM {} t WHERE t.{} = $1",
+        table.select_cols("t"),
+        table.name,
+        table.key
+    );
+    let q = sqlx::query(&sql);
+    let q = if table.int_key {
+        let seq: i64 = key
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("{} key {key:?}", table.name)))?;
+        q.bind(seq)
+    } else {
+        q.bind(key.to_owned())
+    };
+    let row = q
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound("record row for the ledger"))?;
+    let record = table.canonical(&row)?;
+    let leaf = NewLeaf {
+        event_type,
+        subject,
+        salt,
+        record,
+    };
+    let idx = append_leaves(tx, backend, std::slice::from_ref(&leaf), appended_at).await?;
+    sqlx::query("INSERT INTO ledger_links (idx, record_table, record_key) VALUES ($1, $2, $3)")
+        .bind(idx_i64(idx)?)
+        .bind(table.name)
+        .bind(key.to_owned())
+        .execute(&mut *tx)
+        .await?;
+    Ok(idx)
+}
+
+/// Erases the opening of leaf `idx` and appends an [`EventType::Erasure`] leaf about the same
+/// subject whose record is the [`ErasureRecord`]. Returns the erasure leaf's index.
+pub(crate) async fn erase(
+    tx: &mut AnyConnection,
+    backend: Backend,
+    idx: u64,
+    salt: [u8; 32],
+    now: &str,
+) -> Result<u64, StoreError> {
+    let subject: String = sqlx::query_scalar("SELECT subject FROM ledger_leaves WHERE idx = $1")
+        .bind(idx_i64(idx)?)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound("ledger leaf"))?;
+    let erased = sqlx::query(
+        "UPDATE ledger_openings SET salt = NULL, record = NULL, erased_at = $2
+         WHERE idx = $1 AND salt IS NOT NULL",
+    )
+    .bind(idx_i64(idx)?)
+    .bind(now.to_owned())
+    .execute(&mut *tx)
+    .await?;
+    if erased.rows_affected() != 1 {
+        return Err(StoreError::AlreadyErased(idx));
+    }
+    let leaf = NewLeaf {
+        event_type: EventType::Erasure,
+        subject: hex32(&subject, "subject")?,
+        salt,
+        record: ErasureRecord { erased_leaf: idx }.to_bytes().to_vec(),
+    };
+    append_leaves(tx, backend, std::slice::from_ref(&leaf), now).await
+}
+
+pub(crate) fn idx_i64(idx: u64) -> Result<i64, StoreError> {
+    i64::try_from(idx).map_err(|_| StoreError::NotFound("ledger leaf"))
+}
+
+fn hex32(s: &str, what: &str) -> Result<[u8; 32], StoreError> {
+    hex::decode(s)
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .ok_or_else(|| StoreError::Corrupt(format!("ledger {what} is not 32 bytes of hex")))
+}
+
+/// Adds the committed leaves past `tree.size()` to the cached tree.
+pub(crate) async fn refresh_tree(
+    conn: &mut AnyConnection,
+    tree: &mut MerkleTree,
+) -> Result<(), StoreError> {
+    loop {
+        let rows = sqlx::query(
+            "SELECT idx, event_type, subject, commitment FROM ledger_leaves
+             WHERE idx >= $1 ORDER BY idx LIMIT $2",
+        )
+        .bind(idx_i64(tree.size())?)
+        .bind(PAGE)
+        .fetch_all(&mut *conn)
+        .await?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        for row in &rows {
+            let idx: i64 = row.try_get(0)?;
+            if u64::try_from(idx).ok() != Some(tree.size()) {
+                return Err(StoreError::Corrupt(format!(
+                    "ledger leaf {} is missing (found {idx}); run `kirjuri ledger verify`",
+                    tree.size()
+                )));
+            }
+            tree.push(leaf_from_row(row)?.leaf_hash());
+        }
+    }
+}
+
+fn leaf_from_row(row: &AnyRow) -> Result<LeafRecord, StoreError> {
+    let code: String = row.try_get("event_type")?;
+    Ok(LeafRecord {
+        event_type: EventType::from_code(&code)
+            .map_err(|e| StoreError::Corrupt(format!("ledger event type: {e}")))?,
+        subject: hex32(&row.try_get::<String, _>("subject")?, "subject")?,
+        commitment: Hash::from_bytes(hex32(
+            &row.try_get::<String, _>("commitment")?,
+            "commitment",
+        )?),
+    })
+}
+
+/// The leaf and opening of `idx`, for a bundle.
+pub(crate) async fn leaf_and_opening(
+    conn: &mut AnyConnection,
+    idx: u64,
+) -> Result<(LeafRecord, Option<Opening>), StoreError> {
+    let row = sqlx::query(
+        "SELECT l.event_type, l.subject, l.commitment, o.salt, o.record
+         FROM ledger_leaves l LEFT JOIN ledger_openings o ON o.idx = l.idx WHERE l.idx = $1",
+    )
+    .bind(idx_i64(idx)?)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound("ledger leaf"))?;
+    let leaf = leaf_from_row(&row)?;
+    let salt: Option<String> = row.try_get("salt")?;
+    let record: Option<Vec<u8>> = row.try_get("record")?;
+    let opening = match (salt, record) {
+        (Some(salt), Some(record)) => Some(Opening {
+            salt: hex32(&salt, "salt")?,
+            record,
+        }),
+        _ => None,
+    };
+    Ok((leaf, opening))
+}
+
+/// A proof bundle for leaf `idx` against the signed checkpoint `note` of `size` leaves.
+pub(crate) fn bundle(
+    tree: &MerkleTree,
+    idx: u64,
+    leaf: LeafRecord,
+    opening: Option<Opening>,
+    note: String,
+    size: u64,
+) -> Result<ProofBundle, StoreError> {
+    Ok(ProofBundle {
+        leaf_index: idx,
+        leaf,
+        proof: tree.inclusion_proof(idx, size)?,
+        checkpoint: note,
+        opening,
+    })
+}
+
+/// The outcome of [`crate::Store::verify_ledger`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LedgerReport {
+    /// Leaves read.
+    pub leaves: u64,
+    /// Leaves whose opening is stored (and matched, unless there is a fault).
+    pub opened: u64,
+    /// Leaves whose opening has been erased.
+    pub erased: u64,
+    /// Record rows compared with the record their leaf committed to.
+    pub records_checked: u64,
+    /// Signed checkpoints checked.
+    pub checkpoints: usize,
+    /// The newest signed checkpoint whose root matched.
+    pub checkpoint_size: u64,
+    /// The first fault found, if any.
+    pub fault: Option<LedgerFault>,
+}
+
+/// What is wrong with a log, and the first leaf to blame where one can be named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerFault {
+    /// The first bad leaf, or `None` for faults outside the leaves (a bad signature, a
+    /// record row without a leaf).
+    pub first_bad_leaf: Option<u64>,
+    /// What is wrong, in words.
+    pub what: String,
+}
+
+impl fmt::Display for LedgerFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.first_bad_leaf {
+            Some(i) => write!(f, "first bad leaf: {i}: {}", self.what),
+            None => f.write_str(&self.what),
+        }
+    }
+}
+
+impl LedgerReport {
+    /// Keeps the fault with the lowest leaf index (faults without one rank last).
+    fn blame(&mut self, fault: LedgerFault) {
+        let better = match (&self.fault, fault.first_bad_leaf) {
+            (None, _) => true,
+            (Some(old), Some(new)) => old.first_bad_leaf.is_none_or(|o| new < o),
+            (Some(_), None) => false,
+        };
+        if better {
+            self.fault = Some(fault);
+        }
+    }
+}
+
+type VerifyRow = (u64, LeafRecord, Option<([u8; 32], Vec<u8>)>);
+
+/// A leaf row as verification sees it: a stored leaf and opening, or what is wrong with them.
+fn verify_row(row: &AnyRow) -> Result<VerifyRow, LedgerFault> {
+    let idx: i64 = row.try_get("idx").map_err(|e| fault(None, e))?;
+    let at = u64::try_from(idx).ok();
+    let idx = at.ok_or_else(|| fault(None, format!("negative leaf index {idx}")))?;
+    let leaf = leaf_from_row(row).map_err(|e| fault(at, e))?;
+    let stored_hash: String = row.try_get("leaf_hash").map_err(|e| fault(at, e))?;
+    if stored_hash != leaf.leaf_hash().to_hex() {
+        return Err(fault(
+            at,
+            "stored leaf hash does not match the leaf's fields",
+        ));
+    }
+    let opening_idx: Option<i64> = row.try_get("opening_idx").map_err(|e| fault(at, e))?;
+    if opening_idx.is_none() {
+        return Err(fault(at, "the leaf's opening row is missing"));
+    }
+    let salt: Option<String> = row.try_get("salt").map_err(|e| fault(at, e))?;
+    let record: Option<Vec<u8>> = row.try_get("record").map_err(|e| fault(at, e))?;
+    let erased_at: Option<String> = row.try_get("erased_at").map_err(|e| fault(at, e))?;
+    let opening = match (salt, record, erased_at) {
+        (Some(salt), Some(record), None) => {
+            Some((hex32(&salt, "salt").map_err(|e| fault(at, e))?, record))
+        }
+        (None, None, Some(_)) => None,
+        _ => return Err(fault(at, "the opening is neither complete nor erased")),
+    };
+    Ok((idx, leaf, opening))
+}
+
+fn fault(at: Option<u64>, what: impl fmt::Display) -> LedgerFault {
+    LedgerFault {
+        first_bad_leaf: at,
+        what: what.to_string(),
+    }
+}
+
+/// Whole-log verification over the database (see [`crate::Store::verify_ledger`]).
+pub(crate) async fn verify(
+    read: &sqlx::AnyPool,
+    verifiers: &[Verifier],
+) -> Result<LedgerReport, StoreError> {
+    let mut report = LedgerReport::default();
+
+    // Signed checkpoints, smallest first: each must carry a good signature.
+    let notes = sqlx::query("SELECT size, note FROM ledger_checkpoints ORDER BY size")
+        .fetch_all(read)
+        .await?;
+    let mut checkpoints = Vec::with_capacity(notes.len());
+    for row in &notes {
+        let size: i64 = row.try_get(0)?;
+        let note: String = row.try_get(1)?;
+        match Checkpoint::open(&note, verifiers) {
+            Ok((cp, _)) if i64::try_from(cp.size).ok() == Some(size) => checkpoints.push(cp),
+            Ok((cp, _)) => report.blame(fault(
+                None,
+                format!("the checkpoint stored as size {size} says size {}", cp.size),
+            )),
+            Err(e) => report.blame(fault(None, format!("checkpoint of size {size}: {e}"))),
+        }
+    }
+    report.checkpoints = checkpoints.len();
+
+    // The leaves, streamed in pages to a blocking thread that runs the pure verifier.
+    let (pages, rx) = std::sync::mpsc::sync_channel::<Vec<VerifyRow>>(2);
+    let cps = checkpoints.clone();
+    let verifier =
+        tokio::task::spawn_blocking(move || verify_log_against(rx.into_iter().flatten(), &cps));
+    let mut after: i64 = 0;
+    let mut row_fault = None;
+    'pages: loop {
+        let rows = sqlx::query(
+            "SELECT l.idx, l.event_type, l.subject, l.commitment, l.leaf_hash,
+                    o.idx AS opening_idx, o.salt, o.record, o.erased_at
+             FROM ledger_leaves l LEFT JOIN ledger_openings o ON o.idx = l.idx
+             WHERE l.idx >= $1 ORDER BY l.idx LIMIT $2",
+        )
+        .bind(after)
+        .bind(PAGE)
+        .fetch_all(read)
+        .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.try_get::<i64, _>("idx")? + 1;
+        let mut page = Vec::with_capacity(rows.len());
+        for row in &rows {
+            match verify_row(row) {
+                Ok(r) => {
+                    if r.2.is_some() {
+                        report.opened += 1;
+                    } else {
+                        report.erased += 1;
+                    }
+                    page.push(r);
+                }
+                Err(f) => {
+                    row_fault = Some(f);
+                    let _ = pages.send(page);
+                    break 'pages;
+                }
+            }
+        }
+        if pages.send(page).is_err() {
+            break; // the verifier stopped at a fault
+        }
+    }
+    drop(pages);
+    let outcome = verifier
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("ledger verifier stopped: {e}")))?;
+    match outcome {
+        Ok(summary) => {
+            report.leaves = summary.leaves;
+            report.checkpoint_size = summary.checkpoint_size;
+        }
+        Err(e) => report.blame(fault(Some(e.first_bad_leaf), e.what)),
+    }
+    if let Some(f) = row_fault {
+        report.blame(f);
+    }
+    if checkpoints.is_empty() && report.leaves > 0 && report.fault.is_none() {
+        report.blame(fault(
+            None,
+            "no signed checkpoint is stored, so the tree root is unchecked \
+             (run `kirjuri ledger checkpoint`)",
+        ));
+    }
+
+    // Each record row as it stands must be the record its leaf committed to, and every
+    // record row must have a leaf.
+    for table in RECORD_TABLES {
+        let sql = format!(
+            "SELECT k.idx, o.record, t.{key} IS NOT NULL AS present, {cols}
+             FROM ledger_links k JOIN ledger_openings o ON o.idx = k.idx
+             LEFT JOIN {name} t ON {cond}
+             WHERE k.record_table = $1 AND k.idx >= $2 AND o.record IS NOT NULL
+             ORDER BY k.idx LIMIT $3",
+            key = table.key,
+            cols = table.select_cols("t"),
+            name = table.name,
+            cond = table.link_condition(),
+        );
+        let mut after: i64 = 0;
+        'rows: loop {
+            let rows = sqlx::query(&sql)
+                .bind(table.name)
+                .bind(after)
+                .bind(PAGE)
+                .fetch_all(read)
+                .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get::<i64, _>(0)? + 1;
+            for row in &rows {
+                let idx = u64::try_from(row.try_get::<i64, _>(0)?).ok();
+                let present: bool = row
+                    .try_get::<bool, _>("present")
+                    .or_else(|_| row.try_get::<i64, _>("present").map(|p| p != 0))?;
+                if !present {
+                    report.blame(fault(idx, format!("its {} row is missing", table.name)));
+                    break 'rows;
+                }
+                let stored: Vec<u8> = row.try_get(1)?;
+                report.records_checked += 1;
+                if table.canonical(row)? != stored {
+                    report.blame(fault(
+                        idx,
+                        format!(
+                            "the {} row differs from the record the leaf committed to",
+                            table.name
+                        ),
+                    ));
+                    break 'rows;
+                }
+            }
+        }
+        let key_text = if table.int_key {
+            format!("CAST(t.{} AS TEXT)", table.key)
+        } else {
+            format!("t.{}", table.key)
+        };
+        let orphan: Option<String> = sqlx::query_scalar(&format!(
+            "SELECT {key_text} FROM {name} t WHERE NOT EXISTS (
+                 SELECT 1 FROM ledger_links k WHERE k.record_table = $1 AND k.record_key = {key_text})
+             LIMIT 1",
+            name = table.name
+        ))
+        .bind(table.name)
+        .fetch_optional(read)
+        .await?;
+        if let Some(key) = orphan {
+            report.blame(fault(
+                None,
+                format!("{} row {key} has no ledger leaf", table.name),
+            ));
+        }
+    }
+    Ok(report)
+}
