@@ -226,13 +226,32 @@ pub(crate) const RESPONSIBLE_EXPERTS: RecordTable = RecordTable {
     ],
 };
 
-const RECORD_TABLES: [&RecordTable; 6] = [
+pub(crate) const ACCESS_LOG: RecordTable = RecordTable {
+    name: "access_log",
+    key: "seq",
+    int_key: true,
+    cols: &[
+        "action",
+        "at",
+        "client_id",
+        "flagged",
+        "org_id",
+        "purpose",
+        "resource",
+        "role",
+        "seq",
+        "user_id",
+    ],
+};
+
+const RECORD_TABLES: [&RecordTable; 7] = [
     &ENTRIES,
     &JOB_SEARCHES,
     &JOB_SEARCH_ENDS,
     &APPOINTMENTS,
     &CONTACT_METHODS,
     &RESPONSIBLE_EXPERTS,
+    &ACCESS_LOG,
 ];
 
 impl RecordTable {

@@ -12,6 +12,7 @@
 //! from a request body.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod access;
 mod ledger;
 mod migrate;
 mod rows;
@@ -34,6 +35,7 @@ use sqlx::{AnyPool, Row};
 use kirjuri_ledger::{Checkpoint, EventType, Hash, MerkleTree, ProofBundle, Verifier};
 use rows::*;
 
+pub use access::{Access, AccessAction, AccessLogEntry, AccessLogQuery};
 pub use ledger::{origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport};
 
 /// Which database a [`Store`] runs on.
@@ -325,6 +327,68 @@ impl Store {
         })
     }
 
+    /// What a write job needs to log an access to `client` (with a leaf of its own salt).
+    fn logged(&self, access: &Access, client: ClientId) -> Result<Logged, StoreError> {
+        Ok(Logged {
+            access: access.clone(),
+            client,
+            leaf: self.leaf_params(client)?,
+        })
+    }
+
+    /// Logs an access on its own (a read, or a refused attempt), as one write.
+    pub async fn log(
+        &self,
+        access: &Access,
+        client: ClientId,
+        action: AccessAction,
+        resource: &'static str,
+    ) -> Result<(), StoreError> {
+        let logged = self.logged(access, client)?;
+        let now = self.now();
+        self.writer
+            .write(move |tx| Box::pin(async move { logged.record(tx, now, action, resource).await }))
+            .await
+    }
+
+    /// The access-log rows about one client, oldest first (the client's own view of who has
+    /// seen their data, and the supervisor's).
+    pub async fn access_log_of_client(
+        &self,
+        client: ClientId,
+    ) -> Result<Vec<AccessLogEntry>, StoreError> {
+        self.search_access_log(&AccessLogQuery {
+            client: Some(client),
+            limit: 10_000,
+            ..Default::default()
+        })
+        .await
+    }
+
+    /// Searches the access log (supervisor), oldest first.
+    pub async fn search_access_log(
+        &self,
+        q: &AccessLogQuery,
+    ) -> Result<Vec<AccessLogEntry>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "{} WHERE ($1 IS NULL OR a.client_id = $1) AND ($2 IS NULL OR a.user_id = $2)
+               AND ($3 = 0 OR a.flagged = 1) AND ($4 IS NULL OR a.at >= $4)
+               AND ($5 IS NULL OR a.at < $5) AND ($6 IS NULL OR a.action = $6)
+             ORDER BY a.seq LIMIT $7",
+            access::LOG_SELECT
+        ))
+        .bind(q.client.map(|c| c.to_string()))
+        .bind(q.user.map(|u| u.to_string()))
+        .bind(i64::from(q.flagged_only))
+        .bind(q.from.map(ts))
+        .bind(q.to.map(ts))
+        .bind(q.action.map(|a| a.code()))
+        .bind(q.limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(access::entry_from_row).collect()
+    }
+
     /// The pseudonymous ledger subject of a client.
     fn subject(&self, client: ClientId) -> Result<[u8; 32], StoreError> {
         Ok(self.keys()?.subject(&client.to_string()))
@@ -502,24 +566,12 @@ impl Store {
 
     // ---- clients ---------------------------------------------------------------------------
 
-    pub async fn create_client(&self, new: NewClient, by: UserId) -> Result<Client, StoreError> {
+    pub async fn create_client(&self, new: NewClient, by: &Access) -> Result<Client, StoreError> {
         let id = ClientId::from_uuid(self.ids.next());
         let now = self.now();
-        sqlx::query(
-            "INSERT INTO clients (id, hetu, first_name, last_name, language, org_id, created_at, created_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(id.to_string())
-        .bind(new.hetu.as_str())
-        .bind(new.first_name.as_str())
-        .bind(new.last_name.as_str())
-        .bind(new.language.code())
-        .bind(new.org_id.to_string())
-        .bind(ts(now))
-        .bind(by.to_string())
-        .execute(&self.pool)
-        .await?;
-        Ok(Client {
+        let logged = self.logged(by, id)?;
+        let by = by.user;
+        let client = Client {
             id,
             hetu: new.hetu,
             first_name: new.first_name,
@@ -527,9 +579,34 @@ impl Store {
             language: new.language,
             org_id: new.org_id,
             created_at: parse_ts(&ts(now))?,
-        })
+        };
+        let row = client.clone();
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    sqlx::query(
+                        "INSERT INTO clients (id, hetu, first_name, last_name, language, org_id, created_at, created_by)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(row.id.to_string())
+                    .bind(row.hetu.as_str())
+                    .bind(row.first_name.as_str())
+                    .bind(row.last_name.as_str())
+                    .bind(row.language.code())
+                    .bind(row.org_id.to_string())
+                    .bind(ts(now))
+                    .bind(by.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                    logged.record(tx, now, AccessAction::Write, "client").await
+                })
+            })
+            .await?;
+        Ok(client)
     }
 
+    /// The client row for the authorisation decision only: nothing is logged, so a caller that
+    /// shows the client to a user reads it through [`Store::read_client`].
     pub async fn client(&self, id: ClientId) -> Result<Client, StoreError> {
         let row = sqlx::query(&format!("SELECT {CLIENT_COLS} FROM clients WHERE id = $1"))
             .bind(id.to_string())
@@ -539,6 +616,15 @@ impl Store {
         client_from_row(&row)
     }
 
+    /// Reads a client for a user, logging the read.
+    pub async fn read_client(&self, id: ClientId, by: &Access) -> Result<Client, StoreError> {
+        let client = self.client(id).await?;
+        self.log(by, id, AccessAction::Read, "client").await?;
+        Ok(client)
+    }
+
+    /// Finds a client by identity code for the authorisation decision only (not logged; see
+    /// [`Store::client`]).
     pub async fn client_by_hetu(&self, hetu: &kirjuri_domain::Hetu) -> Result<Client, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {CLIENT_COLS} FROM clients WHERE hetu = $1"
@@ -550,12 +636,14 @@ impl Store {
         client_from_row(&row)
     }
 
-    /// Clients of one organisation, by name, a page at a time.
+    /// Clients of one organisation, by name, a page at a time; each listed client's record
+    /// logs the read.
     pub async fn clients_of_org(
         &self,
         org: OrgId,
         limit: i64,
         offset: i64,
+        by: &Access,
     ) -> Result<Vec<Client>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {CLIENT_COLS} FROM clients WHERE org_id = $1
@@ -566,7 +654,26 @@ impl Store {
         .bind(offset)
         .fetch_all(&self.read)
         .await?;
-        rows.iter().map(client_from_row).collect()
+        let clients = rows
+            .iter()
+            .map(client_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let logs = clients
+            .iter()
+            .map(|c| self.logged(by, c.id))
+            .collect::<Result<Vec<_>, _>>()?;
+        let now = self.now();
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    for logged in logs {
+                        logged.record(tx, now, AccessAction::Read, "client_list").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await?;
+        Ok(clients)
     }
 
     // ---- job searches ----------------------------------------------------------------------
@@ -576,14 +683,18 @@ impl Store {
         &self,
         client: ClientId,
         start_date: NaiveDate,
-        by: UserId,
+        by: &Access,
     ) -> Result<JobSearch, StoreError> {
         let leaf = self.leaf_params(client)?;
+        let logged = self.logged(by, client)?;
+        let by = by.user;
         let (id, now) = (JobSearchId::from_uuid(self.ids.next()), self.now());
         self.writer
             .write(move |tx| {
                 Box::pin(async move {
-                    start_job_search_in(tx, client, start_date, by, id, now, leaf).await
+                    let js = start_job_search_in(tx, client, start_date, by, id, now, leaf).await?;
+                    logged.record(tx, now, AccessAction::Write, "job_searches").await?;
+                    Ok(js)
                 })
             })
             .await
@@ -596,9 +707,11 @@ impl Store {
         id: JobSearchId,
         end_date: NaiveDate,
         reason: EndReason,
-        by: UserId,
+        by: &Access,
     ) -> Result<JobSearch, StoreError> {
         let leaf = self.leaf_params(client)?;
+        let logged = self.logged(by, client)?;
+        let by = by.user;
         let now = self.now();
         self.writer
             .write(move |tx| {
@@ -632,13 +745,19 @@ impl Store {
                         now,
                     )
                     .await?;
+                    logged.record(tx, now, AccessAction::Write, "job_searches").await?;
                     job_search_in(tx, client, id).await
                 })
             })
             .await
     }
 
-    pub async fn job_searches(&self, client: ClientId) -> Result<Vec<JobSearch>, StoreError> {
+    pub async fn job_searches(
+        &self,
+        client: ClientId,
+        by: &Access,
+    ) -> Result<Vec<JobSearch>, StoreError> {
+        self.log(by, client, AccessAction::Read, "job_searches").await?;
         let rows = sqlx::query(&format!(
             "{JOB_SEARCH_SELECT} WHERE j.client_id = $1 ORDER BY j.start_date, j.recorded_at"
         ))
@@ -652,9 +771,11 @@ impl Store {
 
     /// Records an entry; the recording time comes from the store's clock and the author is the
     /// caller. A correction must point at an uncorrected entry of the same client.
-    pub async fn append_entry(&self, new: &NewEntry, author: UserId) -> Result<Entry, StoreError> {
+    pub async fn append_entry(&self, new: &NewEntry, by: &Access) -> Result<Entry, StoreError> {
         let now = self.now();
         new.check_event_time(now)?;
+        let logged = self.logged(by, new.client_id())?;
+        let author = by.user;
         let id = EntryId::from_uuid(self.ids.next());
         let leaf = LeafParams {
             backend: self.backend,
@@ -664,18 +785,36 @@ impl Store {
         let new = new.clone();
         self.writer
             .write(move |tx| {
-                Box::pin(async move { insert_entry(tx, id, &new, author, now, leaf).await })
+                Box::pin(async move {
+                    let entry = insert_entry(tx, id, &new, author, now, leaf).await?;
+                    logged.record(tx, now, AccessAction::Write, "entries").await?;
+                    Ok(entry)
+                })
             })
             .await
     }
 
-    pub async fn entry(&self, id: EntryId) -> Result<Entry, StoreError> {
-        let mut conn = self.read.acquire().await?;
-        entry_in(&mut conn, id).await
+    /// One entry of `client` (an entry of another client is "not found").
+    pub async fn entry(
+        &self,
+        client: ClientId,
+        id: EntryId,
+        by: &Access,
+    ) -> Result<Entry, StoreError> {
+        let entry = {
+            let mut conn = self.read.acquire().await?;
+            entry_in(&mut conn, id).await?
+        };
+        if entry.client_id != client {
+            return Err(StoreError::NotFound("entry"));
+        }
+        self.log(by, client, AccessAction::Read, "entries").await?;
+        Ok(entry)
     }
 
     /// Every entry of a client in the order they were recorded.
-    pub async fn entries(&self, client: ClientId) -> Result<Vec<Entry>, StoreError> {
+    pub async fn entries(&self, client: ClientId, by: &Access) -> Result<Vec<Entry>, StoreError> {
+        self.log(by, client, AccessAction::Read, "entries").await?;
         let rows = sqlx::query(&format!(
             "{ENTRY_SELECT} WHERE e.client_id = $1 ORDER BY e.seq"
         ))
@@ -685,25 +824,39 @@ impl Store {
         rows.iter().map(entry_from_row).collect()
     }
 
-    /// The chain an entry belongs to, from the original to the latest correction.
-    pub async fn correction_chain(&self, id: EntryId) -> Result<Vec<Entry>, StoreError> {
-        let mut conn = self.read.acquire().await?;
-        let mut first = entry_in(&mut conn, id).await?;
-        while let Some(c) = &first.corrects {
-            first = entry_in(&mut conn, c.entry_id).await?;
-        }
-        let mut chain = vec![first];
-        loop {
-            let last = chain.last().map(|e| e.id.to_string()).unwrap_or_default();
-            let next = sqlx::query(&format!("{ENTRY_SELECT} WHERE e.corrects_id = $1"))
-                .bind(last)
-                .fetch_optional(&mut *conn)
-                .await?;
-            match next {
-                Some(row) => chain.push(entry_from_row(&row)?),
-                None => break,
+    /// The chain an entry of `client` belongs to, from the original to the latest correction.
+    pub async fn correction_chain(
+        &self,
+        client: ClientId,
+        id: EntryId,
+        by: &Access,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let chain = {
+            // Released before the access is logged: on an in-memory database the reads and
+            // the writer share one connection.
+            let mut conn = self.read.acquire().await?;
+            let mut first = entry_in(&mut conn, id).await?;
+            if first.client_id != client {
+                return Err(StoreError::NotFound("entry"));
             }
-        }
+            while let Some(c) = &first.corrects {
+                first = entry_in(&mut conn, c.entry_id).await?;
+            }
+            let mut chain = vec![first];
+            loop {
+                let last = chain.last().map(|e| e.id.to_string()).unwrap_or_default();
+                let next = sqlx::query(&format!("{ENTRY_SELECT} WHERE e.corrects_id = $1"))
+                    .bind(last)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                match next {
+                    Some(row) => chain.push(entry_from_row(&row)?),
+                    None => break,
+                }
+            }
+            chain
+        };
+        self.log(by, client, AccessAction::Read, "entries").await?;
         Ok(chain)
     }
 
@@ -712,10 +865,12 @@ impl Store {
     pub async fn book_appointment(
         &self,
         new: &NewAppointment,
-        by: UserId,
+        by: &Access,
     ) -> Result<Appointment, StoreError> {
         use kirjuri_domain::AppointmentMode as M;
         let leaf = self.leaf_params(new.client_id)?;
+        let logged = self.logged(by, new.client_id)?;
+        let by = by.user;
         let (id, now) = (AppointmentId::from_uuid(self.ids.next()), self.now());
         let new = new.clone();
         self.writer
@@ -761,6 +916,7 @@ impl Store {
                         now,
                     )
                     .await?;
+                    logged.record(tx, now, AccessAction::Write, "appointments").await?;
                     let row = sqlx::query(&format!("{APPOINTMENT_SELECT} WHERE id = $1"))
                         .bind(id.to_string())
                         .fetch_one(&mut *tx)
@@ -771,7 +927,12 @@ impl Store {
             .await
     }
 
-    pub async fn appointments(&self, client: ClientId) -> Result<Vec<Appointment>, StoreError> {
+    pub async fn appointments(
+        &self,
+        client: ClientId,
+        by: &Access,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        self.log(by, client, AccessAction::Read, "appointments").await?;
         let rows = sqlx::query(&format!(
             "{APPOINTMENT_SELECT} WHERE client_id = $1 ORDER BY starts_at, id"
         ))
@@ -791,9 +952,11 @@ impl Store {
         method: ContactMethodKind,
         agreed_on: NaiveDate,
         note: Option<ShortText>,
-        by: UserId,
+        by: &Access,
     ) -> Result<ContactMethod, StoreError> {
         let leaf = self.leaf_params(client)?;
+        let logged = self.logged(by, client)?;
+        let by = by.user;
         let now = self.now();
         let stored_note = note.as_ref().map(|n| n.as_str().to_owned());
         self.writer
@@ -820,7 +983,7 @@ impl Store {
                         now,
                     )
                     .await?;
-                    Ok(())
+                    logged.record(tx, now, AccessAction::Write, "contact_methods").await
                 })
             })
             .await?;
@@ -837,7 +1000,9 @@ impl Store {
     pub async fn contact_methods(
         &self,
         client: ClientId,
+        by: &Access,
     ) -> Result<Vec<ContactMethod>, StoreError> {
+        self.log(by, client, AccessAction::Read, "contact_methods").await?;
         let rows = sqlx::query(
             "SELECT method, agreed_on, note, recorded_at, recorded_by FROM contact_methods
              WHERE client_id = $1 ORDER BY seq DESC",
@@ -855,9 +1020,11 @@ impl Store {
         client: ClientId,
         official: UserId,
         from: NaiveDate,
-        by: UserId,
+        by: &Access,
     ) -> Result<ResponsibleExpert, StoreError> {
         let leaf = self.leaf_params(client)?;
+        let logged = self.logged(by, client)?;
+        let by = by.user;
         let now = self.now();
         self.writer
             .write(move |tx| {
@@ -883,6 +1050,7 @@ impl Store {
                         now,
                     )
                     .await?;
+                    logged.record(tx, now, AccessAction::Write, "responsible_experts").await?;
                     let row = sqlx::query(&format!("{EXPERT_SELECT} WHERE r.seq = $1"))
                         .bind(seq)
                         .fetch_one(&mut *tx)
@@ -897,7 +1065,9 @@ impl Store {
     pub async fn responsible_experts(
         &self,
         client: ClientId,
+        by: &Access,
     ) -> Result<Vec<ResponsibleExpert>, StoreError> {
+        self.log(by, client, AccessAction::Read, "responsible_experts").await?;
         let rows = sqlx::query(&format!(
             "{EXPERT_SELECT} WHERE r.client_id = $1 ORDER BY r.seq DESC"
         ))
@@ -908,17 +1078,39 @@ impl Store {
     }
 }
 
+/// An access to log inside a write job: who, about which client, with the leaf's salt drawn
+/// before the job (a salt is never shared between two leaves: erasing one opening must not
+/// reveal the salt of another).
+#[derive(Debug, Clone)]
+struct Logged {
+    access: Access,
+    client: ClientId,
+    leaf: LeafParams,
+}
+
+impl Logged {
+    async fn record(
+        self,
+        tx: &mut sqlx::AnyConnection,
+        now: DateTime<Utc>,
+        action: AccessAction,
+        resource: &str,
+    ) -> Result<(), StoreError> {
+        access::log(tx, now, &self.access, self.client, action, resource, self.leaf).await
+    }
+}
+
 /// The leaf of one record row, prepared before its write job: keys and randomness stay
 /// outside the transaction.
 #[derive(Debug, Clone, Copy)]
-struct LeafParams {
+pub(crate) struct LeafParams {
     backend: Backend,
     subject: [u8; 32],
     salt: [u8; 32],
 }
 
 impl LeafParams {
-    async fn append(
+    pub(crate) async fn append(
         self,
         tx: &mut sqlx::AnyConnection,
         table: &ledger::RecordTable,

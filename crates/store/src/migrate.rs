@@ -27,6 +27,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_ledger.sql"),
         postgres: include_str!("../migrations/postgres/0002_ledger.sql"),
     },
+    Migration {
+        version: 3,
+        description: "access log: every read and write of client data, and every refusal",
+        sqlite: include_str!("../migrations/sqlite/0003_access_log.sql"),
+        postgres: include_str!("../migrations/postgres/0003_access_log.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

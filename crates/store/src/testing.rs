@@ -154,6 +154,15 @@ pub struct Fixture {
     pub client_a: kirjuri_domain::Client,
 }
 
+/// An access by `user` for client service, as the web layer builds for an official.
+pub fn acting(user: &kirjuri_domain::User) -> crate::Access {
+    crate::Access::new(
+        user,
+        kirjuri_domain::ShortText::parse("asiakaspalvelu (testi)").expect("purpose"),
+        false,
+    )
+}
+
 pub async fn fixture(store: &Store) -> Fixture {
     use kirjuri_domain::*;
     let name = |s: &str| PersonName::parse(s).expect("name");
@@ -197,7 +206,7 @@ pub async fn fixture(store: &Store) -> Fixture {
                 language: Language::Fi,
                 org_id: org_a.id,
             },
-            official_a.id,
+            &acting(&official_a),
         )
         .await
         .expect("client");

@@ -1,0 +1,148 @@
+//! The access log (Information Management Act 17 §): who read or wrote which client's data,
+//! when and why. Every client-data method of the [`Store`](crate::Store) takes an [`Access`]
+//! and writes its row itself, in the same transaction as a write, so no caller can forget it.
+//! Each row is also a ledger leaf (event `access`), so the log is as tamper-evident as the
+//! record it is about.
+
+use chrono::{DateTime, Utc};
+use kirjuri_domain::{ClientId, OrgId, Role, ShortText, User, UserId};
+use sqlx::Row;
+
+use crate::rows::{parse_id, parse_ts, ts};
+use crate::StoreError;
+
+/// Who is acting, in which role and organisation, and why.
+#[derive(Debug, Clone)]
+pub struct Access {
+    pub user: UserId,
+    pub role: Role,
+    pub org: Option<OrgId>,
+    pub purpose: ShortText,
+    /// Set by the policy when an official reaches another organisation's client with a stated
+    /// reason: the access is allowed and flagged for review.
+    pub flagged: bool,
+}
+
+impl Access {
+    pub fn new(user: &User, purpose: ShortText, flagged: bool) -> Self {
+        Self { user: user.id, role: user.role, org: user.org_id, purpose, flagged }
+    }
+}
+
+/// What an access did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessAction {
+    Read,
+    Write,
+    Denied,
+}
+
+impl AccessAction {
+    pub fn code(self) -> &'static str {
+        match self {
+            AccessAction::Read => "read",
+            AccessAction::Write => "write",
+            AccessAction::Denied => "denied",
+        }
+    }
+    /// The action of a code (`read`, `write`, `denied`).
+    pub fn from_code(s: &str) -> Option<Self> {
+        match s {
+            "read" => Some(AccessAction::Read),
+            "write" => Some(AccessAction::Write),
+            "denied" => Some(AccessAction::Denied),
+            _ => None,
+        }
+    }
+    fn parse(s: &str) -> Result<Self, StoreError> {
+        Self::from_code(s).ok_or_else(|| StoreError::Corrupt(format!("access action {s:?}")))
+    }
+}
+
+/// One row of the access log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessLogEntry {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub user_id: UserId,
+    pub user_name: String,
+    pub role: Role,
+    pub org_id: Option<OrgId>,
+    pub client_id: ClientId,
+    pub action: AccessAction,
+    pub resource: String,
+    pub purpose: String,
+    pub flagged: bool,
+}
+
+/// Filters for searching the log (supervisor).
+#[derive(Debug, Clone, Default)]
+pub struct AccessLogQuery {
+    pub client: Option<ClientId>,
+    pub user: Option<UserId>,
+    pub flagged_only: bool,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub action: Option<AccessAction>,
+    pub limit: i64,
+}
+
+/// Inserts one log row and its ledger leaf (inside the caller's transaction).
+pub(crate) async fn log(
+    conn: &mut sqlx::AnyConnection,
+    at: DateTime<Utc>,
+    access: &Access,
+    client: ClientId,
+    action: AccessAction,
+    resource: &str,
+    leaf: crate::LeafParams,
+) -> Result<(), StoreError> {
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO access_log (at, user_id, role, org_id, client_id, action, resource, purpose, flagged)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq",
+    )
+    .bind(ts(at))
+    .bind(access.user.to_string())
+    .bind(access.role.code())
+    .bind(access.org.map(|o| o.to_string()))
+    .bind(client.to_string())
+    .bind(action.code())
+    .bind(resource)
+    .bind(access.purpose.as_str())
+    .bind(i64::from(access.flagged))
+    .fetch_one(&mut *conn)
+    .await?;
+    leaf.append(
+        conn,
+        &crate::ledger::ACCESS_LOG,
+        &seq.to_string(),
+        kirjuri_ledger::EventType::Access,
+        at,
+    )
+    .await?;
+    Ok(())
+}
+
+pub(crate) const LOG_SELECT: &str =
+    "SELECT a.seq, a.at, a.user_id, u.display_name, a.role, a.org_id, a.client_id, a.action,
+            a.resource, a.purpose, a.flagged
+     FROM access_log a JOIN users u ON u.id = a.user_id";
+
+pub(crate) fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<AccessLogEntry, StoreError> {
+    let org: Option<String> = row.try_get("org_id")?;
+    Ok(AccessLogEntry {
+        seq: row.try_get("seq")?,
+        at: parse_ts(&row.try_get::<String, _>("at")?)?,
+        user_id: parse_id(row, "user_id")?,
+        user_name: row.try_get("display_name")?,
+        role: parse_id(row, "role")?,
+        org_id: org
+            .map(|o| o.parse().map_err(|e| StoreError::Corrupt(format!("org_id: {e}"))))
+            .transpose()?,
+        client_id: parse_id(row, "client_id")?,
+        action: AccessAction::parse(&row.try_get::<String, _>("action")?)?,
+        resource: row.try_get("resource")?,
+        purpose: row.try_get("purpose")?,
+        flagged: row.try_get::<i64, _>("flagged")? != 0,
+    })
+}
