@@ -137,6 +137,10 @@ impl From<StoreError> for ApiError {
             | S::MigrationChanged(_)
             | S::UnsupportedUrl(_)
             | S::CommitFailed(_)
+            | S::LedgerNotConfigured
+            | S::LedgerKeys(_)
+            | S::AlreadyErased(_)
+            | S::Ledger(_)
             | S::Database(_) => ApiError::internal(&e),
         }
     }
