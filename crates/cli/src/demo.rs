@@ -127,6 +127,7 @@ pub async fn generate(
     url: &str,
     seed: u64,
     clients: u32,
+    keys: kirjuri_store::LedgerKeys,
 ) -> anyhow::Result<Vec<(&'static str, &'static str, &'static str)>> {
     let mut rng = StdRng::seed_from_u64(seed);
     // The demo clock is moved to each event as the history is written, so recording times and
@@ -136,7 +137,9 @@ pub async fn generate(
         .single()
         .unwrap_or_default();
     let clock = Arc::new(FixedClock::new(today - Duration::days(500)));
-    let store = Store::connect(url, None, clock.clone(), IdSource::seeded(seed)).await?;
+    let store = Store::connect(url, None, clock.clone(), IdSource::seeded(seed))
+        .await?
+        .with_ledger(keys);
     let org = |kind, fi: &str, sv: &str| {
         let (fi, sv) = (name(fi), name(sv));
         let store = &store;
@@ -480,7 +483,7 @@ pub async fn generate(
 }
 
 #[allow(clippy::print_stdout)] // the banner is the command's output
-pub fn print_banner(addr: SocketAddr, logins: &[(&str, &str, &str)]) {
+pub fn print_banner(addr: SocketAddr, logins: &[(&str, &str, &str)], ledger_public_key: &str) {
     println!();
     println!("Kirjuri demo is running at http://{addr}/");
     println!("  API document: http://{addr}/api/openapi.json   health: http://{addr}/health");
@@ -492,6 +495,8 @@ pub fn print_banner(addr: SocketAddr, logins: &[(&str, &str, &str)]) {
     for (u, r, o) in logins {
         println!("  {u:<16} {r:<15} {o}");
     }
+    println!();
+    println!("  Ledger public key (for `kirjuri ledger verify --public-key`): {ledger_public_key}");
     println!();
     println!("All demo identity codes are from the 900–999 test range. Stop with Ctrl-C.");
 }

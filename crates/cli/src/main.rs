@@ -54,6 +54,10 @@ struct ServeArgs {
         default_value = "sqlite:kirjuri.db"
     )]
     database: String,
+    /// Ledger key file (`kirjuri ledger keygen`): every write of the record appends a signed
+    /// log leaf, so the server does not run without it.
+    #[arg(long, env = "KIRJURI_LEDGER_KEY")]
+    ledger_key: PathBuf,
     #[command(flatten)]
     listen: ListenArgs,
 }
@@ -151,7 +155,8 @@ async fn serve_on(
 
 async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     check_listen(&args.listen)?;
-    let store = open_store(&args.database).await?;
+    let keys = ledger_cmd::load_keys(&args.ledger_key)?;
+    let store = open_store(&args.database).await?.with_ledger(keys);
     serve_on(store, &args.listen, |addr| {
         tracing::info!(
             "Kirjuri listening on http://{addr} ({:?})",
@@ -175,6 +180,13 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let url = format!("sqlite:{}", path.display());
+    // The demo's own ledger key, made once beside its database.
+    let key_path = args.dir.join("ledger-key.txt");
+    if !key_path.exists() {
+        ledger_cmd::write_key_file(&key_path, &ledger_cmd::generate_keys("kirjuri-demo")?)?;
+    }
+    let keys = ledger_cmd::load_keys(&key_path)?;
+    let public_key = keys.verifier().to_key_string();
     let existed = path.exists();
     let logins = if existed {
         eprintln!(
@@ -196,6 +208,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
             &format!("sqlite:{}", partial.display()),
             args.seed,
             args.clients,
+            keys.clone(),
         )
         .await?;
         std::fs::rename(&partial, &path)?;
@@ -204,9 +217,9 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
-    let store = open_store(&url).await?;
+    let store = open_store(&url).await?.with_ledger(keys);
     serve_on(store, &args.listen, |addr| {
-        demo::print_banner(addr, &logins)
+        demo::print_banner(addr, &logins, &public_key)
     })
     .await
 }

@@ -166,3 +166,442 @@ fn bad_arguments_are_named() {
 
 #[path = "cli/rules.rs"]
 mod rules;
+
+// ---- kirjuri ledger (A4, A5, B10) --------------------------------------------------------------
+
+mod ledger {
+    use super::*;
+    use std::path::{Path, PathBuf};
+    use std::sync::Arc;
+
+    use kirjuri_store::{IdSource, LedgerKeys, Store};
+
+    struct Run {
+        code: Option<i32>,
+        stdout: String,
+        stderr: String,
+    }
+
+    fn run(args: &[&str]) -> Run {
+        let out = kirjuri().args(args).output().unwrap();
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn s(p: &Path) -> &str {
+        p.to_str().unwrap()
+    }
+
+    fn url(db: &Path) -> String {
+        format!("sqlite:{}", db.display())
+    }
+
+    async fn open(db: &Path, keys: Option<LedgerKeys>) -> Store {
+        let store = Store::connect(
+            &url(db),
+            None,
+            Arc::new(kirjuri_domain::SystemClock),
+            IdSource::seeded(5),
+        )
+        .await
+        .unwrap();
+        match keys {
+            Some(k) => store.with_ledger(k),
+            None => store,
+        }
+    }
+
+    /// Appends `n` entries "Merkintä i." for the fixture's client; returns their ids.
+    async fn entries(store: &Store, from: usize, n: usize) -> Vec<kirjuri_domain::EntryId> {
+        use kirjuri_domain::*;
+        // The fixture's client and its official.
+        let c = store
+            .client_by_hetu(&Hetu::parse("010594Y9032").unwrap())
+            .await
+            .unwrap();
+        let client = c.id;
+        let author = store
+            .users_of_org(c.org_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|u| u.role == Role::Official)
+            .unwrap()
+            .id;
+        let mut ids = Vec::new();
+        for i in from..from + n {
+            let new = NewEntry::new(
+                client,
+                EntryKind::Contact,
+                EntryText::parse(&format!("Merkintä {i}.")).unwrap(),
+                SystemClock.now() - chrono::Duration::hours(1),
+                EntryDetails::default(),
+                None,
+            )
+            .unwrap();
+            ids.push(store.append_entry(&new, author).await.unwrap().id);
+        }
+        ids
+    }
+
+    struct Setup {
+        dir: PathBuf,
+        db: PathBuf,
+        key: PathBuf,
+        public_key: String,
+        ids: Vec<kirjuri_domain::EntryId>,
+    }
+
+    /// A key from `ledger keygen`, and a database with 8 entries and a signed checkpoint.
+    fn setup(name: &str) -> Setup {
+        let dir = tempdir(name);
+        let key = dir.join("ledger-key.txt");
+        let r = run(&[
+            "ledger",
+            "keygen",
+            "--name",
+            "kirjuri-cli-test",
+            "--out",
+            s(&key),
+        ]);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        let public_key = r.stdout.trim().to_owned();
+        assert!(public_key.starts_with("kirjuri-cli-test+"), "{public_key}");
+        let keys = LedgerKeys::parse_file_text(&std::fs::read_to_string(&key).unwrap()).unwrap();
+        let db = dir.join("kirjuri.db");
+        let ids = tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let store = open(&db, Some(keys)).await;
+            kirjuri_store::testing::fixture(&store).await;
+            let ids = entries(&store, 0, 8).await;
+            store.close().await;
+            ids
+        });
+        let r = run(&[
+            "ledger",
+            "checkpoint",
+            "--database",
+            &url(&db),
+            "--key",
+            s(&key),
+        ]);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        assert!(r.stdout.contains("\n8\n"), "{}", r.stdout);
+        Setup {
+            dir,
+            db,
+            key,
+            public_key,
+            ids,
+        }
+    }
+
+    fn verify_db(setup: &Setup) -> Run {
+        run(&[
+            "ledger",
+            "verify",
+            "--database",
+            &url(&setup.db),
+            "--public-key",
+            &setup.public_key,
+        ])
+    }
+
+    /// Runs raw SQL on the database as an attacker with database access would.
+    fn tamper(db: &Path, sql: &str) {
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let store = open(db, None).await;
+            kirjuri_store::testing::raw_execute(&store, sql)
+                .await
+                .unwrap();
+            store.close().await;
+        });
+    }
+
+    fn assert_first_bad_leaf(setup: &Setup, leaf: u64, what: &str) {
+        let r = verify_db(setup);
+        assert_eq!(r.code, Some(1), "{}\n{}", r.stdout, r.stderr);
+        assert!(
+            r.stdout.contains(&format!("first bad leaf: {leaf}\n")),
+            "expected leaf {leaf}:\n{}",
+            r.stdout
+        );
+        assert!(r.stdout.contains(what), "expected {what:?}:\n{}", r.stdout);
+    }
+
+    #[test]
+    fn keygen_checkpoint_verify_bundle_and_consistency() {
+        let st = setup("ledger-ok");
+        // The key file is never overwritten.
+        let r = run(&["ledger", "keygen", "--name", "x", "--out", s(&st.key)]);
+        assert_eq!(r.code, Some(2));
+        assert!(r.stderr.contains("already exists"), "{}", r.stderr);
+
+        let r = verify_db(&st);
+        assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+        assert!(
+            r.stdout.contains("ledger verified: 8 leaves"),
+            "{}",
+            r.stdout
+        );
+
+        // A bundle verifies offline: the database is gone when it is checked.
+        let r = run(&[
+            "ledger",
+            "bundle",
+            "--database",
+            &url(&st.db),
+            "--entry",
+            &st.ids[5].to_string(),
+        ]);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        let bundle = st.dir.join("bundle.txt");
+        std::fs::write(&bundle, &r.stdout).unwrap();
+        let offline = st.dir.join("offline");
+        std::fs::create_dir_all(&offline).unwrap();
+        let moved = offline.join("bundle.txt");
+        std::fs::copy(&bundle, &moved).unwrap();
+        let r = run(&[
+            "ledger",
+            "verify",
+            "--bundle",
+            s(&moved),
+            "--public-key",
+            &st.public_key,
+        ]);
+        assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+        assert!(r.stdout.contains("leaf 5 (entry)"), "{}", r.stdout);
+        // One changed byte of the record: refused.
+        let mut b = kirjuri_ledger::ProofBundle::parse(&r_text(&moved)).unwrap();
+        b.opening.as_mut().unwrap().record[20] ^= 0x01;
+        std::fs::write(&moved, b.to_text()).unwrap();
+        let r = run(&[
+            "ledger",
+            "verify",
+            "--bundle",
+            s(&moved),
+            "--public-key",
+            &st.public_key,
+        ]);
+        assert_eq!(r.code, Some(1), "{}\n{}", r.stdout, r.stderr);
+        assert!(r.stdout.contains("FAILED"), "{}", r.stdout);
+        // Another key: refused.
+        std::fs::copy(&bundle, &moved).unwrap();
+        let other = "other+00000000+AQ==";
+        let r = run(&[
+            "ledger",
+            "verify",
+            "--bundle",
+            s(&moved),
+            "--public-key",
+            other,
+        ]);
+        assert_eq!(r.code, Some(2), "{}", r.stderr);
+        assert!(r.stderr.contains("--public-key"), "{}", r.stderr);
+
+        // Consistency: the auditor kept the checkpoint of 8 leaves; the log grows to 13.
+        let old = st.dir.join("old.txt");
+        let r = run(&[
+            "ledger",
+            "checkpoint",
+            "--database",
+            &url(&st.db),
+            "--key",
+            s(&st.key),
+        ]);
+        std::fs::write(&old, &r.stdout).unwrap();
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let keys =
+                LedgerKeys::parse_file_text(&std::fs::read_to_string(&st.key).unwrap()).unwrap();
+            let store = open(&st.db, Some(keys)).await;
+            entries(&store, 8, 5).await;
+            store.close().await;
+        });
+        let new = st.dir.join("new.txt");
+        let r = run(&[
+            "ledger",
+            "checkpoint",
+            "--database",
+            &url(&st.db),
+            "--key",
+            s(&st.key),
+        ]);
+        assert!(r.stdout.contains("\n13\n"), "{}", r.stdout);
+        std::fs::write(&new, &r.stdout).unwrap();
+        let base = [
+            "ledger",
+            "consistency",
+            "--database",
+            &url(&st.db),
+            "--public-key",
+            &st.public_key,
+            "--old",
+            s(&old),
+        ];
+        let r = run(&[&base[..], &["--new", s(&new)]].concat());
+        assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+        assert!(
+            r.stdout.contains("13 leaves extends the log of 8"),
+            "{}",
+            r.stdout
+        );
+        let r = run(&base);
+        assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+        // A checkpoint file that was edited no longer carries a valid signature.
+        let forged = r_text(&old).replacen("\n8\n", "\n7\n", 1);
+        std::fs::write(&old, forged).unwrap();
+        let r = run(&[&base[..], &["--new", s(&new)]].concat());
+        assert_eq!(r.code, Some(2), "{}", r.stdout);
+        assert!(r.stderr.contains("--old checkpoint"), "{}", r.stderr);
+        std::fs::remove_dir_all(&st.dir).unwrap();
+    }
+
+    fn r_text(p: &Path) -> String {
+        std::fs::read_to_string(p).unwrap()
+    }
+
+    #[test]
+    fn tampering_is_reported_with_the_first_bad_leaf() {
+        // One byte of an entry as officials see it (the append-only trigger dropped first).
+        let st = setup("ledger-entry-byte");
+        tamper(
+            &st.db,
+            &format!(
+                "DROP TRIGGER entries_no_update;
+                 UPDATE entries SET text = 'Merkintä 9.' WHERE id = '{}'",
+                st.ids[3]
+            ),
+        );
+        assert_first_bad_leaf(&st, 3, "entries row differs");
+        std::fs::remove_dir_all(&st.dir).unwrap();
+
+        // One byte of the stored record that opens a leaf.
+        let st = setup("ledger-record-byte");
+        tamper(
+            &st.db,
+            "DROP TRIGGER ledger_openings_erase_only;
+             UPDATE ledger_openings SET record =
+                 CAST(replace(CAST(record AS TEXT), 'Merkintä 2.', 'Merkintä 7.') AS BLOB)
+             WHERE idx = 2",
+        );
+        assert_first_bad_leaf(&st, 2, "does not match the leaf commitment");
+        std::fs::remove_dir_all(&st.dir).unwrap();
+
+        // A deleted leaf (with its opening and link).
+        let st = setup("ledger-delete");
+        tamper(
+            &st.db,
+            "DROP TRIGGER ledger_leaves_no_delete; DROP TRIGGER ledger_openings_no_delete;
+             DROP TRIGGER ledger_links_no_delete;
+             DELETE FROM ledger_links WHERE idx = 4; DELETE FROM ledger_openings WHERE idx = 4;
+             DELETE FROM ledger_leaves WHERE idx = 4",
+        );
+        assert_first_bad_leaf(&st, 4, "expected leaf index 4, found 5");
+        std::fs::remove_dir_all(&st.dir).unwrap();
+
+        // Two leaves swapped.
+        let st = setup("ledger-swap");
+        tamper(
+            &st.db,
+            "DROP TRIGGER ledger_leaves_no_update;
+             CREATE TEMP TABLE swap AS SELECT * FROM ledger_leaves WHERE idx IN (1, 5);
+             UPDATE ledger_leaves SET
+                 commitment = (SELECT commitment FROM swap WHERE swap.idx = 6 - ledger_leaves.idx),
+                 leaf_hash = (SELECT leaf_hash FROM swap WHERE swap.idx = 6 - ledger_leaves.idx)
+             WHERE idx IN (1, 5)",
+        );
+        assert_first_bad_leaf(&st, 1, "does not match the leaf commitment");
+        std::fs::remove_dir_all(&st.dir).unwrap();
+
+        // Two leaves swapped with their openings: every commitment opens, but the rows and
+        // the signed root no longer agree.
+        let st = setup("ledger-swap-all");
+        tamper(
+            &st.db,
+            "DROP TRIGGER ledger_leaves_no_update; DROP TRIGGER ledger_openings_erase_only;
+             CREATE TEMP TABLE swap AS SELECT * FROM ledger_leaves WHERE idx IN (1, 5);
+             CREATE TEMP TABLE swap_o AS SELECT * FROM ledger_openings WHERE idx IN (1, 5);
+             UPDATE ledger_leaves SET
+                 commitment = (SELECT commitment FROM swap WHERE swap.idx = 6 - ledger_leaves.idx),
+                 leaf_hash = (SELECT leaf_hash FROM swap WHERE swap.idx = 6 - ledger_leaves.idx)
+             WHERE idx IN (1, 5);
+             UPDATE ledger_openings SET
+                 salt = (SELECT salt FROM swap_o WHERE swap_o.idx = 6 - ledger_openings.idx),
+                 record = (SELECT record FROM swap_o WHERE swap_o.idx = 6 - ledger_openings.idx)
+             WHERE idx IN (1, 5)",
+        );
+        assert_first_bad_leaf(&st, 1, "entries row differs");
+        std::fs::remove_dir_all(&st.dir).unwrap();
+    }
+
+    #[test]
+    fn ledger_arguments_and_files_are_named() {
+        let dir = tempdir("ledger-args");
+        let missing = dir.join("missing.txt");
+        let r = run(&[
+            "ledger",
+            "verify",
+            "--bundle",
+            s(&missing),
+            "--public-key",
+            "k+00000000+AQ==",
+        ]);
+        assert_eq!(r.code, Some(2));
+        assert!(r.stderr.contains("--public-key"), "{}", r.stderr);
+        let r = run(&["ledger", "verify", "--public-key", "x"]);
+        assert_eq!(r.code, Some(2));
+        assert!(
+            r.stderr.contains("--database") || r.stderr.contains("--bundle"),
+            "{}",
+            r.stderr
+        );
+        let r = run(&[
+            "ledger",
+            "checkpoint",
+            "--database",
+            "sqlite::memory:",
+            "--key",
+            s(&missing),
+        ]);
+        assert_eq!(r.code, Some(2));
+        assert!(
+            r.stderr.contains("cannot read ledger key file"),
+            "{}",
+            r.stderr
+        );
+        let bad_key = dir.join("bad-key.txt");
+        std::fs::write(&bad_key, "signer nope\n").unwrap();
+        let r = run(&[
+            "ledger",
+            "checkpoint",
+            "--database",
+            "sqlite::memory:",
+            "--key",
+            s(&bad_key),
+        ]);
+        assert_eq!(r.code, Some(2));
+        assert!(r.stderr.contains("signer key"), "{}", r.stderr);
+        let r = run(&[
+            "ledger",
+            "keygen",
+            "--name",
+            "has space",
+            "--out",
+            s(&dir.join("k")),
+        ]);
+        assert_eq!(r.code, Some(2));
+        assert!(r.stderr.contains("--name"), "{}", r.stderr);
+        let r = run(&[
+            "serve",
+            "--database",
+            "sqlite::memory:",
+            "--listen",
+            "127.0.0.1:0",
+        ]);
+        assert_ne!(r.code, Some(0));
+        assert!(r.stderr.contains("--ledger-key"), "{}", r.stderr);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -15,16 +15,16 @@ use std::fmt;
 
 use kirjuri_ledger::{
     commit, pseudonym, verify_log_against, Checkpoint, ErasureRecord, EventType, Hash, LeafRecord,
-    MerkleTree, Opening, ProofBundle, Signer, Verifier,
+    LogFault, MerkleTree, Opening, ProofBundle, Signer, Verifier,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::{Backend, StoreError};
 
-/// Lock key of `pg_advisory_xact_lock` serialising appends on PostgreSQL ("kirjuri" in hex,
-/// shortened). SQLite needs none: it has one writer.
-const PG_APPEND_LOCK: i64 = 0x6b69_726a_7572_69;
+/// Lock key of `pg_advisory_xact_lock` serialising appends on PostgreSQL ("kirjuri" in ASCII);
+/// SQLite needs none: it has one writer.
+const PG_APPEND_LOCK: i64 = 0x006b_6972_6a75_7269;
 
 /// Rows per multi-row INSERT (well below both backends' bind-parameter limits).
 const INSERT_CHUNK: usize = 100;
@@ -397,6 +397,7 @@ pub(crate) async fn append_leaves(
 /// Appends one leaf covering the row `key` of `table` (just inserted in this transaction):
 /// the canonical record is read back from the row, so it is exactly what verification will
 /// recompute, and the link lets verification and bundles find the row.
+#[allow(clippy::too_many_arguments)] // one call site, through `LeafParams::append`
 pub(crate) async fn append_row(
     tx: &mut AnyConnection,
     backend: Backend,
@@ -738,10 +739,19 @@ pub(crate) async fn verify(
     let outcome = verifier
         .await
         .map_err(|e| StoreError::Corrupt(format!("ledger verifier stopped: {e}")))?;
+    // A root mismatch only bounds the bad leaf from below (the tree cannot say which leaf in
+    // the span changed), so it is reported only if no check names the leaf exactly.
+    let mut root_fault = None;
     match outcome {
         Ok(summary) => {
             report.leaves = summary.leaves;
             report.checkpoint_size = summary.checkpoint_size;
+        }
+        Err(e) if matches!(e.what, LogFault::RootMismatch { .. }) => {
+            root_fault = Some(fault(
+                Some(e.first_bad_leaf),
+                format!("{} (a leaf from here on was changed)", e.what),
+            ));
         }
         Err(e) => report.blame(fault(Some(e.first_bad_leaf), e.what)),
     }
@@ -822,6 +832,11 @@ pub(crate) async fn verify(
                 None,
                 format!("{} row {key} has no ledger leaf", table.name),
             ));
+        }
+    }
+    if report.fault.is_none() {
+        if let Some(f) = root_fault {
+            report.blame(f);
         }
     }
     Ok(report)
