@@ -12,6 +12,7 @@
 //! from a request body.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod login;
 mod migrate;
 mod rows;
 #[cfg(feature = "testing")]
@@ -31,6 +32,8 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Row};
 
 use rows::*;
+
+pub use login::{FailureCount, PendingOidcLogin};
 
 /// Which database a [`Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,12 +14,22 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "foundation: organisations, users, clients and their record",
-    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
-    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "foundation: organisations, users, clients and their record",
+        sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+        postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+    },
+    // Versions 2 and 3 are taken by other branches; each migration is applied on its own, so
+    // the order in which the branches land does not matter.
+    Migration {
+        version: 4,
+        description: "OpenID Connect identities and pending log-ins, log-in failures",
+        sqlite: include_str!("../migrations/sqlite/0004_oidc.sql"),
+        postgres: include_str!("../migrations/postgres/0004_oidc.sql"),
+    },
+];
 
 fn checksum(sql: &str) -> String {
     Sha256::digest(sql.as_bytes())
