@@ -2,6 +2,7 @@
 # Prepares this machine for Kirjuri's tests: system packages and a running PostgreSQL.
 # Idempotent; installs only what is missing. Used by scripts/test.sh and .ci/run.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 need_apt=()
 # Add Debian packages the test suite needs here (name of a file it provides : package).
@@ -12,6 +13,9 @@ done
 if [ -x .ci/install-voikko.sh ]; then
     .ci/install-voikko.sh
 fi
+# Node.js runs the real OpenID Connect provider of the web tests (crates/web/tests/oidc).
+command -v node >/dev/null || need_apt+=(nodejs)
+command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         echo "setup: installing ${need_apt[*]}"
@@ -21,6 +25,19 @@ if [ ${#need_apt[@]} -gt 0 ]; then
         echo "setup: missing packages ${need_apt[*]} (install them, or run as root with apt)" >&2
         exit 1
     fi
+fi
+
+# The OpenID Connect test provider (oidc-provider), exactly as locked. A missing Node.js or a
+# failed install is an error: the OIDC test must fail, never skip.
+oidc_dir=crates/web/tests/oidc
+if [ ! -d "$oidc_dir/node_modules/oidc-provider" ]; then
+    node_major=$(node -p 'process.versions.node.split(".")[0]')
+    if [ "$node_major" -lt 20 ]; then
+        echo "setup: Node.js $(node --version) is too old for $oidc_dir (oidc-provider 9 needs 20 or later)" >&2
+        exit 1
+    fi
+    echo "setup: installing the OpenID Connect test provider (npm ci in $oidc_dir)"
+    (cd "$oidc_dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # PostgreSQL: the suite runs on both backends, so an unreachable server is an error, not a skip.

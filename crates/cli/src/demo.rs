@@ -483,10 +483,17 @@ pub async fn generate(
 }
 
 #[allow(clippy::print_stdout)] // the banner is the command's output
-pub fn print_banner(addr: SocketAddr, logins: &[(&str, &str, &str)], ledger_public_key: &str) {
+pub fn print_banner(
+    addr: SocketAddr,
+    scheme: &str,
+    logins: &[(&str, &str, &str)],
+    ledger_public_key: &str,
+) {
     println!();
-    println!("Kirjuri demo is running at http://{addr}/");
-    println!("  API document: http://{addr}/api/openapi.json   health: http://{addr}/health");
+    println!("Kirjuri demo is running at {scheme}://{addr}/");
+    println!(
+        "  API document: {scheme}://{addr}/api/openapi.json   health: {scheme}://{addr}/health"
+    );
     println!(
         "  Log in with POST /api/login {{\"username\": ..., \"password\": \"{DEMO_PASSWORD}\"}}"
     );

@@ -41,8 +41,19 @@ struct ListenArgs {
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// Allow a non-loopback address without TLS because a TLS-terminating proxy is in front.
+    /// Client addresses for log-in throttling are then taken from `X-Forwarded-For`.
     #[arg(long)]
     behind_tls_proxy: bool,
+    /// Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// The server's origin as browsers see it (e.g. `https://kirjuri.example.fi`), for the
+    /// cross-site request check when a proxy rewrites the Host header.
+    #[arg(long, value_name = "URL")]
+    public_origin: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -58,6 +69,10 @@ struct ServeArgs {
     /// log leaf, so the server does not run without it.
     #[arg(long, env = "KIRJURI_LEDGER_KEY")]
     ledger_key: PathBuf,
+    /// OpenID Connect identity providers: a JSON file with a list of
+    /// `{"name", "issuer", "client_id", "client_secret_env", "redirect_url"}`.
+    #[arg(long, value_name = "FILE")]
+    oidc_config: Option<PathBuf>,
     #[command(flatten)]
     listen: ListenArgs,
 }
@@ -116,16 +131,72 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 /// Refuses to expose plain HTTP beyond this machine (A18: confidential data never travel
-/// unencrypted) unless a TLS proxy is declared in front.
+/// unencrypted) unless the server itself speaks TLS or a TLS proxy is declared in front.
 fn check_listen(listen: &ListenArgs) -> anyhow::Result<()> {
-    if !listen.listen.ip().is_loopback() && !listen.behind_tls_proxy {
+    let tls = listen.tls_cert.is_some() && listen.tls_key.is_some();
+    if !listen.listen.ip().is_loopback() && !tls && !listen.behind_tls_proxy {
         anyhow::bail!(
             "refusing to listen on {} without TLS: client data must not travel unencrypted. \
-             Listen on 127.0.0.1, or pass --behind-tls-proxy if a TLS proxy terminates connections",
+             Give --tls-cert and --tls-key, listen on 127.0.0.1, or pass --behind-tls-proxy \
+             if a TLS proxy terminates connections",
             listen.listen
         );
     }
     Ok(())
+}
+
+/// The TLS configuration when a certificate is given, loaded before anything else starts.
+fn tls_config(listen: &ListenArgs) -> anyhow::Result<Option<Arc<rustls::ServerConfig>>> {
+    match (&listen.tls_cert, &listen.tls_key) {
+        (Some(cert), Some(key)) => Ok(Some(kirjuri_web::tls::server_config(cert, key)?)),
+        _ => Ok(None),
+    }
+}
+
+/// One identity provider in the `--oidc-config` file. The secret is named by an environment
+/// variable so that the file itself holds none.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OidcProviderFile {
+    name: String,
+    issuer: String,
+    client_id: String,
+    #[serde(default)]
+    client_secret_env: Option<String>,
+    redirect_url: String,
+}
+
+fn oidc_config(
+    path: Option<&PathBuf>,
+) -> anyhow::Result<Vec<kirjuri_web::oidc::OidcProviderConfig>> {
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+    let entries: Vec<OidcProviderFile> =
+        serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    entries
+        .into_iter()
+        .map(|p| {
+            let client_secret = match &p.client_secret_env {
+                Some(var) => Some(std::env::var(var).map_err(|_| {
+                    anyhow::anyhow!(
+                        "identity provider {}: environment variable {var} is not set",
+                        p.name
+                    )
+                })?),
+                None => None,
+            };
+            Ok(kirjuri_web::oidc::OidcProviderConfig {
+                name: p.name,
+                issuer: p.issuer,
+                client_id: p.client_id,
+                client_secret,
+                redirect_url: p.redirect_url,
+            })
+        })
+        .collect()
 }
 
 async fn open_store(url: &str) -> anyhow::Result<Store> {
@@ -137,29 +208,46 @@ async fn open_store(url: &str) -> anyhow::Result<Store> {
 async fn serve_on(
     store: Store,
     listen: &ListenArgs,
-    banner: impl FnOnce(SocketAddr),
+    tls: Option<Arc<rustls::ServerConfig>>,
+    oidc: Vec<kirjuri_web::oidc::OidcProviderConfig>,
+    banner: impl FnOnce(SocketAddr, &str),
 ) -> anyhow::Result<ExitCode> {
     let config = kirjuri_web::Config {
-        secure_cookies: listen.behind_tls_proxy,
+        secure_cookies: tls.is_some() || listen.behind_tls_proxy,
+        trust_forwarded_for: listen.behind_tls_proxy,
+        public_origin: listen.public_origin.clone(),
+        oidc,
         ..Default::default()
     };
     let state = kirjuri_web::AppState::new(store.clone(), config)?;
     let listener = tokio::net::TcpListener::bind(listen.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", listen.listen))?;
-    banner(listener.local_addr()?);
-    kirjuri_web::serve(listener, state, kirjuri_web::shutdown_signal()).await?;
+    let addr = listener.local_addr()?;
+    match tls {
+        Some(tls) => {
+            banner(addr, "https");
+            kirjuri_web::tls::serve_tls(listener, tls, state, kirjuri_web::shutdown_signal())
+                .await?;
+        }
+        None => {
+            banner(addr, "http");
+            kirjuri_web::serve(listener, state, kirjuri_web::shutdown_signal()).await?;
+        }
+    }
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     check_listen(&args.listen)?;
+    let tls = tls_config(&args.listen)?;
+    let oidc = oidc_config(args.oidc_config.as_ref())?;
     let keys = ledger_cmd::load_keys(&args.ledger_key)?;
     let store = open_store(&args.database).await?.with_ledger(keys);
-    serve_on(store, &args.listen, |addr| {
+    serve_on(store, &args.listen, tls, oidc, |addr, scheme| {
         tracing::info!(
-            "Kirjuri listening on http://{addr} ({:?})",
+            "Kirjuri listening on {scheme}://{addr} ({:?})",
             args.database.split(':').next()
         );
     })
@@ -168,6 +256,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
 
 async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     check_listen(&args.listen)?;
+    let tls = tls_config(&args.listen)?;
     std::fs::create_dir_all(&args.dir)
         .map_err(|e| anyhow::anyhow!("creating {}: {e}", args.dir.display()))?;
     let path = args.dir.join("kirjuri-demo.db");
@@ -218,8 +307,36 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let store = open_store(&url).await?.with_ledger(keys);
-    serve_on(store, &args.listen, |addr| {
-        demo::print_banner(addr, &logins, &public_key)
+    serve_on(store, &args.listen, tls, Vec::new(), |addr, scheme| {
+        demo::print_banner(addr, scheme, &logins, &public_key)
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listen(addr: &str, tls: bool, proxy: bool) -> ListenArgs {
+        ListenArgs {
+            listen: addr.parse().unwrap(),
+            behind_tls_proxy: proxy,
+            tls_cert: tls.then(|| PathBuf::from("cert.pem")),
+            tls_key: tls.then(|| PathBuf::from("key.pem")),
+            public_origin: None,
+        }
+    }
+
+    /// A18: plain HTTP only on loopback or behind a declared TLS proxy; with a certificate any
+    /// address is fine. (The decision only: nothing is bound.)
+    #[test]
+    fn listening_beyond_loopback_needs_tls() {
+        assert!(check_listen(&listen("127.0.0.1:8080", false, false)).is_ok());
+        assert!(check_listen(&listen("[::1]:8080", false, false)).is_ok());
+        assert!(check_listen(&listen("0.0.0.0:443", false, false)).is_err());
+        assert!(check_listen(&listen("192.0.2.10:443", false, false)).is_err());
+        assert!(check_listen(&listen("0.0.0.0:443", true, false)).is_ok());
+        assert!(check_listen(&listen("192.0.2.10:443", true, false)).is_ok());
+        assert!(check_listen(&listen("0.0.0.0:8080", false, true)).is_ok());
+    }
 }

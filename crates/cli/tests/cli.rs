@@ -139,6 +139,37 @@ fn serve_refuses_plain_http_beyond_loopback() {
     assert!(err.contains("without TLS"), "{err}");
 }
 
+/// A18: with a certificate the server may listen beyond loopback. Nothing is bound: the
+/// certificate files are missing, which is the next check, made before the listener opens.
+#[test]
+fn serve_with_tls_may_listen_beyond_loopback() {
+    let out = kirjuri()
+        .args([
+            "serve",
+            "--database",
+            "sqlite::memory:",
+            "--listen",
+            "0.0.0.0:0",
+            "--tls-cert",
+            "/nonexistent/kirjuri-cert.pem",
+            "--tls-key",
+            "/nonexistent/kirjuri-key.pem",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("without TLS"), "{err}");
+    assert!(err.contains("kirjuri-cert.pem"), "{err}");
+    // A certificate without its key is an argument error.
+    let out = kirjuri()
+        .args(["serve", "--tls-cert", "cert.pem"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-key"));
+}
+
 #[test]
 fn bad_arguments_are_named() {
     let out = kirjuri().args(["demo", "--clients", "0"]).output().unwrap();

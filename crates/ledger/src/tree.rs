@@ -113,7 +113,7 @@ impl MerkleTree {
         let index = self.levels[0].len() as u64 - 1;
         let mut level = 0;
         // A level with an even length has just completed a pair: hash it one level up.
-        while self.levels[level].len() % 2 == 0 {
+        while self.levels[level].len().is_multiple_of(2) {
             let below = &self.levels[level];
             let n = below.len();
             let parent = node_hash(&below[n - 2], &below[n - 1]);

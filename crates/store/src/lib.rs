@@ -14,6 +14,7 @@
 
 mod access;
 mod ledger;
+mod login;
 mod migrate;
 mod rows;
 #[cfg(feature = "testing")]
@@ -37,6 +38,7 @@ use rows::*;
 
 pub use access::{Access, AccessAction, AccessLogEntry, AccessLogQuery};
 pub use ledger::{origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport};
+pub use login::{FailureCount, PendingOidcLogin};
 
 /// Which database a [`Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -33,6 +33,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_access_log.sql"),
         postgres: include_str!("../migrations/postgres/0003_access_log.sql"),
     },
+    Migration {
+        version: 4,
+        description: "OpenID Connect identities and pending log-ins, log-in failures",
+        sqlite: include_str!("../migrations/sqlite/0004_oidc.sql"),
+        postgres: include_str!("../migrations/postgres/0004_oidc.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -1,5 +1,7 @@
 //! Log-in with personal accounts (A1): Argon2id password hashes, opaque session tokens of which
-//! only a SHA-256 hash is stored, and an HttpOnly SameSite=Strict cookie.
+//! only a SHA-256 hash is stored, and an HttpOnly SameSite=Strict cookie (`Secure` over HTTPS).
+//! Failed password log-ins are throttled ([`crate::throttle`]); OpenID Connect log-in
+//! ([`crate::oidc`]) ends in the same session through [`start_session`].
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -15,6 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::throttle::{self, ClientAddr};
 use crate::wire::{LoginRequest, UserView};
 use crate::{api::user_view, AppState};
 
@@ -38,7 +41,7 @@ fn verify_password(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
@@ -74,24 +77,53 @@ impl FromRequestParts<AppState> for CurrentUser {
 }
 
 #[utoipa::path(post, path = "/api/login", tag = "session", request_body = LoginRequest,
-    responses((status = 200, body = UserView), (status = 401, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = UserView), (status = 401, body = crate::error::ErrorBody),
+        (status = 429, body = crate::error::ErrorBody,
+            description = "too many failed log-ins of this username or from this address; see Retry-After")))]
 pub async fn login(
     State(state): State<AppState>,
+    addr: ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let found = state.store.user_by_username(req.username.trim()).await?;
+    let username = req.username.trim();
+    let (user_key, addr_key) = throttle::keys(username, addr);
+    if let Some(refused) = throttle::refused(&state, &user_key, addr_key.as_deref()).await? {
+        return Ok(refused);
+    }
+    let found = state.store.user_by_username(username).await?;
     let user = match found {
         Some((user, Some(phc))) if verify_password(&req.password, &phc) => user,
-        Some(_) => return Err(wrong_credentials()),
+        Some(_) => {
+            throttle::record_failure(&state, &user_key, addr_key.as_deref()).await?;
+            return Err(wrong_credentials());
+        }
         None => {
             // Same work as for a real account, so timing does not reveal which usernames exist.
             verify_password(&req.password, &state.dummy_hash);
+            throttle::record_failure(&state, &user_key, addr_key.as_deref()).await?;
             return Err(wrong_credentials());
         }
     };
+    state.store.clear_login_failures(&user_key).await?;
+    let cookie = start_session(&state, &user).await?;
+    let view = user_view(&state, &user).await?;
+    let mut resp = Json(view).into_response();
+    resp.headers_mut().append(SET_COOKIE, cookie);
+    Ok(resp)
+}
+
+/// A random opaque token (256 bits from the operating system), hex-encoded.
+pub(crate) fn random_token() -> String {
     let mut raw = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut raw);
-    let token = hex(&raw);
+    hex(&raw)
+}
+
+/// Opens a session for `user` (password or OpenID Connect log-in alike) and returns its
+/// `Set-Cookie` value: HttpOnly, SameSite=Strict, `Secure` when the server is reached over
+/// HTTPS.
+pub(crate) async fn start_session(state: &AppState, user: &User) -> Result<HeaderValue, ApiError> {
+    let token = random_token();
     let expires = state.store.clock().now() + state.config.session_ttl;
     state
         .store
@@ -106,12 +138,7 @@ pub async fn login(
         "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
         state.config.session_ttl.num_seconds()
     );
-    let view = user_view(&state, &user).await?;
-    let mut resp = Json(view).into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        resp.headers_mut().insert(SET_COOKIE, v);
-    }
-    Ok(resp)
+    HeaderValue::from_str(&cookie).map_err(|e| ApiError::internal(&e))
 }
 
 fn wrong_credentials() -> ApiError {

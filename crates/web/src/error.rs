@@ -84,7 +84,7 @@ impl ApiError {
             field: None,
         }
     }
-    fn internal(err: &dyn std::fmt::Display) -> Self {
+    pub(crate) fn internal(err: &dyn std::fmt::Display) -> Self {
         // A short random id ties the client's report to the server log without revealing
         // anything about the failure.
         let id: u32 = rand::random();

@@ -5,17 +5,26 @@
 //! cannot drift from the routes), [`serve`], and [`error::ApiError`], the one error type that
 //! maps failures to HTTP statuses without leaking internals.
 //!
+//! Log-in and transport: [`auth`] (passwords, sessions), [`oidc`] (OpenID Connect),
+//! [`throttle`] (failed log-ins), [`csrf`] (cross-site writes refused) and [`tls`] (HTTPS with
+//! rustls).
+//!
 //! **Invariant:** every handler that touches client data authenticates through
 //! [`auth::CurrentUser`] and asks [`policy::require`] before it calls the store.
 
 pub mod api;
 pub mod auth;
+pub mod csrf;
 pub mod error;
 pub mod extract;
+pub mod oidc;
 pub mod policy;
+pub mod throttle;
+pub mod tls;
 pub mod wire;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::routing::get;
@@ -32,6 +41,16 @@ pub struct Config {
     pub session_ttl: chrono::Duration,
     /// Mark the session cookie `Secure` (on whenever the server is reached over HTTPS).
     pub secure_cookies: bool,
+    /// OpenID Connect identity providers (none: password log-in only).
+    pub oidc: Vec<oidc::OidcProviderConfig>,
+    /// Limits of failed password log-ins.
+    pub login_throttle: throttle::LoginThrottle,
+    /// Take the client address from the last `X-Forwarded-For` entry (a trusted proxy in
+    /// front appends it); otherwise the connection's peer address counts.
+    pub trust_forwarded_for: bool,
+    /// The server's origin as browsers see it (`https://kirjuri.example.fi`), for the CSRF
+    /// check; without it the `Host` header stands in.
+    pub public_origin: Option<String>,
 }
 
 impl Default for Config {
@@ -39,6 +58,10 @@ impl Default for Config {
         Self {
             session_ttl: chrono::Duration::hours(8),
             secure_cookies: false,
+            oidc: Vec::new(),
+            login_throttle: throttle::LoginThrottle::default(),
+            trust_forwarded_for: false,
+            public_origin: None,
         }
     }
 }
@@ -50,16 +73,20 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// An Argon2id hash to verify against for unknown usernames (equal timing).
     pub dummy_hash: Arc<String>,
+    /// Configured OpenID Connect providers.
+    pub oidc: Arc<oidc::Oidc>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> anyhow::Result<Self> {
         let dummy = auth::hash_password("not a password of anyone")
             .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+        let oidc = oidc::Oidc::new(&config.oidc)?;
         Ok(Self {
             store,
             config: Arc::new(config),
             dummy_hash: Arc::new(dummy),
+            oidc: Arc::new(oidc),
         })
     }
 }
@@ -85,6 +112,9 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(api::health))
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
+        .routes(routes!(oidc::oidc_login))
+        .routes(routes!(oidc::oidc_callback))
+        .routes(routes!(oidc::link_identity))
         .routes(routes!(api::me))
         .routes(routes!(api::organisations))
         .routes(routes!(api::list_clients, api::create_client))
@@ -103,24 +133,33 @@ pub fn router(state: AppState) -> Router {
             api::list_responsible_experts,
             api::assign_responsible_expert
         ))
-        .with_state(state)
+        .with_state(state.clone())
         .split_for_parts();
     let doc = Arc::new(doc);
-    router.route(
-        "/api/openapi.json",
-        get(move || async move { Json(doc.as_ref().clone()) }),
-    )
+    router
+        .route(
+            "/api/openapi.json",
+            get(move || async move { Json(doc.as_ref().clone()) }),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            csrf::check_origin,
+        ))
 }
 
-/// Serves until `shutdown` completes, then finishes the requests in flight.
+/// Serves plain HTTP until `shutdown` completes, then finishes the requests in flight. For
+/// HTTPS see [`tls::serve_tls`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Completes on Ctrl-C or SIGTERM.

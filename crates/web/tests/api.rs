@@ -10,11 +10,16 @@ use kirjuri_store::{Backend, NewUser, Store};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+/// Log-in hardening, CSRF, HTTPS and OpenID Connect against a real provider.
+#[path = "api/auth.rs"]
+mod auth;
+
 const PASSWORD: &str = "correct horse battery staple";
 
 struct App {
     base: String,
     store: Store,
+    clock: Arc<FixedClock>,
     fx: Fixture,
     supervisor: User,
     seeker: User,
@@ -23,12 +28,27 @@ struct App {
     ts: Option<TestStore>,
 }
 
+/// How a test wants its server: configuration, a listener bound beforehand (when the address
+/// must be known before the configuration), HTTPS, and the clock's start.
+#[derive(Default)]
+struct Options {
+    config: kirjuri_web::Config,
+    listener: Option<tokio::net::TcpListener>,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    now: Option<chrono::DateTime<Utc>>,
+}
+
 impl App {
     async fn start(backend: Backend) -> App {
-        let clock = Arc::new(FixedClock::new(
-            Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
-        ));
-        let ts = fresh_store(backend, clock).await;
+        App::start_with(backend, Options::default()).await
+    }
+
+    async fn start_with(backend: Backend, opts: Options) -> App {
+        let clock =
+            Arc::new(FixedClock::new(opts.now.unwrap_or_else(|| {
+                Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+            })));
+        let ts = fresh_store(backend, clock.clone()).await;
         let store = ts.store.clone();
         let fx = fixture(&store).await;
         let hash = kirjuri_web::auth::hash_password(PASSWORD).unwrap();
@@ -72,20 +92,28 @@ impl App {
             ))
             .await
             .unwrap();
-        let state = kirjuri_web::AppState::new(store.clone(), Default::default()).unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = kirjuri_web::AppState::new(store.clone(), opts.config).unwrap();
+        let listener = match opts.listener {
+            Some(l) => l,
+            None => tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+        };
+        let scheme = if opts.tls.is_some() { "https" } else { "http" };
+        let base = format!("{scheme}://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(async move {
-            kirjuri_web::serve(listener, state, async {
+            let shutdown = async {
                 let _ = rx.await;
-            })
-            .await
+            };
+            match opts.tls {
+                Some(tls) => kirjuri_web::tls::serve_tls(listener, tls, state, shutdown).await,
+                None => kirjuri_web::serve(listener, state, shutdown).await,
+            }
             .unwrap();
         });
         App {
             base,
             store,
+            clock,
             fx,
             supervisor,
             seeker,
@@ -278,6 +306,10 @@ async fn health_and_openapi_cover_every_route() {
                     "/health" => assert_eq!(r.status(), StatusCode::OK),
                     "/api/login" => assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY),
                     "/api/logout" => assert_eq!(r.status(), StatusCode::NO_CONTENT),
+                    // Public log-in routes; no provider is configured in this harness.
+                    "/api/oidc/{provider}/login" | "/api/oidc/{provider}/callback" => {
+                        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{method} {path}")
+                    }
                     _ => assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{method} {path}"),
                 }
             }

@@ -1,0 +1,192 @@
+//! Log-in support (migration 0004): which OpenID Connect identity logs in as which personal
+//! account (A1), log-ins waiting for a provider's answer, and failed password log-ins for
+//! throttling.
+//!
+//! Kept apart from the record: none of these tables is part of the append-only record, and
+//! pending log-ins and failure counts are deleted when used or stale.
+
+use chrono::{DateTime, Utc};
+use kirjuri_domain::{User, UserId};
+use sqlx::Row;
+
+use crate::rows::{parse_ts, ts, user_from_row, USER_COLS_U};
+use crate::{Store, StoreError};
+
+/// A log-in sent to an OpenID Connect provider and not yet back. The secrets (`nonce`, PKCE
+/// verifier) stay on the server; only the `state` travels, and only its hash is the key.
+#[derive(Clone)]
+pub struct PendingOidcLogin {
+    pub state_hash: String,
+    pub provider: String,
+    /// Hash of the random value in the browser's log-in cookie.
+    pub browser_hash: String,
+    pub nonce: String,
+    pub pkce_verifier: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for PendingOidcLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingOidcLogin")
+            .field("provider", &self.provider)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Failed log-ins of one key inside a window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailureCount {
+    pub count: i64,
+    /// The oldest failure still inside the window: the count drops when it leaves.
+    pub oldest: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    /// Links `(provider, subject)` to an account. Returns `false` when that identity is already
+    /// linked (to this or another account): a link is never silently moved.
+    pub async fn link_oidc_identity(
+        &self,
+        provider: &str,
+        subject: &str,
+        user: UserId,
+        by: Option<UserId>,
+    ) -> Result<bool, StoreError> {
+        // Checked first so an unknown account is "not found", not a foreign-key failure.
+        self.user(user).await?;
+        let done = sqlx::query(
+            "INSERT INTO oidc_identities (provider, subject, user_id, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (provider, subject) DO NOTHING",
+        )
+        .bind(provider)
+        .bind(subject)
+        .bind(user.to_string())
+        .bind(ts(self.clock.now()))
+        .bind(by.map(|u| u.to_string()))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The account an identity is linked to, if any.
+    pub async fn user_by_oidc_identity(
+        &self,
+        provider: &str,
+        subject: &str,
+    ) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLS_U} FROM oidc_identities i JOIN users u ON u.id = i.user_id
+             WHERE i.provider = $1 AND i.subject = $2"
+        ))
+        .bind(provider)
+        .bind(subject)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    /// Stores a log-in on its way to the provider, and forgets expired ones.
+    pub async fn save_oidc_login(&self, login: &PendingOidcLogin) -> Result<(), StoreError> {
+        let now = ts(self.clock.now());
+        sqlx::query("DELETE FROM oidc_pending_logins WHERE expires_at <= $1")
+            .bind(&now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO oidc_pending_logins
+                (state_hash, provider, browser_hash, nonce, pkce_verifier, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&login.state_hash)
+        .bind(&login.provider)
+        .bind(&login.browser_hash)
+        .bind(&login.nonce)
+        .bind(&login.pkce_verifier)
+        .bind(now)
+        .bind(ts(login.expires_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Takes (deletes and returns) the unexpired pending log-in of `state_hash`: a `state` is
+    /// good for one callback only.
+    pub async fn take_oidc_login(
+        &self,
+        state_hash: &str,
+    ) -> Result<Option<PendingOidcLogin>, StoreError> {
+        let row = sqlx::query(
+            "DELETE FROM oidc_pending_logins WHERE state_hash = $1
+             RETURNING state_hash, provider, browser_hash, nonce, pkce_verifier, expires_at",
+        )
+        .bind(state_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let expires_at = parse_ts(&row.try_get::<String, _>("expires_at")?)?;
+        if expires_at <= self.clock.now() {
+            return Ok(None);
+        }
+        Ok(Some(PendingOidcLogin {
+            state_hash: row.try_get("state_hash")?,
+            provider: row.try_get("provider")?,
+            browser_hash: row.try_get("browser_hash")?,
+            nonce: row.try_get("nonce")?,
+            pkce_verifier: row.try_get("pkce_verifier")?,
+            expires_at,
+        }))
+    }
+
+    /// Records one failed log-in under each key, and forgets failures older than `keep`.
+    pub async fn record_login_failure(
+        &self,
+        keys: &[String],
+        keep: chrono::Duration,
+    ) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM login_failures WHERE failed_at <= $1")
+            .bind(ts(now - keep))
+            .execute(&mut *tx)
+            .await?;
+        for key in keys {
+            sqlx::query("INSERT INTO login_failures (key, failed_at) VALUES ($1, $2)")
+                .bind(key)
+                .bind(ts(now))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Failed log-ins of `key` after `since`.
+    pub async fn login_failures_since(
+        &self,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<FailureCount, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(failed_at) AS oldest FROM login_failures
+             WHERE key = $1 AND failed_at > $2",
+        )
+        .bind(key)
+        .bind(ts(since))
+        .fetch_one(&self.pool)
+        .await?;
+        let oldest: Option<String> = row.try_get("oldest")?;
+        Ok(FailureCount {
+            count: row.try_get("n")?,
+            oldest: oldest.as_deref().map(parse_ts).transpose()?,
+        })
+    }
+
+    /// Forgets the failures of `key` (after a successful log-in of that account).
+    pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_failures WHERE key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,521 @@
+//! OpenID Connect log-in (A1): the authorization code flow with PKCE, `state` and `nonce`,
+//! against any number of configured providers (the officials' identity provider, the national
+//! e-identification for clients).
+//!
+//! - `GET /api/oidc/{provider}/login` stores a pending log-in (hash of `state`, the `nonce`,
+//!   the PKCE verifier, and a hash of a random value kept in a short-lived browser cookie) in
+//!   the database and redirects to the provider.
+//! - `GET /api/oidc/{provider}/callback` takes the pending log-in (one use only), checks that
+//!   the same browser came back, exchanges the code with the PKCE verifier, verifies the ID
+//!   token (signature against the provider's published keys, issuer, audience, `nonce`, expiry
+//!   by the store's `Clock`, access-token hash), and maps `(provider, subject)` to a personal
+//!   account through `oidc_identities`. An unknown subject is refused: accounts are linked by
+//!   an administrator (`POST /api/oidc-identities`), never created on first log-in.
+//!
+//! The session that follows is the same as after a password log-in (`auth::start_session`).
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use kirjuri_domain::{Role, UserId};
+use kirjuri_store::PendingOidcLogin;
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::{
+    AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, TokenResponse,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{random_token, start_session, token_hash, CurrentUser};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiJson;
+use crate::AppState;
+
+/// The browser-binding cookie of a log-in in progress. SameSite=Lax, because it must come back
+/// on the provider's top-level redirect to the callback (Strict cookies do not).
+const LOGIN_COOKIE: &str = "kirjuri_oidc";
+/// How long a log-in may stay at the provider.
+const PENDING_TTL_MINUTES: i64 = 10;
+/// How long provider metadata and keys are reused before they are fetched again.
+const METADATA_TTL_MINUTES: i64 = 60;
+
+/// One identity provider.
+#[derive(Clone, Deserialize)]
+pub struct OidcProviderConfig {
+    /// Name in the routes: `/api/oidc/{name}/login`. Lower-case letters, digits, hyphens.
+    pub name: String,
+    /// Issuer URL; `{issuer}/.well-known/openid-configuration` is fetched from it.
+    pub issuer: String,
+    pub client_id: String,
+    /// Client secret of a confidential client (sent with HTTP Basic at the token endpoint).
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// This server's callback URL as registered at the provider:
+    /// `https://HOST/api/oidc/{name}/callback`.
+    pub redirect_url: String,
+}
+
+impl std::fmt::Debug for OidcProviderConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcProviderConfig")
+            .field("name", &self.name)
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "…"))
+            .field("redirect_url", &self.redirect_url)
+            .finish()
+    }
+}
+
+/// A provider configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum OidcConfigError {
+    #[error("identity provider name {0:?}: use lower-case letters, digits and hyphens")]
+    Name(String),
+    #[error("identity provider {0:?} is configured twice")]
+    Duplicate(String),
+    #[error("identity provider {name}: {field} {value:?} is not a valid URL")]
+    Url {
+        name: String,
+        field: &'static str,
+        value: String,
+    },
+    #[error(
+        "identity provider {name}: {field} must be https (plain http only on a loopback address)"
+    )]
+    NotHttps { name: String, field: &'static str },
+    #[error("building the HTTP client for identity providers: {0}")]
+    Http(String),
+}
+
+/// Configured providers and the HTTP client that talks to them.
+pub struct Oidc {
+    http: openidconnect::reqwest::Client,
+    providers: HashMap<String, Provider>,
+}
+
+impl std::fmt::Debug for Oidc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Oidc")
+            .field("providers", &self.providers.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+struct Provider {
+    config: OidcProviderConfig,
+    issuer: IssuerUrl,
+    redirect: RedirectUrl,
+    metadata: tokio::sync::Mutex<Option<(CoreProviderMetadata, DateTime<Utc>)>>,
+}
+
+fn checked_url(
+    name: &str,
+    field: &'static str,
+    value: &str,
+) -> Result<openidconnect::url::Url, OidcConfigError> {
+    let url = openidconnect::url::Url::parse(value).map_err(|_| OidcConfigError::Url {
+        name: name.to_owned(),
+        field,
+        value: value.to_owned(),
+    })?;
+    let loopback = match url.host() {
+        Some(openidconnect::url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(openidconnect::url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(openidconnect::url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    };
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if loopback => Ok(url),
+        _ => Err(OidcConfigError::NotHttps {
+            name: name.to_owned(),
+            field,
+        }),
+    }
+}
+
+impl Oidc {
+    /// Checks every provider's configuration. Nothing is fetched until the first log-in.
+    pub fn new(configs: &[OidcProviderConfig]) -> Result<Self, OidcConfigError> {
+        let http = openidconnect::reqwest::ClientBuilder::new()
+            // Following redirects would let a provider's answer steer requests elsewhere.
+            .redirect(openidconnect::reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(15))
+            .build()
+            .map_err(|e| OidcConfigError::Http(e.to_string()))?;
+        let mut providers = HashMap::new();
+        for c in configs {
+            let ok_name = !c.name.is_empty()
+                && c.name
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-');
+            if !ok_name {
+                return Err(OidcConfigError::Name(c.name.clone()));
+            }
+            checked_url(&c.name, "issuer", &c.issuer)?;
+            checked_url(&c.name, "redirect_url", &c.redirect_url)?;
+            let url_err = |field, value: &str| OidcConfigError::Url {
+                name: c.name.clone(),
+                field,
+                value: value.to_owned(),
+            };
+            let provider = Provider {
+                config: c.clone(),
+                issuer: IssuerUrl::new(c.issuer.clone())
+                    .map_err(|_| url_err("issuer", &c.issuer))?,
+                redirect: RedirectUrl::new(c.redirect_url.clone())
+                    .map_err(|_| url_err("redirect_url", &c.redirect_url))?,
+                metadata: tokio::sync::Mutex::new(None),
+            };
+            if providers.insert(c.name.clone(), provider).is_some() {
+                return Err(OidcConfigError::Duplicate(c.name.clone()));
+            }
+        }
+        Ok(Self { http, providers })
+    }
+
+    fn provider(&self, name: &str) -> Result<&Provider, ApiError> {
+        self.providers
+            .get(name)
+            .ok_or_else(|| ApiError::not_found("identity provider"))
+    }
+
+    /// The provider's metadata and keys, fetched again after [`METADATA_TTL_MINUTES`] so that
+    /// a key rotation at the provider is picked up.
+    async fn metadata(
+        &self,
+        p: &Provider,
+        now: DateTime<Utc>,
+    ) -> Result<CoreProviderMetadata, ApiError> {
+        let mut cached = p.metadata.lock().await;
+        if let Some((meta, fetched)) = cached.as_ref() {
+            if now - *fetched < chrono::Duration::minutes(METADATA_TTL_MINUTES) {
+                return Ok(meta.clone());
+            }
+        }
+        let meta = CoreProviderMetadata::discover_async(p.issuer.clone(), &self.http)
+            .await
+            .map_err(|e| {
+                tracing::warn!(provider = %p.config.name, "OpenID Connect discovery failed: {e}");
+                provider_unavailable()
+            })?;
+        *cached = Some((meta.clone(), now));
+        Ok(meta)
+    }
+}
+
+fn provider_unavailable() -> ApiError {
+    ApiError {
+        status: StatusCode::BAD_GATEWAY,
+        code: "identity_provider_unavailable",
+        message: "the identity provider cannot be reached; try again shortly".into(),
+        field: None,
+    }
+}
+
+fn refused(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError {
+        status,
+        code,
+        message: message.into(),
+        field: None,
+    }
+}
+
+fn login_expired() -> ApiError {
+    refused(
+        StatusCode::BAD_REQUEST,
+        "oidc_state",
+        "this log-in was not started in this browser or has expired; start the log-in again",
+    )
+}
+
+fn not_confirmed() -> ApiError {
+    refused(
+        StatusCode::UNAUTHORIZED,
+        "oidc_failed",
+        "the identity provider's answer could not be verified; start the log-in again",
+    )
+}
+
+fn login_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == LOGIN_COOKIE).then(|| v.to_owned())
+        })
+}
+
+fn cookie_value(state: &AppState, value: &str, max_age: i64) -> Result<HeaderValue, ApiError> {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{LOGIN_COOKIE}={value}; Path=/api/oidc/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .map_err(|e| ApiError::internal(&e))
+}
+
+fn client_for(p: &Provider, meta: CoreProviderMetadata) -> CoreClientReady {
+    CoreClient::from_provider_metadata(
+        meta,
+        ClientId::new(p.config.client_id.clone()),
+        p.config.client_secret.clone().map(ClientSecret::new),
+    )
+    .set_redirect_uri(p.redirect.clone())
+}
+
+type CoreClientReady = CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
+#[utoipa::path(get, path = "/api/oidc/{provider}/login", tag = "session",
+    params(("provider" = String, Path, description = "configured identity provider, e.g. `officials`")),
+    responses((status = 303, description = "to the identity provider's log-in page"),
+        (status = 404, body = ErrorBody), (status = 502, body = ErrorBody)))]
+pub async fn oidc_login(
+    State(state): State<AppState>,
+    Path(provider): Path<String>,
+) -> Result<Response, ApiError> {
+    let p = state.oidc.provider(&provider)?;
+    let now = state.store.clock().now();
+    let meta = state.oidc.metadata(p, now).await?;
+    let client = client_for(p, meta);
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, csrf, nonce) = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .set_pkce_challenge(challenge)
+        .url();
+    let browser = random_token();
+    state
+        .store
+        .save_oidc_login(&PendingOidcLogin {
+            state_hash: token_hash(csrf.secret()),
+            provider: p.config.name.clone(),
+            browser_hash: token_hash(&browser),
+            nonce: nonce.secret().clone(),
+            pkce_verifier: verifier.secret().clone(),
+            expires_at: now + chrono::Duration::minutes(PENDING_TTL_MINUTES),
+        })
+        .await?;
+    let mut resp = StatusCode::SEE_OTHER.into_response();
+    let location = HeaderValue::from_str(url.as_str()).map_err(|e| ApiError::internal(&e))?;
+    resp.headers_mut().insert(LOCATION, location);
+    resp.headers_mut().append(
+        SET_COOKIE,
+        cookie_value(&state, &browser, PENDING_TTL_MINUTES * 60)?,
+    );
+    Ok(resp)
+}
+
+/// What the provider sends back to the callback.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CallbackParams {
+    code: Option<String>,
+    state: Option<String>,
+    /// An OAuth error code when the provider did not log the user in.
+    error: Option<String>,
+    /// The issuer of the answer (RFC 9207), when the provider sends it: must be this provider.
+    iss: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/oidc/{provider}/callback", tag = "session",
+    params(("provider" = String, Path, description = "configured identity provider"), CallbackParams),
+    responses((status = 303, description = "logged in: session cookie set, on to `/`"),
+        (status = 400, body = ErrorBody, description = "unknown, reused or expired `state`, or another browser"),
+        (status = 401, body = ErrorBody, description = "the provider refused, or its answer did not verify"),
+        (status = 403, body = ErrorBody, description = "the identity is not linked to a Kirjuri account")))]
+pub async fn oidc_callback(
+    State(state): State<AppState>,
+    Path(provider): Path<String>,
+    Query(params): Query<CallbackParams>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let p = state.oidc.provider(&provider)?;
+    let pending = match params.state.as_deref() {
+        Some(s) => state.store.take_oidc_login(&token_hash(s)).await?,
+        None => None,
+    };
+    let pending = pending
+        .filter(|l| l.provider == p.config.name)
+        .ok_or_else(login_expired)?;
+    // Login CSRF: the browser that comes back must be the one that started the log-in.
+    let same_browser =
+        login_cookie(&headers).is_some_and(|b| token_hash(&b) == pending.browser_hash);
+    if !same_browser {
+        return Err(login_expired());
+    }
+    if let Some(iss) = params.iss.as_deref() {
+        if iss.trim_end_matches('/') != p.config.issuer.trim_end_matches('/') {
+            tracing::warn!(provider = %p.config.name, "callback from another issuer");
+            return Err(not_confirmed());
+        }
+    }
+    if let Some(error) = params.error {
+        let error: String = error
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .take(64)
+            .collect();
+        return Err(refused(
+            StatusCode::UNAUTHORIZED,
+            "oidc_denied",
+            format!("the identity provider did not log you in ({error})"),
+        ));
+    }
+    let code = params.code.ok_or_else(not_confirmed)?;
+    let clock = state.store.clock().clone();
+    let meta = state.oidc.metadata(p, clock.now()).await?;
+    let client = client_for(p, meta);
+    let exchange = client
+        .exchange_code(AuthorizationCode::new(code))
+        .map_err(|e| {
+            tracing::warn!(provider = %p.config.name, "no token endpoint: {e}");
+            provider_unavailable()
+        })?
+        .set_pkce_verifier(PkceCodeVerifier::new(pending.pkce_verifier))
+        .request_async(&state.oidc.http)
+        .await;
+    let tokens = exchange.map_err(|e| {
+        tracing::warn!(provider = %p.config.name, "OpenID Connect code exchange failed: {e}");
+        not_confirmed()
+    })?;
+    let id_token = tokens.id_token().ok_or_else(|| {
+        tracing::warn!(provider = %p.config.name, "token response without an ID token");
+        not_confirmed()
+    })?;
+    let verifier = client.id_token_verifier().set_time_fn(move || clock.now());
+    let claims = id_token
+        .claims(&verifier, &Nonce::new(pending.nonce))
+        .map_err(|e| {
+            tracing::warn!(provider = %p.config.name, "ID token refused: {e}");
+            not_confirmed()
+        })?;
+    if let Some(expected) = claims.access_token_hash() {
+        let actual = id_token
+            .signing_alg()
+            .ok()
+            .zip(id_token.signing_key(&verifier).ok())
+            .and_then(|(alg, key)| {
+                AccessTokenHash::from_token(tokens.access_token(), alg, key).ok()
+            });
+        if actual.as_ref() != Some(expected) {
+            tracing::warn!(provider = %p.config.name, "access-token hash does not match");
+            return Err(not_confirmed());
+        }
+    }
+    let subject = claims.subject().as_str();
+    let user = state
+        .store
+        .user_by_oidc_identity(&p.config.name, subject)
+        .await?
+        .ok_or_else(|| {
+            tracing::info!(provider = %p.config.name, "log-in of an unlinked identity refused");
+            refused(
+                StatusCode::FORBIDDEN,
+                "oidc_unknown_identity",
+                format!(
+                    "your identity (\"{subject}\" at {}) is not linked to a Kirjuri account; \
+                     ask your administrator to link it",
+                    p.config.name
+                ),
+            )
+        })?;
+    let session = start_session(&state, &user).await?;
+    let mut resp = StatusCode::SEE_OTHER.into_response();
+    resp.headers_mut()
+        .insert(LOCATION, HeaderValue::from_static("/"));
+    resp.headers_mut().append(SET_COOKIE, session);
+    resp.headers_mut()
+        .append(SET_COOKIE, cookie_value(&state, "", 0)?);
+    Ok(resp)
+}
+
+/// Links an external identity to a personal account.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct LinkIdentityRequest {
+    /// Name of a configured identity provider.
+    pub provider: String,
+    /// The provider's `sub` claim for the person.
+    pub subject: String,
+    pub user_id: String,
+}
+
+#[utoipa::path(post, path = "/api/oidc-identities", tag = "session",
+    request_body = LinkIdentityRequest,
+    responses((status = 201, body = LinkIdentityRequest),
+        (status = 403, body = ErrorBody, description = "only administrators link identities"),
+        (status = 404, body = ErrorBody, description = "no such account in the administrator's organisation"),
+        (status = 409, body = ErrorBody, description = "the identity is already linked")))]
+pub async fn link_identity(
+    State(state): State<AppState>,
+    CurrentUser(admin): CurrentUser,
+    ApiJson(req): ApiJson<LinkIdentityRequest>,
+) -> Result<Response, ApiError> {
+    if admin.role != Role::Administrator {
+        return Err(ApiError::forbidden(
+            "only an administrator links identities",
+        ));
+    }
+    state
+        .oidc
+        .provider(&req.provider)
+        .map_err(|_| ApiError::field("provider", "no such identity provider is configured"))?;
+    let subject = req.subject.trim();
+    if subject.is_empty() || subject.len() > 255 {
+        return Err(ApiError::field(
+            "subject",
+            "give the subject (1–255 characters)",
+        ));
+    }
+    let user_id: UserId = req
+        .user_id
+        .parse()
+        .map_err(|_| ApiError::field("user_id", "not a user id"))?;
+    let user = state.store.user(user_id).await?;
+    // An administrator links accounts of their own organisation only.
+    if user.org_id.is_none() || user.org_id != admin.org_id {
+        return Err(ApiError::not_found("user"));
+    }
+    if !state
+        .store
+        .link_oidc_identity(&req.provider, subject, user.id, Some(admin.id))
+        .await?
+    {
+        return Err(ApiError::conflict(
+            "this identity is already linked to an account",
+        ));
+    }
+    tracing::info!(provider = %req.provider, user = %user.id, by = %admin.id, "identity linked");
+    Ok((
+        StatusCode::CREATED,
+        Json(LinkIdentityRequest {
+            provider: req.provider,
+            subject: subject.to_owned(),
+            user_id: user.id.to_string(),
+        }),
+    )
+        .into_response())
+}
