@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use kirjuri_domain::*;
-use kirjuri_store::{IdSource, NewUser, Store};
+use kirjuri_store::{Access, IdSource, NewUser, Store};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -264,6 +264,7 @@ pub async fn generate(
     )
     .await?;
 
+    let service = ShortText::parse("asiakaspalvelu").map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut used = HashSet::new();
     for i in 0..clients {
         let (org, officials) = if i % 5 < 3 {
@@ -295,6 +296,10 @@ pub async fn generate(
         };
         let expert = officials.choose(&mut rng).unwrap_or(&officials[0]);
         clock.set(at(start, 8, rng.gen_range(0..59)));
+        // The demo history is written as the expert's own client-service work, so the access
+        // log and its ledger leaves look as they would in use.
+        let by = Access::new(expert, service.clone(), false);
+        let by = &by;
         let client = store
             .create_client(
                 NewClient {
@@ -304,7 +309,7 @@ pub async fn generate(
                     language,
                     org_id: org.id,
                 },
-                expert.id,
+                by,
             )
             .await?;
         if i < 2 {
@@ -312,9 +317,9 @@ pub async fn generate(
             let display = format!("{} {}", client.first_name, client.last_name);
             user(&username, &display, Role::JobSeeker, None, Some(client.id)).await?;
         }
-        store.start_job_search(client.id, start, expert.id).await?;
+        store.start_job_search(client.id, start, by).await?;
         store
-            .assign_responsible_expert(client.id, expert.id, start, expert.id)
+            .assign_responsible_expert(client.id, expert.id, start, by)
             .await?;
 
         // Initial interview within the deadline; the contact method is agreed there (A9).
@@ -334,7 +339,7 @@ pub async fn generate(
         .choose(&mut rng)
         .unwrap_or(&ContactMethodKind::Online);
         store
-            .agree_contact_method(client.id, method, interview, None, expert.id)
+            .agree_contact_method(client.id, method, interview, None, by)
             .await?;
         let text = format!(
             "Alkuhaastattelu pidetty. Käyty läpi työhistoria, osaaminen ja tavoitteet. Sovittu asiointitavaksi {}.",
@@ -352,7 +357,7 @@ pub async fn generate(
                         .map_err(|e| anyhow::anyhow!("{e}"))
                 });
             let store = &store;
-            async move { anyhow::Ok(store.append_entry(&new?, expert.id).await?) }
+            async move { anyhow::Ok(store.append_entry(&new?, by).await?) }
         };
         let first = entry(
             EntryKind::InitialInterview,
@@ -439,19 +444,19 @@ pub async fn generate(
             if at(day, 9, 0) < today {
                 clock.set(at(day, 9, 0));
                 store
-                    .assign_responsible_expert(client.id, next.id, day, expert.id)
+                    .assign_responsible_expert(client.id, next.id, day, by)
                     .await?;
             }
         }
         // Some found work and ended their job search.
-        let searches = store.job_searches(client.id).await?;
+        let searches = store.job_searches(client.id, by).await?;
         if rng.gen_bool(0.2) {
             day += Duration::days(10);
             if at(day, 9, 0) < today {
                 clock.set(at(day, 9, 0));
                 if let Some(js) = searches.first() {
                     store
-                        .end_job_search(client.id, js.id, day, EndReason::Employed, expert.id)
+                        .end_job_search(client.id, js.id, day, EndReason::Employed, by)
                         .await?;
                 }
                 continue;
@@ -476,7 +481,7 @@ pub async fn generate(
         .unwrap_or_default();
         let new = NewAppointment::new(client.id, Some(expert.id), date, time, 45, mode)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        store.book_appointment(&new, expert.id).await?;
+        store.book_appointment(&new, by).await?;
     }
     store.close().await;
     Ok(LOGINS.to_vec())

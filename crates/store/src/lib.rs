@@ -1063,6 +1063,23 @@ impl Store {
             .await
     }
 
+    /// Whether `official` is the client's responsible expert in force (the latest
+    /// assignment). For the authorisation decision only: not logged.
+    pub async fn is_responsible_expert(
+        &self,
+        client: ClientId,
+        official: UserId,
+    ) -> Result<bool, StoreError> {
+        let current: Option<String> = sqlx::query_scalar(
+            "SELECT official_id FROM responsible_experts WHERE client_id = $1
+             ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(client.to_string())
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(current.as_deref() == Some(official.to_string().as_str()))
+    }
+
     /// Responsible-expert assignments, latest (in force) first.
     pub async fn responsible_experts(
         &self,

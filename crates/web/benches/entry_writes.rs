@@ -107,7 +107,7 @@ async fn run(backend: Backend, writes: usize, concurrency: usize) {
                     language: Language::Fi,
                     org_id: fx.org_a.id,
                 },
-                fx.official_a.id,
+                &kirjuri_store::testing::acting(&fx.official_a),
             )
             .await
             .unwrap();

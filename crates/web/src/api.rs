@@ -2,16 +2,17 @@
 //! [`CurrentUser`] extractor), load the client, ask the policy, then call the store.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use kirjuri_domain::{time, ClientId, EntryId, Role, User};
+use kirjuri_domain::{time, Client, ClientId, EntryId, Role, ShortText, User};
+use kirjuri_store::{Access, AccessAction};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiJson;
-use crate::policy::{require, Action};
+use crate::policy::{decide, Action, Context, Decision};
 use crate::wire::*;
 use crate::AppState;
 
@@ -32,17 +33,101 @@ pub(crate) async fn user_view(state: &AppState, user: &User) -> ApiResult<UserVi
     })
 }
 
-/// Loads a client the user may act on; a client the user may not see is "not found".
-async fn client_for(
+/// The header in which a user states why they access a client's data (required for another
+/// organisation's client; recorded in the access log whenever given).
+pub const PURPOSE_HEADER: &str = "x-kirjuri-purpose";
+
+pub(crate) fn stated_purpose(headers: &HeaderMap) -> ApiResult<Option<ShortText>> {
+    let Some(value) = headers.get(PURPOSE_HEADER) else {
+        return Ok(None);
+    };
+    let text = std::str::from_utf8(value.as_bytes())
+        .map_err(|_| ApiError::field(PURPOSE_HEADER, "must be UTF-8 text"))?;
+    field(PURPOSE_HEADER, ShortText::parse(text.trim())).map(Some)
+}
+
+fn fixed_purpose(text: &str) -> ApiResult<ShortText> {
+    ShortText::parse(text).map_err(|e| ApiError::internal(&e))
+}
+
+/// The access of a user acting without a client in view (listing, registering): for the
+/// stated purpose, or the role's standing one.
+pub(crate) fn own_access(user: &User, headers: &HeaderMap, default: &str) -> ApiResult<Access> {
+    let purpose = match stated_purpose(headers)? {
+        Some(p) => p,
+        None => fixed_purpose(default)?,
+    };
+    Ok(Access::new(user, purpose, false))
+}
+
+/// Loads a client the user may act on and the access to log it under. A refusal is logged
+/// (`denied`, flagged for review) before it is answered; a client the user may not see is
+/// "not found".
+pub(crate) async fn client_for(
     state: &AppState,
     user: &User,
+    headers: &HeaderMap,
     id: &str,
     action: Action,
-) -> ApiResult<kirjuri_domain::Client> {
+    resource: &'static str,
+) -> ApiResult<(Client, Access)> {
     let id: ClientId = parse_path_id("client", id)?;
     let client = state.store.client(id).await?;
-    require(user, action, &client)?;
-    Ok(client)
+    authorise(state, user, headers, client, action, resource).await
+}
+
+/// [`client_for`] for a client already loaded (looked up by identity code).
+pub(crate) async fn authorise(
+    state: &AppState,
+    user: &User,
+    headers: &HeaderMap,
+    client: Client,
+    action: Action,
+    resource: &'static str,
+) -> ApiResult<(Client, Access)> {
+    let stated = stated_purpose(headers)?;
+    let responsible_expert = user.role == Role::Official
+        && user.org_id != Some(client.org_id)
+        && state.store.is_responsible_expert(client.id, user.id).await?;
+    let ctx = Context {
+        stated_purpose: stated.clone(),
+        responsible_expert,
+    };
+    let refused = |purpose: Option<ShortText>| -> ApiResult<Access> {
+        let purpose = match purpose {
+            Some(p) => p,
+            None => fixed_purpose("ei ilmoitettu")?,
+        };
+        Ok(Access::new(user, purpose, true))
+    };
+    match decide(user, action, &client, &ctx) {
+        Decision::Allow {
+            default_purpose,
+            flagged,
+        } => {
+            let purpose = match stated {
+                Some(p) => p,
+                None => fixed_purpose(default_purpose)?,
+            };
+            Ok((client, Access::new(user, purpose, flagged)))
+        }
+        Decision::Forbidden(why) => {
+            let access = refused(stated)?;
+            state
+                .store
+                .log(&access, client.id, AccessAction::Denied, resource)
+                .await?;
+            Err(ApiError::forbidden(why))
+        }
+        Decision::Hidden => {
+            let access = refused(stated)?;
+            state
+                .store
+                .log(&access, client.id, AccessAction::Denied, resource)
+                .await?;
+            Err(ApiError::not_found("client"))
+        }
+    }
 }
 
 #[utoipa::path(get, path = "/health", tag = "system",
@@ -110,6 +195,7 @@ pub struct ListParams {
 pub async fn list_clients(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
     Query(p): Query<ListParams>,
 ) -> ApiResult<Json<ClientList>> {
     let limit = p.limit.unwrap_or(50);
@@ -132,7 +218,16 @@ pub async fn list_clients(
         }
         _ => return Err(ApiError::forbidden("your role may not list clients")),
     };
-    let clients = state.store.clients_of_org(org, limit, offset).await?;
+    let default = if user.role == Role::Supervisor {
+        "valvonta"
+    } else {
+        "asiakaspalvelu"
+    };
+    let access = own_access(&user, &headers, default)?;
+    let clients = state
+        .store
+        .clients_of_org(org, limit, offset, &access)
+        .await?;
     Ok(Json(ClientList {
         clients: clients.iter().map(ClientView::from).collect(),
         limit,
@@ -145,6 +240,7 @@ pub async fn list_clients(
 pub async fn create_client(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<NewClientRequest>,
 ) -> ApiResult<(StatusCode, Json<ClientView>)> {
     let org = match (user.role, user.org_id) {
@@ -156,7 +252,8 @@ pub async fn create_client(
         }
     };
     let new = req.into_domain(org)?;
-    let client = state.store.create_client(new, user.id).await?;
+    let access = own_access(&user, &headers, "asiakkaaksi rekisteröinti")?;
+    let client = state.store.create_client(new, &access).await?;
     Ok((StatusCode::CREATED, Json(ClientView::from(&client))))
 }
 
@@ -165,11 +262,17 @@ pub async fn create_client(
 pub async fn lookup_client(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<ClientLookupRequest>,
 ) -> ApiResult<Json<ClientView>> {
     let hetu = field("hetu", kirjuri_domain::Hetu::parse(req.hetu.trim()))?;
     let client = state.store.client_by_hetu(&hetu).await?;
-    require(&user, Action::Read, &client)?;
+    let (client, access) =
+        authorise(&state, &user, &headers, client, Action::Read, "client").await?;
+    state
+        .store
+        .log(&access, client.id, AccessAction::Read, "client")
+        .await?;
     Ok(Json(ClientView::from(&client)))
 }
 
@@ -179,13 +282,18 @@ pub async fn lookup_client(
 pub async fn get_client(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ClientDetail>> {
-    let client = client_for(&state, &user, &id, Action::Read).await?;
+    let (client, access) = client_for(&state, &user, &headers, &id, Action::Read, "client").await?;
     let organisation = OrgView::from(&state.store.organisation(client.org_id).await?);
-    let contact = state.store.contact_methods(client.id).await?;
-    let experts = state.store.responsible_experts(client.id).await?;
-    let searches = state.store.job_searches(client.id).await?;
+    state
+        .store
+        .log(&access, client.id, AccessAction::Read, "client")
+        .await?;
+    let contact = state.store.contact_methods(client.id, &access).await?;
+    let experts = state.store.responsible_experts(client.id, &access).await?;
+    let searches = state.store.job_searches(client.id, &access).await?;
     let active = searches.iter().rev().find(|j| j.end.is_none());
     Ok(Json(ClientDetail {
         client: ClientView::from(&client),
@@ -204,13 +312,14 @@ pub async fn get_client(
 pub async fn list_job_searches(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<JobSearchView>>> {
-    let client = client_for(&state, &user, &id, Action::Read).await?;
+    let (client, access) = client_for(&state, &user, &headers, &id, Action::Read, "job_searches").await?;
     Ok(Json(
         state
             .store
-            .job_searches(client.id)
+            .job_searches(client.id, &access)
             .await?
             .iter()
             .map(JobSearchView::from)
@@ -224,14 +333,15 @@ pub async fn list_job_searches(
 pub async fn start_job_search(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<StartJobSearchRequest>,
 ) -> ApiResult<(StatusCode, Json<JobSearchView>)> {
-    let client = client_for(&state, &user, &id, Action::Write).await?;
+    let (client, access) = client_for(&state, &user, &headers, &id, Action::Write, "job_searches").await?;
     let start = date("start_date", &req.start_date)?;
     let js = state
         .store
-        .start_job_search(client.id, start, user.id)
+        .start_job_search(client.id, start, &access)
         .await?;
     Ok((StatusCode::CREATED, Json(JobSearchView::from(&js))))
 }
@@ -242,22 +352,23 @@ pub async fn start_job_search(
 pub async fn end_job_search(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
     Path((id, js)): Path<(String, String)>,
     ApiJson(req): ApiJson<EndJobSearchRequest>,
 ) -> ApiResult<Json<JobSearchView>> {
-    let client = client_for(&state, &user, &id, Action::Write).await?;
+    let (client, access) = client_for(&state, &user, &headers, &id, Action::Write, "job_searches").await?;
     let js = job_search_id(&js)?;
     let (end, reason) = req.parse()?;
     let ended = state
         .store
-        .end_job_search(client.id, js, end, reason, user.id)
+        .end_job_search(client.id, js, end, reason, &access)
         .await?;
     Ok(Json(JobSearchView::from(&ended)))
 }
 
 // ---- entries --------------------------------------------------------------------------------
 
-fn entry_views(entries: &[kirjuri_domain::Entry]) -> Vec<EntryView> {
+pub(crate) fn entry_views(entries: &[kirjuri_domain::Entry]) -> Vec<EntryView> {
     entries
         .iter()
         .map(|e| {
@@ -275,10 +386,13 @@ fn entry_views(entries: &[kirjuri_domain::Entry]) -> Vec<EntryView> {
 pub async fn list_entries(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<EntryView>>> {
-    let client = client_for(&state, &user, &id, Action::Read).await?;
-    Ok(Json(entry_views(&state.store.entries(client.id).await?)))
+    let (client, access) = client_for(&state, &user, &headers, &id, Action::Read, "entries").await?;
+    Ok(Json(entry_views(
+        &state.store.entries(client.id, &access).await?,
+    )))
 }
 
 #[utoipa::path(post, path = "/api/clients/{id}/entries", tag = "entries",
@@ -287,12 +401,13 @@ pub async fn list_entries(
 pub async fn create_entry(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<NewEntryRequest>,
 ) -> ApiResult<(StatusCode, Json<EntryView>)> {
-    let client = client_for(&state, &user, &id, Action::Write).await?;
+    let (client, access) = client_for(&state, &user, &headers, &id, Action::Write, "entries").await?;
     let new = req.into_domain(client.id)?;
-    let entry = state.store.append_entry(&new, user.id).await?;
+    let entry = state.store.append_entry(&new, &access).await?;
     Ok((StatusCode::CREATED, Json(EntryView::new(&entry, None))))
 }
 
@@ -302,14 +417,15 @@ pub async fn create_entry(
 pub async fn entry_chain(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
     Path((id, entry)): Path<(String, String)>,
 ) -> ApiResult<Json<Vec<EntryView>>> {
-    let client = client_for(&state, &user, &id, Action::Read).await?;
+    let (client, access) = client_for(&state, &user, &headers, &id, Action::Read, "entries").await?;
     let entry: EntryId = parse_path_id("entry", &entry)?;
-    let chain = state.store.correction_chain(entry).await?;
-    if chain.iter().any(|e| e.client_id != client.id) {
-        return Err(ApiError::not_found("entry"));
-    }
+    let chain = state
+        .store
+        .correction_chain(client.id, entry, &access)
+        .await?;
     Ok(Json(entry_views(&chain)))
 }
 
@@ -320,13 +436,14 @@ pub async fn entry_chain(
 pub async fn list_appointments(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<AppointmentView>>> {
-    let client = client_for(&state, &user, &id, Action::Read).await?;
+    let (client, access) = client_for(&state, &user, &headers, &id, Action::Read, "appointments").await?;
     Ok(Json(
         state
             .store
-            .appointments(client.id)
+            .appointments(client.id, &access)
             .await?
             .iter()
             .map(AppointmentView::from)
@@ -340,12 +457,13 @@ pub async fn list_appointments(
 pub async fn create_appointment(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<NewAppointmentRequest>,
 ) -> ApiResult<(StatusCode, Json<AppointmentView>)> {
-    let client = client_for(&state, &user, &id, Action::Write).await?;
+    let (client, access) = client_for(&state, &user, &headers, &id, Action::Write, "appointments").await?;
     let new = req.into_domain(client.id)?;
-    let a = state.store.book_appointment(&new, user.id).await?;
+    let a = state.store.book_appointment(&new, &access).await?;
     Ok((StatusCode::CREATED, Json(AppointmentView::from(&a))))
 }
 
@@ -357,13 +475,14 @@ pub async fn create_appointment(
 pub async fn list_contact_methods(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<ContactMethodView>>> {
-    let client = client_for(&state, &user, &id, Action::Read).await?;
+    let (client, access) = client_for(&state, &user, &headers, &id, Action::Read, "contact_methods").await?;
     Ok(Json(
         state
             .store
-            .contact_methods(client.id)
+            .contact_methods(client.id, &access)
             .await?
             .iter()
             .map(ContactMethodView::from)
@@ -377,14 +496,15 @@ pub async fn list_contact_methods(
 pub async fn agree_contact_method(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<ContactMethodRequest>,
 ) -> ApiResult<(StatusCode, Json<ContactMethodView>)> {
-    let client = client_for(&state, &user, &id, Action::Write).await?;
+    let (client, access) = client_for(&state, &user, &headers, &id, Action::Write, "contact_methods").await?;
     let (method, agreed_on, note) = req.parse()?;
     let c = state
         .store
-        .agree_contact_method(client.id, method, agreed_on, note, user.id)
+        .agree_contact_method(client.id, method, agreed_on, note, &access)
         .await?;
     Ok((StatusCode::CREATED, Json(ContactMethodView::from(&c))))
 }
@@ -395,13 +515,14 @@ pub async fn agree_contact_method(
 pub async fn list_responsible_experts(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<ResponsibleExpertView>>> {
-    let client = client_for(&state, &user, &id, Action::Read).await?;
+    let (client, access) = client_for(&state, &user, &headers, &id, Action::Read, "responsible_experts").await?;
     Ok(Json(
         state
             .store
-            .responsible_experts(client.id)
+            .responsible_experts(client.id, &access)
             .await?
             .iter()
             .map(ResponsibleExpertView::from)
@@ -415,14 +536,15 @@ pub async fn list_responsible_experts(
 pub async fn assign_responsible_expert(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<ResponsibleExpertRequest>,
 ) -> ApiResult<(StatusCode, Json<ResponsibleExpertView>)> {
-    let client = client_for(&state, &user, &id, Action::Write).await?;
+    let (client, access) = client_for(&state, &user, &headers, &id, Action::Write, "responsible_experts").await?;
     let (official, from) = req.parse()?;
     let r = state
         .store
-        .assign_responsible_expert(client.id, official, from, user.id)
+        .assign_responsible_expert(client.id, official, from, &access)
         .await?;
     Ok((StatusCode::CREATED, Json(ResponsibleExpertView::from(&r))))
 }

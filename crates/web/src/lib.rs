@@ -12,11 +12,14 @@
 //! **Invariant:** every handler that touches client data authenticates through
 //! [`auth::CurrentUser`] and asks [`policy::require`] before it calls the store.
 
+pub mod admin;
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod csrf;
 pub mod error;
 pub mod extract;
+pub mod me;
 pub mod oidc;
 pub mod policy;
 pub mod throttle;
@@ -116,6 +119,14 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(oidc::oidc_callback))
         .routes(routes!(oidc::link_identity))
         .routes(routes!(api::me))
+        .routes(routes!(me::my_record))
+        .routes(routes!(me::my_entries))
+        .routes(routes!(me::my_appointments))
+        .routes(routes!(me::my_job_searches))
+        .routes(routes!(me::my_access_log))
+        .routes(routes!(me::my_export))
+        .routes(routes!(audit::search_access_log))
+        .routes(routes!(admin::list_accounts, admin::create_account))
         .routes(routes!(api::organisations))
         .routes(routes!(api::list_clients, api::create_client))
         .routes(routes!(api::lookup_client))

@@ -516,3 +516,113 @@ pub(crate) fn parse_path_id<T: std::str::FromStr>(what: &str, s: &str) -> Result
 pub(crate) fn job_search_id(s: &str) -> Result<JobSearchId, ApiError> {
     parse_path_id("job search", s)
 }
+
+// ---- access log (Information Management Act 17 §) --------------------------------------------
+
+/// One row of the access log, as the supervisor searches it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessLogView {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub user_id: String,
+    pub user_name: String,
+    pub role: String,
+    pub organisation_id: Option<String>,
+    pub client_id: String,
+    /// `read`, `write` or `denied`.
+    pub action: String,
+    /// What was touched: `client`, `entries`, `appointments`, `export`, ...
+    pub resource: String,
+    pub purpose: String,
+    /// An access to another organisation's client, or a refusal: to be reviewed (A2).
+    pub flagged: bool,
+}
+
+impl From<&kirjuri_store::AccessLogEntry> for AccessLogView {
+    fn from(a: &kirjuri_store::AccessLogEntry) -> Self {
+        Self {
+            seq: a.seq,
+            at: a.at,
+            user_id: a.user_id.to_string(),
+            user_name: a.user_name.clone(),
+            role: a.role.code().into(),
+            organisation_id: a.org_id.map(|o| o.to_string()),
+            client_id: a.client_id.to_string(),
+            action: a.action.code().into(),
+            resource: a.resource.clone(),
+            purpose: a.purpose.clone(),
+            flagged: a.flagged,
+        }
+    }
+}
+
+/// Who has handled the client's data, as the client sees it: the organisation named in full
+/// and the official's role, not the official's name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SeenByView {
+    pub at: DateTime<Utc>,
+    /// The organisation in Finnish and Swedish, in full; none for the supervisor's own staff
+    /// without an organisation.
+    pub organisation: Option<OrgView>,
+    pub role: String,
+    pub action: String,
+    pub what: String,
+    pub purpose: String,
+}
+
+// ---- the client's own data (A19, GDPR art. 15) -----------------------------------------------
+
+/// A full copy of the client's own data, machine-readable, with the meaning of every field.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportView {
+    /// `kirjuri-export/1`.
+    pub format: &'static str,
+    pub generated_at: DateTime<Utc>,
+    /// What each field of this document means, by JSON path.
+    pub field_meanings: std::collections::BTreeMap<&'static str, &'static str>,
+    pub client: ClientView,
+    pub organisation: OrgView,
+    pub job_searches: Vec<JobSearchView>,
+    pub entries: Vec<EntryView>,
+    pub appointments: Vec<AppointmentView>,
+    pub contact_methods: Vec<ContactMethodView>,
+    pub responsible_experts: Vec<ResponsibleExpertView>,
+    pub seen_by: Vec<SeenByView>,
+}
+
+// ---- administration ---------------------------------------------------------------------------
+
+/// An account as an administrator manages it: no client data.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountView {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub organisation_id: Option<String>,
+}
+
+impl From<&d::User> for AccountView {
+    fn from(u: &d::User) -> Self {
+        Self {
+            id: u.id.to_string(),
+            username: u.username.to_string(),
+            display_name: u.display_name.to_string(),
+            role: u.role.code().into(),
+            organisation_id: u.org_id.map(|o| o.to_string()),
+        }
+    }
+}
+
+/// A new personal account in the administrator's organisation (A1: one account per person).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccountRequest {
+    pub username: String,
+    pub display_name: String,
+    /// `official`, `keha_official`, `rules_author`, `supervisor` or `administrator`; job-seeker
+    /// accounts come with the client's own identification, not from an administrator.
+    pub role: String,
+    /// At least 12 characters; omit for an account that logs in only through OpenID Connect.
+    pub password: Option<String>,
+}
