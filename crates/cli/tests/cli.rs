@@ -124,8 +124,21 @@ fn demo_generates_data_serves_it_and_prints_url_and_logins() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A fresh ledger key file made by `kirjuri ledger keygen` (serve needs one).
+fn key_file(name: &str) -> std::path::PathBuf {
+    let key = tempdir(name).join("ledger-key.txt");
+    let out = kirjuri()
+        .args(["ledger", "keygen", "--name", "kirjuri-cli-test", "--out"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    key
+}
+
 #[test]
 fn serve_refuses_plain_http_beyond_loopback() {
+    let key = key_file("serve-tls");
     let out = kirjuri()
         .args([
             "serve",
@@ -133,7 +146,9 @@ fn serve_refuses_plain_http_beyond_loopback() {
             "sqlite::memory:",
             "--listen",
             "0.0.0.0:0",
+            "--ledger-key",
         ])
+        .arg(&key)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -183,6 +198,7 @@ fn bad_arguments_are_named() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--listen"));
+    let key = key_file("bad-args");
     let out = kirjuri()
         .args([
             "serve",
@@ -190,7 +206,9 @@ fn bad_arguments_are_named() {
             "mysql://nope",
             "--listen",
             "127.0.0.1:0",
+            "--ledger-key",
         ])
+        .arg(&key)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
