@@ -160,6 +160,7 @@ fn serve_refuses_plain_http_beyond_loopback() {
 /// certificate files are missing, which is the next check, made before the listener opens.
 #[test]
 fn serve_with_tls_may_listen_beyond_loopback() {
+    let key = key_file("serve-tls-cert");
     let out = kirjuri()
         .args([
             "serve",
@@ -171,7 +172,9 @@ fn serve_with_tls_may_listen_beyond_loopback() {
             "/nonexistent/kirjuri-cert.pem",
             "--tls-key",
             "/nonexistent/kirjuri-key.pem",
+            "--ledger-key",
         ])
+        .arg(&key)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -304,7 +307,13 @@ mod ledger {
         key: PathBuf,
         public_key: String,
         ids: Vec<kirjuri_domain::EntryId>,
+        /// The ledger index of each entry's leaf (an access-log leaf follows each).
+        idx: Vec<u64>,
     }
+
+    /// Leaves after [`setup`]: the fixture's client registration (one access leaf), then each
+    /// of the 8 entries with the access-log leaf of writing it.
+    const SETUP_LEAVES: u64 = 1 + 2 * 8;
 
     /// A key from `ledger keygen`, and a database with 8 entries and a signed checkpoint.
     fn setup(name: &str) -> Setup {
@@ -327,9 +336,14 @@ mod ledger {
             let store = open(&db, Some(keys)).await;
             kirjuri_store::testing::fixture(&store).await;
             let ids = entries(&store, 0, 8).await;
+            let mut idx = Vec::new();
+            for id in &ids {
+                idx.push(store.ledger_index_of_entry(*id).await.unwrap());
+            }
             store.close().await;
-            ids
+            (ids, idx)
         });
+        let (ids, idx) = ids;
         let r = run(&[
             "ledger",
             "checkpoint",
@@ -339,13 +353,18 @@ mod ledger {
             s(&key),
         ]);
         assert_eq!(r.code, Some(0), "{}", r.stderr);
-        assert!(r.stdout.contains("\n8\n"), "{}", r.stdout);
+        assert!(
+            r.stdout.contains(&format!("\n{SETUP_LEAVES}\n")),
+            "{}",
+            r.stdout
+        );
         Setup {
             dir,
             db,
             key,
             public_key,
             ids,
+            idx,
         }
     }
 
@@ -393,7 +412,8 @@ mod ledger {
         let r = verify_db(&st);
         assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
         assert!(
-            r.stdout.contains("ledger verified: 8 leaves"),
+            r.stdout
+                .contains(&format!("ledger verified: {SETUP_LEAVES} leaves")),
             "{}",
             r.stdout
         );
@@ -423,7 +443,11 @@ mod ledger {
             &st.public_key,
         ]);
         assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
-        assert!(r.stdout.contains("leaf 5 (entry)"), "{}", r.stdout);
+        assert!(
+            r.stdout.contains(&format!("leaf {} (entry)", st.idx[5])),
+            "{}",
+            r.stdout
+        );
         // One changed byte of the record: refused.
         let mut b = kirjuri_ledger::ProofBundle::parse(&r_text(&moved)).unwrap();
         b.opening.as_mut().unwrap().record[20] ^= 0x01;
@@ -452,7 +476,9 @@ mod ledger {
         assert_eq!(r.code, Some(2), "{}", r.stderr);
         assert!(r.stderr.contains("--public-key"), "{}", r.stderr);
 
-        // Consistency: the auditor kept the checkpoint of 8 leaves; the log grows to 13.
+        // Consistency: the auditor kept the checkpoint of the setup's leaves; five more entries
+        // (each with its access leaf) grow the log by ten.
+        let grown = SETUP_LEAVES + 10;
         let old = st.dir.join("old.txt");
         let r = run(&[
             "ledger",
@@ -479,7 +505,7 @@ mod ledger {
             "--key",
             s(&st.key),
         ]);
-        assert!(r.stdout.contains("\n13\n"), "{}", r.stdout);
+        assert!(r.stdout.contains(&format!("\n{grown}\n")), "{}", r.stdout);
         std::fs::write(&new, &r.stdout).unwrap();
         let base = [
             "ledger",
@@ -494,14 +520,19 @@ mod ledger {
         let r = run(&[&base[..], &["--new", s(&new)]].concat());
         assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
         assert!(
-            r.stdout.contains("13 leaves extends the log of 8"),
+            r.stdout
+                .contains(&format!("{grown} leaves extends the log of {SETUP_LEAVES}")),
             "{}",
             r.stdout
         );
         let r = run(&base);
         assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
         // A checkpoint file that was edited no longer carries a valid signature.
-        let forged = r_text(&old).replacen("\n8\n", "\n7\n", 1);
+        let forged = r_text(&old).replacen(
+            &format!("\n{SETUP_LEAVES}\n"),
+            &format!("\n{}\n", SETUP_LEAVES - 1),
+            1,
+        );
         std::fs::write(&old, forged).unwrap();
         let r = run(&[&base[..], &["--new", s(&new)]].concat());
         assert_eq!(r.code, Some(2), "{}", r.stdout);
@@ -525,19 +556,22 @@ mod ledger {
                 st.ids[3]
             ),
         );
-        assert_first_bad_leaf(&st, 3, "entries row differs");
+        assert_first_bad_leaf(&st, st.idx[3], "entries row differs");
         std::fs::remove_dir_all(&st.dir).unwrap();
 
         // One byte of the stored record that opens a leaf.
         let st = setup("ledger-record-byte");
         tamper(
             &st.db,
-            "DROP TRIGGER ledger_openings_erase_only;
-             UPDATE ledger_openings SET record =
-                 CAST(replace(CAST(record AS TEXT), 'Merkintä 2.', 'Merkintä 7.') AS BLOB)
-             WHERE idx = 2",
+            &format!(
+                "DROP TRIGGER ledger_openings_erase_only;
+                 UPDATE ledger_openings SET record =
+                     CAST(replace(CAST(record AS TEXT), 'Merkintä 2.', 'Merkintä 7.') AS BLOB)
+                 WHERE idx = {}",
+                st.idx[2]
+            ),
         );
-        assert_first_bad_leaf(&st, 2, "does not match the leaf commitment");
+        assert_first_bad_leaf(&st, st.idx[2], "does not match the leaf commitment");
         std::fs::remove_dir_all(&st.dir).unwrap();
 
         // A deleted leaf (with its opening and link).

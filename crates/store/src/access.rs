@@ -25,7 +25,13 @@ pub struct Access {
 
 impl Access {
     pub fn new(user: &User, purpose: ShortText, flagged: bool) -> Self {
-        Self { user: user.id, role: user.role, org: user.org_id, purpose, flagged }
+        Self {
+            user: user.id,
+            role: user.role,
+            org: user.org_id,
+            purpose,
+            flagged,
+        }
     }
 }
 
@@ -137,7 +143,10 @@ pub(crate) fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<AccessLogEntry, 
         user_name: row.try_get("display_name")?,
         role: parse_id(row, "role")?,
         org_id: org
-            .map(|o| o.parse().map_err(|e| StoreError::Corrupt(format!("org_id: {e}"))))
+            .map(|o| {
+                o.parse()
+                    .map_err(|e| StoreError::Corrupt(format!("org_id: {e}")))
+            })
             .transpose()?,
         client_id: parse_id(row, "client_id")?,
         action: AccessAction::parse(&row.try_get::<String, _>("action")?)?,

@@ -349,7 +349,9 @@ impl Store {
         let logged = self.logged(access, client)?;
         let now = self.now();
         self.writer
-            .write(move |tx| Box::pin(async move { logged.record(tx, now, action, resource).await }))
+            .write(move |tx| {
+                Box::pin(async move { logged.record(tx, now, action, resource).await })
+            })
             .await
     }
 
@@ -669,7 +671,9 @@ impl Store {
             .write(move |tx| {
                 Box::pin(async move {
                     for logged in logs {
-                        logged.record(tx, now, AccessAction::Read, "client_list").await?;
+                        logged
+                            .record(tx, now, AccessAction::Read, "client_list")
+                            .await?;
                     }
                     Ok(())
                 })
@@ -695,7 +699,9 @@ impl Store {
             .write(move |tx| {
                 Box::pin(async move {
                     let js = start_job_search_in(tx, client, start_date, by, id, now, leaf).await?;
-                    logged.record(tx, now, AccessAction::Write, "job_searches").await?;
+                    logged
+                        .record(tx, now, AccessAction::Write, "job_searches")
+                        .await?;
                     Ok(js)
                 })
             })
@@ -759,7 +765,8 @@ impl Store {
         client: ClientId,
         by: &Access,
     ) -> Result<Vec<JobSearch>, StoreError> {
-        self.log(by, client, AccessAction::Read, "job_searches").await?;
+        self.log(by, client, AccessAction::Read, "job_searches")
+            .await?;
         let rows = sqlx::query(&format!(
             "{JOB_SEARCH_SELECT} WHERE j.client_id = $1 ORDER BY j.start_date, j.recorded_at"
         ))
@@ -789,7 +796,9 @@ impl Store {
             .write(move |tx| {
                 Box::pin(async move {
                     let entry = insert_entry(tx, id, &new, author, now, leaf).await?;
-                    logged.record(tx, now, AccessAction::Write, "entries").await?;
+                    logged
+                        .record(tx, now, AccessAction::Write, "entries")
+                        .await?;
                     Ok(entry)
                 })
             })
@@ -934,7 +943,8 @@ impl Store {
         client: ClientId,
         by: &Access,
     ) -> Result<Vec<Appointment>, StoreError> {
-        self.log(by, client, AccessAction::Read, "appointments").await?;
+        self.log(by, client, AccessAction::Read, "appointments")
+            .await?;
         let rows = sqlx::query(&format!(
             "{APPOINTMENT_SELECT} WHERE client_id = $1 ORDER BY starts_at, id"
         ))
@@ -1004,7 +1014,8 @@ impl Store {
         client: ClientId,
         by: &Access,
     ) -> Result<Vec<ContactMethod>, StoreError> {
-        self.log(by, client, AccessAction::Read, "contact_methods").await?;
+        self.log(by, client, AccessAction::Read, "contact_methods")
+            .await?;
         let rows = sqlx::query(
             "SELECT method, agreed_on, note, recorded_at, recorded_by FROM contact_methods
              WHERE client_id = $1 ORDER BY seq DESC",
@@ -1086,7 +1097,8 @@ impl Store {
         client: ClientId,
         by: &Access,
     ) -> Result<Vec<ResponsibleExpert>, StoreError> {
-        self.log(by, client, AccessAction::Read, "responsible_experts").await?;
+        self.log(by, client, AccessAction::Read, "responsible_experts")
+            .await?;
         let rows = sqlx::query(&format!(
             "{EXPERT_SELECT} WHERE r.client_id = $1 ORDER BY r.seq DESC"
         ))
@@ -1115,7 +1127,16 @@ impl Logged {
         action: AccessAction,
         resource: &str,
     ) -> Result<(), StoreError> {
-        access::log(tx, now, &self.access, self.client, action, resource, self.leaf).await
+        access::log(
+            tx,
+            now,
+            &self.access,
+            self.client,
+            action,
+            resource,
+            self.leaf,
+        )
+        .await
     }
 }
 

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use kirjuri_domain::*;
-use kirjuri_store::testing::{acting, backends, fixture, fresh_store, raw_execute, raw_i64, Fixture};
+use kirjuri_store::testing::{
+    acting, backends, fixture, fresh_store, raw_execute, raw_i64, Fixture,
+};
 use kirjuri_store::{Store, StoreError};
 
 fn clock() -> Arc<FixedClock> {
@@ -104,12 +106,21 @@ fn uuid_of(n: u128) -> uuid::Uuid {
 async fn entries_record_time_author_and_lag() {
     each_backend(|store, fx, clock| async move {
         let new = entry(fx.client_a.id, "Puhelu.", None);
-        let e = store.append_entry(&new, &acting(&fx.official_a)).await.unwrap();
+        let e = store
+            .append_entry(&new, &acting(&fx.official_a))
+            .await
+            .unwrap();
         assert_eq!(e.recorded_at, clock.now());
         assert_eq!(e.author_id, fx.official_a.id);
         assert_eq!(e.author_name.as_str(), "Anna Asiantuntija");
         assert_eq!(e.recording_lag(), Duration::hours(1));
-        assert_eq!(store.entry(e.client_id, e.id, &acting(&fx.official_a)).await.unwrap(), e);
+        assert_eq!(
+            store
+                .entry(e.client_id, e.id, &acting(&fx.official_a))
+                .await
+                .unwrap(),
+            e
+        );
         // An event more than a few minutes ahead of the store's clock is refused.
         clock.set(Utc.with_ymd_and_hms(2026, 3, 2, 7, 0, 0).unwrap());
         let new = entry(fx.client_a.id, "Liian aikaisin.", None);
@@ -117,7 +128,14 @@ async fn entries_record_time_author_and_lag() {
             store.append_entry(&new, &acting(&fx.official_a)).await,
             Err(StoreError::Entry(EntryError::EventInFuture { .. }))
         ));
-        assert_eq!(store.entries(fx.client_a.id, &acting(&fx.official_a)).await.unwrap().len(), 1);
+        assert_eq!(
+            store
+                .entries(fx.client_a.id, &acting(&fx.official_a))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
     })
     .await;
 }
@@ -159,12 +177,18 @@ async fn correction_chain_reads_back_in_order() {
         let ids = |v: Vec<Entry>| v.into_iter().map(|e| e.id).collect::<Vec<_>>();
         for start in [first.id, second.id, third.id] {
             assert_eq!(
-                ids(store.correction_chain(fx.client_a.id, start, by).await.unwrap()),
+                ids(store
+                    .correction_chain(fx.client_a.id, start, by)
+                    .await
+                    .unwrap()),
                 [first.id, second.id, third.id]
             );
         }
         assert_eq!(
-            ids(store.correction_chain(other.client_id, other.id, by).await.unwrap()),
+            ids(store
+                .correction_chain(other.client_id, other.id, by)
+                .await
+                .unwrap()),
             [other.id]
         );
         assert_eq!(
@@ -173,7 +197,12 @@ async fn correction_chain_reads_back_in_order() {
         );
         // The original still reads as it was written.
         assert_eq!(
-            store.entry(first.client_id, first.id, &acting(&fx.official_a)).await.unwrap().text.as_str(),
+            store
+                .entry(first.client_id, first.id, &acting(&fx.official_a))
+                .await
+                .unwrap()
+                .text
+                .as_str(),
             "Alkuperäinen."
         );
         assert_eq!(third.corrects.unwrap().reason.as_str(), "Kirjoitusvirhe");
@@ -278,14 +307,23 @@ async fn concurrent_writes_stand_alone_even_when_committed_together() {
             match done.unwrap() {
                 (false, Ok(e)) => {
                     good += 1;
-                    assert_eq!(store.entry(e.client_id, e.id, &acting(&fx.official_a)).await.unwrap(), e);
+                    assert_eq!(
+                        store
+                            .entry(e.client_id, e.id, &acting(&fx.official_a))
+                            .await
+                            .unwrap(),
+                        e
+                    );
                 }
                 (true, Err(StoreError::CorrectionOtherClient)) => refused += 1,
                 other => panic!("unexpected outcome {other:?}"),
             }
         }
         assert_eq!((good, refused), (45, 15));
-        let stored = store.entries(fx.client_a.id, &acting(&fx.official_a)).await.unwrap();
+        let stored = store
+            .entries(fx.client_a.id, &acting(&fx.official_a))
+            .await
+            .unwrap();
         assert_eq!(stored.len(), 45);
         assert!(stored.iter().all(|e| e.corrects.is_none()));
     })
@@ -296,7 +334,10 @@ async fn concurrent_writes_stand_alone_even_when_committed_together() {
 async fn the_record_cannot_be_updated_or_deleted_even_with_sql() {
     each_backend(|store, fx, _| async move {
         let e = store
-            .append_entry(&entry(fx.client_a.id, "Pysyvä.", None), &acting(&fx.official_a))
+            .append_entry(
+                &entry(fx.client_a.id, "Pysyvä.", None),
+                &acting(&fx.official_a),
+            )
             .await
             .unwrap();
         store
@@ -324,7 +365,15 @@ async fn the_record_cannot_be_updated_or_deleted_even_with_sql() {
             let err = raw_execute(&store, sql).await.expect_err(sql);
             assert!(err.to_string().contains("append-only"), "{sql}: {err}");
         }
-        assert_eq!(store.entry(e.client_id, e.id, &acting(&fx.official_a)).await.unwrap().text.as_str(), "Pysyvä.");
+        assert_eq!(
+            store
+                .entry(e.client_id, e.id, &acting(&fx.official_a))
+                .await
+                .unwrap()
+                .text
+                .as_str(),
+            "Pysyvä."
+        );
     })
     .await;
 }
@@ -365,7 +414,10 @@ async fn job_search_starts_once_and_ends_once() {
             Err(StoreError::NotFound(_))
         ));
         store.start_job_search(c, d(2026, 5, 1), by).await.unwrap();
-        let all = store.job_searches(c, &acting(&fx.official_a)).await.unwrap();
+        let all = store
+            .job_searches(c, &acting(&fx.official_a))
+            .await
+            .unwrap();
         assert_eq!(all.len(), 2);
         assert_eq!(all[0], ended);
     })
@@ -434,7 +486,10 @@ async fn contact_method_and_responsible_expert_keep_history() {
             .agree_contact_method(c, ContactMethodKind::Phone, d(2026, 3, 3), note, by)
             .await
             .unwrap();
-        let methods = store.contact_methods(c, &acting(&fx.official_a)).await.unwrap();
+        let methods = store
+            .contact_methods(c, &acting(&fx.official_a))
+            .await
+            .unwrap();
         assert_eq!(
             methods.iter().map(|m| m.method).collect::<Vec<_>>(),
             [ContactMethodKind::Phone, ContactMethodKind::Online]
@@ -460,7 +515,10 @@ async fn contact_method_and_responsible_expert_keep_history() {
             .await
             .unwrap();
         assert_eq!(now.official_name.as_str(), "Aino Toinen");
-        let history = store.responsible_experts(c, &acting(&fx.official_a)).await.unwrap();
+        let history = store
+            .responsible_experts(c, &acting(&fx.official_a))
+            .await
+            .unwrap();
         assert_eq!(
             history.iter().map(|r| r.official_id).collect::<Vec<_>>(),
             [second.id, fx.official_a.id]
@@ -471,7 +529,14 @@ async fn contact_method_and_responsible_expert_keep_history() {
                 .await,
             Err(StoreError::NotAnOfficialOfClientOrg)
         ));
-        assert_eq!(store.responsible_experts(c, &acting(&fx.official_a)).await.unwrap().len(), 2);
+        assert_eq!(
+            store
+                .responsible_experts(c, &acting(&fx.official_a))
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
     })
     .await;
 }
@@ -702,11 +767,24 @@ mod ledger {
             // Reads log an access, which appends a leaf: let openings be written again.
             let lift = match store.backend() {
                 kirjuri_store::Backend::Sqlite => "DROP TRIGGER refuse_openings",
-                kirjuri_store::Backend::Postgres => "DROP TRIGGER refuse_openings ON ledger_openings",
+                kirjuri_store::Backend::Postgres => {
+                    "DROP TRIGGER refuse_openings ON ledger_openings"
+                }
             };
             raw_execute(&store, lift).await.unwrap();
-            assert_eq!(store.entries(c, &acting(&fx.official_a)).await.unwrap().len(), 1);
-            assert!(store.job_searches(c, &acting(&fx.official_a)).await.unwrap().is_empty());
+            assert_eq!(
+                store
+                    .entries(c, &acting(&fx.official_a))
+                    .await
+                    .unwrap()
+                    .len(),
+                1
+            );
+            assert!(store
+                .job_searches(c, &acting(&fx.official_a))
+                .await
+                .unwrap()
+                .is_empty());
             assert_eq!(record_types(&store).await, ["entry"]);
             // A store without ledger keys writes no record at all.
             let keyless = Store::connect(
@@ -791,7 +869,10 @@ mod ledger {
             let text = bundle.to_text();
             let parsed = ProofBundle::parse(&text).unwrap();
             let ok = parsed.verify(&verifier()).unwrap();
-            assert_eq!(ok.leaf_index, store.ledger_index_of_entry(ids[4]).await.unwrap());
+            assert_eq!(
+                ok.leaf_index,
+                store.ledger_index_of_entry(ids[4]).await.unwrap()
+            );
             assert_eq!(ok.leaf.event_type, EventType::Entry);
             let record = String::from_utf8(ok.record.unwrap()).unwrap();
             assert!(record.contains("Merkintä 4.") && record.contains(&ids[4].to_string()));

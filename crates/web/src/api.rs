@@ -88,7 +88,10 @@ pub(crate) async fn authorise(
     let stated = stated_purpose(headers)?;
     let responsible_expert = user.role == Role::Official
         && user.org_id != Some(client.org_id)
-        && state.store.is_responsible_expert(client.id, user.id).await?;
+        && state
+            .store
+            .is_responsible_expert(client.id, user.id)
+            .await?;
     let ctx = Context {
         stated_purpose: stated.clone(),
         responsible_expert,
@@ -315,7 +318,8 @@ pub async fn list_job_searches(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<JobSearchView>>> {
-    let (client, access) = client_for(&state, &user, &headers, &id, Action::Read, "job_searches").await?;
+    let (client, access) =
+        client_for(&state, &user, &headers, &id, Action::Read, "job_searches").await?;
     Ok(Json(
         state
             .store
@@ -337,7 +341,8 @@ pub async fn start_job_search(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<StartJobSearchRequest>,
 ) -> ApiResult<(StatusCode, Json<JobSearchView>)> {
-    let (client, access) = client_for(&state, &user, &headers, &id, Action::Write, "job_searches").await?;
+    let (client, access) =
+        client_for(&state, &user, &headers, &id, Action::Write, "job_searches").await?;
     let start = date("start_date", &req.start_date)?;
     let js = state
         .store
@@ -356,7 +361,8 @@ pub async fn end_job_search(
     Path((id, js)): Path<(String, String)>,
     ApiJson(req): ApiJson<EndJobSearchRequest>,
 ) -> ApiResult<Json<JobSearchView>> {
-    let (client, access) = client_for(&state, &user, &headers, &id, Action::Write, "job_searches").await?;
+    let (client, access) =
+        client_for(&state, &user, &headers, &id, Action::Write, "job_searches").await?;
     let js = job_search_id(&js)?;
     let (end, reason) = req.parse()?;
     let ended = state
@@ -389,7 +395,8 @@ pub async fn list_entries(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<EntryView>>> {
-    let (client, access) = client_for(&state, &user, &headers, &id, Action::Read, "entries").await?;
+    let (client, access) =
+        client_for(&state, &user, &headers, &id, Action::Read, "entries").await?;
     Ok(Json(entry_views(
         &state.store.entries(client.id, &access).await?,
     )))
@@ -405,7 +412,8 @@ pub async fn create_entry(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<NewEntryRequest>,
 ) -> ApiResult<(StatusCode, Json<EntryView>)> {
-    let (client, access) = client_for(&state, &user, &headers, &id, Action::Write, "entries").await?;
+    let (client, access) =
+        client_for(&state, &user, &headers, &id, Action::Write, "entries").await?;
     let new = req.into_domain(client.id)?;
     let entry = state.store.append_entry(&new, &access).await?;
     Ok((StatusCode::CREATED, Json(EntryView::new(&entry, None))))
@@ -420,7 +428,8 @@ pub async fn entry_chain(
     headers: HeaderMap,
     Path((id, entry)): Path<(String, String)>,
 ) -> ApiResult<Json<Vec<EntryView>>> {
-    let (client, access) = client_for(&state, &user, &headers, &id, Action::Read, "entries").await?;
+    let (client, access) =
+        client_for(&state, &user, &headers, &id, Action::Read, "entries").await?;
     let entry: EntryId = parse_path_id("entry", &entry)?;
     let chain = state
         .store
@@ -439,7 +448,8 @@ pub async fn list_appointments(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<AppointmentView>>> {
-    let (client, access) = client_for(&state, &user, &headers, &id, Action::Read, "appointments").await?;
+    let (client, access) =
+        client_for(&state, &user, &headers, &id, Action::Read, "appointments").await?;
     Ok(Json(
         state
             .store
@@ -461,7 +471,8 @@ pub async fn create_appointment(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<NewAppointmentRequest>,
 ) -> ApiResult<(StatusCode, Json<AppointmentView>)> {
-    let (client, access) = client_for(&state, &user, &headers, &id, Action::Write, "appointments").await?;
+    let (client, access) =
+        client_for(&state, &user, &headers, &id, Action::Write, "appointments").await?;
     let new = req.into_domain(client.id)?;
     let a = state.store.book_appointment(&new, &access).await?;
     Ok((StatusCode::CREATED, Json(AppointmentView::from(&a))))
@@ -478,7 +489,15 @@ pub async fn list_contact_methods(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<ContactMethodView>>> {
-    let (client, access) = client_for(&state, &user, &headers, &id, Action::Read, "contact_methods").await?;
+    let (client, access) = client_for(
+        &state,
+        &user,
+        &headers,
+        &id,
+        Action::Read,
+        "contact_methods",
+    )
+    .await?;
     Ok(Json(
         state
             .store
@@ -500,7 +519,15 @@ pub async fn agree_contact_method(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<ContactMethodRequest>,
 ) -> ApiResult<(StatusCode, Json<ContactMethodView>)> {
-    let (client, access) = client_for(&state, &user, &headers, &id, Action::Write, "contact_methods").await?;
+    let (client, access) = client_for(
+        &state,
+        &user,
+        &headers,
+        &id,
+        Action::Write,
+        "contact_methods",
+    )
+    .await?;
     let (method, agreed_on, note) = req.parse()?;
     let c = state
         .store
@@ -518,7 +545,15 @@ pub async fn list_responsible_experts(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<ResponsibleExpertView>>> {
-    let (client, access) = client_for(&state, &user, &headers, &id, Action::Read, "responsible_experts").await?;
+    let (client, access) = client_for(
+        &state,
+        &user,
+        &headers,
+        &id,
+        Action::Read,
+        "responsible_experts",
+    )
+    .await?;
     Ok(Json(
         state
             .store
@@ -540,7 +575,15 @@ pub async fn assign_responsible_expert(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<ResponsibleExpertRequest>,
 ) -> ApiResult<(StatusCode, Json<ResponsibleExpertView>)> {
-    let (client, access) = client_for(&state, &user, &headers, &id, Action::Write, "responsible_experts").await?;
+    let (client, access) = client_for(
+        &state,
+        &user,
+        &headers,
+        &id,
+        Action::Write,
+        "responsible_experts",
+    )
+    .await?;
     let (official, from) = req.parse()?;
     let r = state
         .store

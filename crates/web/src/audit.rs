@@ -52,7 +52,9 @@ pub async fn search_access_log(
     Query(p): Query<AccessLogParams>,
 ) -> Result<Json<Vec<AccessLogView>>, ApiError> {
     if user.role != Role::Supervisor {
-        return Err(ApiError::forbidden("only the supervisor searches the access log"));
+        return Err(ApiError::forbidden(
+            "only the supervisor searches the access log",
+        ));
     }
     let limit = p.limit.unwrap_or(200);
     if !(1..=1000).contains(&limit) {

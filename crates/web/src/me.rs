@@ -213,7 +213,10 @@ pub async fn my_export(
         job_searches: job_searches.iter().map(JobSearchView::from).collect(),
         entries: entry_views(&entries),
         appointments: appointments.iter().map(AppointmentView::from).collect(),
-        contact_methods: contact_methods.iter().map(ContactMethodView::from).collect(),
+        contact_methods: contact_methods
+            .iter()
+            .map(ContactMethodView::from)
+            .collect(),
         responsible_experts: responsible_experts
             .iter()
             .map(ResponsibleExpertView::from)

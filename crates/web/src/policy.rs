@@ -67,7 +67,9 @@ pub fn decide(user: &User, action: Action, client: &Client, ctx: &Context) -> De
         },
         Role::Supervisor => match action {
             Action::Read => allow("valvonta", false),
-            Action::Write => Decision::Forbidden("the supervisor reads the record and never changes it"),
+            Action::Write => {
+                Decision::Forbidden("the supervisor reads the record and never changes it")
+            }
         },
         Role::JobSeeker if user.client_id == Some(client.id) => match action {
             Action::Read => allow("oma asiointi", false),
