@@ -114,6 +114,14 @@ pub async fn raw_execute(store: &Store, sql: &str) -> Result<u64, sqlx::Error> {
         .map(|r| r.rows_affected())
 }
 
+/// Runs a query returning one text value (test set-up that is nobody's access).
+pub async fn raw_text(store: &Store, sql: &str) -> String {
+    sqlx::query_scalar::<_, String>(sql)
+        .fetch_one(&store.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 /// Runs a query returning one integer (row counts in benchmarks, pragmas in tests).
 pub async fn raw_i64(store: &Store, sql: &str) -> i64 {
     sqlx::query_scalar::<_, i64>(sql)

@@ -156,6 +156,7 @@ fn field_meanings() -> BTreeMap<&'static str, &'static str> {
     BTreeMap::from([
         ("format", "Version of this document's layout."),
         ("generated_at", "When this copy was made (UTC)."),
+        ("field_meanings", "This list: what each field of the document means."),
         ("client.id", "Your client number in Kirjuri."),
         ("client.hetu_masked", "Your personal identity code, with the individual part hidden."),
         ("client.birth_date", "Date of birth, from the identity code."),

@@ -92,6 +92,36 @@ impl App {
             ))
             .await
             .unwrap();
+        let keha = store
+            .create_organisation(
+                OrgKind::Keha,
+                PersonName::parse("Kehittämis- ja hallintokeskus, työttömyysturvan vastuualue")
+                    .unwrap(),
+                PersonName::parse("Utvecklings- och förvaltningscentret, ansvarsområdet för utkomstskydd för arbetslösa")
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        store
+            .create_user(mk(
+                "keha",
+                "Kaisa Keha",
+                Role::KehaOfficial,
+                Some(keha.id),
+                None,
+            ))
+            .await
+            .unwrap();
+        store
+            .create_user(mk(
+                "rules",
+                "Raili Sääntö",
+                Role::RulesAuthor,
+                Some(keha.id),
+                None,
+            ))
+            .await
+            .unwrap();
         let state = kirjuri_web::AppState::new(store.clone(), opts.config).unwrap();
         let listener = match opts.listener {
             Some(l) => l,
@@ -562,3 +592,6 @@ async fn access_follows_organisation_and_role() {
     })
     .await;
 }
+
+#[path = "api/access.rs"]
+mod access;

@@ -1,0 +1,585 @@
+//! Issue 7: who may do what (A1–A3, A16, A19), and that every access is in the access log.
+//!
+//! The matrix has one row per endpoint of the OpenAPI document and one column per role; a new
+//! endpoint without a row fails `every_endpoint_times_every_role`.
+
+use super::*;
+
+/// The roles of the matrix, in the order requests are made: the official of the client's own
+/// organisation last, so that writes which change state (ending the job search) come after
+/// everyone else was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum R {
+    Anon,
+    Seeker,
+    OtherOrg,
+    Keha,
+    Rules,
+    Avi,
+    Admin,
+    Own,
+}
+const ROLES: [R; 8] = [
+    R::Anon,
+    R::Seeker,
+    R::OtherOrg,
+    R::Keha,
+    R::Rules,
+    R::Avi,
+    R::Admin,
+    R::Own,
+];
+
+fn username(r: R) -> Option<&'static str> {
+    match r {
+        R::Anon => None,
+        R::Seeker => Some("seeker"),
+        R::OtherOrg => Some("b"),
+        R::Keha => Some("keha"),
+        R::Rules => Some("rules"),
+        R::Avi => Some("avi"),
+        R::Admin => Some("admin"),
+        R::Own => Some("a"),
+    }
+}
+
+/// What a request touches, for the access-log check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Not client data: nothing is logged.
+    Other,
+    /// A read of client A's data: an allowed one logs `read`, a refused one `denied`.
+    Read,
+    /// A write to client A's record: an allowed one logs `write`, a refused one `denied`.
+    Write,
+}
+
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    kind: Kind,
+    /// Sent without a session whoever asks (public endpoints).
+    public: bool,
+    /// Expected status for each role, in [`ROLES`] order.
+    expect: [u16; 8],
+}
+
+const READ: [u16; 8] = [401, 200, 404, 404, 404, 200, 404, 200];
+const OWN: [u16; 8] = [401, 200, 403, 403, 403, 403, 403, 403];
+
+#[rustfmt::skip]
+fn matrix() -> Vec<Row> {
+    let row = |method, path, kind, expect| Row { method, path, kind, public: false, expect };
+    let public = |method, path, expect| Row { method, path, kind: Kind::Other, public: true, expect };
+    vec![
+        public("GET", "/health", [200; 8]),
+        public("POST", "/api/login", [401; 8]),
+        public("POST", "/api/logout", [204; 8]),
+        public("GET", "/api/oidc/{provider}/login", [404; 8]),
+        public("GET", "/api/oidc/{provider}/callback", [404; 8]),
+        // The administrator passes the policy; "none" is no configured provider: a field error.
+        row("POST", "/api/oidc-identities", Kind::Other, [401, 403, 403, 403, 403, 403, 422, 403]),
+        row("GET", "/api/me", Kind::Other, [401, 200, 200, 200, 200, 200, 200, 200]),
+        row("GET", "/api/organisations", Kind::Other, [401, 200, 200, 200, 200, 200, 200, 200]),
+        row("GET", "/api/clients", Kind::Other, [401, 403, 403, 403, 403, 200, 403, 200]),
+        row("POST", "/api/clients", Kind::Other, [401, 403, 201, 403, 403, 403, 403, 201]),
+        row("POST", "/api/clients/lookup", Kind::Read, READ),
+        row("GET", "/api/clients/{id}", Kind::Read, READ),
+        row("GET", "/api/clients/{id}/job-searches", Kind::Read, READ),
+        row("POST", "/api/clients/{id}/job-searches", Kind::Write, [401, 403, 404, 404, 404, 403, 404, 201]),
+        row("POST", "/api/clients/{id}/job-searches/{job_search_id}/end", Kind::Write, [401, 403, 404, 404, 404, 403, 404, 200]),
+        row("GET", "/api/clients/{id}/entries", Kind::Read, READ),
+        row("POST", "/api/clients/{id}/entries", Kind::Write, [401, 403, 404, 404, 404, 403, 404, 201]),
+        row("GET", "/api/clients/{id}/entries/{entry_id}/chain", Kind::Read, READ),
+        row("GET", "/api/clients/{id}/appointments", Kind::Read, READ),
+        row("POST", "/api/clients/{id}/appointments", Kind::Write, [401, 403, 404, 404, 404, 403, 404, 201]),
+        row("GET", "/api/clients/{id}/contact-method", Kind::Read, READ),
+        row("POST", "/api/clients/{id}/contact-method", Kind::Write, [401, 403, 404, 404, 404, 403, 404, 201]),
+        row("GET", "/api/clients/{id}/responsible-expert", Kind::Read, READ),
+        row("POST", "/api/clients/{id}/responsible-expert", Kind::Write, [401, 403, 404, 404, 404, 403, 404, 201]),
+        row("GET", "/api/me/record", Kind::Read, OWN),
+        row("GET", "/api/me/entries", Kind::Read, OWN),
+        row("GET", "/api/me/appointments", Kind::Read, OWN),
+        row("GET", "/api/me/job-searches", Kind::Read, OWN),
+        row("GET", "/api/me/access-log", Kind::Read, OWN),
+        row("GET", "/api/me/export", Kind::Read, OWN),
+        row("GET", "/api/access-log", Kind::Other, [401, 403, 403, 403, 403, 200, 403, 403]),
+        row("GET", "/api/admin/users", Kind::Other, [401, 403, 403, 403, 403, 403, 200, 403]),
+        row("POST", "/api/admin/users", Kind::Other, [401, 403, 403, 403, 403, 403, 201, 403]),
+    ]
+}
+
+/// A valid request body for the row, fresh per call where the data must be unique.
+fn body(app: &App, row: &Row, r: R, n: usize) -> Option<Value> {
+    let own_official = username(R::Own).unwrap_or_default();
+    Some(match (row.method, row.path) {
+        ("POST", "/api/login") => {
+            json!({"username": format!("nobody-{n}"), "password": "wrong password"})
+        }
+        ("POST", "/api/logout") => return None,
+        ("POST", "/api/oidc-identities") => {
+            json!({"provider": "none", "subject": format!("s{n}"), "user_id": app.fx.official_a.id.to_string()})
+        }
+        ("POST", "/api/clients") => {
+            // A test-range identity code per call: day n, month by role.
+            let date = format!("{:02}{:02}85", 1 + n % 28, 1 + (r as usize) % 12);
+            let serial = 900 + n % 100;
+            let num: u64 = format!("{date}{serial}").parse().unwrap();
+            let check = b"0123456789ABCDEFHJKLMNPRSTUVWXY"[(num % 31) as usize] as char;
+            json!({"hetu": format!("{date}-{serial}{check}"), "first_name": "Uusi",
+                   "last_name": format!("Asiakas {n}"), "language": "fi"})
+        }
+        ("POST", "/api/clients/lookup") => json!({"hetu": app.fx.client_a.hetu.as_str()}),
+        ("POST", "/api/clients/{id}/job-searches") => json!({"start_date": "2026-03-02"}),
+        ("POST", "/api/clients/{id}/job-searches/{job_search_id}/end") => {
+            json!({"end_date": "2026-03-02", "reason": "employed"})
+        }
+        ("POST", "/api/clients/{id}/entries") => {
+            json!({"entry_type": "contact", "text": "Puhelinsoitto.", "event_at": "2026-03-02T10:00:00+02:00"})
+        }
+        ("POST", "/api/clients/{id}/appointments") => json!({
+            "date": "2026-03-10", "time": "13:15", "duration_minutes": 45,
+            "mode": {"kind": "phone"}
+        }),
+        ("POST", "/api/clients/{id}/contact-method") => {
+            json!({"method": "online", "agreed_on": "2026-03-02"})
+        }
+        ("POST", "/api/clients/{id}/responsible-expert") => {
+            json!({"official_id": app.fx.official_a.id.to_string(), "from": "2026-03-02"})
+        }
+        ("POST", "/api/admin/users") => json!({
+            "username": format!("uusi.{n}"), "display_name": "Uusi Virkailija",
+            "role": "official", "password": "pitkä salasana 123"
+        }),
+        ("POST", other) => panic!("no body for POST {other} (add one; {own_official})"),
+        _ => return None,
+    })
+}
+
+async fn path(app: &App, row: &Row) -> String {
+    let mut p = row.path.replace("{id}", &app.fx.client_a.id.to_string());
+    if p.contains("{entry_id}") {
+        let e: String = raw_string(
+            app,
+            &format!(
+                "SELECT id FROM entries WHERE client_id = '{}' ORDER BY seq LIMIT 1",
+                app.fx.client_a.id
+            ),
+        )
+        .await;
+        p = p.replace("{entry_id}", &e);
+    }
+    if p.contains("{job_search_id}") {
+        let js = raw_string(
+            app,
+            &format!(
+                "SELECT id FROM job_searches WHERE client_id = '{}' ORDER BY recorded_at DESC LIMIT 1",
+                app.fx.client_a.id
+            ),
+        )
+        .await;
+        p = p.replace("{job_search_id}", &js);
+    }
+    p = p.replace("{provider}", "none");
+    if row.method == "GET" && row.path == "/api/clients" {
+        p = format!("{p}?organisation_id={}", app.fx.org_a.id);
+    }
+    p
+}
+
+async fn raw_string(app: &App, sql: &str) -> String {
+    // Through the testing harness: these reads prepare requests and are nobody's access.
+    let n = raw_i64(app, &format!("SELECT COUNT(*) FROM ({sql}) AS q")).await;
+    assert_eq!(n, 1, "{sql}");
+    kirjuri_store::testing::raw_text(&app.store, sql).await
+}
+
+async fn raw_i64(app: &App, sql: &str) -> i64 {
+    kirjuri_store::testing::raw_i64(&app.store, sql).await
+}
+
+async fn log_count(app: &App, user: &str, action: &str) -> i64 {
+    raw_i64(
+        app,
+        &format!(
+            "SELECT COUNT(*) FROM access_log a JOIN users u ON u.id = a.user_id
+             WHERE u.username = '{user}' AND a.client_id = '{}' AND a.action = '{action}'",
+            app.fx.client_a.id
+        ),
+    )
+    .await
+}
+
+async fn send(
+    app: &App,
+    http: Option<&Http>,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> u16 {
+    let anon = reqwest::Client::new();
+    let client = http.map(|h| &h.client).unwrap_or(&anon);
+    let url = app.url(path);
+    let req = match method {
+        "GET" => client.get(url),
+        "POST" => client.post(url),
+        other => panic!("method {other}"),
+    };
+    let req = match body {
+        Some(b) => req.json(&b),
+        None => req,
+    };
+    let r = req.send().await.unwrap();
+    r.status().as_u16()
+}
+
+/// The OpenAPI document's operations, as ("GET", "/api/...") pairs.
+async fn documented(app: &App) -> Vec<(String, String)> {
+    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut ops = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            ops.push((method.to_uppercase(), path.clone()));
+        }
+    }
+    ops.sort();
+    ops
+}
+
+#[tokio::test]
+async fn every_endpoint_times_every_role() {
+    each_backend(|app| async move {
+        let rows = matrix();
+        // The matrix and the document list the same operations: a new endpoint needs a row.
+        let mut rows_ops: Vec<(String, String)> = rows
+            .iter()
+            .map(|r| (r.method.to_owned(), r.path.to_owned()))
+            .collect();
+        rows_ops.sort();
+        assert_eq!(
+            rows_ops,
+            documented(&app).await,
+            "matrix rows vs OpenAPI operations"
+        );
+
+        let mut sessions = Vec::new();
+        for r in ROLES {
+            sessions.push(match username(r) {
+                Some(u) => Some(app.login(u).await),
+                None => None,
+            });
+        }
+        let mut n = 0;
+        let mut reads_logged = 0;
+        let mut denials_logged = 0;
+        for row in &rows {
+            for (i, r) in ROLES.iter().copied().enumerate() {
+                n += 1;
+                let p = path(&app, row).await;
+                let http = if row.public {
+                    None
+                } else {
+                    sessions[i].as_ref()
+                };
+                let user = username(r);
+                let before = match user {
+                    Some(u) => (
+                        log_count(&app, u, "read").await,
+                        log_count(&app, u, "write").await,
+                        log_count(&app, u, "denied").await,
+                    ),
+                    None => (0, 0, 0),
+                };
+                let total_before = raw_i64(&app, "SELECT COUNT(*) FROM access_log").await;
+                let status = send(&app, http, row.method, &p, body(&app, row, r, n)).await;
+                assert_eq!(
+                    status, row.expect[i],
+                    "{} {} as {r:?}",
+                    row.method, row.path
+                );
+                let total_after = raw_i64(&app, "SELECT COUNT(*) FROM access_log").await;
+                let Some(u) = user else {
+                    // Nobody logged in: nothing about anyone's data was read or logged.
+                    assert_eq!(
+                        total_after, total_before,
+                        "{} {} as {r:?}",
+                        row.method, row.path
+                    );
+                    continue;
+                };
+                let after = (
+                    log_count(&app, u, "read").await,
+                    log_count(&app, u, "write").await,
+                    log_count(&app, u, "denied").await,
+                );
+                let ok = (200..300).contains(&status);
+                let what = format!(
+                    "{} {} as {r:?}: log {before:?} -> {after:?}",
+                    row.method, row.path
+                );
+                match (row.kind, ok) {
+                    (Kind::Read, true) => {
+                        assert!(after.0 > before.0, "a read without a log row: {what}");
+                        reads_logged += 1;
+                    }
+                    (Kind::Write, true) => {
+                        assert_eq!(after.1, before.1 + 1, "a write without its log row: {what}")
+                    }
+                    (Kind::Read | Kind::Write, false) if status == 404 || status == 403 => {
+                        // /api/me/* refuses non-job-seekers before any client is in view.
+                        if !row.path.starts_with("/api/me/") {
+                            assert_eq!(after.2, before.2 + 1, "a refusal not logged: {what}");
+                            denials_logged += 1;
+                        }
+                        assert_eq!((after.0, after.1), (before.0, before.1), "{what}");
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // 16 client-data reads allowed to three roles each (lookup, client and 6 record reads:
+        // seeker, supervisor, own official; /api/me/* 6 reads by the seeker).
+        assert_eq!(reads_logged, 8 * 3 + 6, "reads that were logged");
+        // Reads refused to four roles, writes to six.
+        assert_eq!(denials_logged, 8 * 4 + 6 * 6, "refusals that were logged");
+        app
+    })
+    .await;
+}
+
+/// A2: another organisation's client needs a stated reason; with one the read is allowed,
+/// logged with that reason and flagged for review; a write is refused even with a reason.
+#[tokio::test]
+async fn a_cross_organisation_read_needs_a_reason_and_is_flagged() {
+    each_backend(|app| async move {
+        let b = app.login("b").await;
+        let path = app.client_path("/entries");
+        assert_eq!(send(&app, Some(&b), "GET", &path, None).await, 404);
+        let reason = "Asiakas asioi toimipisteessämme; tarkistetaan sovittu tapaaminen";
+        let r = b
+            .client
+            .get(app.url(&path))
+            .header("x-kirjuri-purpose", reason)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let r = b
+            .client
+            .post(app.url(&path))
+            .header("x-kirjuri-purpose", reason)
+            .json(&json!({"entry_type": "contact", "text": "Soitto.", "event_at": "2026-03-02T10:00:00+02:00"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert_eq!(snapshot(&app).await[0], 0, "no entry was written");
+        // The supervisor finds the flagged rows: the refusal without a reason, the read with
+        // one (and its reason), and the refused write.
+        let avi = app.login("avi").await;
+        let (s, rows) = avi
+            .get(&format!("/api/access-log?flagged=true&client_id={}", app.fx.client_a.id))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{rows}");
+        let rows = rows.as_array().unwrap();
+        let actions: Vec<&str> = rows.iter().map(|r| r["action"].as_str().unwrap()).collect();
+        assert_eq!(actions, ["denied", "read", "denied"], "{rows:?}");
+        assert!(rows.iter().all(|r| r["user_name"] == "Bo B" && r["flagged"] == true));
+        assert_eq!(rows[1]["purpose"], reason);
+        // A reason that is not text is a field error, and nothing is read.
+        let r = b
+            .client
+            .get(app.url(&path))
+            .header("x-kirjuri-purpose", "   ")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        app
+    })
+    .await;
+}
+
+/// A2: the responsible expert of a client of another organisation works with that client.
+#[tokio::test]
+async fn the_responsible_expert_sees_the_client_across_organisations() {
+    each_backend(|app| async move {
+        let b = app.login("b").await;
+        let path = app.client_path("");
+        assert_eq!(send(&app, Some(&b), "GET", &path, None).await, 404);
+        // Bo B is assigned by the store directly: the API accepts only officials of the
+        // client's own organisation, which is what an assignment across organisations needs
+        // a decision about; the policy must still follow an assignment that exists.
+        let bo = app.store.user_by_username("b").await.unwrap().unwrap().0;
+        let sql = format!(
+            "INSERT INTO responsible_experts (client_id, official_id, from_date, recorded_at, recorded_by)
+             VALUES ('{}', '{}', '2026-03-02', '2026-03-02T08:00:00.000000Z', '{}')",
+            app.fx.client_a.id, bo.id, app.fx.official_a.id
+        );
+        kirjuri_store::testing::raw_execute(&app.store, &sql).await.unwrap();
+        assert_eq!(send(&app, Some(&b), "GET", &path, None).await, 200);
+        app
+    })
+    .await;
+}
+
+/// A16, A19: a job seeker reaches only their own data, whatever ids they try.
+#[tokio::test]
+async fn a_client_cannot_read_another_client_by_guessing_ids() {
+    each_backend(|app| async move {
+        let other = app
+            .store
+            .create_client(
+                NewClient {
+                    hetu: Hetu::parse("010501E9032").unwrap(),
+                    first_name: PersonName::parse("Muu").unwrap(),
+                    last_name: PersonName::parse("Asiakas").unwrap(),
+                    language: Language::Fi,
+                    org_id: app.fx.org_a.id,
+                },
+                &acting(&app.fx.official_a),
+            )
+            .await
+            .unwrap();
+        let seeker = app.login("seeker").await;
+        for rest in [
+            "",
+            "/entries",
+            "/appointments",
+            "/job-searches",
+            "/contact-method",
+            "/responsible-expert",
+        ] {
+            let p = format!("/api/clients/{}{rest}", other.id);
+            assert_eq!(send(&app, Some(&seeker), "GET", &p, None).await, 404, "{p}");
+            let p = format!("/api/clients/7f0c6a52-3b1e-4c55-9a1d-2d3c4b5a6978{rest}");
+            assert_eq!(send(&app, Some(&seeker), "GET", &p, None).await, 404, "{p}");
+        }
+        let (s, _) = seeker
+            .post("/api/clients/lookup", json!({"hetu": "010501E9032"}))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        // The refusals about the other client are in the log, under the seeker's name.
+        let denied = kirjuri_store::testing::raw_i64(
+            &app.store,
+            &format!(
+                "SELECT COUNT(*) FROM access_log WHERE client_id = '{}' AND action = 'denied'
+                 AND user_id = '{}'",
+                other.id, app.seeker.id
+            ),
+        )
+        .await;
+        assert_eq!(denied, 7);
+        app
+    })
+    .await;
+}
+
+/// A19: the client's own view, who has handled their data, and the full export.
+#[tokio::test]
+async fn the_client_sees_who_handled_their_data_and_exports_it_all() {
+    each_backend(|app| async move {
+        let a = app.login("a").await;
+        let (s, _) = a
+            .post(
+                &app.client_path("/entries"),
+                json!({"entry_type": "advice", "text": "Neuvottu työnhaun velvoitteista.",
+                       "event_at": "2026-03-02T10:00:00+02:00"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let avi = app.login("avi").await;
+        assert_eq!(avi.get(&app.client_path("")).await.0, StatusCode::OK);
+
+        let seeker = app.login("seeker").await;
+        let (s, seen) = seeker.get("/api/me/access-log").await;
+        assert_eq!(s, StatusCode::OK);
+        let seen = seen.as_array().unwrap();
+        // The official's organisation in full and their role; never the official's name.
+        let official = seen
+            .iter()
+            .find(|r| r["role"] == "official" && r["action"] == "write")
+            .unwrap();
+        assert_eq!(
+            official["organisation"]["name_fi"],
+            "Testilän kaupunki, työllisyyspalvelut"
+        );
+        assert!(seen
+            .iter()
+            .any(|r| r["role"] == "supervisor" && r["action"] == "read"));
+        assert!(!serde_json::to_string(seen).unwrap().contains("Anni A"));
+
+        let (s, export) = seeker.get("/api/me/export").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(export["format"], "kirjuri-export/1");
+        assert_eq!(export["client"]["id"], app.fx.client_a.id.to_string());
+        assert_eq!(export["entries"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            export["entries"][0]["text"],
+            "Neuvottu työnhaun velvoitteista."
+        );
+        // Every top-level field is explained.
+        let meanings = export["field_meanings"].as_object().unwrap();
+        for key in export.as_object().unwrap().keys() {
+            assert!(
+                meanings.keys().any(|m| m == key
+                    || m.starts_with(&format!("{key}."))
+                    || m.starts_with(&format!("{key}["))),
+                "no meaning for {key}"
+            );
+        }
+        // The full identity code never leaves the server, not even to its owner.
+        let text = serde_json::to_string(&export).unwrap();
+        assert!(!text.contains(app.fx.client_a.hetu.as_str()));
+        // The export itself is in the log.
+        let exports = kirjuri_store::testing::raw_i64(
+            &app.store,
+            "SELECT COUNT(*) FROM access_log WHERE resource = 'export'",
+        )
+        .await;
+        assert_eq!(exports, 1);
+        app
+    })
+    .await;
+}
+
+/// A1: administrators manage accounts of their own organisation and no client data.
+#[tokio::test]
+async fn administrators_manage_accounts_without_client_data() {
+    each_backend(|app| async move {
+        let admin = app.login("admin").await;
+        let (s, list) = admin.get("/api/admin/users").await;
+        assert_eq!(s, StatusCode::OK);
+        let names: Vec<&str> = list.as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
+        assert!(names.contains(&"a") && !names.contains(&"b"), "{names:?}");
+        for (body, field) in [
+            (json!({"username": "x.y", "display_name": "X Y", "role": "job_seeker", "password": "pitkä salasana 123"}), "role"),
+            (json!({"username": "x.y", "display_name": "X Y", "role": "wizard", "password": "pitkä salasana 123"}), "role"),
+            (json!({"username": "x.y", "display_name": "X Y", "role": "official", "password": "lyhyt"}), "password"),
+            (json!({"username": "", "display_name": "X Y", "role": "official"}), "username"),
+        ] {
+            let (s, b) = admin.post("/api/admin/users", body).await;
+            assert_field_error(s, &b, field);
+        }
+        let (s, _) = admin
+            .post("/api/admin/users", json!({"username": "a", "display_name": "Toinen A", "role": "official"}))
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        let (s, created) = admin
+            .post("/api/admin/users", json!({"username": "uusi.virkailija", "display_name": "Uusi Virkailija",
+                                              "role": "official", "password": PASSWORD}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        assert_eq!(created["organisation_id"], app.fx.org_a.id.to_string());
+        // The new official can log in and works with the organisation's clients.
+        let new = app.login("uusi.virkailija").await;
+        assert_eq!(new.get(&app.client_path("")).await.0, StatusCode::OK);
+        app
+    })
+    .await;
+}
