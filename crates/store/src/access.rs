@@ -5,7 +5,7 @@
 //! record it is about.
 
 use chrono::{DateTime, Utc};
-use kirjuri_domain::{ClientId, OrgId, Role, ShortText, User, UserId};
+use kirjuri_domain::{ClientId, OrgId, PersonName, Role, ShortText, User, UserId};
 use sqlx::Row;
 
 use crate::rows::{parse_id, parse_ts, ts};
@@ -15,6 +15,8 @@ use crate::StoreError;
 #[derive(Debug, Clone)]
 pub struct Access {
     pub user: UserId,
+    /// The user's name, for what the write returns (an entry names its author).
+    pub user_name: PersonName,
     pub role: Role,
     pub org: Option<OrgId>,
     pub purpose: ShortText,
@@ -27,6 +29,7 @@ impl Access {
     pub fn new(user: &User, purpose: ShortText, flagged: bool) -> Self {
         Self {
             user: user.id,
+            user_name: user.display_name.clone(),
             role: user.role,
             org: user.org_id,
             purpose,
@@ -94,8 +97,10 @@ pub struct AccessLogQuery {
 }
 
 /// Inserts one log row and its ledger leaf (inside the caller's transaction).
+#[allow(clippy::too_many_arguments)] // one row of the log, column by column
 pub(crate) async fn log(
     conn: &mut sqlx::AnyConnection,
+    leaves: &mut crate::ledger::Pending,
     at: DateTime<Utc>,
     access: &Access,
     client: ClientId,
@@ -118,14 +123,13 @@ pub(crate) async fn log(
     .bind(i64::from(access.flagged))
     .fetch_one(&mut *conn)
     .await?;
-    leaf.append(
-        conn,
+    leaf.defer(
+        leaves,
         &crate::ledger::ACCESS_LOG,
         &seq.to_string(),
         kirjuri_ledger::EventType::Access,
         at,
-    )
-    .await?;
+    );
     Ok(())
 }
 

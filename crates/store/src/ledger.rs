@@ -126,6 +126,7 @@ pub fn origin_for(name: &str) -> String {
 
 /// A record table covered by the ledger: its name, the key used in `ledger_links`, and the
 /// columns that make up the canonical record.
+#[derive(Debug)]
 pub(crate) struct RecordTable {
     pub(crate) name: &'static str,
     /// The key column, compared with `ledger_links.record_key` (text).
@@ -394,54 +395,144 @@ pub(crate) async fn append_leaves(
     Ok(first)
 }
 
-/// Appends one leaf covering the row `key` of `table` (just inserted in this transaction):
-/// the canonical record is read back from the row, so it is exactly what verification will
-/// recompute, and the link lets verification and bundles find the row.
-#[allow(clippy::too_many_arguments)] // one call site, through `LeafParams::append`
-pub(crate) async fn append_row(
-    tx: &mut AnyConnection,
-    backend: Backend,
-    table: &RecordTable,
-    key: &str,
+/// The leaves a write job owes, appended when its transaction is about to commit: after every
+/// job of a SQLite group commit, or at the end of a PostgreSQL write. Appending them together
+/// takes a handful of statements for the whole group instead of five per leaf, and on
+/// PostgreSQL holds the append lock only for the last moments of the transaction.
+#[derive(Debug, Default)]
+pub(crate) struct Pending {
+    leaves: Vec<PendingLeaf>,
+}
+
+#[derive(Debug)]
+struct PendingLeaf {
+    table: &'static RecordTable,
+    key: String,
     event_type: EventType,
     subject: [u8; 32],
     salt: [u8; 32],
-    appended_at: &str,
-) -> Result<u64, StoreError> {
-    let sql = format!(
-        "SELECT {} FROM {} t WHERE t.{} = $1",
-        table.select_cols("t"),
-        table.name,
-        table.key
-    );
-    let q = sqlx::query(&sql);
-    let q = if table.int_key {
-        let seq: i64 = key
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("{} key {key:?}", table.name)))?;
-        q.bind(seq)
-    } else {
-        q.bind(key.to_owned())
-    };
-    let row = q
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound("record row for the ledger"))?;
-    let record = table.canonical(&row)?;
-    let leaf = NewLeaf {
-        event_type,
-        subject,
-        salt,
-        record,
-    };
-    let idx = append_leaves(tx, backend, std::slice::from_ref(&leaf), appended_at).await?;
-    sqlx::query("INSERT INTO ledger_links (idx, record_table, record_key) VALUES ($1, $2, $3)")
-        .bind(idx_i64(idx)?)
-        .bind(table.name)
-        .bind(key.to_owned())
-        .execute(&mut *tx)
-        .await?;
-    Ok(idx)
+    appended_at: String,
+}
+
+impl Pending {
+    /// Owes a leaf covering the row `key` of `table`, written earlier in this transaction.
+    pub(crate) fn add(
+        &mut self,
+        table: &'static RecordTable,
+        key: String,
+        event_type: EventType,
+        subject: [u8; 32],
+        salt: [u8; 32],
+        appended_at: String,
+    ) {
+        self.leaves.push(PendingLeaf {
+            table,
+            key,
+            event_type,
+            subject,
+            salt,
+            appended_at,
+        });
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.leaves.len()
+    }
+
+    /// Forgets the leaves owed since `len` (a job rolled back to its savepoint).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.leaves.truncate(len);
+    }
+}
+
+/// Appends the owed leaves inside the caller's transaction, in the order they were owed. Each
+/// canonical record is read back from its row, so it is exactly what verification recomputes.
+pub(crate) async fn flush(
+    tx: &mut AnyConnection,
+    backend: Backend,
+    pending: &Pending,
+) -> Result<(), StoreError> {
+    if pending.leaves.is_empty() {
+        return Ok(());
+    }
+    // Canonical records, read per table in chunks.
+    let mut records: BTreeMap<(&str, &str), Vec<u8>> = BTreeMap::new();
+    for table in RECORD_TABLES {
+        let keys: Vec<&str> = pending
+            .leaves
+            .iter()
+            .filter(|l| l.table.name == table.name)
+            .map(|l| l.key.as_str())
+            .collect();
+        for chunk in keys.chunks(INSERT_CHUNK) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT CAST(t.{key} AS TEXT) AS kirjuri_key, {cols} FROM {name} t WHERE t.{key} IN ({marks})",
+                key = table.key,
+                cols = table.select_cols("t"),
+                name = table.name,
+                marks = marks.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for k in chunk {
+                q = if table.int_key {
+                    let seq: i64 = k
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt(format!("{} key {k:?}", table.name)))?;
+                    q.bind(seq)
+                } else {
+                    q.bind((*k).to_owned())
+                };
+            }
+            for row in q.fetch_all(&mut *tx).await? {
+                let key: String = row.try_get("kirjuri_key")?;
+                let record = table.canonical(&row)?;
+                let k = chunk
+                    .iter()
+                    .find(|k| **k == key)
+                    .ok_or_else(|| StoreError::Corrupt(format!("{} key {key:?}", table.name)))?;
+                records.insert((table.name, k), record);
+            }
+        }
+    }
+    let mut leaves = Vec::with_capacity(pending.leaves.len());
+    for l in &pending.leaves {
+        let record = records
+            .get(&(l.table.name, l.key.as_str()))
+            .ok_or(StoreError::NotFound("record row for the ledger"))?
+            .clone();
+        leaves.push(NewLeaf {
+            event_type: l.event_type,
+            subject: l.subject,
+            salt: l.salt,
+            record,
+        });
+    }
+    // The leaves are appended now, at the latest of the times their writes were made.
+    let appended_at = pending
+        .leaves
+        .iter()
+        .map(|l| l.appended_at.as_str())
+        .max()
+        .unwrap_or_default()
+        .to_owned();
+    let first = append_leaves(tx, backend, &leaves, &appended_at).await?;
+    for (chunk_no, chunk) in pending.leaves.chunks(INSERT_CHUNK).enumerate() {
+        let marks: Vec<String> = (0..chunk.len())
+            .map(|r| format!("(${}, ${}, ${})", r * 3 + 1, r * 3 + 2, r * 3 + 3))
+            .collect();
+        let sql = format!(
+            "INSERT INTO ledger_links (idx, record_table, record_key) VALUES {}",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (i, l) in chunk.iter().enumerate() {
+            let idx = first + (chunk_no * INSERT_CHUNK + i) as u64;
+            q = q.bind(idx_i64(idx)?).bind(l.table.name).bind(l.key.clone());
+        }
+        q.execute(&mut *tx).await?;
+    }
+    Ok(())
 }
 
 /// Erases the opening of leaf `idx` and appends an [`EventType::Erasure`] leaf about the same

@@ -250,6 +250,13 @@ async fn correction_of_another_clients_entry_is_refused_and_writes_nothing() {
             .await
             .unwrap_err();
         assert!(matches!(err, StoreError::CorrectedEntryMissing), "{err:?}");
+        // An entry for a client that does not exist is refused as such, and writes nothing.
+        let nobody = ClientId::from_uuid(uuid_of(77));
+        let err = store
+            .append_entry(&entry(nobody, "Kenelle?", None), &acting(&fx.official_a))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound("client")), "{err:?}");
         assert!(store.entries(fx.client_a.id, &acting(&fx.official_a)).await.unwrap().is_empty());
         // The schema refuses it too, even for a writer that skips the store's checks.
         let sql = format!(
