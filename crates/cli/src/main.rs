@@ -301,6 +301,11 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         )
         .await?;
         std::fs::rename(&partial, &path)?;
+        // The store folded its write-ahead log into the file at close; what is left of the
+        // log's files belongs to the partial name and must not meet the final one.
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
+        }
         logins
     };
     if args.no_serve {

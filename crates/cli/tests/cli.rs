@@ -100,6 +100,11 @@ fn demo_generates_data_serves_it_and_prints_url_and_logins() {
     assert!(child.wait().unwrap().success());
 
     let db = dir.join("kirjuri-demo.db");
+    // Nothing of the partial database is left to meet the final one.
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.contains("partial"), "left behind: {name}");
+    }
     rt.block_on(async {
         let store = kirjuri_store::Store::connect(
             &format!("sqlite:{}", db.display()),

@@ -405,8 +405,19 @@ impl Store {
         &self.clock
     }
 
+    /// Closes the store. On SQLite the write-ahead log is first folded into the database file
+    /// and emptied, so the file alone holds everything committed (it may be copied or moved
+    /// as it is, as the demo does).
     pub async fn close(&self) {
         self.read.close().await;
+        if self.backend == Backend::Sqlite {
+            if let Err(e) = sqlx::raw_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await
+            {
+                tracing::warn!("checkpoint of the write-ahead log at close: {e}");
+            }
+        }
         self.pool.close().await;
     }
 

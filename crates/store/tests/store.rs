@@ -591,7 +591,16 @@ async fn sqlite_file_reopens_with_migrations_applied_once() {
         .unwrap()
         .with_ledger(kirjuri_store::testing::test_ledger_keys());
     let fx = fixture(&s1).await;
+    // A read opens the read-only connections, which must not keep the log from being folded.
+    s1.client(fx.client_a.id).await.unwrap();
     s1.close().await;
+    // Closed, the file alone holds everything: the write-ahead log is folded in and empty,
+    // so the file can be copied or renamed (the demo renames its database into place).
+    let wal = dir.join("k.db-wal");
+    assert!(
+        !wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0,
+        "write-ahead log left with content after close"
+    );
     let s2 = Store::connect(&url, None, clock(), kirjuri_store::IdSource::seeded(2))
         .await
         .unwrap();
