@@ -5,7 +5,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use kirjuri_domain::{PersonName, Role, Username};
+use kirjuri_domain::{OrgKind, PersonName, Role, Username};
 use kirjuri_store::NewUser;
 
 use crate::auth::{hash_password, CurrentUser};
@@ -52,6 +52,29 @@ pub async fn create_account(
         return Err(ApiError::field(
             "role",
             "job-seeker accounts come with the client's own identification",
+        ));
+    }
+    // An administrator creates only the roles of their own kind of organisation: an employment
+    // authority's administrator cannot make a supervisor (who reads every client) or a KEHA
+    // official (A2, A3).
+    let kind = state.store.organisation(org).await?.kind;
+    let allowed: &[Role] = match kind {
+        OrgKind::EmploymentAuthority => &[Role::Official, Role::Administrator],
+        OrgKind::Keha => &[Role::KehaOfficial, Role::RulesAuthor, Role::Administrator],
+        OrgKind::Supervisor => &[Role::Supervisor, Role::Administrator],
+    };
+    if !allowed.contains(&role) {
+        return Err(ApiError::field(
+            "role",
+            format!(
+                "{} accounts are not made in this organisation (allowed: {})",
+                role.code(),
+                allowed
+                    .iter()
+                    .map(|r| r.code())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         ));
     }
     let password_hash = match req.password {

@@ -71,6 +71,9 @@ pub(crate) async fn client_for(
     action: Action,
     resource: &'static str,
 ) -> ApiResult<(Client, Access)> {
+    // The header is judged before the client is looked up, so a bad header answers the same
+    // whether or not the client exists.
+    stated_purpose(headers)?;
     let id: ClientId = parse_path_id("client", id)?;
     let client = state.store.client(id).await?;
     authorise(state, user, headers, client, action, resource).await
@@ -256,6 +259,29 @@ pub async fn create_client(
     };
     let new = req.into_domain(org)?;
     let access = own_access(&user, &headers, "asiakkaaksi rekisteröinti")?;
+    // Registering someone who is already a client tells that they are (the identity code is
+    // unique), so the attempt is an access like any other: a read if the official may see the
+    // client, otherwise a refusal flagged for review; then the conflict is answered.
+    if let Ok(existing) = state.store.client_by_hetu(&new.hetu).await {
+        match authorise(&state, &user, &headers, existing, Action::Read, "client").await {
+            Ok((client, access)) => {
+                state
+                    .store
+                    .log(&access, client.id, AccessAction::Read, "client")
+                    .await?
+            }
+            // Refused: logged as a flagged refusal by `authorise`.
+            Err(e) if e.status == StatusCode::NOT_FOUND || e.status == StatusCode::FORBIDDEN => {}
+            Err(e) => return Err(e),
+        }
+        return Err(ApiError {
+            status: StatusCode::CONFLICT,
+            ..ApiError::field(
+                "hetu",
+                "a client with this identity code is already registered",
+            )
+        });
+    }
     let client = state.store.create_client(new, &access).await?;
     Ok((StatusCode::CREATED, Json(ClientView::from(&client))))
 }
@@ -269,6 +295,7 @@ pub async fn lookup_client(
     ApiJson(req): ApiJson<ClientLookupRequest>,
 ) -> ApiResult<Json<ClientView>> {
     let hetu = field("hetu", kirjuri_domain::Hetu::parse(req.hetu.trim()))?;
+    stated_purpose(&headers)?;
     let client = state.store.client_by_hetu(&hetu).await?;
     let (client, access) =
         authorise(&state, &user, &headers, client, Action::Read, "client").await?;

@@ -87,13 +87,25 @@ pub async fn login(
 ) -> Result<Response, ApiError> {
     let username = req.username.trim();
     let (user_key, addr_key) = throttle::keys(username, addr);
+    let stripe = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        user_key.hash(&mut h);
+        (h.finish() % state.login_locks.len() as u64) as usize
+    };
+    let _one_at_a_time = state.login_locks[stripe].lock().await;
     if let Some(refused) = throttle::refused(&state, &user_key, addr_key.as_deref()).await? {
         return Ok(refused);
     }
     let found = state.store.user_by_username(username).await?;
     let user = match found {
         Some((user, Some(phc))) if verify_password(&req.password, &phc) => user,
-        Some(_) => {
+        Some((_, phc)) => {
+            if phc.is_none() {
+                // An account that logs in only through OpenID Connect: the same work as a
+                // wrong password, so timing does not tell such accounts apart.
+                verify_password(&req.password, &state.dummy_hash);
+            }
             throttle::record_failure(&state, &user_key, addr_key.as_deref()).await?;
             return Err(wrong_credentials());
         }

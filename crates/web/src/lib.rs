@@ -78,6 +78,9 @@ pub struct AppState {
     pub dummy_hash: Arc<String>,
     /// Configured OpenID Connect providers.
     pub oidc: Arc<oidc::Oidc>,
+    /// Log-in attempts of one username run one at a time (striped by a hash of the name), so
+    /// parallel guesses cannot all pass the throttle's count before any failure is recorded.
+    pub login_locks: Arc<Vec<tokio::sync::Mutex<()>>>,
 }
 
 impl AppState {
@@ -90,6 +93,7 @@ impl AppState {
             config: Arc::new(config),
             dummy_hash: Arc::new(dummy),
             oidc: Arc::new(oidc),
+            login_locks: Arc::new((0..64).map(|_| tokio::sync::Mutex::new(())).collect()),
         })
     }
 }

@@ -432,12 +432,14 @@ pub async fn oidc_callback(
         .user_by_oidc_identity(&p.config.name, subject)
         .await?
         .ok_or_else(|| {
-            tracing::info!(provider = %p.config.name, "log-in of an unlinked identity refused");
+            // The subject stays in the server log: at the national e-identification it may be
+            // derived from an identity code, which never goes back in a response.
+            tracing::info!(provider = %p.config.name, %subject, "log-in of an unlinked identity refused");
             refused(
                 StatusCode::FORBIDDEN,
                 "oidc_unknown_identity",
                 format!(
-                    "your identity (\"{subject}\" at {}) is not linked to a Kirjuri account; \
+                    "your identity at {} is not linked to a Kirjuri account; \
                      ask your administrator to link it",
                     p.config.name
                 ),

@@ -391,15 +391,43 @@ async fn a_cross_organisation_read_needs_a_reason_and_is_flagged() {
         assert_eq!(actions, ["denied", "read", "denied"], "{rows:?}");
         assert!(rows.iter().all(|r| r["user_name"] == "Bo B" && r["flagged"] == true));
         assert_eq!(rows[1]["purpose"], reason);
-        // A reason that is not text is a field error, and nothing is read.
-        let r = b
-            .client
-            .get(app.url(&path))
-            .header("x-kirjuri-purpose", "   ")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        // A reason that is not text is a field error, and nothing is read; the answer is the
+        // same for a client that does not exist, so the header cannot probe for clients.
+        for p in [path.clone(), "/api/clients/7f0c6a52-3b1e-4c55-9a1d-2d3c4b5a6978/entries".to_owned()] {
+            let r = b
+                .client
+                .get(app.url(&p))
+                .header("x-kirjuri-purpose", "   ")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+        }
+        for hetu in [app.fx.client_a.hetu.as_str(), "131052-308T"] {
+            let r = b
+                .client
+                .post(app.url("/api/clients/lookup"))
+                .header("x-kirjuri-purpose", "   ")
+                .json(&json!({"hetu": hetu}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{hetu}");
+        }
+        // Registering a person who is another organisation's client is a conflict (the code is
+        // unique), and the attempt is a flagged refusal in the log.
+        let before = raw_i64(&app, &format!(
+            "SELECT COUNT(*) FROM access_log WHERE client_id = '{}' AND action = 'denied' AND flagged = 1",
+            app.fx.client_a.id)).await;
+        let (s, _) = b
+            .post("/api/clients", json!({"hetu": app.fx.client_a.hetu.as_str(), "first_name": "Testi",
+                                         "last_name": "Asiakas", "language": "fi"}))
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        let after = raw_i64(&app, &format!(
+            "SELECT COUNT(*) FROM access_log WHERE client_id = '{}' AND action = 'denied' AND flagged = 1",
+            app.fx.client_a.id)).await;
+        assert_eq!(after, before + 1);
         app
     })
     .await;
@@ -559,6 +587,10 @@ async fn administrators_manage_accounts_without_client_data() {
         assert!(names.contains(&"a") && !names.contains(&"b"), "{names:?}");
         for (body, field) in [
             (json!({"username": "x.y", "display_name": "X Y", "role": "job_seeker", "password": "pitkä salasana 123"}), "role"),
+            // An employment authority's administrator makes no supervisor (who reads every
+            // client) and no KEHA official.
+            (json!({"username": "x.y", "display_name": "X Y", "role": "supervisor", "password": "pitkä salasana 123"}), "role"),
+            (json!({"username": "x.y", "display_name": "X Y", "role": "keha_official", "password": "pitkä salasana 123"}), "role"),
             (json!({"username": "x.y", "display_name": "X Y", "role": "wizard", "password": "pitkä salasana 123"}), "role"),
             (json!({"username": "x.y", "display_name": "X Y", "role": "official", "password": "lyhyt"}), "password"),
             (json!({"username": "", "display_name": "X Y", "role": "official"}), "username"),
@@ -579,6 +611,37 @@ async fn administrators_manage_accounts_without_client_data() {
         // The new official can log in and works with the organisation's clients.
         let new = app.login("uusi.virkailija").await;
         assert_eq!(new.get(&app.client_path("")).await.0, StatusCode::OK);
+        app
+    })
+    .await;
+}
+
+/// A1: parallel guesses at one account are counted one after another, so the throttle's limit
+/// holds however many arrive at once.
+#[tokio::test]
+async fn parallel_wrong_passwords_do_not_outrun_the_throttle() {
+    each_backend(|app| async move {
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..12 {
+            let url = app.url("/api/login");
+            tasks.spawn(async move {
+                reqwest::Client::new()
+                    .post(url)
+                    .json(&json!({"username": "a", "password": format!("arvaus {i}")}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            });
+        }
+        let mut statuses = Vec::new();
+        while let Some(s) = tasks.join_next().await {
+            statuses.push(s.unwrap());
+        }
+        let wrong = statuses.iter().filter(|s| **s == 401).count();
+        let throttled = statuses.iter().filter(|s| **s == 429).count();
+        assert_eq!((wrong, throttled), (5, 7), "{statuses:?}");
         app
     })
     .await;
