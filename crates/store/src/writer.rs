@@ -13,8 +13,10 @@
 //! forgotten with its savepoint.
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 
+use futures_util::FutureExt;
 use sqlx::{AnyConnection, AnyPool, Executor};
 use tokio::sync::{mpsc, oneshot};
 
@@ -160,7 +162,21 @@ async fn run_batch(
         let jobs = batch.len();
         for (i, job) in batch.drain(..).enumerate() {
             let mark = pending.len();
-            let ran = job(&mut conn, &mut pending).await;
+            // A job that panics is a failed job: rolled back to its savepoint, its caller
+            // hears that the write was not committed, and the writer goes on with the rest.
+            let ran = match AssertUnwindSafe(job(&mut conn, &mut pending))
+                .catch_unwind()
+                .await
+            {
+                Ok(ran) => ran,
+                Err(_) => {
+                    tracing::error!("a write job panicked; it was rolled back");
+                    Ran {
+                        ok: false,
+                        deliver: Box::new(|_| {}),
+                    }
+                }
+            };
             if !ran.ok {
                 conn.execute("ROLLBACK TO job").await?;
                 pending.truncate(mark);
@@ -245,5 +261,51 @@ mod tests {
             LARGEST_BATCH.load(Ordering::Relaxed) > 1,
             "no two jobs shared a commit"
         );
+    }
+
+    /// A job that panics fails alone: its caller hears the write was not committed, its
+    /// writes are rolled back, and the writer keeps serving.
+    #[tokio::test]
+    async fn a_panicking_job_fails_alone_and_the_writer_goes_on() {
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        sqlx::raw_sql("CREATE TABLE t (x INTEGER NOT NULL)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let writer = Writer::grouped(pool.clone(), Backend::Sqlite);
+        let insert = |x: i64, boom: bool| {
+            let writer = writer.clone();
+            async move {
+                writer
+                    .write(move |tx, _| {
+                        Box::pin(async move {
+                            sqlx::query("INSERT INTO t (x) VALUES ($1)")
+                                .bind(x)
+                                .execute(&mut *tx)
+                                .await?;
+                            if boom {
+                                panic!("a bug in a write job");
+                            }
+                            Ok(x)
+                        })
+                    })
+                    .await
+            }
+        };
+        let (a, b, c) = tokio::join!(insert(1, false), insert(2, true), insert(3, false));
+        assert_eq!(a.unwrap(), 1);
+        assert!(matches!(b, Err(StoreError::CommitFailed(_))), "{b:?}");
+        assert_eq!(c.unwrap(), 3);
+        assert_eq!(insert(4, false).await.unwrap(), 4);
+        let rows: Vec<i64> = sqlx::query_scalar("SELECT x FROM t ORDER BY x")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(rows, [1, 3, 4]);
     }
 }
