@@ -109,17 +109,20 @@ impl Store {
         Ok(())
     }
 
-    /// Takes (deletes and returns) the unexpired pending log-in of `state_hash`: a `state` is
-    /// good for one callback only.
+    /// Takes (deletes and returns) the unexpired pending log-in of `state_hash` started by the
+    /// browser of `browser_hash`: a `state` is good for one callback only, and only from the
+    /// browser that started the log-in (someone who learns a `state` cannot spend it).
     pub async fn take_oidc_login(
         &self,
         state_hash: &str,
+        browser_hash: &str,
     ) -> Result<Option<PendingOidcLogin>, StoreError> {
         let row = sqlx::query(
-            "DELETE FROM oidc_pending_logins WHERE state_hash = $1
+            "DELETE FROM oidc_pending_logins WHERE state_hash = $1 AND browser_hash = $2
              RETURNING state_hash, provider, browser_hash, nonce, pkce_verifier, expires_at",
         )
         .bind(state_hash)
+        .bind(browser_hash)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };

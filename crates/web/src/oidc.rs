@@ -354,19 +354,20 @@ pub async fn oidc_callback(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let p = state.oidc.provider(&provider)?;
-    let pending = match params.state.as_deref() {
-        Some(s) => state.store.take_oidc_login(&token_hash(s)).await?,
-        None => None,
+    // Login CSRF: the browser that comes back must be the one that started the log-in; the
+    // pending log-in is taken only together with that browser's cookie.
+    let pending = match (params.state.as_deref(), login_cookie(&headers)) {
+        (Some(s), Some(browser)) => {
+            state
+                .store
+                .take_oidc_login(&token_hash(s), &token_hash(&browser))
+                .await?
+        }
+        _ => None,
     };
     let pending = pending
         .filter(|l| l.provider == p.config.name)
         .ok_or_else(login_expired)?;
-    // Login CSRF: the browser that comes back must be the one that started the log-in.
-    let same_browser =
-        login_cookie(&headers).is_some_and(|b| token_hash(&b) == pending.browser_hash);
-    if !same_browser {
-        return Err(login_expired());
-    }
     if let Some(iss) = params.iss.as_deref() {
         if iss.trim_end_matches('/') != p.config.issuer.trim_end_matches('/') {
             tracing::warn!(provider = %p.config.name, "callback from another issuer");

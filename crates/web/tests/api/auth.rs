@@ -521,7 +521,7 @@ async fn oidc_login_with_a_real_provider() {
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
         assert_eq!(error_code(r).await, "oidc_state");
         let other_browser = raw_client();
-        let r = other_browser.get(good).send().await.unwrap();
+        let r = other_browser.get(good.clone()).send().await.unwrap();
         assert_eq!(
             r.status(),
             StatusCode::BAD_REQUEST,
@@ -529,6 +529,11 @@ async fn oidc_login_with_a_real_provider() {
         );
         assert_eq!(error_code(r).await, "oidc_state");
         assert_eq!(me(&app, &browser).await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(me(&app, &other_browser).await.0, StatusCode::UNAUTHORIZED);
+        // Neither attempt spent the log-in: the browser that started it still completes it.
+        let r = browser.get(good).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(me(&app, &browser).await.0, StatusCode::OK);
         assert_eq!(me(&app, &other_browser).await.0, StatusCode::UNAUTHORIZED);
 
         // A subject nobody linked is refused; no account is made.
