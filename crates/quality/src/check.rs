@@ -289,7 +289,7 @@ fn glossary_finding(t: &Token<'_>, e: &GlossaryEntry, lang: Language) -> Finding
 
 /// The word-list entry `info` matches: libvoikko bases exactly; fallback stems through the
 /// stem keys (also with a final vowel dropped: laisko- ~ laisk-).
-fn lookup<'d>(list: &'d WordList, lang: Language, info: &WordInfo) -> Option<&'d WordEntry> {
+fn lookup(list: &WordList, lang: Language, info: &WordInfo) -> Option<usize> {
     for b in &info.bases {
         if let Some(e) = list.exact(lang, b) {
             return Some(e);
@@ -369,22 +369,29 @@ fn words(
         let info = match lang {
             Language::Fi => analyzer.word(t.text),
             _ => std::sync::Arc::new(WordInfo {
-                known: None,
-                bases: Vec::new(),
                 stems: swedish_stems(t.text),
+                ..WordInfo::default()
             }),
         };
-        if let Some(e) = lookup(&data.offensive, lang, &info) {
+        // Matched once per distinct word: the result is cached with the word's analysis.
+        let [offensive, health, benefit] = *info.matches.get_or_init(|| {
+            [
+                lookup(&data.offensive, lang, &info),
+                lookup(&data.health, lang, &info),
+                lookup(&data.benefits, lang, &info),
+            ]
+        });
+        if let Some(e) = offensive.and_then(|i| data.offensive.entry(i)) {
             out.push(offensive_finding(t, e, ctx, email));
         }
-        if let Some(e) = lookup(&data.health, lang, &info) {
+        if let Some(e) = health.and_then(|i| data.health.entry(i)) {
             health_context = true;
             if !health_allowed {
                 out.push(health_finding(t, &e.base, e.category, email));
             }
         }
         if email {
-            if let Some(e) = lookup(&data.benefits, lang, &info) {
+            if let Some(e) = benefit.and_then(|i| data.benefits.entry(i)) {
                 out.push(finding(
                     Kind::Benefit,
                     Severity::Block,

@@ -117,25 +117,29 @@ pub struct WordEntry {
 #[derive(Debug, Clone, Default)]
 pub struct WordList {
     entries: Vec<WordEntry>,
-    exact: HashMap<(Language, String), usize>,
-    stem: HashMap<(Language, String), usize>,
+    exact: HashMap<Language, HashMap<String, usize>>,
+    stem: HashMap<Language, HashMap<String, usize>>,
 }
 
 impl WordList {
+    /// The entry at an index from [`WordList::exact`] or [`WordList::stem`].
+    pub(crate) fn entry(&self, i: usize) -> Option<&WordEntry> {
+        self.entries.get(i)
+    }
+
     /// Looks up libvoikko base forms (exact).
-    pub(crate) fn exact(&self, lang: Language, base: &str) -> Option<&WordEntry> {
-        let i = self.exact.get(&(lang, base.to_owned()))?;
-        self.entries.get(*i)
+    pub(crate) fn exact(&self, lang: Language, base: &str) -> Option<usize> {
+        self.exact.get(&lang)?.get(base).copied()
     }
 
     /// Looks up a fallback stem (the entry's base form or the base form less one or two
     /// final letters).
-    pub(crate) fn stem(&self, lang: Language, stem: &str) -> Option<&WordEntry> {
-        let i = self
-            .exact
-            .get(&(lang, stem.to_owned()))
-            .or_else(|| self.stem.get(&(lang, stem.to_owned())))?;
-        self.entries.get(*i)
+    pub(crate) fn stem(&self, lang: Language, stem: &str) -> Option<usize> {
+        self.exact
+            .get(&lang)
+            .and_then(|m| m.get(stem))
+            .or_else(|| self.stem.get(&lang)?.get(stem))
+            .copied()
     }
 }
 
@@ -376,7 +380,13 @@ fn parse_words(text: &str, file: &str, allowed: &[Category]) -> Result<WordList,
             .map(|s| s.trim().to_owned())
             .filter(|s| !s.is_empty());
         let index = list.entries.len();
-        if list.exact.insert((lang, base.to_owned()), index).is_some() {
+        if list
+            .exact
+            .entry(lang)
+            .or_default()
+            .insert(base.to_owned(), index)
+            .is_some()
+        {
             return Err(malformed(file, n, format!("duplicate base form {base:?}")));
         }
         list.entries.push(WordEntry {
@@ -389,7 +399,11 @@ fn parse_words(text: &str, file: &str, allowed: &[Category]) -> Result<WordList,
         for cut in 1..=2 {
             if chars.len() >= 4 + cut {
                 let key = &base[..chars[chars.len() - cut].0];
-                list.stem.entry((lang, key.to_owned())).or_insert(index);
+                list.stem
+                    .entry(lang)
+                    .or_default()
+                    .entry(key.to_owned())
+                    .or_insert(index);
             }
         }
     }

@@ -39,7 +39,7 @@ use std::ops::Range;
 pub use data::{Category, Data, DataError};
 pub use kirjuri_domain::{EntryKind, Language};
 pub use morph::{Morphology, MorphologyMode};
-pub use voikko::VoikkoError;
+pub use voikko::{Analysis, Voikko, VoikkoError};
 
 /// Longest text checked, in characters (longer: [`CheckError::TooLong`]).
 pub const MAX_CHARS: usize = 100_000;

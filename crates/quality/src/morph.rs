@@ -11,7 +11,7 @@
 //! analyses each distinct word once.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::voikko::{Voikko, VoikkoError};
 
@@ -47,6 +47,9 @@ pub(crate) struct WordInfo {
     pub bases: Vec<String>,
     /// Fallback stems (matched allowing a changed stem ending).
     pub stems: Vec<String>,
+    /// The word-list entries it matches (offensive, health, benefit), filled by the checker on
+    /// first use; a checker has one data set, so the cached match stays valid.
+    pub matches: OnceLock<[Option<usize>; 3]>,
 }
 
 /// Upper bound of the per-checker analysis cache (distinct words).
@@ -54,14 +57,14 @@ const CACHE_LIMIT: usize = 65_536;
 
 pub(crate) enum Analyzer {
     Voikko(Mutex<VoikkoCache>),
-    Fallback,
+    Fallback(Mutex<HashMap<String, Arc<WordInfo>>>),
 }
 
 impl std::fmt::Debug for Analyzer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Analyzer::Voikko(_) => "Analyzer::Voikko",
-            Analyzer::Fallback => "Analyzer::Fallback",
+            Analyzer::Fallback(_) => "Analyzer::Fallback",
         })
     }
 }
@@ -75,38 +78,49 @@ impl Analyzer {
     pub fn new(mode: MorphologyMode) -> Result<Self, VoikkoError> {
         let off = std::env::var("KIRJURI_VOIKKO").is_ok_and(|v| v.eq_ignore_ascii_case("off"));
         match mode {
-            MorphologyMode::Fallback => Ok(Analyzer::Fallback),
-            MorphologyMode::Auto if off => Ok(Analyzer::Fallback),
+            MorphologyMode::Fallback => Ok(Analyzer::fallback()),
+            MorphologyMode::Auto if off => Ok(Analyzer::fallback()),
             MorphologyMode::Auto => Ok(Voikko::open()
                 .map(|v| Analyzer::Voikko(Mutex::new(VoikkoCache::new(v))))
-                .unwrap_or(Analyzer::Fallback)),
+                .unwrap_or_else(|_| Analyzer::fallback())),
             MorphologyMode::Voikko => Ok(Analyzer::Voikko(Mutex::new(VoikkoCache::new(
                 Voikko::open()?,
             )))),
         }
     }
 
+    fn fallback() -> Self {
+        Analyzer::Fallback(Mutex::new(HashMap::new()))
+    }
+
     pub fn kind(&self) -> Morphology {
         match self {
             Analyzer::Voikko(_) => Morphology::Voikko,
-            Analyzer::Fallback => Morphology::Fallback,
+            Analyzer::Fallback(_) => Morphology::Fallback,
         }
     }
 
     /// What is known of a Finnish word.
     pub fn word(&self, word: &str) -> Arc<WordInfo> {
         match self {
-            Analyzer::Fallback => Arc::new(WordInfo {
-                known: None,
-                bases: Vec::new(),
-                stems: fallback_stems(word),
-            }),
-            Analyzer::Voikko(m) => {
-                // A panic while holding the lock cannot leave the cache inconsistent (entries
-                // are inserted whole), so a poisoned lock is used as it is.
-                let mut guard = m.lock().unwrap_or_else(PoisonError::into_inner);
-                guard.analyze(word)
+            // A panic while holding a lock cannot leave a cache inconsistent (entries are
+            // inserted whole), so a poisoned lock is used as it is.
+            Analyzer::Fallback(m) => {
+                let mut cache = m.lock().unwrap_or_else(PoisonError::into_inner);
+                if let Some(info) = cache.get(word) {
+                    return Arc::clone(info);
+                }
+                let info = Arc::new(WordInfo {
+                    stems: fallback_stems(word),
+                    ..WordInfo::default()
+                });
+                insert_bounded(&mut cache, word, &info);
+                info
             }
+            Analyzer::Voikko(m) => m
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .analyze(word),
         }
     }
 }
@@ -127,8 +141,8 @@ impl VoikkoCache {
         let info = if analyses.is_empty() {
             WordInfo {
                 known: Some(false),
-                bases: Vec::new(),
                 stems: fallback_stems(word),
+                ..WordInfo::default()
             }
         } else {
             let mut bases = Vec::new();
@@ -141,16 +155,22 @@ impl VoikkoCache {
             WordInfo {
                 known: Some(true),
                 bases,
-                stems: Vec::new(),
+                ..WordInfo::default()
             }
         };
-        if self.cache.len() >= CACHE_LIMIT {
-            self.cache.clear();
-        }
         let info = Arc::new(info);
-        self.cache.insert(word.to_owned(), Arc::clone(&info));
+        insert_bounded(&mut self.cache, word, &info);
         info
     }
+}
+
+/// Inserts into a cache of at most [`CACHE_LIMIT`] words (cleared when full: simple, and a
+/// working set of an office's vocabulary refills it quickly).
+fn insert_bounded(cache: &mut HashMap<String, Arc<WordInfo>>, word: &str, info: &Arc<WordInfo>) {
+    if cache.len() >= CACHE_LIMIT {
+        cache.clear();
+    }
+    cache.insert(word.to_owned(), Arc::clone(info));
 }
 
 fn push_unique(v: &mut Vec<String>, s: String) {
