@@ -288,7 +288,8 @@ fn glossary_finding(t: &Token<'_>, e: &GlossaryEntry, lang: Language) -> Finding
 // ---------------------------------------------------------------- word lists (A15, A17, A18)
 
 /// The word-list entry `info` matches: libvoikko bases exactly; fallback stems through the
-/// stem keys (also with a final vowel dropped: laisko- ~ laisk-).
+/// stem keys, also with a final vowel dropped (laisko- ~ laisk-), and for Finnish also every
+/// compound head of a stem of at least four letters (sossupummi → pummi), without allocating.
 fn lookup(list: &WordList, lang: Language, info: &WordInfo) -> Option<usize> {
     for b in &info.bases {
         if let Some(e) = list.exact(lang, b) {
@@ -296,15 +297,31 @@ fn lookup(list: &WordList, lang: Language, info: &WordInfo) -> Option<usize> {
         }
     }
     for s in &info.stems {
-        if let Some(e) = list.stem(lang, s) {
-            return Some(e);
+        let n = s.chars().count();
+        // The stem less a final vowel (laisko → laisk ~ laiska), if at least four letters stay.
+        let dropped = s
+            .char_indices()
+            .next_back()
+            .filter(|(_, c)| "aeiouyäö".contains(*c) && n > 4)
+            .map(|(i, _)| &s[..i]);
+        let full = list.may_end(lang, s);
+        let short = dropped.filter(|d| list.may_end(lang, d));
+        if !full && short.is_none() {
+            continue;
         }
-        let mut cs = s.chars();
-        if cs.next_back().is_some_and(|c| "aeiouyäö".contains(c))
-            && cs.as_str().chars().count() >= 4
-        {
-            if let Some(e) = list.stem(lang, cs.as_str()) {
-                return Some(e);
+        for (k, (at, _)) in s.char_indices().enumerate() {
+            if k > 0 && (lang != Language::Fi || n - k < 4) {
+                break;
+            }
+            if full {
+                if let Some(e) = list.stem(lang, &s[at..]) {
+                    return Some(e);
+                }
+            }
+            if let Some(d) = short.filter(|_| n - k > 4) {
+                if let Some(e) = d.get(at..).and_then(|h| list.stem(lang, h)) {
+                    return Some(e);
+                }
             }
         }
     }

@@ -117,14 +117,54 @@ pub struct WordEntry {
 #[derive(Debug, Clone, Default)]
 pub struct WordList {
     entries: Vec<WordEntry>,
-    exact: HashMap<Language, HashMap<String, usize>>,
-    stem: HashMap<Language, HashMap<String, usize>>,
+    exact: HashMap<Language, FnvMap>,
+    stem: HashMap<Language, FnvMap>,
+    /// The last two bytes of every key: a stem whose end is not here matches no key, nor does
+    /// any of its compound heads (they share its end), so most stems cost one lookup.
+    ends: HashMap<Language, HashSet<[u8; 2]>>,
+}
+
+fn end_of(s: &str) -> Option<[u8; 2]> {
+    let b = s.as_bytes();
+    (b.len() >= 2).then(|| [b[b.len() - 2], b[b.len() - 1]])
+}
+
+/// A map from a word-list key to an entry, hashed with FNV-1a: the fallback looks up many
+/// short stems per word, and SipHash dominated that cost. The keys come from the data files,
+/// and lookups never insert, so collision flooding by a text is not a concern.
+type FnvMap = HashMap<String, usize, std::hash::BuildHasherDefault<Fnv>>;
+
+/// FNV-1a, 64 bits.
+#[derive(Debug)]
+pub(crate) struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 impl WordList {
     /// The entry at an index from [`WordList::exact`] or [`WordList::stem`].
     pub(crate) fn entry(&self, i: usize) -> Option<&WordEntry> {
         self.entries.get(i)
+    }
+
+    /// Whether some key (or compound head of `s`) could match: a key ends like `s`.
+    pub(crate) fn may_end(&self, lang: Language, s: &str) -> bool {
+        end_of(s).is_some_and(|e| self.ends.get(&lang).is_some_and(|set| set.contains(&e)))
     }
 
     /// Looks up libvoikko base forms (exact).
@@ -389,6 +429,8 @@ fn parse_words(text: &str, file: &str, allowed: &[Category]) -> Result<WordList,
         {
             return Err(malformed(file, n, format!("duplicate base form {base:?}")));
         }
+        let ends = list.ends.entry(lang).or_default();
+        ends.extend(end_of(base));
         list.entries.push(WordEntry {
             base: base.to_owned(),
             category,
@@ -399,6 +441,7 @@ fn parse_words(text: &str, file: &str, allowed: &[Category]) -> Result<WordList,
         for cut in 1..=2 {
             if chars.len() >= 4 + cut {
                 let key = &base[..chars[chars.len() - cut].0];
+                list.ends.entry(lang).or_default().extend(end_of(key));
                 list.stem
                     .entry(lang)
                     .or_default()

@@ -3,9 +3,10 @@
 //! With libvoikko a word's bases are its `BASEFORM`s and the base forms of its compound parts
 //! (`WORDBASES`), matched exactly against the word lists. A word libvoikko does not know (a
 //! neologism, a medicine name, slang) and every word in fallback mode get *stems* instead: the
-//! lower-cased word with common Finnish endings stripped, of the whole word and of every
-//! possible compound head; stems are matched against the word lists allowing the last one or
-//! two letters of a base form to differ (stem vowel changes: `laisko-` ~ `laiska`).
+//! lower-cased word with common Finnish endings stripped; each stem and each of its compound
+//! heads (right-hand pieces of at least four letters) is matched against the word lists
+//! allowing the last one or two letters of a base form to differ (stem vowel changes:
+//! `laisko-` ~ `laiska`).
 //!
 //! Analyses are cached per distinct word (a bounded map, cleared when full), so a checker
 //! analyses each distinct word once.
@@ -195,21 +196,14 @@ const SV_SUFFIXES: &[&str] = &[
     "na", "s", "a", "e",
 ];
 
-/// Fallback stems of a Finnish word: the lower-cased word, the word with one or two endings
-/// stripped, `-kse-` stems turned back into `-s` (masennuksen → masennus), for the whole word and
-/// every compound head of at least four letters.
+/// Fallback stems of a Finnish word: the lower-cased word and the word with one or two endings
+/// stripped, `-kse-` stems turned back into `-s` (masennuksen → masennus), of each hyphen- or
+/// colon-separated part. Compound heads (right-hand pieces of the stems) are tried at lookup.
 pub(crate) fn fallback_stems(word: &str) -> Vec<String> {
     let lower = word.to_lowercase();
     let mut out = Vec::new();
     for part in lower.split(['-', ':']).filter(|p| !p.is_empty()) {
-        let chars: Vec<(usize, char)> = part.char_indices().collect();
-        // The whole part, then each compound head (a right-hand piece of >= 4 letters).
-        for &(at, _) in chars.iter().take(chars.len().saturating_sub(3)) {
-            stems_of(&part[at..], FI_SUFFIXES, &mut out);
-        }
-        if chars.len() < 4 {
-            stems_of(part, FI_SUFFIXES, &mut out);
-        }
+        stems_of(part, FI_SUFFIXES, &mut out);
     }
     out
 }
