@@ -655,3 +655,31 @@ fn a_long_text_with_many_findings_checks_soundly() {
     assert!(text.chars().count() <= MAX_CHARS);
     assert_sound(&text, c.check(&text, &fi(EntryKind::Contact)));
 }
+
+#[test]
+fn auto_mode_uses_voikko_and_kirjuri_voikko_off_forces_the_fallback() {
+    // The only test that uses `MorphologyMode::Auto`, so the environment change races nothing.
+    std::env::remove_var("KIRJURI_VOIKKO");
+    let c = Checker::new(Data::embedded().unwrap(), MorphologyMode::Auto).unwrap();
+    assert_eq!(c.morphology(), Morphology::Voikko, "libvoikko is installed");
+    std::env::set_var("KIRJURI_VOIKKO", "off");
+    let c = Checker::new(Data::embedded().unwrap(), MorphologyMode::Auto).unwrap();
+    std::env::remove_var("KIRJURI_VOIKKO");
+    assert_eq!(c.morphology(), Morphology::Fallback);
+    let r = check(&c, "Asiakas on laiska.", fi(EntryKind::Contact));
+    assert_eq!(r.morphology, Morphology::Fallback, "the report says so");
+}
+
+#[test]
+fn a_bare_icd_code_counts_with_a_diagnosis_word_and_not_in_work_capacity() {
+    for c in both() {
+        let text = "Dg J45 todettu aiemmin.";
+        let r = check(&c, text, fi(EntryKind::Advice));
+        assert_eq!(spans(text, &r, Kind::Health), ["J45"]);
+        let r = check(&c, text, fi(EntryKind::WorkCapacity));
+        assert!(of_kind(&r, Kind::Health).is_empty());
+        // In an e-mail health data block even when the entry would be a work-capacity one.
+        let r = check(&c, text, Context::email(Language::Fi));
+        assert_eq!(of_kind(&r, Kind::Health)[0].severity, Severity::Block);
+    }
+}
