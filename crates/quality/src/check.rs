@@ -287,9 +287,14 @@ fn glossary_finding(t: &Token<'_>, e: &GlossaryEntry, lang: Language) -> Finding
 
 // ---------------------------------------------------------------- word lists (A15, A17, A18)
 
+/// Shortest compound head (in letters) the fallback matches: blind splitting finds short list
+/// words inside unrelated words (pia|nisti), so short heads are left to libvoikko.
+const MIN_HEAD: usize = 6;
+
 /// The word-list entry `info` matches: libvoikko bases exactly; fallback stems through the
 /// stem keys, also with a final vowel dropped (laisko- ~ laisk-), and for Finnish also every
-/// compound head of a stem of at least four letters (sossupummi → pummi), without allocating.
+/// compound head of a stem of at least [`MIN_HEAD`] letters (työluuseri → luuseri), without
+/// allocating.
 fn lookup(list: &WordList, lang: Language, info: &WordInfo) -> Option<usize> {
     for b in &info.bases {
         if let Some(e) = list.exact(lang, b) {
@@ -310,7 +315,7 @@ fn lookup(list: &WordList, lang: Language, info: &WordInfo) -> Option<usize> {
             continue;
         }
         for (k, (at, _)) in s.char_indices().enumerate() {
-            if k > 0 && (lang != Language::Fi || n - k < 4) {
+            if k > 0 && (lang != Language::Fi || n - k < MIN_HEAD) {
                 break;
             }
             if full {

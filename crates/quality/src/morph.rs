@@ -4,7 +4,7 @@
 //! (`WORDBASES`), matched exactly against the word lists. A word libvoikko does not know (a
 //! neologism, a medicine name, slang) and every word in fallback mode get *stems* instead: the
 //! lower-cased word with common Finnish endings stripped; each stem and each of its compound
-//! heads (right-hand pieces of at least four letters) is matched against the word lists
+//! heads (right-hand pieces of at least six letters) is matched against the word lists
 //! allowing the last one or two letters of a base form to differ (stem vowel changes:
 //! `laisko-` ~ `laiska`).
 //!

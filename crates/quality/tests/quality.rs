@@ -333,6 +333,19 @@ fn offensive_words_block_in_safety_entries_and_facts_are_not_flagged() {
 }
 
 #[test]
+fn words_that_merely_end_like_a_list_word_are_not_flagged() {
+    for c in both() {
+        let text = "Asiakas on koulutukseltaan pianisti ja humanisti, työskennellyt kolumnistina.";
+        let r = check(&c, text, fi(EntryKind::Contact));
+        assert!(
+            of_kind(&r, Kind::Offensive).is_empty(),
+            "{:?}: {r:?}",
+            c.morphology()
+        );
+    }
+}
+
+#[test]
 fn voikko_gives_base_forms_and_compound_parts() {
     let c = voikko();
     let r = check(
