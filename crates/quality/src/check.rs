@@ -150,6 +150,9 @@ fn abbreviation_head(token: &str) -> Option<(&str, &str)> {
     (letters >= 2 && all_upper && !head.contains('.')).then_some((head, rest))
 }
 
+/// Longest explanation in parentheses looked for, in bytes.
+const EXPLANATION_MAX: usize = 300;
+
 /// Whether the abbreviation at `t` is explained right there: `(ABBR)` after its full form, or
 /// `ABBR (full form)` with a lower-case start.
 fn explained_here(text: &str, t: &Token<'_>, head: &str) -> bool {
@@ -165,7 +168,14 @@ fn explained_here(text: &str, t: &Token<'_>, head: &str) -> bool {
     }
     let after = after.trim_start_matches([' ', '\u{a0}']);
     if let Some(inner) = after.strip_prefix('(') {
-        if let Some(close) = inner.find(')') {
+        // An explanation is short: look for its `)` within EXPLANATION_MAX bytes, so a text
+        // full of unclosed parentheses stays linear.
+        let window = inner
+            .char_indices()
+            .map(|(i, _)| i)
+            .find(|&i| i >= EXPLANATION_MAX)
+            .unwrap_or(inner.len());
+        if let Some(close) = inner[..window].find(')') {
             let inside = &inner[..close];
             return inside.chars().next().is_some_and(char::is_lowercase)
                 && inside.chars().filter(|c| c.is_alphabetic()).count() > head.len();

@@ -662,6 +662,16 @@ proptest! {
 }
 
 #[test]
+fn unclosed_parentheses_after_abbreviations_stay_linear() {
+    // Each candidate looks for its explanation's `)` only a short way ahead; a search to the
+    // end of the text would make this input quadratic (no timing is asserted here).
+    let c = fallback();
+    let text = "QX (".repeat(MAX_CHARS / 4);
+    let r = check(&c, &text, fi(EntryKind::Contact));
+    assert_eq!(of_kind(&r, Kind::Abbreviation).len(), MAX_CHARS / 4);
+}
+
+#[test]
 fn a_long_text_with_many_findings_checks_soundly() {
     let c = voikko();
     let text = "TTV:lle laiska 131052-308T F32.1 masennus \u{1}ä ".repeat(2_000);
