@@ -156,6 +156,19 @@ impl IdSource {
     }
 }
 
+/// A finding of the entry-quality checker, stored with the entry it was found in. The codes
+/// are the checker's (`abbreviation`, `offensive`, `health`, `hetu`, `clarity`; `warn`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryFinding {
+    pub kind: String,
+    pub severity: String,
+    /// Character range in the entry's text.
+    pub start_char: i64,
+    pub end_char: i64,
+    /// The matched base form, abbreviation or code (an identity code only masked).
+    pub matched: String,
+}
+
 /// An account to be created.
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -785,6 +798,17 @@ impl Store {
     /// Records an entry; the recording time comes from the store's clock and the author is the
     /// caller. A correction must point at an uncorrected entry of the same client.
     pub async fn append_entry(&self, new: &NewEntry, by: &Access) -> Result<Entry, StoreError> {
+        self.append_checked_entry(new, Vec::new(), by).await
+    }
+
+    /// [`Store::append_entry`] with what the entry-quality checker found in the text, stored
+    /// with the entry in the same transaction.
+    pub async fn append_checked_entry(
+        &self,
+        new: &NewEntry,
+        findings: Vec<EntryFinding>,
+        by: &Access,
+    ) -> Result<Entry, StoreError> {
         let now = self.now();
         new.check_event_time(now)?;
         let logged = self.logged(by, new.client_id())?;
@@ -800,6 +824,21 @@ impl Store {
                 Box::pin(async move {
                     let entry =
                         insert_entry(tx, leaves, id, &new, author, author_name, now, leaf).await?;
+                    for (ord, f) in findings.iter().enumerate() {
+                        sqlx::query(
+                            "INSERT INTO entry_findings (entry_id, ord, kind, severity, start_char, end_char, matched)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        )
+                        .bind(id.to_string())
+                        .bind(ord as i64)
+                        .bind(f.kind.clone())
+                        .bind(f.severity.clone())
+                        .bind(f.start_char)
+                        .bind(f.end_char)
+                        .bind(f.matched.clone())
+                        .execute(&mut *tx)
+                        .await?;
+                    }
                     logged
                         .record(tx, leaves, now, AccessAction::Write, "entries")
                         .await?;

@@ -39,6 +39,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_oidc.sql"),
         postgres: include_str!("../migrations/postgres/0004_oidc.sql"),
     },
+    Migration {
+        version: 6,
+        description: "entry findings: what the entry-quality checker found, kept with the entry",
+        sqlite: include_str!("../migrations/sqlite/0006_entry_findings.sql"),
+        postgres: include_str!("../migrations/postgres/0006_entry_findings.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

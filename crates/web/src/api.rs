@@ -438,12 +438,25 @@ pub async fn create_entry(
     headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<NewEntryRequest>,
-) -> ApiResult<(StatusCode, Json<EntryView>)> {
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
     let (client, access) =
         client_for(&state, &user, &headers, &id, Action::Write, "entries").await?;
     let new = req.into_domain(client.id)?;
-    let entry = state.store.append_entry(&new, &access).await?;
-    Ok((StatusCode::CREATED, Json(EntryView::new(&entry, None))))
+    // Every entry passes the quality checks (A13–A18) in the client's language: a blocking
+    // finding refuses the write; warnings are stored with the entry.
+    let ctx = kirjuri_quality::Context::entry(new.kind(), client.language);
+    let report = crate::quality::check(&state, new.text().as_str(), &ctx)?;
+    if report.blocks() {
+        return Ok(crate::quality::blocked(&report));
+    }
+    let entry = state
+        .store
+        .append_checked_entry(&new, crate::quality::stored(&report), &access)
+        .await?;
+    let mut view = EntryView::new(&entry, None);
+    view.findings = crate::quality::views(&report);
+    Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
 #[utoipa::path(get, path = "/api/clients/{id}/entries/{entry_id}/chain", tag = "entries",

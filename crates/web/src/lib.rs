@@ -22,6 +22,7 @@ pub mod extract;
 pub mod me;
 pub mod oidc;
 pub mod policy;
+pub mod quality;
 pub mod throttle;
 pub mod tls;
 pub mod wire;
@@ -54,6 +55,9 @@ pub struct Config {
     /// The server's origin as browsers see it (`https://kirjuri.example.fi`), for the CSRF
     /// check; without it the `Host` header stands in.
     pub public_origin: Option<String>,
+    /// A directory of the entry-quality checker's word lists (an administrator extends them
+    /// without a rebuild); files missing there come from the lists built in.
+    pub quality_data: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -65,6 +69,7 @@ impl Default for Config {
             login_throttle: throttle::LoginThrottle::default(),
             trust_forwarded_for: false,
             public_origin: None,
+            quality_data: None,
         }
     }
 }
@@ -81,6 +86,8 @@ pub struct AppState {
     /// Log-in attempts of one username run one at a time (striped by a hash of the name), so
     /// parallel guesses cannot all pass the throttle's count before any failure is recorded.
     pub login_locks: Arc<Vec<tokio::sync::Mutex<()>>>,
+    /// The entry-quality checker (A13–A18), run on every entry before it is written.
+    pub checker: Arc<kirjuri_quality::Checker>,
 }
 
 impl AppState {
@@ -88,12 +95,21 @@ impl AppState {
         let dummy = auth::hash_password("not a password of anyone")
             .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
         let oidc = oidc::Oidc::new(&config.oidc)?;
+        let data = match &config.quality_data {
+            Some(dir) => kirjuri_quality::Data::from_dir(dir),
+            None => kirjuri_quality::Data::embedded(),
+        }
+        .map_err(|e| anyhow::anyhow!("entry-quality word lists: {e}"))?;
+        let checker = kirjuri_quality::Checker::new(data, kirjuri_quality::MorphologyMode::Auto)
+            .map_err(|e| anyhow::anyhow!("entry-quality checker: {e}"))?;
+        tracing::info!(morphology = ?checker.morphology(), "entry-quality checker ready");
         Ok(Self {
             store,
             config: Arc::new(config),
             dummy_hash: Arc::new(dummy),
             oidc: Arc::new(oidc),
             login_locks: Arc::new((0..64).map(|_| tokio::sync::Mutex::new(())).collect()),
+            checker: Arc::new(checker),
         })
     }
 }
@@ -130,6 +146,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(me::my_access_log))
         .routes(routes!(me::my_export))
         .routes(routes!(audit::search_access_log))
+        .routes(routes!(quality::check_text))
         .routes(routes!(admin::list_accounts, admin::create_account))
         .routes(routes!(api::organisations))
         .routes(routes!(api::list_clients, api::create_client))

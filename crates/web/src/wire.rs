@@ -280,6 +280,10 @@ pub struct EntryView {
     pub corrects: Option<CorrectionView>,
     /// The entry that corrects this one, if any: read that one instead.
     pub corrected_by: Option<String>,
+    /// What the entry-quality checker warned about when the entry was written (in the answer
+    /// to the write).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<FindingView>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -306,6 +310,7 @@ impl EntryView {
                 reason: c.reason.to_string(),
             }),
             corrected_by: corrected_by.map(|i| i.to_string()),
+            findings: Vec::new(),
         }
     }
 }
@@ -625,4 +630,87 @@ pub struct NewAccountRequest {
     pub role: String,
     /// At least 12 characters; omit for an account that logs in only through OpenID Connect.
     pub password: Option<String>,
+}
+
+// ---- entry-quality checks (A13–A18) -----------------------------------------------------------
+
+/// A text to check, as an official is writing it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRequest {
+    pub text: String,
+    /// The entry type (default `other`); health data is expected only in `work_capacity`, and
+    /// offensive words block in `safety`.
+    pub entry_type: Option<String>,
+    /// `fi` (default), `sv`, `se` or `en`.
+    pub language: Option<String>,
+    /// `entry` (default) or `email`: in an outgoing e-mail identity codes, health data and
+    /// benefit details block (A18).
+    pub purpose: Option<String>,
+}
+
+/// One finding of the checker.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FindingView {
+    /// `abbreviation`, `offensive`, `health`, `hetu`, `benefit` or `clarity`.
+    pub kind: String,
+    /// `warn` or `block`.
+    pub severity: String,
+    /// Character range in the text.
+    pub start: usize,
+    pub end: usize,
+    /// The matched base form, abbreviation or code (an identity code only masked).
+    pub matched: String,
+    pub message_fi: String,
+    pub message_sv: String,
+    pub message_en: String,
+    pub suggestion_fi: Option<String>,
+    pub suggestion_sv: Option<String>,
+}
+
+impl From<&kirjuri_quality::Finding> for FindingView {
+    fn from(f: &kirjuri_quality::Finding) -> Self {
+        Self {
+            kind: f.kind.code().into(),
+            severity: match f.severity {
+                kirjuri_quality::Severity::Warn => "warn",
+                kirjuri_quality::Severity::Block => "block",
+            }
+            .into(),
+            start: f.chars.start,
+            end: f.chars.end,
+            matched: f.matched.clone(),
+            message_fi: f.message.fi.clone(),
+            message_sv: f.message.sv.clone(),
+            message_en: f.message.en.clone(),
+            suggestion_fi: f.suggestion.as_ref().map(|s| s.fi.clone()),
+            suggestion_sv: f.suggestion.as_ref().map(|s| s.sv.clone()),
+        }
+    }
+}
+
+/// What the checker found in a text.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckReport {
+    /// `voikko` (Finnish morphology) or `fallback` (the weaker built-in stemmer).
+    pub morphology: String,
+    /// Whether a finding blocks saving the text.
+    pub blocks: bool,
+    pub findings: Vec<FindingView>,
+}
+
+/// The answer to an entry the checker blocked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BlockedBody {
+    pub error: BlockedDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BlockedDetail {
+    /// `blocked_by_checks`.
+    pub code: &'static str,
+    pub message: String,
+    /// `text`.
+    pub field: &'static str,
+    pub findings: Vec<FindingView>,
 }
