@@ -39,6 +39,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_oidc.sql"),
         postgres: include_str!("../migrations/postgres/0004_oidc.sql"),
     },
+    Migration {
+        version: 5,
+        description: "statements: adoption decisions, register facts, automated decisions",
+        sqlite: include_str!("../migrations/sqlite/0005_statements.sql"),
+        postgres: include_str!("../migrations/postgres/0005_statements.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {
