@@ -67,6 +67,17 @@ fn demo_generates_data_serves_it_and_prints_url_and_logins() {
             .await
             .unwrap();
         assert_eq!(health["status"], "ok");
+        // The adoption decision of the automated statements is registered and public (B13).
+        let adoptions: serde_json::Value = http
+            .get(format!("{url}/api/adoption-decisions"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(adoptions[0]["number"], "KEHA/73792/2024", "{adoptions}");
+        assert_eq!(adoptions[0]["rule_set_hashes"].as_array().unwrap().len(), 2);
         let r = http
             .post(format!("{url}/api/login"))
             .json(&serde_json::json!({"username": "anna.virtanen", "password": "kirjuri-demo"}))
