@@ -239,7 +239,7 @@ pub async fn generate(
         None,
     )
     .await?;
-    user(
+    let rules_author = user(
         "sanna.saannot",
         "Sanna Säännöllinen",
         Role::RulesAuthor,
@@ -247,6 +247,28 @@ pub async fn generate(
         None,
     )
     .await?;
+    // The adoption decision of the automated statement procedure (B13), covering the shipped
+    // rule sets, so that the demo's statements can be decided automatically. The address and
+    // the responsible persons are demo values.
+    let shipped = kirjuri_rules::RuleSets::shipped()
+        .map_err(|d| anyhow::anyhow!("shipped processing rules: {}", d.render()))?;
+    store
+        .register_adoption_decision(
+            kirjuri_store::NewAdoptionDecision {
+                number: "KEHA/73792/2024".into(),
+                decided_on: NaiveDate::from_ymd_opt(2024, 10, 14)
+                    .ok_or_else(|| anyhow::anyhow!("date"))?,
+                rule_set_hashes: vec![
+                    shipped.start.hash().to_owned(),
+                    shipped.end.hash().to_owned(),
+                ],
+                quality_owner: "Laura Laatu".into(),
+                error_owner: "Veikko Virhe".into(),
+                url: "https://kirjuri.example.fi/adoption-decisions/KEHA-73792-2024".into(),
+            },
+            rules_author.id,
+        )
+        .await?;
     user(
         "ville.valvoja",
         "Ville Valvoja",

@@ -54,6 +54,11 @@ struct ListenArgs {
     /// cross-site request check when a proxy rewrites the Host header.
     #[arg(long, value_name = "URL")]
     public_origin: Option<String>,
+    /// A directory of the entry-quality checker's word lists (`abbreviations.tsv`,
+    /// `known-abbreviations.txt`, `offensive.tsv`, `health.tsv`, `benefits.tsv`); a file
+    /// missing there comes from the lists built in.
+    #[arg(long, value_name = "DIR", env = "KIRJURI_QUALITY_DATA")]
+    quality_data: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -216,6 +221,7 @@ async fn serve_on(
         secure_cookies: tls.is_some() || listen.behind_tls_proxy,
         trust_forwarded_for: listen.behind_tls_proxy,
         public_origin: listen.public_origin.clone(),
+        quality_data: listen.quality_data.clone(),
         oidc,
         ..Default::default()
     };
@@ -329,6 +335,7 @@ mod tests {
             tls_cert: tls.then(|| PathBuf::from("cert.pem")),
             tls_key: tls.then(|| PathBuf::from("key.pem")),
             public_origin: None,
+            quality_data: None,
         }
     }
 

@@ -67,6 +67,17 @@ fn demo_generates_data_serves_it_and_prints_url_and_logins() {
             .await
             .unwrap();
         assert_eq!(health["status"], "ok");
+        // The adoption decision of the automated statements is registered and public (B13).
+        let adoptions: serde_json::Value = http
+            .get(format!("{url}/api/adoption-decisions"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(adoptions[0]["number"], "KEHA/73792/2024", "{adoptions}");
+        assert_eq!(adoptions[0]["rule_set_hashes"].as_array().unwrap().len(), 2);
         let r = http
             .post(format!("{url}/api/login"))
             .json(&serde_json::json!({"username": "anna.virtanen", "password": "kirjuri-demo"}))
@@ -694,4 +705,30 @@ mod ledger {
         assert!(r.stderr.contains("--ledger-key"), "{}", r.stderr);
         std::fs::remove_dir_all(&dir).unwrap();
     }
+}
+
+/// The checker's word lists are data an administrator extends: a malformed list stops the
+/// server at start with the file and line, instead of checking with half a list.
+#[test]
+fn serve_names_a_malformed_word_list() {
+    let key = key_file("serve-quality");
+    let dir = tempdir("serve-quality-data");
+    std::fs::write(dir.join("offensive.tsv"), "fi\tsana\tnot-a-category\n").unwrap();
+    let out = kirjuri()
+        .args([
+            "serve",
+            "--database",
+            "sqlite::memory:",
+            "--listen",
+            "127.0.0.1:0",
+            "--ledger-key",
+        ])
+        .arg(&key)
+        .arg("--quality-data")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("offensive.tsv") && err.contains(":1"), "{err}");
 }

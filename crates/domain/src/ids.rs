@@ -78,3 +78,7 @@ id_type!(
     /// An appointment.
     AppointmentId
 );
+id_type!(
+    /// A decision of the automated statement procedure (B10).
+    DecisionId
+);

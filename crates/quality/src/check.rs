@@ -204,6 +204,40 @@ fn rest_is(analyzer: &Analyzer, lang: Language, rest: &str, word: &str) -> bool 
     lang == Language::Fi && analyzer.word(rest).bases.iter().any(|b| b == word)
 }
 
+/// Byte spans of web addresses (`http://…`, `https://…`, up to the next whitespace).
+fn link_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..]
+        .find("https://")
+        .or_else(|| text[from..].find("http://"))
+    {
+        let start = from + found;
+        let end = text[start..]
+            .find(char::is_whitespace)
+            .map_or(text.len(), |e| start + e);
+        spans.push(start..end);
+        from = end;
+    }
+    spans
+}
+
+/// Whether every letter of the line holding `t` is a capital (a heading).
+fn in_capitals_line(text: &str, t: &Token<'_>) -> bool {
+    let start = text[..t.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[t.end..].find('\n').map_or(text.len(), |i| t.end + i);
+    text[start..end]
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(char::is_uppercase)
+}
+
+/// A token followed by `/digits`: the first part of a register number.
+fn is_register_number(text: &str, t: &Token<'_>) -> bool {
+    let mut after = text[t.end..].chars();
+    after.next() == Some('/') && after.next().is_some_and(|c| c.is_ascii_digit())
+}
+
 fn abbreviations(
     data: &Data,
     analyzer: &Analyzer,
@@ -215,7 +249,14 @@ fn abbreviations(
     // First explanation of each abbreviation (byte position).
     let mut explained: HashMap<String, usize> = HashMap::new();
     let mut candidates = Vec::new();
+    let links = link_spans(text);
     for t in toks {
+        // A web address or a register number (`KEHA/73792/2024`, `LSSAVI/18028/2025`) is a
+        // reference to be copied as it stands, not prose to explain.
+        if links.iter().any(|l| l.start <= t.start && t.end <= l.end) || is_register_number(text, t)
+        {
+            continue;
+        }
         let Some((head, rest)) = abbreviation_head(t.text) else {
             continue;
         };
@@ -253,6 +294,11 @@ fn abbreviations(
         // Unknown to the lists: with libvoikko, a word it analyses is not flagged (it knows
         // many all-caps words and common abbreviations); its "no analysis" is the signal.
         if ctx.language == Language::Fi && analyzer.word(head).known == Some(true) {
+            continue;
+        }
+        // A long word in a line written all in capitals is a heading, not an abbreviation
+        // (`ARBETSKRAFTSPOLITISKT UTLÅTANDE`, where no morphology says it is a word).
+        if head.chars().filter(|c| c.is_alphabetic()).count() > 6 && in_capitals_line(text, t) {
             continue;
         }
         out.push(finding(

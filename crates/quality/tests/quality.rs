@@ -706,3 +706,44 @@ fn a_bare_icd_code_counts_with_a_diagnosis_word_and_not_in_work_capacity() {
         assert_eq!(of_kind(&r, Kind::Health)[0].severity, Severity::Block);
     }
 }
+
+/// A reference is copied as it stands: the abbreviation in a register number or a web address
+/// is not prose to explain; the same letters alone in a sentence still are.
+#[test]
+fn register_numbers_and_web_addresses_are_not_abbreviations() {
+    let checker = Checker::new(Data::embedded().unwrap(), MorphologyMode::Fallback).unwrap();
+    let ctx = Context::entry(EntryKind::Other, Language::Fi);
+    let text = "Päätös KEHA/73792/2024 on julkaistu osoitteessa \
+                https://kirjuri.example.fi/adoption-decisions/KEHA-73792-2024.";
+    let report = checker.check(text, &ctx).unwrap();
+    assert!(
+        report.findings.iter().all(|f| f.kind != Kind::Abbreviation),
+        "{:?}",
+        report.findings
+    );
+    let report = checker.check("Asia siirrettiin KEHA:lle.", &ctx).unwrap();
+    assert!(report.findings.iter().any(|f| f.kind == Kind::Abbreviation));
+}
+
+/// A heading written in capitals is words, not abbreviations; a short all-caps token in it, or
+/// a long one in running text, still is checked.
+#[test]
+fn a_heading_in_capitals_is_not_a_row_of_abbreviations() {
+    let checker = Checker::new(Data::embedded().unwrap(), MorphologyMode::Fallback).unwrap();
+    let sv = Context::entry(EntryKind::Other, Language::Sv);
+    let report = checker
+        .check(
+            "ARBETSKRAFTSPOLITISKT UTLÅTANDE\n\nUtfärdare: Testilä stad.",
+            &sv,
+        )
+        .unwrap();
+    assert!(
+        report.findings.iter().all(|f| f.kind != Kind::Abbreviation),
+        "{:?}",
+        report.findings
+    );
+    let report = checker
+        .check("Kunden hänvisades till ARBETSKRAFTSPOLITISKT stöd.", &sv)
+        .unwrap();
+    assert!(report.findings.iter().any(|f| f.kind == Kind::Abbreviation));
+}

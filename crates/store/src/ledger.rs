@@ -245,7 +245,53 @@ pub(crate) const ACCESS_LOG: RecordTable = RecordTable {
     ],
 };
 
-const RECORD_TABLES: [&RecordTable; 7] = [
+pub(crate) const REGISTER_FACTS: RecordTable = RecordTable {
+    name: "register_facts",
+    key: "seq",
+    int_key: true,
+    cols: &[
+        "active_business",
+        "active_degree_studies",
+        "client_id",
+        "employment_continues",
+        "partial_disability_pension",
+        "recorded_at",
+        "recorded_by",
+        "resides_in_finland",
+        "right_to_work",
+        "seq",
+        "vocational_qualification",
+    ],
+};
+pub(crate) const DECISIONS: RecordTable = RecordTable {
+    name: "decisions",
+    key: "id",
+    int_key: false,
+    cols: &[
+        "adoption_number",
+        "client_id",
+        "decision_date",
+        "document",
+        "document_language",
+        "effective_date",
+        "id",
+        "inputs",
+        "job_search_id",
+        "kind",
+        "notice_acknowledged",
+        "outcome",
+        "reasons",
+        "recorded_at",
+        "recorded_by",
+        "rule_set_hash",
+        "rule_set_name",
+        "rule_set_version",
+        "target",
+        "trace",
+    ],
+};
+
+const RECORD_TABLES: [&RecordTable; 9] = [
     &ENTRIES,
     &JOB_SEARCHES,
     &JOB_SEARCH_ENDS,
@@ -253,6 +299,8 @@ const RECORD_TABLES: [&RecordTable; 7] = [
     &CONTACT_METHODS,
     &RESPONSIBLE_EXPERTS,
     &ACCESS_LOG,
+    &REGISTER_FACTS,
+    &DECISIONS,
 ];
 
 impl RecordTable {

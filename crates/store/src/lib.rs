@@ -17,6 +17,7 @@ mod ledger;
 mod login;
 mod migrate;
 mod rows;
+mod statements;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod writer;
@@ -39,6 +40,10 @@ use rows::*;
 pub use access::{Access, AccessAction, AccessLogEntry, AccessLogQuery};
 pub use ledger::{origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport};
 pub use login::{FailureCount, PendingOidcLogin};
+pub use statements::{
+    AdoptionDecision, Decide, NewAdoptionDecision, NewDecision, RecordedRegisterFacts,
+    RegisterFacts, StatementContext, StoredDecision,
+};
 
 /// Which database a [`Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +75,8 @@ pub enum StoreError {
     JobSearchAlreadyEnded,
     #[error("the end date {end} is before the start date {start}")]
     EndBeforeStart { start: NaiveDate, end: NaiveDate },
+    #[error("an adoption decision numbered {0} is already registered")]
+    DuplicateAdoptionDecision(String),
     #[error("the user is not an official of the client's employment authority")]
     NotAnOfficialOfClientOrg,
     #[error(transparent)]
@@ -748,30 +755,13 @@ impl Store {
         self.writer
             .write(move |tx, leaves| {
                 Box::pin(async move {
-                    let search = job_search_in(tx, client, id).await?;
-                    if search.end.is_some() {
-                        return Err(StoreError::JobSearchAlreadyEnded);
-                    }
-                    if end_date < search.start_date {
-                        return Err(StoreError::EndBeforeStart {
-                            start: search.start_date,
-                            end: end_date,
-                        });
-                    }
-                    sqlx::query(
-                        "INSERT INTO job_search_ends (job_search_id, end_date, reason, recorded_at, recorded_by)
-                         VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(id.to_string())
-                    .bind(end_date.to_string())
-                    .bind(reason.code())
-                    .bind(ts(now))
-                    .bind(by.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-                    leaf.defer(leaves, &ledger::JOB_SEARCH_ENDS, &id.to_string(), EventType::OfficialAction, now);
-                    logged.record(tx, leaves, now, AccessAction::Write, "job_searches").await?;
-                    job_search_in(tx, client, id).await
+                    let js =
+                        end_job_search_in(tx, leaves, client, id, end_date, reason, by, now, leaf)
+                            .await?;
+                    logged
+                        .record(tx, leaves, now, AccessAction::Write, "job_searches")
+                        .await?;
+                    Ok(js)
                 })
             })
             .await
@@ -1272,7 +1262,7 @@ async fn insert_entry(
     })
 }
 
-async fn require_client(
+pub(crate) async fn require_client(
     conn: &mut sqlx::AnyConnection,
     id: ClientId,
 ) -> Result<Client, StoreError> {
@@ -1327,8 +1317,51 @@ async fn entry_in(conn: &mut sqlx::AnyConnection, id: EntryId) -> Result<Entry, 
     entry_from_row(&row)
 }
 
+#[allow(clippy::too_many_arguments)] // the end's fields, prepared outside the job
+pub(crate) async fn end_job_search_in(
+    tx: &mut sqlx::AnyConnection,
+    leaves: &mut ledger::Pending,
+    client: ClientId,
+    id: JobSearchId,
+    end_date: NaiveDate,
+    reason: EndReason,
+    by: UserId,
+    now: DateTime<Utc>,
+    leaf: LeafParams,
+) -> Result<JobSearch, StoreError> {
+    let search = job_search_in(tx, client, id).await?;
+    if search.end.is_some() {
+        return Err(StoreError::JobSearchAlreadyEnded);
+    }
+    if end_date < search.start_date {
+        return Err(StoreError::EndBeforeStart {
+            start: search.start_date,
+            end: end_date,
+        });
+    }
+    sqlx::query(
+        "INSERT INTO job_search_ends (job_search_id, end_date, reason, recorded_at, recorded_by)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id.to_string())
+    .bind(end_date.to_string())
+    .bind(reason.code())
+    .bind(ts(now))
+    .bind(by.to_string())
+    .execute(&mut *tx)
+    .await?;
+    leaf.defer(
+        leaves,
+        &ledger::JOB_SEARCH_ENDS,
+        &id.to_string(),
+        EventType::OfficialAction,
+        now,
+    );
+    job_search_in(tx, client, id).await
+}
+
 #[allow(clippy::too_many_arguments)] // the job search's fields, prepared outside the job
-async fn start_job_search_in(
+pub(crate) async fn start_job_search_in(
     tx: &mut sqlx::AnyConnection,
     leaves: &mut ledger::Pending,
     client: ClientId,

@@ -40,6 +40,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0004_oidc.sql"),
     },
     Migration {
+        version: 5,
+        description: "statements: adoption decisions, register facts, automated decisions",
+        sqlite: include_str!("../migrations/sqlite/0005_statements.sql"),
+        postgres: include_str!("../migrations/postgres/0005_statements.sql"),
+    },
+    Migration {
         version: 6,
         description: "entry findings: what the entry-quality checker found, kept with the entry",
         sqlite: include_str!("../migrations/sqlite/0006_entry_findings.sql"),

@@ -1067,3 +1067,115 @@ mod ledger {
         .await;
     }
 }
+
+// ---- statements (migration 5) ------------------------------------------------------------------
+
+fn a_decision(ctx: &kirjuri_store::StatementContext) -> kirjuri_store::NewDecision {
+    kirjuri_store::NewDecision {
+        kind: "job_search_start".into(),
+        decision_date: ctx.today,
+        inputs: format!("{{\"facts\":{}}}", ctx.facts.is_some()),
+        rule_set_name: "statement-start".into(),
+        rule_set_version: "test".into(),
+        rule_set_hash: "ab".repeat(32),
+        adoption_number: ctx.adoptions.first().map(|a| a.number.clone()),
+        outcome: "auto_positive".into(),
+        reasons: "[]".into(),
+        target: None,
+        effective_date: Some(ctx.job_search.start_date),
+        trace: "[]".into(),
+        document: Some("Lausunto.".into()),
+        document_language: Some("fi".into()),
+        notice_acknowledged: true,
+    }
+}
+
+/// B1, B10: the decision is committed with the job search and its leaf, and a failing
+/// decision leaves neither; the decide function sees the facts and adoption decisions.
+#[tokio::test]
+async fn a_decision_is_committed_with_its_job_search_or_not_at_all() {
+    each_backend(|store, fx, _| async move {
+        let (c, by) = (fx.client_a.id, &acting(&fx.official_a));
+        store
+            .register_adoption_decision(
+                kirjuri_store::NewAdoptionDecision {
+                    number: "KEHA/73792/2024".into(),
+                    decided_on: d(2024, 10, 14),
+                    rule_set_hashes: vec!["ab".repeat(32)],
+                    quality_owner: "Laura Laatu".into(),
+                    error_owner: "Veikko Virhe".into(),
+                    url: "https://kirjuri.example.fi/a".into(),
+                },
+                fx.official_a.id,
+            )
+            .await
+            .unwrap();
+        let facts = kirjuri_store::RegisterFacts {
+            employment_continues: false,
+            active_degree_studies: false,
+            active_business: false,
+            resides_in_finland: true,
+            right_to_work: "citizen".into(),
+            vocational_qualification: true,
+            partial_disability_pension: false,
+        };
+        store
+            .set_register_facts(c, facts.clone(), by)
+            .await
+            .unwrap();
+        let leaves = store.ledger_size().await.unwrap();
+        let failing: kirjuri_store::Decide =
+            Box::new(|_| Err(StoreError::Corrupt("the rules could not decide".into())));
+        assert!(store
+            .start_job_search_deciding(c, d(2026, 3, 2), by, failing)
+            .await
+            .is_err());
+        assert_eq!(
+            raw_i64(&store, "SELECT COUNT(*) FROM job_searches").await,
+            0
+        );
+        assert_eq!(raw_i64(&store, "SELECT COUNT(*) FROM decisions").await, 0);
+        assert_eq!(store.ledger_size().await.unwrap(), leaves);
+
+        let (js, dec) = store
+            .start_job_search_deciding(c, d(2026, 3, 2), by, Box::new(|ctx| Ok(a_decision(ctx))))
+            .await
+            .unwrap();
+        assert_eq!(dec.job_search_id, js.id);
+        assert_eq!(dec.decision.inputs, "{\"facts\":true}");
+        assert_eq!(
+            dec.decision.adoption_number.as_deref(),
+            Some("KEHA/73792/2024")
+        );
+        assert_eq!(dec.decision.decision_date, d(2026, 3, 2));
+        // The job search, its decision and the access-log row: three leaves.
+        assert_eq!(store.ledger_size().await.unwrap(), leaves + 3);
+        let idx = store.ledger_index_of_decision(dec.id).await.unwrap();
+        let bundle = store.ledger_bundle(idx).await.unwrap();
+        let ok = bundle
+            .verify(&[kirjuri_store::testing::test_ledger_keys().verifier()])
+            .unwrap();
+        assert_eq!(ok.leaf.event_type, kirjuri_ledger::EventType::Decision);
+        assert_eq!(store.decisions(c, by).await.unwrap(), vec![dec.clone()]);
+        assert_eq!(
+            store.register_facts(c, by).await.unwrap().unwrap().facts,
+            facts
+        );
+        // Append-only, whoever connects.
+        assert!(
+            raw_execute(&store, "UPDATE decisions SET outcome = 'routed'")
+                .await
+                .is_err()
+        );
+        assert!(raw_execute(&store, "DELETE FROM register_facts")
+            .await
+            .is_err());
+        store.ledger_checkpoint().await.unwrap();
+        let report = store
+            .verify_ledger(&[kirjuri_store::testing::test_ledger_keys().verifier()])
+            .await
+            .unwrap();
+        assert!(report.fault.is_none(), "{report:?}");
+    })
+    .await;
+}

@@ -13,6 +13,7 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiJson;
 use crate::policy::{decide, Action, Context, Decision};
+use crate::statements;
 use crate::wire::*;
 use crate::AppState;
 
@@ -360,43 +361,74 @@ pub async fn list_job_searches(
 
 #[utoipa::path(post, path = "/api/clients/{id}/job-searches", tag = "job searches",
     params(("id" = String, Path)), request_body = StartJobSearchRequest,
-    responses((status = 201, body = JobSearchView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = JobSearchDecisionView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Registers a job search; the automated procedure decides the start statement in the same
+/// transaction (B1), and the response carries the decision and the prior notice (B14).
 pub async fn start_job_search(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<StartJobSearchRequest>,
-) -> ApiResult<(StatusCode, Json<JobSearchView>)> {
+) -> ApiResult<(StatusCode, Json<JobSearchDecisionView>)> {
     let (client, access) =
         client_for(&state, &user, &headers, &id, Action::Write, "job_searches").await?;
     let start = date("start_date", &req.start_date)?;
-    let js = state
+    let org = state.store.organisation(client.org_id).await?;
+    let decide = statements::decide(
+        state.rules.clone(),
+        statements::Step::Start,
+        req.answers,
+        req.acknowledged_notice,
+        org,
+    );
+    let (js, decision) = state
         .store
-        .start_job_search(client.id, start, &access)
+        .start_job_search_deciding(client.id, start, &access, decide)
         .await?;
-    Ok((StatusCode::CREATED, Json(JobSearchView::from(&js))))
+    Ok((
+        StatusCode::CREATED,
+        Json(JobSearchDecisionView {
+            job_search: JobSearchView::from(&js),
+            decision: DecisionView::from(&decision),
+            notice: statements::notice(),
+        }),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/clients/{id}/job-searches/{job_search_id}/end", tag = "job searches",
     params(("id" = String, Path), ("job_search_id" = String, Path)), request_body = EndJobSearchRequest,
-    responses((status = 200, body = JobSearchView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = JobSearchDecisionView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Ends a job search; the automated procedure decides the end statement in the same
+/// transaction (B1).
 pub async fn end_job_search(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     headers: HeaderMap,
     Path((id, js)): Path<(String, String)>,
     ApiJson(req): ApiJson<EndJobSearchRequest>,
-) -> ApiResult<Json<JobSearchView>> {
+) -> ApiResult<Json<JobSearchDecisionView>> {
     let (client, access) =
         client_for(&state, &user, &headers, &id, Action::Write, "job_searches").await?;
     let js = job_search_id(&js)?;
     let (end, reason) = req.parse()?;
-    let ended = state
+    let org = state.store.organisation(client.org_id).await?;
+    let decide = statements::decide(
+        state.rules.clone(),
+        statements::Step::End { date: end, reason },
+        req.answers,
+        req.acknowledged_notice,
+        org,
+    );
+    let (ended, decision) = state
         .store
-        .end_job_search(client.id, js, end, reason, &access)
+        .end_job_search_deciding(client.id, js, end, reason, &access, decide)
         .await?;
-    Ok(Json(JobSearchView::from(&ended)))
+    Ok(Json(JobSearchDecisionView {
+        job_search: JobSearchView::from(&ended),
+        decision: DecisionView::from(&decision),
+        notice: statements::notice(),
+    }))
 }
 
 // ---- entries --------------------------------------------------------------------------------

@@ -130,6 +130,10 @@ impl From<StoreError> for ApiError {
             S::JobSearchInProgress(_) | S::JobSearchAlreadyEnded => {
                 ApiError::conflict(e.to_string())
             }
+            S::DuplicateAdoptionDecision(_) => ApiError {
+                status: StatusCode::CONFLICT,
+                ..ApiError::field("number", &e)
+            },
             S::EndBeforeStart { .. } => ApiError::field("end_date", &e),
             S::NotAnOfficialOfClientOrg => ApiError::field("official_id", &e),
             S::Entry(ref inner) => ApiError::field(entry_error_field(inner), &e),

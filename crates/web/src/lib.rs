@@ -23,6 +23,7 @@ pub mod me;
 pub mod oidc;
 pub mod policy;
 pub mod quality;
+pub mod statements;
 pub mod throttle;
 pub mod tls;
 pub mod wire;
@@ -88,6 +89,9 @@ pub struct AppState {
     pub login_locks: Arc<Vec<tokio::sync::Mutex<()>>>,
     /// The entry-quality checker (A13–A18), run on every entry before it is written.
     pub checker: Arc<kirjuri_quality::Checker>,
+    /// The shipped processing rules of the automated statement procedure, checked once at
+    /// start-up.
+    pub rules: Arc<kirjuri_rules::RuleSets>,
 }
 
 impl AppState {
@@ -103,7 +107,10 @@ impl AppState {
         let checker = kirjuri_quality::Checker::new(data, kirjuri_quality::MorphologyMode::Auto)
             .map_err(|e| anyhow::anyhow!("entry-quality checker: {e}"))?;
         tracing::info!(morphology = ?checker.morphology(), "entry-quality checker ready");
+        let rules = kirjuri_rules::RuleSets::shipped()
+            .map_err(|d| anyhow::anyhow!("shipped processing rules: {}", d.render()))?;
         Ok(Self {
+            rules: Arc::new(rules),
             store,
             config: Arc::new(config),
             dummy_hash: Arc::new(dummy),
@@ -125,6 +132,7 @@ impl AppState {
         (name = "session", description = "Log-in with a personal account (A1)"),
         (name = "clients", description = "Job seekers; identity codes are only ever shown masked"),
         (name = "entries", description = "Journal entries: immutable, corrections are new entries (A5)"),
+        (name = "statements", description = "Automated labour-policy statements (KEHA/73792/2024): adoption decisions, register facts, decisions and their provenance"),
     )
 )]
 struct ApiDoc;
@@ -145,6 +153,15 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(me::my_job_searches))
         .routes(routes!(me::my_access_log))
         .routes(routes!(me::my_export))
+        .routes(routes!(statements::my_statements))
+        .routes(routes!(statements::get_notice))
+        .routes(routes!(
+            statements::list_adoption_decisions,
+            statements::create_adoption_decision
+        ))
+        .routes(routes!(statements::put_register_facts))
+        .routes(routes!(statements::list_decisions))
+        .routes(routes!(statements::decision_provenance))
         .routes(routes!(audit::search_access_log))
         .routes(routes!(quality::check_text))
         .routes(routes!(admin::list_accounts, admin::create_account))

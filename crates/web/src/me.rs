@@ -20,7 +20,7 @@ use crate::AppState;
 type ApiResult<T> = Result<T, ApiError>;
 
 /// The job seeker's own client record and the access to log reads under.
-async fn own_client(
+pub(crate) async fn own_client(
     state: &AppState,
     user: &User,
     headers: &HeaderMap,

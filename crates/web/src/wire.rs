@@ -165,6 +165,15 @@ pub struct ClientList {
 #[serde(deny_unknown_fields)]
 pub struct StartJobSearchRequest {
     pub start_date: String,
+    /// The client's answers on the form: the `reported` part of the statement-request contract
+    /// (`shared/cases/README.md`), every field present, `null` only where the contract allows.
+    /// Without answers the start statement cannot be automatic: the case goes to an official.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub answers: Option<kirjuri_rules::Reported>,
+    /// The client has been shown the prior notice of automated decision-making (B14).
+    #[serde(default)]
+    pub acknowledged_notice: bool,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -174,6 +183,13 @@ pub struct EndJobSearchRequest {
     /// `employed`, `own_request`, `not_renewed`, `no_contact`, `info_not_given`,
     /// `right_to_work_ended`, `full_time_studies`.
     pub reason: String,
+    /// The client's answers (as for the start); at the end only `free_text` is read.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub answers: Option<kirjuri_rules::Reported>,
+    /// The client has been shown the prior notice of automated decision-making (B14).
+    #[serde(default)]
+    pub acknowledged_notice: bool,
 }
 
 impl EndJobSearchRequest {
@@ -689,6 +705,34 @@ impl From<&kirjuri_quality::Finding> for FindingView {
     }
 }
 
+// ---- statements (KEHA/73792/2024) ------------------------------------------------------------
+
+/// A deployment (adoption) decision of the automated procedure (B13, B17).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdoptionDecisionView {
+    pub number: String,
+    pub decided_on: NaiveDate,
+    pub rule_set_hashes: Vec<String>,
+    pub quality_owner: String,
+    pub error_owner: String,
+    pub url: String,
+    pub retired_on: Option<NaiveDate>,
+}
+
+impl From<&kirjuri_store::AdoptionDecision> for AdoptionDecisionView {
+    fn from(a: &kirjuri_store::AdoptionDecision) -> Self {
+        Self {
+            number: a.number.clone(),
+            decided_on: a.decided_on,
+            rule_set_hashes: a.rule_set_hashes.clone(),
+            quality_owner: a.quality_owner.clone(),
+            error_owner: a.error_owner.clone(),
+            url: a.url.clone(),
+            retired_on: a.retired_on,
+        }
+    }
+}
+
 /// What the checker found in a text.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CheckReport {
@@ -713,4 +757,246 @@ pub struct BlockedDetail {
     /// `text`.
     pub field: &'static str,
     pub findings: Vec<FindingView>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAdoptionDecisionRequest {
+    /// Register number, e.g. `KEHA/73792/2024`.
+    pub number: String,
+    pub decided_on: String,
+    /// SHA-256 hashes (64 lower-case hex digits) of the adopted rule sets.
+    pub rule_set_hashes: Vec<String>,
+    pub quality_owner: String,
+    pub error_owner: String,
+    /// Where the decision is published (`https://...`).
+    pub url: String,
+}
+
+impl NewAdoptionDecisionRequest {
+    pub fn parse(&self) -> Result<kirjuri_store::NewAdoptionDecision, ApiError> {
+        let number = self.number.trim();
+        let valid_number = {
+            let parts: Vec<&str> = number.split('/').collect();
+            parts.len() == 3
+                && !parts[0].is_empty()
+                && parts[0].chars().all(|c| c.is_ascii_uppercase() || c == '-')
+                && !parts[1].is_empty()
+                && parts[1].chars().all(|c| c.is_ascii_digit())
+                && parts[2].len() == 4
+                && parts[2].chars().all(|c| c.is_ascii_digit())
+        };
+        if !valid_number {
+            return Err(ApiError::field(
+                "number",
+                "must be a register number such as KEHA/73792/2024",
+            ));
+        }
+        let decided_on = date("decided_on", &self.decided_on)?;
+        if self.rule_set_hashes.is_empty() {
+            return Err(ApiError::field(
+                "rule_set_hashes",
+                "name at least one adopted rule set",
+            ));
+        }
+        for (i, h) in self.rule_set_hashes.iter().enumerate() {
+            if h.len() != 64
+                || !h
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+            {
+                return Err(ApiError::field(
+                    format!("rule_set_hashes[{i}]"),
+                    "must be a SHA-256 hash: 64 lower-case hexadecimal digits",
+                ));
+            }
+        }
+        let person = |name: &str, v: &str| -> Result<String, ApiError> {
+            let p = field(name, d::PersonName::parse(v.trim()))?;
+            Ok(p.to_string())
+        };
+        let url = self.url.trim();
+        if !url.starts_with("https://") || url.len() < 12 || url.contains(char::is_whitespace) {
+            return Err(ApiError::field(
+                "url",
+                "must be the public https:// address of the published decision",
+            ));
+        }
+        Ok(kirjuri_store::NewAdoptionDecision {
+            number: number.to_owned(),
+            decided_on,
+            rule_set_hashes: self.rule_set_hashes.clone(),
+            quality_owner: person("quality_owner", &self.quality_owner)?,
+            error_owner: person("error_owner", &self.error_owner)?,
+            url: url.to_owned(),
+        })
+    }
+}
+
+/// Register facts of a client (B4) and the person facts the rules read.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterFactsRequest {
+    /// Income register shows pay after the reported end of employment.
+    pub employment_continues: bool,
+    /// Study registers show active degree studies.
+    pub active_degree_studies: bool,
+    /// Trade register shows an active business.
+    pub active_business: bool,
+    pub resides_in_finland: bool,
+    /// `citizen`, `eu_eea`, `permit_unrestricted`, `permit_restricted`, `permit_temporary`,
+    /// `none`.
+    #[schema(value_type = String)]
+    pub right_to_work: kirjuri_rules::RightToWork,
+    pub vocational_qualification: bool,
+    pub partial_disability_pension: bool,
+}
+
+impl RegisterFactsRequest {
+    pub fn to_store(&self) -> kirjuri_store::RegisterFacts {
+        kirjuri_store::RegisterFacts {
+            employment_continues: self.employment_continues,
+            active_degree_studies: self.active_degree_studies,
+            active_business: self.active_business,
+            resides_in_finland: self.resides_in_finland,
+            right_to_work: self.right_to_work.as_str().to_owned(),
+            vocational_qualification: self.vocational_qualification,
+            partial_disability_pension: self.partial_disability_pension,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegisterFactsView {
+    pub employment_continues: bool,
+    pub active_degree_studies: bool,
+    pub active_business: bool,
+    pub resides_in_finland: bool,
+    pub right_to_work: String,
+    pub vocational_qualification: bool,
+    pub partial_disability_pension: bool,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
+
+impl From<&kirjuri_store::RecordedRegisterFacts> for RegisterFactsView {
+    fn from(r: &kirjuri_store::RecordedRegisterFacts) -> Self {
+        let f = &r.facts;
+        Self {
+            employment_continues: f.employment_continues,
+            active_degree_studies: f.active_degree_studies,
+            active_business: f.active_business,
+            resides_in_finland: f.resides_in_finland,
+            right_to_work: f.right_to_work.clone(),
+            vocational_qualification: f.vocational_qualification,
+            partial_disability_pension: f.partial_disability_pension,
+            recorded_at: r.recorded_at,
+            recorded_by: r.recorded_by.to_string(),
+        }
+    }
+}
+
+/// A decision of the automated procedure, with its statement document when automatic.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DecisionView {
+    pub id: String,
+    pub job_search_id: String,
+    /// `job_search_start` or `job_search_end`.
+    pub kind: String,
+    pub decision_date: NaiveDate,
+    /// `auto_positive`, `auto_end` or `routed`.
+    pub outcome: String,
+    /// Made by the automated procedure without an official (B8).
+    pub automated: bool,
+    /// Routing reasons: code, target, legal basis, rule.
+    #[schema(value_type = Object)]
+    pub reasons: serde_json::Value,
+    /// `employment_authority` or `keha` when routed.
+    pub to: Option<String>,
+    pub effective_date: Option<NaiveDate>,
+    pub rule_set: RuleSetRefView,
+    /// The adoption decision that covered the rule set (none: the case was routed).
+    pub adoption_decision: Option<String>,
+    /// The statement (plain text) for an automatic outcome.
+    pub document: Option<String>,
+    pub document_language: Option<String>,
+    pub notice_acknowledged: bool,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleSetRefView {
+    pub name: String,
+    pub version: String,
+    pub hash: String,
+}
+
+impl From<&kirjuri_store::StoredDecision> for DecisionView {
+    fn from(s: &kirjuri_store::StoredDecision) -> Self {
+        let d = &s.decision;
+        Self {
+            id: s.id.to_string(),
+            job_search_id: s.job_search_id.to_string(),
+            kind: d.kind.clone(),
+            decision_date: d.decision_date,
+            outcome: d.outcome.clone(),
+            automated: d.outcome != "routed",
+            reasons: serde_json::from_str(&d.reasons).unwrap_or(serde_json::Value::Null),
+            to: d.target.clone(),
+            effective_date: d.effective_date,
+            rule_set: RuleSetRefView {
+                name: d.rule_set_name.clone(),
+                version: d.rule_set_version.clone(),
+                hash: d.rule_set_hash.clone(),
+            },
+            adoption_decision: d.adoption_number.clone(),
+            document: d.document.clone(),
+            document_language: d.document_language.clone(),
+            notice_acknowledged: d.notice_acknowledged,
+            recorded_at: s.recorded_at,
+        }
+    }
+}
+
+/// The prior notice of automated decision-making (B14), shown before the form is filled in.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeView {
+    pub fi: &'static str,
+    pub sv: &'static str,
+}
+
+/// A job search started or ended, with the decision it triggered and the prior notice.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobSearchDecisionView {
+    /// The job search's own fields, as in `JobSearchView`.
+    #[serde(flatten)]
+    pub job_search: JobSearchView,
+    pub decision: DecisionView,
+    pub notice: NoticeView,
+}
+
+/// One step of a decision's history (B10): who took it and when.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProvenanceStep {
+    /// `automated_decision` (later: official assessment, reconsideration).
+    pub step: &'static str,
+    /// `automated procedure` or an official.
+    pub by: String,
+    /// The account whose request triggered the step.
+    pub requested_by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Which rules decided, under which adoption decision, the steps, and an offline-verifiable
+/// ledger proof of the decision record (B10).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProvenanceView {
+    pub decision: DecisionView,
+    pub rule_set: RuleSetRefView,
+    pub adoption_decision: Option<AdoptionDecisionView>,
+    pub steps: Vec<ProvenanceStep>,
+    pub ledger_leaf_index: u64,
+    /// The proof bundle (kirjuri-ledger text format): leaf, opening, inclusion proof and
+    /// signed checkpoint; verifies offline with the ledger's public key.
+    pub ledger_bundle: String,
 }

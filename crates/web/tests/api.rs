@@ -224,6 +224,17 @@ impl Http {
         let status = r.status();
         (status, r.json().await.unwrap_or(Value::Null))
     }
+    async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = self
+            .client
+            .put(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
     async fn post_raw(&self, path: &str, body: &'static [u8], ctype: &str) -> (StatusCode, Value) {
         let r = self
             .client
@@ -340,6 +351,11 @@ async fn health_and_openapi_cover_every_route() {
                     // Public log-in routes; no provider is configured in this harness.
                     "/api/oidc/{provider}/login" | "/api/oidc/{provider}/callback" => {
                         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{method} {path}")
+                    }
+                    // Public (B13, B14): the adoption decisions and the prior notice.
+                    "/api/statements/notice" => assert_eq!(r.status(), StatusCode::OK),
+                    "/api/adoption-decisions" if method == "get" => {
+                        assert_eq!(r.status(), StatusCode::OK)
                     }
                     _ => assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{method} {path}"),
                 }
@@ -595,3 +611,10 @@ async fn access_follows_organisation_and_role() {
 
 #[path = "api/access.rs"]
 mod access;
+
+/// Issue 5: automated statements at job-search start and end, with provenance.
+#[path = "api/statements.rs"]
+mod statements;
+
+#[path = "api/quality.rs"]
+mod quality;

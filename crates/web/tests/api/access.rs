@@ -103,6 +103,16 @@ fn matrix() -> Vec<Row> {
         row("GET", "/api/me/job-searches", Kind::Read, OWN),
         row("GET", "/api/me/access-log", Kind::Read, OWN),
         row("GET", "/api/me/export", Kind::Read, OWN),
+        // Statements (issue 5). The notice and the adoption decisions are public (B13, B14).
+        public("GET", "/api/statements/notice", [200; 8]),
+        public("GET", "/api/adoption-decisions", [200; 8]),
+        row("POST", "/api/adoption-decisions", Kind::Other, [401, 403, 403, 403, 201, 403, 403, 403]),
+        row("PUT", "/api/clients/{id}/register-facts", Kind::Write, [401, 403, 404, 404, 404, 403, 404, 200]),
+        row("GET", "/api/clients/{id}/decisions", Kind::Read, READ),
+        // After the job search rows: the own official's start and end made two decisions.
+        row("GET", "/api/decisions/{id}/provenance", Kind::Read, [401, 403, 404, 404, 404, 200, 404, 200]),
+        row("GET", "/api/me/statements", Kind::Read, OWN),
+        row("POST", "/api/check", Kind::Other, [401, 200, 200, 200, 200, 200, 200, 200]),
         row("GET", "/api/access-log", Kind::Other, [401, 403, 403, 403, 403, 200, 403, 403]),
         row("GET", "/api/admin/users", Kind::Other, [401, 403, 403, 403, 403, 403, 200, 403]),
         row("POST", "/api/admin/users", Kind::Other, [401, 403, 403, 403, 403, 403, 201, 403]),
@@ -147,16 +157,42 @@ fn body(app: &App, row: &Row, r: R, n: usize) -> Option<Value> {
         ("POST", "/api/clients/{id}/responsible-expert") => {
             json!({"official_id": app.fx.official_a.id.to_string(), "from": "2026-03-02"})
         }
+        ("POST", "/api/adoption-decisions") => json!({
+            "number": format!("KEHA/{n}/2026"), "decided_on": "2026-01-02",
+            "rule_set_hashes": [kirjuri_rules::RuleSets::shipped().unwrap().start.hash()],
+            "quality_owner": "Laura Laatu", "error_owner": "Veikko Virhe",
+            "url": "https://kirjuri.example.fi/adoption-decisions/1"
+        }),
+        ("PUT", "/api/clients/{id}/register-facts") => json!({
+            "employment_continues": false, "active_degree_studies": false, "active_business": false,
+            "resides_in_finland": true, "right_to_work": "citizen",
+            "vocational_qualification": true, "partial_disability_pension": false
+        }),
+        ("POST", "/api/check") => json!({"text": "Soitettu asiakkaalle.", "entry_type": "contact"}),
         ("POST", "/api/admin/users") => json!({
             "username": format!("uusi.{n}"), "display_name": "Uusi Virkailija",
             "role": "official", "password": "pitkä salasana 123"
         }),
-        ("POST", other) => panic!("no body for POST {other} (add one; {own_official})"),
+        ("POST" | "PUT", other) => panic!(
+            "no body for {} {other} (add one; {own_official})",
+            row.method
+        ),
         _ => return None,
     })
 }
 
 async fn path(app: &App, row: &Row) -> String {
+    if row.path == "/api/decisions/{id}/provenance" {
+        let d = raw_string(
+            app,
+            &format!(
+                "SELECT id FROM decisions WHERE client_id = '{}' AND kind = 'job_search_start'",
+                app.fx.client_a.id
+            ),
+        )
+        .await;
+        return row.path.replace("{id}", &d);
+    }
     let mut p = row.path.replace("{id}", &app.fx.client_a.id.to_string());
     if p.contains("{entry_id}") {
         let e: String = raw_string(
@@ -223,6 +259,7 @@ async fn send(
     let req = match method {
         "GET" => client.get(url),
         "POST" => client.post(url),
+        "PUT" => client.put(url),
         other => panic!("method {other}"),
     };
     let req = match body {
@@ -342,11 +379,16 @@ async fn every_endpoint_times_every_role() {
                 }
             }
         }
-        // 16 client-data reads allowed to three roles each (lookup, client and 6 record reads:
-        // seeker, supervisor, own official; /api/me/* 6 reads by the seeker).
-        assert_eq!(reads_logged, 8 * 3 + 6, "reads that were logged");
-        // Reads refused to four roles, writes to six.
-        assert_eq!(denials_logged, 8 * 4 + 6 * 6, "refusals that were logged");
+        // Client-data reads allowed to three roles each (lookup, client, 6 record reads and the
+        // decisions: seeker, supervisor, own official), provenance to two (supervisor, own
+        // official), /api/me/* 7 reads by the seeker.
+        assert_eq!(reads_logged, 9 * 3 + 2 + 7, "reads that were logged");
+        // Reads refused to four roles (provenance also to the seeker), writes to six.
+        assert_eq!(
+            denials_logged,
+            9 * 4 + 5 + 7 * 6,
+            "refusals that were logged"
+        );
         app
     })
     .await;

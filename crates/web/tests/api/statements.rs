@@ -1,0 +1,598 @@
+//! Issue 5 (first slice): statements at the start and end of job search decided by the
+//! automated procedure (B1, B2), only under an adoption decision (B13, B17), with the prior
+//! notice (B14), the B8 notice in the statement, and provenance with a ledger proof (B10).
+
+use super::*;
+use kirjuri_rules::RuleSets;
+
+fn shipped() -> RuleSets {
+    RuleSets::shipped().unwrap()
+}
+
+fn adoption_body(number: &str) -> Value {
+    let rules = shipped();
+    json!({
+        "number": number,
+        "decided_on": "2024-10-14",
+        "rule_set_hashes": [rules.start.hash(), rules.end.hash()],
+        "quality_owner": "Laura Laatu",
+        "error_owner": "Veikko Virhe",
+        "url": "https://kirjuri.example.fi/adoption-decisions/KEHA-73792-2024",
+    })
+}
+
+async fn adopt(app: &App) {
+    let rules = app.login("rules").await;
+    let (s, b) = rules
+        .post("/api/adoption-decisions", adoption_body("KEHA/73792/2024"))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+}
+
+fn clean_facts() -> Value {
+    json!({
+        "employment_continues": false, "active_degree_studies": false, "active_business": false,
+        "resides_in_finland": true, "right_to_work": "citizen",
+        "vocational_qualification": true, "partial_disability_pension": false,
+    })
+}
+
+fn clean_answers() -> Value {
+    json!({
+        "employment": "none", "seeks_full_time_work": true,
+        "previous_employment_end": {"date": "2026-02-27", "reason": "fixed_term_ended"},
+        "studies": "none", "business": "none", "business_started_while_unemployed_on": null,
+        "in_service": null, "free_text": null,
+    })
+}
+
+async fn set_facts(app: &App, http: &Http, facts: Value) {
+    let (s, b) = http.put(&app.client_path("/register-facts"), facts).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+}
+
+async fn start(app: &App, http: &Http, answers: Value) -> Value {
+    let (s, b) = http
+        .post(
+            &app.client_path("/job-searches"),
+            json!({"start_date": "2026-03-02", "answers": answers, "acknowledged_notice": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    b
+}
+
+fn codes(decision: &Value) -> Vec<String> {
+    decision["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// B1, B8, B14: a clean case gets a positive statement automatically, in Finnish, naming the
+/// issuer in full and the adoption decision; the client sees it in their own view.
+#[tokio::test]
+async fn a_clean_start_gets_an_automatic_positive_statement() {
+    each_backend(|app| async move {
+        adopt(&app).await;
+        let a = app.login("a").await;
+        set_facts(&app, &a, clean_facts()).await;
+        let b = start(&app, &a, clean_answers()).await;
+        let d = &b["decision"];
+        assert_eq!(d["outcome"], "auto_positive", "{b}");
+        assert_eq!(d["automated"], true);
+        assert_eq!(d["effective_date"], "2026-03-02");
+        assert_eq!(d["adoption_decision"], "KEHA/73792/2024");
+        assert_eq!(d["rule_set"]["hash"], shipped().start.hash());
+        assert_eq!(d["notice_acknowledged"], true);
+        assert_eq!(d["document_language"], "fi");
+        let doc = d["document"].as_str().unwrap();
+        for needle in [
+            "TYÖVOIMAPOLIITTINEN LAUSUNTO",
+            "Antaja: Testilän kaupunki, työllisyyspalvelut",
+            "Päivämäärä: 2.3.2026",
+            "työttömyysturvalaki (1290/2002) 2 luku 1 §",
+            "Ei työvoimapoliittista estettä työttömyysetuuden saamiselle 2.3.2026 alkaen.",
+            "annettu automaattisesti",
+            "KEHA/73792/2024",
+            "https://kirjuri.example.fi/adoption-decisions/KEHA-73792-2024",
+            "Oikaisupyyntö",
+        ] {
+            assert!(doc.contains(needle), "{needle:?} missing from\n{doc}");
+        }
+        assert!(!doc.contains(app.fx.client_a.hetu.as_str()), "{doc}");
+        // The prior notice comes with the response and from the public endpoint.
+        assert!(b["notice"]["fi"]
+            .as_str()
+            .unwrap()
+            .contains("automaattisesti"));
+        assert!(b["notice"]["sv"].as_str().unwrap().contains("automatiskt"));
+        let r = reqwest::get(app.url("/api/statements/notice"))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        // The official lists the decision; the client reads their statement.
+        let (s, list) = a.get(&app.client_path("/decisions")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(list.as_array().unwrap().len(), 1);
+        let seeker = app.login("seeker").await;
+        let (s, own) = seeker.get("/api/me/statements").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(own[0]["document"], d["document"]);
+        // The ledger covers the decision and verifies.
+        app.store.ledger_checkpoint().await.unwrap();
+        let report = app
+            .store
+            .verify_ledger(&[kirjuri_store::testing::test_ledger_keys().verifier()])
+            .await
+            .unwrap();
+        assert!(report.fault.is_none(), "{report:?}");
+        app
+    })
+    .await;
+}
+
+/// B2, B4: own resignation needs discretion: KEHA-keskus decides.
+#[tokio::test]
+async fn a_resignation_is_routed_to_keha() {
+    each_backend(|app| async move {
+        adopt(&app).await;
+        let a = app.login("a").await;
+        set_facts(&app, &a, clean_facts()).await;
+        let mut answers = clean_answers();
+        answers["previous_employment_end"] =
+            json!({"date": "2026-02-27", "reason": "own_resignation"});
+        let b = start(&app, &a, answers).await;
+        let d = &b["decision"];
+        assert_eq!(d["outcome"], "routed", "{b}");
+        assert_eq!(d["to"], "keha");
+        assert_eq!(d["automated"], false);
+        assert_eq!(codes(d), ["RESIGNATION"]);
+        assert!(d["document"].is_null());
+        app
+    })
+    .await;
+}
+
+/// B1: the client reported employment: the end statement is automatic.
+#[tokio::test]
+async fn an_end_for_employment_is_an_automatic_end_statement() {
+    each_backend(|app| async move {
+        adopt(&app).await;
+        let a = app.login("a").await;
+        set_facts(&app, &a, clean_facts()).await;
+        let js = start(&app, &a, clean_answers()).await;
+        app.clock.advance(chrono::Duration::days(14));
+        let a = app.login("a").await; // a new day, a new session
+        let (s, b) = a
+            .post(
+                &app.client_path(&format!("/job-searches/{}/end", js["id"].as_str().unwrap())),
+                json!({"end_date": "2026-03-16", "reason": "employed"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let d = &b["decision"];
+        assert_eq!(d["kind"], "job_search_end");
+        assert_eq!(d["outcome"], "auto_end", "{b}");
+        assert_eq!(d["effective_date"], "2026-03-16");
+        assert_eq!(d["rule_set"]["hash"], shipped().end.hash());
+        assert_eq!(b["end_reason"], "employed");
+        let doc = d["document"].as_str().unwrap();
+        assert!(doc.contains("Työnhakusi on päättynyt 16.3.2026."), "{doc}");
+        assert!(doc.contains("KEHA/73792/2024"), "{doc}");
+        // Ended by the authority: a hearing is needed, an official decides.
+        let js = start(&app, &a, clean_answers()).await;
+        let (_, b) = a
+            .post(
+                &app.client_path(&format!("/job-searches/{}/end", js["id"].as_str().unwrap())),
+                json!({"end_date": "2026-03-20", "reason": "no_contact"}),
+            )
+            .await;
+        assert_eq!(b["decision"]["outcome"], "routed", "{b}");
+        assert_eq!(codes(&b["decision"]), ["END_NEEDS_HEARING"]);
+        app
+    })
+    .await;
+}
+
+/// B13, B17: without an adoption decision covering the rule set (none, or retired) the case
+/// goes to an official, and the decision says why.
+#[tokio::test]
+async fn without_an_adoption_decision_the_case_is_routed() {
+    each_backend(|app| async move {
+        let a = app.login("a").await;
+        set_facts(&app, &a, clean_facts()).await;
+        let b = start(&app, &a, clean_answers()).await;
+        let d = &b["decision"];
+        assert_eq!(d["outcome"], "routed", "{b}");
+        assert_eq!(d["to"], "employment_authority");
+        assert_eq!(codes(d), ["NOT_ADOPTED"]);
+        assert!(d["adoption_decision"].is_null());
+        assert!(d["document"].is_null());
+
+        // Adopted, then retired before the decision date: routed again.
+        adopt(&app).await;
+        app.store
+            .retire_adoption_decision(
+                "KEHA/73792/2024",
+                chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+            )
+            .await
+            .unwrap();
+        // Retired once: a second retirement is refused, by the store and by the database.
+        assert!(app
+            .store
+            .retire_adoption_decision(
+                "KEHA/73792/2024",
+                chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
+            )
+            .await
+            .is_err());
+        assert!(kirjuri_store::testing::raw_execute(
+            &app.store,
+            "UPDATE adoption_decisions SET retired_on = '2027-01-01'"
+        )
+        .await
+        .is_err());
+        assert!(
+            kirjuri_store::testing::raw_execute(&app.store, "DELETE FROM adoption_decisions")
+                .await
+                .is_err()
+        );
+        let (s, list) = reqwest::get(app.url("/api/adoption-decisions"))
+            .await
+            .map(|r| (r.status(), r))
+            .unwrap();
+        assert_eq!(s, StatusCode::OK);
+        let list: Value = list.json().await.unwrap();
+        assert_eq!(list[0]["retired_on"], "2026-03-01");
+        let (s, ended) = a
+            .post(
+                &app.client_path(&format!("/job-searches/{}/end", b["id"].as_str().unwrap())),
+                json!({"end_date": "2026-03-02", "reason": "employed"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(ended["decision"]["outcome"], "routed", "{ended}");
+        assert_eq!(codes(&ended["decision"]), ["NOT_ADOPTED"]);
+        app
+    })
+    .await;
+}
+
+/// B10: which rule-set version decided, the adoption decision, the steps, and a ledger proof
+/// bundle that verifies offline with the store's public key alone.
+#[tokio::test]
+async fn provenance_names_the_rules_and_its_bundle_verifies_offline() {
+    each_backend(|app| async move {
+        adopt(&app).await;
+        let a = app.login("a").await;
+        set_facts(&app, &a, clean_facts()).await;
+        let b = start(&app, &a, clean_answers()).await;
+        let id = b["decision"]["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/decisions/{id}/provenance");
+        let (s, p) = a.get(&path).await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        assert_eq!(p["rule_set"]["name"], "statement-start");
+        assert_eq!(p["rule_set"]["hash"], shipped().start.hash());
+        assert_eq!(p["adoption_decision"]["number"], "KEHA/73792/2024");
+        assert_eq!(p["adoption_decision"]["quality_owner"], "Laura Laatu");
+        assert_eq!(p["steps"].as_array().unwrap().len(), 1);
+        assert_eq!(p["steps"][0]["step"], "automated_decision");
+        assert!(p["steps"][0]["requested_by"]
+            .as_str()
+            .unwrap()
+            .contains("Anni A"));
+        let bundle =
+            kirjuri_ledger::ProofBundle::parse(p["ledger_bundle"].as_str().unwrap()).unwrap();
+        let verifier = kirjuri_store::testing::test_ledger_keys().verifier();
+        let ok = bundle.verify(&[verifier]).unwrap();
+        assert_eq!(ok.leaf_index, p["ledger_leaf_index"].as_u64().unwrap());
+        assert_eq!(ok.leaf.event_type, kirjuri_ledger::EventType::Decision);
+        let record = String::from_utf8(ok.record.unwrap()).unwrap();
+        assert!(
+            record.contains(&id) && record.contains("\"table\":\"decisions\""),
+            "{record}"
+        );
+        // Another key does not verify it.
+        let other = kirjuri_ledger::Signer::from_seed("kirjuri-test", &[8; 32]).unwrap();
+        assert!(bundle.verify(&[other.verifier()]).is_err());
+        // The supervisor sees it; the client reads statements in their own view instead.
+        let avi = app.login("avi").await;
+        assert_eq!(avi.get(&path).await.0, StatusCode::OK);
+        let seeker = app.login("seeker").await;
+        assert_eq!(seeker.get(&path).await.0, StatusCode::FORBIDDEN);
+        let b_official = app.login("b").await;
+        assert_eq!(b_official.get(&path).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(
+            a.get("/api/decisions/7f0c6a52-3b1e-4c55-9a1d-2d3c4b5a6978/provenance")
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        app
+    })
+    .await;
+}
+
+async fn decision_count(app: &App) -> i64 {
+    raw_i64(&app.store, "SELECT COUNT(*) FROM decisions").await
+}
+
+/// Bad answers, facts and adoption decisions get field errors and write nothing.
+#[tokio::test]
+async fn bad_statement_input_gets_a_field_error_and_writes_nothing() {
+    each_backend(|app| async move {
+        let a = app.login("a").await;
+        let before = snapshot(&app).await;
+        let mut bad_enum = clean_answers();
+        bad_enum["employment"] = json!("sometimes");
+        let mut missing = clean_answers();
+        missing.as_object_mut().unwrap().remove("free_text");
+        let mut unknown = clean_answers();
+        unknown["shoe_size"] = json!(42);
+        let mut bad_date = clean_answers();
+        bad_date["previous_employment_end"] = json!({"date": "2026-02-30", "reason": "laid_off"});
+        for (answers, field) in [
+            (bad_enum, "answers.employment"),
+            (missing, "answers.free_text"),
+            (unknown, "answers"),
+            (bad_date, "answers.previous_employment_end.date"),
+        ] {
+            let (s, b) = a
+                .post(
+                    &app.client_path("/job-searches"),
+                    json!({"start_date": "2026-03-02", "answers": answers}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+            assert!(
+                b["error"]["field"].as_str().unwrap().starts_with(field),
+                "{field}: {b}"
+            );
+        }
+        let mut facts = clean_facts();
+        facts["right_to_work"] = json!("maybe");
+        let (s, b) = a.put(&app.client_path("/register-facts"), facts).await;
+        assert_field_error(s, &b, "right_to_work");
+        let mut facts = clean_facts();
+        facts.as_object_mut().unwrap().remove("active_business");
+        let (s, b) = a.put(&app.client_path("/register-facts"), facts).await;
+        assert_field_error(s, &b, "active_business");
+        assert_eq!(snapshot(&app).await, before);
+        assert_eq!(decision_count(&app).await, 0);
+        assert_eq!(
+            raw_i64(&app.store, "SELECT COUNT(*) FROM register_facts").await,
+            0
+        );
+
+        let rules = app.login("rules").await;
+        let with = |k: &str, v: Value| {
+            let mut b = adoption_body("KEHA/1/2025");
+            b[k] = v;
+            b
+        };
+        for (body, field) in [
+            (with("number", json!("KEHA 1 2025")), "number"),
+            (with("decided_on", json!("2024-02-30")), "decided_on"),
+            (with("rule_set_hashes", json!([])), "rule_set_hashes"),
+            (
+                with("rule_set_hashes", json!(["abc"])),
+                "rule_set_hashes[0]",
+            ),
+            (with("quality_owner", json!("  ")), "quality_owner"),
+            (with("url", json!("http://example.fi/x")), "url"),
+        ] {
+            let (s, b) = rules.post("/api/adoption-decisions", body).await;
+            assert_field_error(s, &b, field);
+        }
+        assert_eq!(
+            a.post("/api/adoption-decisions", adoption_body("KEHA/1/2025"))
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            rules
+                .post("/api/adoption-decisions", adoption_body("KEHA/1/2025"))
+                .await
+                .0,
+            StatusCode::CREATED
+        );
+        let (s, b) = rules
+            .post("/api/adoption-decisions", adoption_body("KEHA/1/2025"))
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{b}");
+        assert_eq!(b["error"]["field"], "number");
+        app
+    })
+    .await;
+}
+
+/// B12, A13: the statement in Finnish and in Swedish, as the client reads it.
+#[test]
+fn statement_documents_in_finnish_and_swedish() {
+    use kirjuri_web::statements::{document, Document};
+    let rules = shipped();
+    let org = Organisation {
+        id: "3f0c6a52-3b1e-4c55-9a1d-2d3c4b5a6978".parse().unwrap(),
+        kind: OrgKind::EmploymentAuthority,
+        name_fi: PersonName::parse("Testilän kaupunki, työllisyyspalvelut").unwrap(),
+        name_sv: PersonName::parse("Testilä stad, sysselsättningstjänster").unwrap(),
+    };
+    let adoption = kirjuri_store::AdoptionDecision {
+        number: "KEHA/73792/2024".into(),
+        decided_on: chrono::NaiveDate::from_ymd_opt(2024, 10, 14).unwrap(),
+        rule_set_hashes: vec![rules.start.hash().into(), rules.end.hash().into()],
+        quality_owner: "Laura Laatu".into(),
+        error_owner: "Veikko Virhe".into(),
+        url: "https://kirjuri.example.fi/adoption-decisions/KEHA-73792-2024".into(),
+        retired_on: None,
+        recorded_at: Utc.with_ymd_and_hms(2026, 1, 2, 8, 0, 0).unwrap(),
+        recorded_by: "4f0c6a52-3b1e-4c55-9a1d-2d3c4b5a6978".parse().unwrap(),
+    };
+    let title = |rs: &kirjuri_rules::RuleSet, id: &str| {
+        let r = rs.rules().iter().find(|r| r.id == id).unwrap();
+        Some((r.title_fi.clone(), r.title_sv.clone(), r.basis.clone()))
+    };
+    for (lang, first, last) in [
+        (Language::Fi, "Testi", "Asiakas"),
+        (Language::Sv, "Test", "Kund"),
+        (Language::En, "Test", "Client"),
+    ] {
+        let client = Client {
+            id: "5f0c6a52-3b1e-4c55-9a1d-2d3c4b5a6978".parse().unwrap(),
+            hetu: Hetu::parse("010594Y9032").unwrap(),
+            first_name: PersonName::parse(first).unwrap(),
+            last_name: PersonName::parse(last).unwrap(),
+            language: lang,
+            org_id: org.id,
+            created_at: Utc.with_ymd_and_hms(2026, 1, 2, 8, 0, 0).unwrap(),
+        };
+        let start = Document {
+            org: &org,
+            client: &client,
+            kind: kirjuri_rules::Kind::JobSearchStart,
+            outcome: kirjuri_rules::Outcome::AutoPositive,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+            effective: chrono::NaiveDate::from_ymd_opt(2026, 3, 2),
+            end_reason: None,
+            adoption: &adoption,
+            rule_title: title(&rules.start, "positive"),
+            seeks_full_time: true,
+        };
+        let end = Document {
+            kind: kirjuri_rules::Kind::JobSearchEnd,
+            outcome: kirjuri_rules::Outcome::AutoEnd,
+            effective: chrono::NaiveDate::from_ymd_opt(2026, 3, 16),
+            end_reason: Some(kirjuri_rules::EndReason::Employed),
+            rule_title: title(&rules.end, "ended"),
+            ..start
+        };
+        let code = lang.code();
+        // B12, A13–A15: the generated text passes the entry-quality checks in its language
+        // (no unexplained abbreviation, offensive word, health data or identity code).
+        let checker = kirjuri_quality::Checker::new(
+            kirjuri_quality::Data::embedded().unwrap(),
+            kirjuri_quality::MorphologyMode::Auto,
+        )
+        .unwrap();
+        for doc in [document(&start), document(&end)] {
+            let check_lang = if lang == Language::Sv {
+                Language::Sv
+            } else {
+                Language::Fi
+            };
+            let report = checker
+                .check(
+                    &doc,
+                    &kirjuri_quality::Context::entry(EntryKind::Other, check_lang),
+                )
+                .unwrap();
+            let found: Vec<_> = report
+                .findings
+                .iter()
+                .filter(|f| f.kind != kirjuri_quality::Kind::Clarity)
+                .map(|f| (f.kind, f.matched.clone()))
+                .collect();
+            assert!(found.is_empty(), "{code} document: {found:?}\n{doc}");
+        }
+        insta::assert_snapshot!(format!("statement_start_{code}"), document(&start));
+        insta::assert_snapshot!(format!("statement_end_{code}"), document(&end));
+    }
+}
+
+/// Every case of `shared/cases/statements-dev.jsonl` through the API: a client with the
+/// case's birth date and language, its register facts, its answers on the form, on its
+/// decision date. dev-012 is a known conflict between the case file and the README's AGE
+/// rule; the rules follow the README.
+#[tokio::test]
+async fn every_dev_case_through_the_api() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/cases/statements-dev.jsonl"
+    ))
+    .expect("../shared/cases/statements-dev.jsonl must sit beside the repository");
+    let cases = kirjuri_rules::Case::parse_jsonl(&text).unwrap();
+    assert!(cases.len() >= 18);
+    each_backend(|app| {
+        let cases = cases.clone();
+        async move {
+            adopt(&app).await;
+            let mut a = app.login("a").await;
+            let mut mismatches = Vec::new();
+            for (i, case) in cases.iter().enumerate() {
+                let r = &case.request;
+                let at = Utc.from_utc_datetime(&r.decision_date.and_hms_opt(9, 0, 0).unwrap());
+                if app.clock.now() != at {
+                    // The case's decision date; sessions last a working day.
+                    app.clock.set(at);
+                    a = app.login("a").await;
+                }
+                let id = r.id.clone().unwrap_or_default();
+                let hetu = Hetu::from_parts(r.person.birth_date, 900 + i as u16).unwrap();
+                let (s, client) = a
+                    .post("/api/clients", json!({"hetu": hetu.as_str(), "first_name": "Tapaus",
+                        "last_name": id, "language": r.person.language.as_str()}))
+                    .await;
+                assert_eq!(s, StatusCode::CREATED, "{id}: {client}");
+                let cpath = format!("/api/clients/{}", client["id"].as_str().unwrap());
+                let mut facts = serde_json::to_value(&r.registers).unwrap();
+                let person = serde_json::to_value(&r.person).unwrap();
+                for k in ["resides_in_finland", "right_to_work", "vocational_qualification", "partial_disability_pension"] {
+                    facts[k] = person[k].clone();
+                }
+                let (s, b) = a.put(&format!("{cpath}/register-facts"), facts).await;
+                assert_eq!(s, StatusCode::OK, "{id}: {b}");
+                let answers = serde_json::to_value(&r.reported).unwrap();
+                let (s, started) = a
+                    .post(&format!("{cpath}/job-searches"),
+                          json!({"start_date": r.job_search_start.to_string(), "answers": answers}))
+                    .await;
+                assert_eq!(s, StatusCode::CREATED, "{id}: {started}");
+                let decision = match r.kind {
+                    kirjuri_rules::Kind::JobSearchStart => started["decision"].clone(),
+                    kirjuri_rules::Kind::JobSearchEnd => {
+                        let (s, ended) = a
+                            .post(
+                                &format!("{cpath}/job-searches/{}/end", started["id"].as_str().unwrap()),
+                                json!({"end_date": r.job_search_end.unwrap().to_string(),
+                                       "reason": r.end_reason.unwrap().as_str(), "answers": answers}),
+                            )
+                            .await;
+                        assert_eq!(s, StatusCode::OK, "{id}: {ended}");
+                        ended["decision"].clone()
+                    }
+                };
+                let expect = case.expect.as_ref().unwrap();
+                let mut got = codes(&decision);
+                got.sort();
+                let mut want: Vec<String> = expect
+                    .route
+                    .clone()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|c| c.as_str().to_owned())
+                    .collect();
+                want.sort();
+                let same = decision["outcome"] == expect.outcome.as_str()
+                    && got == want
+                    && decision["to"].as_str() == expect.to.map(|t| t.as_str());
+                if !same {
+                    mismatches.push(format!("{id}: got {decision}"));
+                }
+                if decision["outcome"] != "routed" {
+                    assert!(decision["document"].as_str().unwrap().contains("KEHA/73792/2024"), "{id}");
+                }
+            }
+            eprintln!("cases that differ from their expectation: {mismatches:#?}");
+            let unexpected: Vec<&String> =
+                mismatches.iter().filter(|m| !m.starts_with("dev-012:")).collect();
+            assert!(unexpected.is_empty(), "{unexpected:#?}");
+            app
+        }
+    })
+    .await;
+}
