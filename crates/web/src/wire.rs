@@ -608,6 +608,8 @@ pub struct ExportView {
     pub appointments: Vec<AppointmentView>,
     pub contact_methods: Vec<ContactMethodView>,
     pub responsible_experts: Vec<ResponsibleExpertView>,
+    /// Labour-policy statements and the decisions behind them.
+    pub statements: Vec<DecisionView>,
     pub seen_by: Vec<SeenByView>,
 }
 

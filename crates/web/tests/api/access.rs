@@ -589,6 +589,8 @@ async fn the_client_sees_who_handled_their_data_and_exports_it_all() {
         assert_eq!(export["format"], "kirjuri-export/1");
         assert_eq!(export["client"]["id"], app.fx.client_a.id.to_string());
         assert_eq!(export["entries"].as_array().unwrap().len(), 1);
+        // Statements are part of the copy (none yet for this client).
+        assert_eq!(export["statements"].as_array().map(Vec::len), Some(0));
         assert_eq!(
             export["entries"][0]["text"],
             "Neuvottu työnhaun velvoitteista."
