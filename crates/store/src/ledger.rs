@@ -291,7 +291,28 @@ pub(crate) const DECISIONS: RecordTable = RecordTable {
     ],
 };
 
-const RECORD_TABLES: [&RecordTable; 9] = [
+pub(crate) const OFFICIAL_STEPS: RecordTable = RecordTable {
+    name: "official_steps",
+    key: "seq",
+    int_key: true,
+    cols: &[
+        "at",
+        "basis",
+        "by_user",
+        "client_id",
+        "decision_id",
+        "document",
+        "document_language",
+        "effective_date",
+        "org_id",
+        "outcome",
+        "reasoning",
+        "seq",
+        "step",
+    ],
+};
+
+const RECORD_TABLES: [&RecordTable; 10] = [
     &ENTRIES,
     &JOB_SEARCHES,
     &JOB_SEARCH_ENDS,
@@ -301,6 +322,7 @@ const RECORD_TABLES: [&RecordTable; 9] = [
     &ACCESS_LOG,
     &REGISTER_FACTS,
     &DECISIONS,
+    &OFFICIAL_STEPS,
 ];
 
 impl RecordTable {

@@ -20,6 +20,7 @@ mod rows;
 mod statements;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod work_queue;
 mod writer;
 
 use std::sync::{Arc, Mutex};
@@ -44,6 +45,7 @@ pub use statements::{
     AdoptionDecision, Decide, NewAdoptionDecision, NewDecision, RecordedRegisterFacts,
     RegisterFacts, StatementContext, StoredDecision,
 };
+pub use work_queue::{OfficialStep, Queue, QueueCase, Resolution};
 
 /// Which database a [`Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +79,8 @@ pub enum StoreError {
     EndBeforeStart { start: NaiveDate, end: NaiveDate },
     #[error("an adoption decision numbered {0} is already registered")]
     DuplicateAdoptionDecision(String),
+    #[error("the decision is not an open case: it was not routed to an official, or it is already resolved")]
+    CaseNotOpen,
     #[error("the user is not an official of the client's employment authority")]
     NotAnOfficialOfClientOrg,
     #[error(transparent)]

@@ -51,6 +51,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_entry_findings.sql"),
         postgres: include_str!("../migrations/postgres/0006_entry_findings.sql"),
     },
+    Migration {
+        version: 7,
+        description: "work queue: official steps (taken, resolved) on routed decisions",
+        sqlite: include_str!("../migrations/sqlite/0007_work_queue.sql"),
+        postgres: include_str!("../migrations/postgres/0007_work_queue.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

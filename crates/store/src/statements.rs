@@ -136,12 +136,12 @@ const ADOPTION_COLS: &str = "number, decided_on, rule_set_hashes, quality_owner,
 const FACT_COLS: &str = "employment_continues, active_degree_studies, active_business,
      resides_in_finland, right_to_work, vocational_qualification, partial_disability_pension,
      recorded_at, recorded_by";
-const DECISION_COLS: &str = "id, client_id, job_search_id, kind, decision_date, inputs,
+pub(crate) const DECISION_COLS: &str = "id, client_id, job_search_id, kind, decision_date, inputs,
      rule_set_name, rule_set_version, rule_set_hash, adoption_number, outcome, reasons, target,
      effective_date, trace, document, document_language, notice_acknowledged, recorded_at,
      recorded_by";
 
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
 
@@ -190,7 +190,7 @@ fn opt_date(row: &AnyRow, col: &str) -> Result<Option<NaiveDate>, StoreError> {
         .transpose()
 }
 
-fn decision_from_row(row: &AnyRow) -> Result<StoredDecision, StoreError> {
+pub(crate) fn decision_from_row(row: &AnyRow) -> Result<StoredDecision, StoreError> {
     Ok(StoredDecision {
         id: parse_id(row, "id")?,
         client_id: parse_id(row, "client_id")?,

@@ -89,6 +89,19 @@ pub(crate) async fn authorise(
     action: Action,
     resource: &'static str,
 ) -> ApiResult<(Client, Access)> {
+    authorise_with(state, user, headers, client, action, resource, None).await
+}
+
+/// [`authorise`] for a decision routed to `routed_to` ([`Action::Resolve`]).
+pub(crate) async fn authorise_with(
+    state: &AppState,
+    user: &User,
+    headers: &HeaderMap,
+    client: Client,
+    action: Action,
+    resource: &'static str,
+    routed_to: Option<String>,
+) -> ApiResult<(Client, Access)> {
     let stated = stated_purpose(headers)?;
     let responsible_expert = user.role == Role::Official
         && user.org_id != Some(client.org_id)
@@ -96,9 +109,12 @@ pub(crate) async fn authorise(
             .store
             .is_responsible_expert(client.id, user.id)
             .await?;
+    let keha_task = user.role == Role::KehaOfficial && state.store.has_keha_task(client.id).await?;
     let ctx = Context {
         stated_purpose: stated.clone(),
         responsible_expert,
+        keha_task,
+        routed_to,
     };
     let refused = |purpose: Option<ShortText>| -> ApiResult<Access> {
         let purpose = match purpose {

@@ -127,7 +127,7 @@ impl From<StoreError> for ApiError {
             S::CorrectedEntryMissing | S::CorrectionOtherClient | S::AlreadyCorrected(..) => {
                 ApiError::field("corrects.entry_id", &e)
             }
-            S::JobSearchInProgress(_) | S::JobSearchAlreadyEnded => {
+            S::JobSearchInProgress(_) | S::JobSearchAlreadyEnded | S::CaseNotOpen => {
                 ApiError::conflict(e.to_string())
             }
             S::DuplicateAdoptionDecision(_) => ApiError {

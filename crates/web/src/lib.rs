@@ -27,6 +27,7 @@ pub mod statements;
 pub mod throttle;
 pub mod tls;
 pub mod wire;
+pub mod work_queue;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -162,6 +163,9 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(statements::put_register_facts))
         .routes(routes!(statements::list_decisions))
         .routes(routes!(statements::decision_provenance))
+        .routes(routes!(work_queue::work_queue))
+        .routes(routes!(work_queue::take_case))
+        .routes(routes!(work_queue::resolve_case))
         .routes(routes!(audit::search_access_log))
         .routes(routes!(quality::check_text))
         .routes(routes!(admin::list_accounts, admin::create_account))

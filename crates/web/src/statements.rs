@@ -336,12 +336,12 @@ pub struct Document<'a> {
     pub seeks_full_time: bool,
 }
 
-fn fi_date(d: NaiveDate) -> String {
+pub(crate) fn fi_date(d: NaiveDate) -> String {
     d.format("%-d.%-m.%Y").to_string()
 }
 
 /// Legal references in full (A14: no abbreviations a client would not know).
-fn basis_in_full(basis: &str, sv: bool) -> String {
+pub(crate) fn basis_in_full(basis: &str, sv: bool) -> String {
     let mut out = Vec::new();
     for part in basis.split(';').map(str::trim).filter(|p| !p.is_empty()) {
         let (law, rest) = part.split_once(' ').unwrap_or((part, ""));
@@ -717,16 +717,20 @@ pub async fn decision_provenance(
         version: d.decision.rule_set_version.clone(),
         hash: d.decision.rule_set_hash.clone(),
     };
+    let mut steps = vec![ProvenanceStep {
+        step: "automated_decision",
+        by: format!(
+            "automated procedure: rule set {} version {}",
+            rule_set.name, rule_set.version
+        ),
+        requested_by: format!("{} ({})", requester.display_name, requester.id),
+        at: d.recorded_at,
+    }];
+    // B10: where an official took part (the work queue).
+    let official = state.store.official_steps(client.id, id, &access).await?;
+    steps.extend(crate::work_queue::provenance_steps(&state, &official).await?);
     Ok(Json(ProvenanceView {
-        steps: vec![ProvenanceStep {
-            step: "automated_decision",
-            by: format!(
-                "automated procedure: rule set {} version {}",
-                rule_set.name, rule_set.version
-            ),
-            requested_by: format!("{} ({})", requester.display_name, requester.id),
-            at: d.recorded_at,
-        }],
+        steps,
         decision: view,
         rule_set,
         adoption_decision: adoption,

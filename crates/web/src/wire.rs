@@ -980,9 +980,9 @@ pub struct JobSearchDecisionView {
 /// One step of a decision's history (B10): who took it and when.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProvenanceStep {
-    /// `automated_decision` (later: official assessment, reconsideration).
+    /// `automated_decision`, `official_taken` or `official_resolved`.
     pub step: &'static str,
-    /// `automated procedure` or an official.
+    /// `automated procedure` or an official and their organisation.
     pub by: String,
     /// The account whose request triggered the step.
     pub requested_by: String,
@@ -1001,4 +1001,133 @@ pub struct ProvenanceView {
     /// The proof bundle (kirjuri-ledger text format): leaf, opening, inclusion proof and
     /// signed checkpoint; verifies offline with the ledger's public key.
     pub ledger_bundle: String,
+}
+
+// ---- the work queue (issue 5: routed statements) -------------------------------------------
+
+/// An official's statement on a routed case. Strict: unknown fields are refused.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveRequest {
+    /// `no_obstacle` or `obstacle` (a start), `job_search_ended` or `obstacle` (an end).
+    pub outcome: String,
+    /// From when the statement applies (YYYY-MM-DD).
+    pub effective_date: String,
+    /// The official's reasoning, shown to the client in the statement.
+    pub reasoning: String,
+    /// Legal basis, e.g. `TTL 2:14`.
+    pub basis: String,
+}
+
+/// A [`ResolveRequest`] checked against the decision it resolves.
+#[derive(Debug, Clone)]
+pub struct ParsedResolution {
+    pub outcome: String,
+    pub effective_date: NaiveDate,
+    pub reasoning: String,
+    pub basis: String,
+}
+
+/// Longest reasoning accepted (characters).
+pub const MAX_REASONING_CHARS: usize = 5000;
+/// Longest legal basis accepted (characters).
+pub const MAX_BASIS_CHARS: usize = 200;
+
+impl ResolveRequest {
+    /// Checks the body for a decision of `kind` (`job_search_start` or `job_search_end`).
+    pub fn parse(&self, kind: &str) -> Result<ParsedResolution, ApiError> {
+        let allowed: &[&str] = if kind == "job_search_end" {
+            &["job_search_ended", "obstacle"]
+        } else {
+            &["no_obstacle", "obstacle"]
+        };
+        if !allowed.contains(&self.outcome.as_str()) {
+            return Err(ApiError::field(
+                "outcome",
+                format!(
+                    "{:?} is not an outcome of this statement (one of: {})",
+                    self.outcome,
+                    allowed.join(", ")
+                ),
+            ));
+        }
+        let effective_date = date("effective_date", &self.effective_date)?;
+        let text = |name: &str, s: &str, max: usize| -> Result<String, ApiError> {
+            let t = s.trim();
+            if t.is_empty() {
+                return Err(ApiError::field(name, "must not be empty"));
+            }
+            if t.chars().count() > max {
+                return Err(ApiError::field(
+                    name,
+                    format!("must be at most {max} characters"),
+                ));
+            }
+            if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+                return Err(ApiError::field(name, "must not contain control characters"));
+            }
+            Ok(t.to_owned())
+        };
+        Ok(ParsedResolution {
+            outcome: self.outcome.clone(),
+            effective_date,
+            reasoning: text("reasoning", &self.reasoning, MAX_REASONING_CHARS)?,
+            basis: text("basis", &self.basis, MAX_BASIS_CHARS)?,
+        })
+    }
+}
+
+/// A routing reason in words (titles of the rule in Finnish and Swedish).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReasonInWords {
+    pub code: String,
+    pub title_fi: String,
+    pub title_sv: String,
+    /// Legal basis.
+    pub basis: String,
+    /// The rule that routed the case (none for the procedure's own checks).
+    pub rule: Option<String>,
+}
+
+/// Who took a case, and when.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TakenView {
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// An open case in the work queue. The client appears only by masked identity code.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkQueueCase {
+    pub decision_id: String,
+    pub client_id: String,
+    pub hetu_masked: String,
+    /// `job_search_start` or `job_search_end`.
+    pub kind: String,
+    pub decision_date: NaiveDate,
+    /// `employment_authority` or `keha`.
+    pub to: String,
+    pub reasons: Vec<ReasonInWords>,
+    pub taken: Option<TakenView>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A step an official took on a decision; for `resolved`, the statement.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfficialStepView {
+    pub decision_id: String,
+    /// `taken` or `resolved`.
+    pub step: String,
+    /// The official.
+    pub by: String,
+    /// The organisation the official acted for, in full.
+    pub organisation: String,
+    pub at: DateTime<Utc>,
+    pub outcome: Option<String>,
+    pub effective_date: Option<NaiveDate>,
+    pub reasoning: Option<String>,
+    pub basis: Option<String>,
+    /// The statement (plain text) in `document_language`.
+    pub document: Option<String>,
+    pub document_language: Option<String>,
 }

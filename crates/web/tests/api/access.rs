@@ -111,6 +111,13 @@ fn matrix() -> Vec<Row> {
         row("GET", "/api/clients/{id}/decisions", Kind::Read, READ),
         // After the job search rows: the own official's start and end made two decisions.
         row("GET", "/api/decisions/{id}/provenance", Kind::Read, [401, 403, 404, 404, 404, 200, 404, 200]),
+        // The work queue: officials and KEHA officials see their own queue (client A's start
+        // without answers is routed to the employment authority: in Anni A's queue).
+        row("GET", "/api/work-queue", Kind::Other, [401, 403, 200, 200, 403, 403, 403, 200]),
+        // That case: only an official of the client's own employment authority takes and
+        // resolves it; KEHA officials have no task with client A, so it does not exist for them.
+        row("POST", "/api/decisions/{id}/take", Kind::Write, [401, 403, 404, 404, 404, 403, 404, 200]),
+        row("POST", "/api/decisions/{id}/resolve", Kind::Write, [401, 403, 404, 404, 404, 403, 404, 200]),
         row("GET", "/api/me/statements", Kind::Read, OWN),
         row("POST", "/api/check", Kind::Other, [401, 200, 200, 200, 200, 200, 200, 200]),
         row("GET", "/api/access-log", Kind::Other, [401, 403, 403, 403, 403, 200, 403, 403]),
@@ -168,6 +175,11 @@ fn body(app: &App, row: &Row, r: R, n: usize) -> Option<Value> {
             "resides_in_finland": true, "right_to_work": "citizen",
             "vocational_qualification": true, "partial_disability_pension": false
         }),
+        ("POST", "/api/decisions/{id}/take") => return None,
+        ("POST", "/api/decisions/{id}/resolve") => json!({
+            "outcome": "no_obstacle", "effective_date": "2026-03-02",
+            "reasoning": "Asiakkaan vastaukset saatiin puhelimitse.", "basis": "TTL 2:1"
+        }),
         ("POST", "/api/check") => json!({"text": "Soitettu asiakkaalle.", "entry_type": "contact"}),
         ("POST", "/api/admin/users") => json!({
             "username": format!("uusi.{n}"), "display_name": "Uusi Virkailija",
@@ -182,7 +194,7 @@ fn body(app: &App, row: &Row, r: R, n: usize) -> Option<Value> {
 }
 
 async fn path(app: &App, row: &Row) -> String {
-    if row.path == "/api/decisions/{id}/provenance" {
+    if row.path.starts_with("/api/decisions/{id}/") {
         let d = raw_string(
             app,
             &format!(
@@ -383,10 +395,11 @@ async fn every_endpoint_times_every_role() {
         // decisions: seeker, supervisor, own official), provenance to two (supervisor, own
         // official), /api/me/* 7 reads by the seeker.
         assert_eq!(reads_logged, 9 * 3 + 2 + 7, "reads that were logged");
-        // Reads refused to four roles (provenance also to the seeker), writes to six.
+        // Reads refused to four roles (provenance also to the seeker), writes (7 to the record,
+        // taking and resolving a routed case) to six.
         assert_eq!(
             denials_logged,
-            9 * 4 + 5 + 7 * 6,
+            9 * 4 + 5 + 9 * 6,
             "refusals that were logged"
         );
         app

@@ -596,3 +596,291 @@ async fn every_dev_case_through_the_api() {
     })
     .await;
 }
+
+// ---- the work queue (issue 5: routed statements go to an official; B2, B4, B10) -------------
+
+async fn resignation_case(app: &App) -> Value {
+    adopt(app).await;
+    let a = app.login("a").await;
+    set_facts(app, &a, clean_facts()).await;
+    let mut answers = clean_answers();
+    answers["previous_employment_end"] = json!({"date": "2026-02-27", "reason": "own_resignation"});
+    let b = start(app, &a, answers).await;
+    assert_eq!(b["decision"]["to"], "keha", "{b}");
+    b["decision"].clone()
+}
+
+fn resolve_body() -> Value {
+    json!({
+        "outcome": "no_obstacle",
+        "effective_date": "2026-03-02",
+        "reasoning": "Työsuhde päättyi työnantajan laiminlyönnin vuoksi, joten irtisanoutumiseen oli pätevä syy.",
+        "basis": "TTL 2a:1",
+    })
+}
+
+async fn other_client(app: &App) -> Client {
+    app.store
+        .create_client(
+            NewClient {
+                hetu: Hetu::parse("010501E9032").unwrap(),
+                first_name: PersonName::parse("Muu").unwrap(),
+                last_name: PersonName::parse("Asiakas").unwrap(),
+                language: Language::Fi,
+                org_id: app.fx.org_a.id,
+            },
+            &acting(&app.fx.official_a),
+        )
+        .await
+        .unwrap()
+}
+
+/// B2, B4, B10: a resignation goes to KEHA-keskus's queue (not the employment authority's),
+/// with its reason in words; the KEHA official takes and resolves it; the statement names
+/// KEHA-keskus in full and says no word of automation; provenance lists every step; the KEHA
+/// official then reads that client and no other.
+#[tokio::test]
+async fn a_keha_official_resolves_a_resignation_from_the_queue() {
+    each_backend(|app| async move {
+        let d = resignation_case(&app).await;
+        let id = d["id"].as_str().unwrap().to_owned();
+        let other = other_client(&app).await;
+        let keha = app.login("keha").await;
+        // Before: the KEHA official sees the client only through the task; another client not.
+        assert_eq!(keha.get(&format!("/api/clients/{}", other.id)).await.0, StatusCode::NOT_FOUND);
+
+        let (s, queue) = keha.get("/api/work-queue").await;
+        assert_eq!(s, StatusCode::OK, "{queue}");
+        let queue = queue.as_array().unwrap();
+        assert_eq!(queue.len(), 1, "{queue:?}");
+        let case = &queue[0];
+        assert_eq!(case["decision_id"], id.as_str());
+        assert_eq!(case["to"], "keha");
+        assert_eq!(case["hetu_masked"], app.fx.client_a.hetu.masked());
+        assert!(!serde_json::to_string(case).unwrap().contains(app.fx.client_a.hetu.as_str()));
+        assert_eq!(case["reasons"][0]["code"], "RESIGNATION");
+        assert_eq!(
+            case["reasons"][0]["title_fi"],
+            "Oma irtisanoutuminen tai erottaminen omasta syystä"
+        );
+        assert_eq!(
+            case["reasons"][0]["title_sv"],
+            "Egen uppsägning eller avsked av eget förfarande"
+        );
+        assert_eq!(case["reasons"][0]["basis"], "TTL 2a:1");
+        assert!(case["taken"].is_null());
+        // Listing the client is a logged read of the KEHA official's.
+        let keha_user = app.store.user_by_username("keha").await.unwrap().unwrap().0;
+        let reads = raw_i64(
+            &app.store,
+            &format!(
+                "SELECT COUNT(*) FROM access_log WHERE user_id = '{}' AND resource = 'work_queue'
+                 AND action = 'read' AND client_id = '{}'",
+                keha_user.id, app.fx.client_a.id
+            ),
+        )
+        .await;
+        assert_eq!(reads, 1);
+        // Not in the employment authority's queues.
+        for u in ["a", "b"] {
+            let (s, q) = app.login(u).await.get("/api/work-queue").await;
+            assert_eq!(s, StatusCode::OK);
+            assert_eq!(q.as_array().unwrap().len(), 0, "{u}: {q}");
+        }
+        // The employment authority's official may not resolve a KEHA case.
+        let a = app.login("a").await;
+        let (s, _) = a.post(&format!("/api/decisions/{id}/resolve"), resolve_body()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+
+        let (s, taken) = keha.post(&format!("/api/decisions/{id}/take"), json!({})).await;
+        assert_eq!(s, StatusCode::OK, "{taken}");
+        assert_eq!(taken["step"], "taken");
+        let (_, queue) = keha.get("/api/work-queue").await;
+        assert_eq!(queue[0]["taken"]["by"], "Kaisa Keha");
+
+        app.clock.advance(chrono::Duration::hours(1));
+        let (s, resolved) = keha.post(&format!("/api/decisions/{id}/resolve"), resolve_body()).await;
+        assert_eq!(s, StatusCode::OK, "{resolved}");
+        assert_eq!(resolved["step"], "resolved");
+        assert_eq!(resolved["outcome"], "no_obstacle");
+        assert_eq!(resolved["document_language"], "fi");
+        let doc = resolved["document"].as_str().unwrap();
+        for needle in [
+            "TYÖVOIMAPOLIITTINEN LAUSUNTO",
+            "Antaja: Kehittämis- ja hallintokeskus, työttömyysturvan vastuualue",
+            "Ei työvoimapoliittista estettä työttömyysetuuden saamiselle 2.3.2026 alkaen.",
+            "irtisanoutumiseen oli pätevä syy",
+            "työttömyysturvalaki (1290/2002) 2a luku 1 §",
+            "Asian on käsitellyt virkailija.",
+            "Oikaisupyyntö",
+        ] {
+            assert!(doc.contains(needle), "{needle:?} missing from\n{doc}");
+        }
+        assert!(!doc.contains("automaattisesti"), "{doc}");
+        assert!(!doc.contains("KEHA/73792/2024"), "{doc}");
+        assert!(!doc.contains(app.fx.client_a.hetu.as_str()), "{doc}");
+        // Resolved: out of the queue, and not resolved twice.
+        let (_, queue) = keha.get("/api/work-queue").await;
+        assert_eq!(queue.as_array().unwrap().len(), 0);
+        let (s, _) = keha.post(&format!("/api/decisions/{id}/resolve"), resolve_body()).await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        let (s, _) = keha.post(&format!("/api/decisions/{id}/take"), json!({})).await;
+        assert_eq!(s, StatusCode::CONFLICT);
+
+        // B10: provenance lists the automated decision and the official's steps.
+        let (s, p) = keha.get(&format!("/api/decisions/{id}/provenance")).await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        let steps = p["steps"].as_array().unwrap();
+        let names: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).collect();
+        assert_eq!(names, ["automated_decision", "official_taken", "official_resolved"]);
+        assert!(steps[1]["by"].as_str().unwrap().contains("Kaisa Keha"), "{p}");
+        assert!(steps[2]["by"]
+            .as_str()
+            .unwrap()
+            .contains("Kehittämis- ja hallintokeskus"));
+        assert_eq!(steps[1]["at"], "2026-03-02T09:00:00Z");
+        assert_eq!(steps[2]["at"], "2026-03-02T10:00:00Z");
+
+        // The KEHA official now reads that client (resolved by KEHA), logged; no other client.
+        assert_eq!(keha.get(&app.client_path("")).await.0, StatusCode::OK);
+        assert_eq!(keha.get(&app.client_path("/decisions")).await.0, StatusCode::OK);
+        assert_eq!(keha.get(&format!("/api/clients/{}", other.id)).await.0, StatusCode::NOT_FOUND);
+        // Reading is not writing.
+        let (s, _) = keha
+            .post(
+                &app.client_path("/entries"),
+                json!({"entry_type": "contact", "text": "Soitto.", "event_at": "2026-03-02T10:00:00+02:00"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        // The ledger covers the steps and verifies.
+        app.store.ledger_checkpoint().await.unwrap();
+        let report = app
+            .store
+            .verify_ledger(&[kirjuri_store::testing::test_ledger_keys().verifier()])
+            .await
+            .unwrap();
+        assert!(report.fault.is_none(), "{report:?}");
+        let leaves = raw_i64(
+            &app.store,
+            "SELECT COUNT(*) FROM ledger_links WHERE record_table = 'official_steps'",
+        )
+        .await;
+        assert_eq!(leaves, 2);
+        app
+    })
+    .await;
+}
+
+/// B2: a case routed to the employment authority is in its own organisation's queue only,
+/// and its official resolves it; a KEHA official cannot.
+#[tokio::test]
+async fn a_case_for_the_employment_authority_is_in_its_own_queue() {
+    each_backend(|app| async move {
+        adopt(&app).await;
+        let a = app.login("a").await;
+        // No answers: routed to the employment authority (MISSING_INPUTS).
+        let (s, b) = a
+            .post(
+                &app.client_path("/job-searches"),
+                json!({"start_date": "2026-03-02"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        assert_eq!(b["decision"]["to"], "employment_authority", "{b}");
+        let id = b["decision"]["id"].as_str().unwrap().to_owned();
+        let (_, q) = a.get("/api/work-queue").await;
+        assert_eq!(q.as_array().unwrap().len(), 1, "{q}");
+        assert_eq!(q[0]["reasons"][0]["code"], "MISSING_INPUTS");
+        assert!(!q[0]["reasons"][0]["title_fi"].as_str().unwrap().is_empty());
+        let b_off = app.login("b").await;
+        let (_, q) = b_off.get("/api/work-queue").await;
+        assert_eq!(q.as_array().unwrap().len(), 0, "{q}");
+        let keha = app.login("keha").await;
+        let (_, q) = keha.get("/api/work-queue").await;
+        assert_eq!(q.as_array().unwrap().len(), 0, "{q}");
+        assert_eq!(
+            keha.post(&format!("/api/decisions/{id}/take"), json!({}))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            b_off
+                .post(&format!("/api/decisions/{id}/take"), json!({}))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        let (s, r) = a
+            .post(
+                &format!("/api/decisions/{id}/resolve"),
+                json!({"outcome": "obstacle", "effective_date": "2026-03-02",
+                       "reasoning": "Asiakas opiskelee päätoimisesti.", "basis": "TTL 2:10"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        let doc = r["document"].as_str().unwrap();
+        assert!(
+            doc.contains("Antaja: Testilän kaupunki, työllisyyspalvelut"),
+            "{doc}"
+        );
+        assert!(doc.contains("Työvoimapoliittinen este"), "{doc}");
+        let (_, q) = a.get("/api/work-queue").await;
+        assert_eq!(q.as_array().unwrap().len(), 0, "{q}");
+        app
+    })
+    .await;
+}
+
+/// Bad resolve bodies get a field error naming the field, and write nothing.
+#[tokio::test]
+async fn bad_resolve_bodies_get_field_errors_and_write_nothing() {
+    each_backend(|app| async move {
+        let d = resignation_case(&app).await;
+        let id = d["id"].as_str().unwrap().to_owned();
+        let keha = app.login("keha").await;
+        let count = |app: &App| {
+            let store = app.store.clone();
+            async move {
+                (
+                    raw_i64(&store, "SELECT COUNT(*) FROM official_steps").await,
+                    raw_i64(&store, "SELECT COUNT(*) FROM access_log").await,
+                    raw_i64(&store, "SELECT COUNT(*) FROM ledger_leaves").await,
+                )
+            }
+        };
+        let before = count(&app).await;
+        let mut cases = Vec::new();
+        for (field, value) in [
+            ("outcome", json!("maybe")),
+            ("outcome", json!("job_search_ended")),
+            ("effective_date", json!("2026-02-30")),
+            ("reasoning", json!("   ")),
+            ("reasoning", json!("x".repeat(5001))),
+            ("basis", json!("")),
+        ] {
+            let mut body = resolve_body();
+            body[field] = value;
+            cases.push((body, field));
+        }
+        let mut unknown = resolve_body();
+        unknown["document"] = json!("my own text");
+        cases.push((unknown, "document"));
+        for (body, field) in cases {
+            let (s, b) = keha
+                .post(&format!("/api/decisions/{id}/resolve"), body)
+                .await;
+            assert_field_error(s, &b, field);
+        }
+        let mut missing = resolve_body();
+        missing.as_object_mut().unwrap().remove("basis");
+        let (s, b) = keha
+            .post(&format!("/api/decisions/{id}/resolve"), missing)
+            .await;
+        assert_field_error(s, &b, "basis");
+        assert_eq!(count(&app).await, before, "nothing was written");
+        app
+    })
+    .await;
+}

@@ -1,0 +1,359 @@
+//! The work queue (issue 5; B2, B4, B10; migration 7): decisions the automated procedure
+//! routed to an official, and the steps officials take on them (`official_steps`). A routed
+//! decision is open while it has no `resolved` step. Each step is a ledger leaf (event
+//! `official_action`), written in the same transaction as its access-log row.
+//!
+//! Where a case goes: routed to `employment_authority`, the client's own employment authority;
+//! routed to `keha`, KEHA-keskus (one national unit: any KEHA organisation).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kirjuri_domain::{Client, ClientId, DecisionId, OrgId, UserId};
+use kirjuri_ledger::EventType;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::rows::{parse_date, parse_id, parse_ts, ts};
+use crate::statements::{decision_from_row, DECISION_COLS};
+use crate::{ledger, Access, AccessAction, Store, StoreError, StoredDecision};
+
+/// Whose queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// Cases routed to the employment authority, of this organisation's clients.
+    EmploymentAuthority(OrgId),
+    /// Cases routed to KEHA-keskus (national).
+    Keha,
+}
+
+/// The official's statement on a routed case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    /// `no_obstacle`, `obstacle` or `job_search_ended`.
+    pub outcome: String,
+    pub effective_date: NaiveDate,
+    pub reasoning: String,
+    /// Legal basis as written by the official.
+    pub basis: String,
+    /// The statement document (plain text) in `document_language`.
+    pub document: String,
+    pub document_language: String,
+}
+
+/// One step an official took on a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficialStep {
+    pub seq: i64,
+    pub decision_id: DecisionId,
+    pub client_id: ClientId,
+    /// `taken` or `resolved`.
+    pub step: String,
+    pub by: UserId,
+    /// The organisation the official acted for (the statement's issuer).
+    pub org: OrgId,
+    pub at: DateTime<Utc>,
+    /// Only for `resolved`.
+    pub resolution: Option<Resolution>,
+}
+
+/// An open case in a queue.
+#[derive(Debug, Clone)]
+pub struct QueueCase {
+    pub decision: StoredDecision,
+    pub client: Client,
+    /// The latest `taken` step, if an official has taken the case.
+    pub taken: Option<OfficialStep>,
+}
+
+const STEP_COLS: &str = "seq, decision_id, client_id, step, by_user, org_id, at, outcome,
+     effective_date, reasoning, basis, document, document_language";
+
+fn step_from_row(row: &AnyRow) -> Result<OfficialStep, StoreError> {
+    let outcome: Option<String> = row.try_get("outcome")?;
+    let resolution = match outcome {
+        Some(outcome) => Some(Resolution {
+            outcome,
+            effective_date: parse_date(
+                &row.try_get::<Option<String>, _>("effective_date")?
+                    .ok_or_else(|| StoreError::Corrupt("resolution without a date".into()))?,
+            )?,
+            reasoning: row
+                .try_get::<Option<String>, _>("reasoning")?
+                .unwrap_or_default(),
+            basis: row
+                .try_get::<Option<String>, _>("basis")?
+                .unwrap_or_default(),
+            document: row
+                .try_get::<Option<String>, _>("document")?
+                .unwrap_or_default(),
+            document_language: row
+                .try_get::<Option<String>, _>("document_language")?
+                .unwrap_or_default(),
+        }),
+        None => None,
+    };
+    Ok(OfficialStep {
+        seq: row.try_get("seq")?,
+        decision_id: parse_id(row, "decision_id")?,
+        client_id: parse_id(row, "client_id")?,
+        step: row.try_get("step")?,
+        by: parse_id(row, "by_user")?,
+        org: parse_id(row, "org_id")?,
+        at: parse_ts(&row.try_get::<String, _>("at")?)?,
+        resolution,
+    })
+}
+
+/// Inserts a step on an open routed decision of `client`.
+#[allow(clippy::too_many_arguments)] // the write's prepared values
+async fn add_step(
+    tx: &mut sqlx::AnyConnection,
+    client: ClientId,
+    decision: DecisionId,
+    step: &str,
+    by: UserId,
+    org: OrgId,
+    now: DateTime<Utc>,
+    resolution: Option<&Resolution>,
+) -> Result<i64, StoreError> {
+    let open = sqlx::query(
+        "SELECT 1 FROM decisions d WHERE d.id = $1 AND d.client_id = $2 AND d.outcome = 'routed'
+         AND NOT EXISTS (SELECT 1 FROM official_steps s
+                         WHERE s.decision_id = d.id AND s.step = 'resolved')",
+    )
+    .bind(decision.to_string())
+    .bind(client.to_string())
+    .fetch_optional(&mut *tx)
+    .await?;
+    if open.is_none() {
+        let exists = sqlx::query("SELECT 1 FROM decisions WHERE id = $1 AND client_id = $2")
+            .bind(decision.to_string())
+            .bind(client.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        return Err(match exists {
+            Some(_) => StoreError::CaseNotOpen,
+            None => StoreError::NotFound("decision"),
+        });
+    }
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO official_steps (decision_id, client_id, step, by_user, org_id, at, outcome,
+             effective_date, reasoning, basis, document, document_language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq",
+    )
+    .bind(decision.to_string())
+    .bind(client.to_string())
+    .bind(step.to_owned())
+    .bind(by.to_string())
+    .bind(org.to_string())
+    .bind(ts(now))
+    .bind(resolution.map(|r| r.outcome.clone()))
+    .bind(resolution.map(|r| r.effective_date.to_string()))
+    .bind(resolution.map(|r| r.reasoning.clone()))
+    .bind(resolution.map(|r| r.basis.clone()))
+    .bind(resolution.map(|r| r.document.clone()))
+    .bind(resolution.map(|r| r.document_language.clone()))
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(seq)
+}
+
+impl Store {
+    /// The open routed decisions of a queue, oldest first. Every client listed is a read of
+    /// that client's data, logged under `by`.
+    pub async fn work_queue(
+        &self,
+        queue: Queue,
+        by: &Access,
+    ) -> Result<Vec<QueueCase>, StoreError> {
+        let open = "d.outcome = 'routed' AND NOT EXISTS (SELECT 1 FROM official_steps s
+                    WHERE s.decision_id = d.id AND s.step = 'resolved')";
+        let rows = match queue {
+            Queue::EmploymentAuthority(org) => {
+                sqlx::query(&format!(
+                    "SELECT {DECISION_COLS} FROM decisions d
+                     WHERE d.target = 'employment_authority' AND {open}
+                       AND d.client_id IN (SELECT c.id FROM clients c WHERE c.org_id = $1)
+                     ORDER BY d.recorded_at, d.id"
+                ))
+                .bind(org.to_string())
+                .fetch_all(&self.read)
+                .await?
+            }
+            Queue::Keha => {
+                sqlx::query(&format!(
+                    "SELECT {DECISION_COLS} FROM decisions d
+                     WHERE d.target = 'keha' AND {open} ORDER BY d.recorded_at, d.id"
+                ))
+                .fetch_all(&self.read)
+                .await?
+            }
+        };
+        let decisions = rows
+            .iter()
+            .map(decision_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut cases = Vec::with_capacity(decisions.len());
+        let mut logged: Vec<ClientId> = Vec::new();
+        for d in decisions {
+            if !logged.contains(&d.client_id) {
+                self.log(by, d.client_id, AccessAction::Read, "work_queue")
+                    .await?;
+                logged.push(d.client_id);
+            }
+            let client = self.client(d.client_id).await?;
+            let taken = sqlx::query(&format!(
+                "SELECT {STEP_COLS} FROM official_steps
+                 WHERE decision_id = $1 AND step = 'taken' ORDER BY seq DESC LIMIT 1"
+            ))
+            .bind(d.id.to_string())
+            .fetch_optional(&self.read)
+            .await?
+            .map(|r| step_from_row(&r))
+            .transpose()?;
+            cases.push(QueueCase {
+                decision: d,
+                client,
+                taken,
+            });
+        }
+        Ok(cases)
+    }
+
+    /// An official takes an open routed case of `client`.
+    pub async fn take_case(
+        &self,
+        client: ClientId,
+        decision: DecisionId,
+        by: &Access,
+    ) -> Result<OfficialStep, StoreError> {
+        self.official_step(client, decision, "taken", None, by)
+            .await
+    }
+
+    /// An official resolves an open routed case of `client` with their statement.
+    pub async fn resolve_case(
+        &self,
+        client: ClientId,
+        decision: DecisionId,
+        resolution: Resolution,
+        by: &Access,
+    ) -> Result<OfficialStep, StoreError> {
+        self.official_step(client, decision, "resolved", Some(resolution), by)
+            .await
+    }
+
+    async fn official_step(
+        &self,
+        client: ClientId,
+        decision: DecisionId,
+        step: &'static str,
+        resolution: Option<Resolution>,
+        by: &Access,
+    ) -> Result<OfficialStep, StoreError> {
+        let leaf = self.leaf_params(client)?;
+        let logged = self.logged(by, client)?;
+        let org = by
+            .org
+            .ok_or(StoreError::NotFound("organisation of the official"))?;
+        let user = by.user;
+        let now = self.now();
+        self.writer
+            .write(move |tx, leaves| {
+                Box::pin(async move {
+                    let seq = add_step(
+                        tx,
+                        client,
+                        decision,
+                        step,
+                        user,
+                        org,
+                        now,
+                        resolution.as_ref(),
+                    )
+                    .await?;
+                    leaf.defer(
+                        leaves,
+                        &ledger::OFFICIAL_STEPS,
+                        &seq.to_string(),
+                        EventType::OfficialAction,
+                        now,
+                    );
+                    logged
+                        .record(tx, leaves, now, AccessAction::Write, "decisions")
+                        .await?;
+                    let row = sqlx::query(&format!(
+                        "SELECT {STEP_COLS} FROM official_steps WHERE seq = $1"
+                    ))
+                    .bind(seq)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    step_from_row(&row)
+                })
+            })
+            .await
+    }
+
+    /// The official steps on a decision of `client`, oldest first.
+    pub async fn official_steps(
+        &self,
+        client: ClientId,
+        decision: DecisionId,
+        by: &Access,
+    ) -> Result<Vec<OfficialStep>, StoreError> {
+        self.log(by, client, AccessAction::Read, "decisions")
+            .await?;
+        sqlx::query(&format!(
+            "SELECT {STEP_COLS} FROM official_steps WHERE decision_id = $1 AND client_id = $2
+             ORDER BY seq"
+        ))
+        .bind(decision.to_string())
+        .bind(client.to_string())
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(step_from_row)
+        .collect()
+    }
+
+    /// A decision's client, where it was routed (`None`: not routed) and its kind, for the
+    /// authorisation decision only: not logged, and returns nothing to a user.
+    pub async fn decision_routing(
+        &self,
+        id: DecisionId,
+    ) -> Result<(ClientId, Option<String>, String), StoreError> {
+        let row = sqlx::query(
+            "SELECT client_id, CASE WHEN outcome = 'routed' THEN target END AS routed_to, kind
+             FROM decisions WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound("decision"))?;
+        Ok((
+            parse_id(&row, "client_id")?,
+            row.try_get("routed_to")?,
+            row.try_get("kind")?,
+        ))
+    }
+
+    /// Whether the client has a decision routed to KEHA-keskus that is open or was resolved
+    /// by KEHA-keskus: what a KEHA official's statement task needs. For the authorisation
+    /// decision only: not logged, and returns nothing to a user.
+    pub async fn has_keha_task(&self, client: ClientId) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT 1 FROM decisions d
+             WHERE d.client_id = $1 AND d.outcome = 'routed' AND d.target = 'keha'
+               AND (NOT EXISTS (SELECT 1 FROM official_steps s
+                                WHERE s.decision_id = d.id AND s.step = 'resolved')
+                    OR EXISTS (SELECT 1 FROM official_steps s
+                               JOIN organisations o ON o.id = s.org_id
+                               WHERE s.decision_id = d.id AND s.step = 'resolved'
+                                 AND o.kind = 'keha'))
+             LIMIT 1",
+        )
+        .bind(client.to_string())
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(row.is_some())
+    }
+}
