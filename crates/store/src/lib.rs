@@ -124,6 +124,13 @@ fn map_constraint(e: sqlx::Error) -> StoreError {
         if hit("users_username_unique", "users.username") {
             return StoreError::DuplicateUsername;
         }
+        // Two officials resolving one case at once: the second finds it resolved.
+        if hit(
+            "official_steps_one_resolution",
+            "official_steps.decision_id",
+        ) {
+            return StoreError::CaseNotOpen;
+        }
         if hit(
             "entries_correction_same_client",
             "FOREIGN KEY constraint failed",

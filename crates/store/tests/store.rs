@@ -1179,3 +1179,138 @@ async fn a_decision_is_committed_with_its_job_search_or_not_at_all() {
     })
     .await;
 }
+
+// ---- the work queue (migration 7) --------------------------------------------------------------
+
+/// B2, B10: a routed decision is in its queue until resolved; steps are append-only ledger
+/// leaves; a decision is resolved once; a decision that was not routed is no case.
+#[tokio::test]
+async fn routed_decisions_wait_in_their_queue_until_resolved_once() {
+    each_backend(|store, fx, _| async move {
+        let (c, by) = (fx.client_a.id, &acting(&fx.official_a));
+        let routed = |target: &'static str| -> kirjuri_store::Decide {
+            Box::new(move |ctx| {
+                Ok(kirjuri_store::NewDecision {
+                    outcome: "routed".into(),
+                    reasons: "[{\"code\":\"MISSING_INPUTS\"}]".into(),
+                    target: Some(target.into()),
+                    effective_date: None,
+                    document: None,
+                    document_language: None,
+                    ..a_decision(ctx)
+                })
+            })
+        };
+        let (_, dec) = store
+            .start_job_search_deciding(c, d(2026, 3, 2), by, routed("employment_authority"))
+            .await
+            .unwrap();
+        let queue_a = kirjuri_store::Queue::EmploymentAuthority(fx.org_a.id);
+        let queue_b = kirjuri_store::Queue::EmploymentAuthority(fx.org_b.id);
+        let cases = store.work_queue(queue_a, by).await.unwrap();
+        assert_eq!(cases.len(), 1);
+        assert_eq!(cases[0].decision.id, dec.id);
+        assert!(cases[0].taken.is_none());
+        let b = &acting(&fx.official_b);
+        assert!(store.work_queue(queue_b, b).await.unwrap().is_empty());
+        assert!(store
+            .work_queue(kirjuri_store::Queue::Keha, by)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(!store.has_keha_task(c).await.unwrap());
+        assert_eq!(
+            store.decision_routing(dec.id).await.unwrap(),
+            (
+                c,
+                Some("employment_authority".into()),
+                "job_search_start".into()
+            )
+        );
+
+        let leaves = store.ledger_size().await.unwrap();
+        let taken = store.take_case(c, dec.id, by).await.unwrap();
+        assert_eq!(
+            (taken.step.as_str(), taken.by, taken.org),
+            ("taken", fx.official_a.id, fx.org_a.id)
+        );
+        // The step and its access-log row: two leaves.
+        assert_eq!(store.ledger_size().await.unwrap(), leaves + 2);
+        let cases = store.work_queue(queue_a, by).await.unwrap();
+        assert_eq!(
+            cases[0].taken.as_ref().map(|t| t.by),
+            Some(fx.official_a.id)
+        );
+        let resolution = kirjuri_store::Resolution {
+            outcome: "no_obstacle".into(),
+            effective_date: d(2026, 3, 2),
+            reasoning: "Selvitetty puhelimitse.".into(),
+            basis: "TTL 2:1".into(),
+            document: "Lausunto.".into(),
+            document_language: "fi".into(),
+        };
+        let done = store
+            .resolve_case(c, dec.id, resolution.clone(), by)
+            .await
+            .unwrap();
+        assert_eq!(done.resolution.as_ref(), Some(&resolution));
+        assert!(store.work_queue(queue_a, by).await.unwrap().is_empty());
+        assert!(matches!(
+            store.resolve_case(c, dec.id, resolution.clone(), by).await,
+            Err(StoreError::CaseNotOpen)
+        ));
+        assert!(matches!(
+            store.take_case(c, dec.id, by).await,
+            Err(StoreError::CaseNotOpen)
+        ));
+        let steps = store.official_steps(c, dec.id, by).await.unwrap();
+        assert_eq!(steps, vec![taken, done]);
+        // Append-only, whoever connects; one resolution per decision even in raw SQL.
+        assert!(
+            raw_execute(&store, "UPDATE official_steps SET reasoning = 'x'")
+                .await
+                .is_err()
+        );
+        assert!(raw_execute(&store, "DELETE FROM official_steps")
+            .await
+            .is_err());
+        let dup = format!(
+            "INSERT INTO official_steps (decision_id, client_id, step, by_user, org_id, at,
+                 outcome, effective_date, reasoning, basis, document, document_language)
+             VALUES ('{}', '{}', 'resolved', '{}', '{}', '2026-03-02T10:00:00.000000Z',
+                 'obstacle', '2026-03-02', 'x', 'y', 'z', 'fi')",
+            dec.id, c, fx.official_a.id, fx.org_a.id
+        );
+        assert!(raw_execute(&store, &dup).await.is_err());
+
+        // An automatic decision is no case.
+        let (_, auto) = store
+            .end_job_search_deciding(
+                c,
+                dec.job_search_id,
+                d(2026, 3, 16),
+                EndReason::Employed,
+                by,
+                Box::new(|ctx| {
+                    Ok(kirjuri_store::NewDecision {
+                        kind: "job_search_end".into(),
+                        ..a_decision(ctx)
+                    })
+                }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(store.decision_routing(auto.id).await.unwrap().1, None);
+        assert!(matches!(
+            store.take_case(c, auto.id, by).await,
+            Err(StoreError::CaseNotOpen)
+        ));
+        store.ledger_checkpoint().await.unwrap();
+        let report = store
+            .verify_ledger(&[kirjuri_store::testing::test_ledger_keys().verifier()])
+            .await
+            .unwrap();
+        assert!(report.fault.is_none(), "{report:?}");
+    })
+    .await;
+}

@@ -646,7 +646,9 @@ async fn a_keha_official_resolves_a_resignation_from_the_queue() {
         let id = d["id"].as_str().unwrap().to_owned();
         let other = other_client(&app).await;
         let keha = app.login("keha").await;
-        // Before: the KEHA official sees the client only through the task; another client not.
+        // Before: the KEHA official sees the client only through the open task; another
+        // client not.
+        assert_eq!(keha.get(&app.client_path("")).await.0, StatusCode::OK);
         assert_eq!(keha.get(&format!("/api/clients/{}", other.id)).await.0, StatusCode::NOT_FOUND);
 
         let (s, queue) = keha.get("/api/work-queue").await;
@@ -883,4 +885,92 @@ async fn bad_resolve_bodies_get_field_errors_and_write_nothing() {
         app
     })
     .await;
+}
+
+/// B12, A13: the official's statement in Finnish and Swedish (other languages: Finnish and a
+/// note), issued by the official's organisation in full, without the automated notice, and
+/// passing the entry-quality checks in its language.
+#[test]
+fn official_statement_documents_in_finnish_and_swedish() {
+    use kirjuri_web::wire::ParsedResolution;
+    use kirjuri_web::work_queue::{official_document, OfficialDocument};
+    let org = Organisation {
+        id: "3f0c6a52-3b1e-4c55-9a1d-2d3c4b5a6978".parse().unwrap(),
+        kind: OrgKind::Keha,
+        name_fi: PersonName::parse("Kehittämis- ja hallintokeskus, työttömyysturvan vastuualue")
+            .unwrap(),
+        name_sv: PersonName::parse(
+            "Utvecklings- och förvaltningscentret, ansvarsområdet för utkomstskydd för arbetslösa",
+        )
+        .unwrap(),
+    };
+    let checker = kirjuri_quality::Checker::new(
+        kirjuri_quality::Data::embedded().unwrap(),
+        kirjuri_quality::MorphologyMode::Auto,
+    )
+    .unwrap();
+    for (lang, reasoning, issuer, statement) in [
+        (
+            Language::Fi,
+            "Työsuhde päättyi työnantajan laiminlyönnin vuoksi, joten irtisanoutumiseen oli pätevä syy.",
+            "Antaja: Kehittämis- ja hallintokeskus, työttömyysturvan vastuualue",
+            "Lausunto: Ei työvoimapoliittista estettä työttömyysetuuden saamiselle 2.3.2026 alkaen.",
+        ),
+        (
+            Language::Sv,
+            "Anställningen upphörde eftersom arbetsgivaren försummade sina skyldigheter, och du hade därför ett giltigt skäl att säga upp dig.",
+            "Utfärdare: Utvecklings- och förvaltningscentret, ansvarsområdet för utkomstskydd för arbetslösa",
+            "Utlåtande: Inget arbetskraftspolitiskt hinder för arbetslöshetsförmån från och med 2.3.2026.",
+        ),
+        (
+            Language::En,
+            "Työsuhde päättyi työnantajan laiminlyönnin vuoksi, joten irtisanoutumiseen oli pätevä syy.",
+            "Antaja: Kehittämis- ja hallintokeskus, työttömyysturvan vastuualue",
+            "You can ask for a translation",
+        ),
+    ] {
+        let client = Client {
+            id: "5f0c6a52-3b1e-4c55-9a1d-2d3c4b5a6978".parse().unwrap(),
+            hetu: Hetu::parse("010594Y9032").unwrap(),
+            first_name: PersonName::parse("Testi").unwrap(),
+            last_name: PersonName::parse("Asiakas").unwrap(),
+            language: lang,
+            org_id: org.id,
+            created_at: Utc.with_ymd_and_hms(2026, 1, 2, 8, 0, 0).unwrap(),
+        };
+        let resolution = ParsedResolution {
+            outcome: "no_obstacle".into(),
+            effective_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+            reasoning: reasoning.into(),
+            basis: "TTL 2a:1".into(),
+        };
+        let doc = official_document(&OfficialDocument {
+            org: &org,
+            client: &client,
+            kind: "job_search_start",
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(),
+            resolution: &resolution,
+        });
+        for needle in [issuer, statement, reasoning] {
+            assert!(doc.contains(needle), "{needle:?} missing from\n{doc}");
+        }
+        for automated in ["automaattisesti", "automatiskt", "KEHA/73792/2024", "010594Y9032"] {
+            assert!(!doc.contains(automated), "{automated:?} in\n{doc}");
+        }
+        let check_lang = if lang == Language::Sv {
+            Language::Sv
+        } else {
+            Language::Fi
+        };
+        let report = checker
+            .check(&doc, &kirjuri_quality::Context::entry(EntryKind::Other, check_lang))
+            .unwrap();
+        let found: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.kind != kirjuri_quality::Kind::Clarity)
+            .map(|f| (f.kind, f.matched.clone()))
+            .collect();
+        assert!(found.is_empty(), "{lang:?} document: {found:?}\n{doc}");
+    }
 }
