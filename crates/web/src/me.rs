@@ -182,6 +182,7 @@ fn field_meanings() -> BTreeMap<&'static str, &'static str> {
         ("statements", "Labour-policy statements about you: what was assessed, the outcome and from when, whether it was decided automatically and under which adoption decision, and the statement text."),
         ("statements[].automated", "true if the statement was made by the automated procedure without an official."),
         ("statements[].outcome", "auto_positive (no labour-policy obstacle), auto_end (job search ended), routed (an official decides)."),
+        ("statements[].official_statement", "For a routed case: the statement the official issued, with the reasoning and the legal basis."),
         ("seen_by", "Who has read or changed your data, other than you: organisation, role, what and why."),
         ("seen_by[].action", "read, write, or denied (someone tried and was refused)."),
     ])
@@ -207,7 +208,7 @@ pub async fn my_export(
     let appointments = store.appointments(client.id, &access).await?;
     let contact_methods = store.contact_methods(client.id, &access).await?;
     let responsible_experts = store.responsible_experts(client.id, &access).await?;
-    let statements = store.decisions(client.id, &access).await?;
+    let statements = crate::statements::decision_views(&state, client.id, &access).await?;
     let seen_by = seen_by(&state, &client, &user).await?;
     Ok(Json(ExportView {
         format: "kirjuri-export/1",
@@ -226,7 +227,7 @@ pub async fn my_export(
             .iter()
             .map(ResponsibleExpertView::from)
             .collect(),
-        statements: statements.iter().map(DecisionView::from).collect(),
+        statements,
         seen_by,
     }))
 }

@@ -627,15 +627,36 @@ pub async fn list_decisions(
 ) -> ApiResult<Json<Vec<DecisionView>>> {
     let (client, access) =
         client_for(&state, &user, &headers, &id, Action::Read, "decisions").await?;
-    Ok(Json(
-        state
-            .store
-            .decisions(client.id, &access)
-            .await?
-            .iter()
-            .map(DecisionView::from)
-            .collect(),
-    ))
+    Ok(Json(decision_views(&state, client.id, &access).await?))
+}
+
+/// A client's decisions, each routed one with the statement an official issued on it.
+pub(crate) async fn decision_views(
+    state: &AppState,
+    client: kirjuri_domain::ClientId,
+    access: &kirjuri_store::Access,
+) -> ApiResult<Vec<DecisionView>> {
+    let mut views = Vec::new();
+    for d in state.store.decisions(client, access).await? {
+        let mut view = DecisionView::from(&d);
+        if d.decision.outcome == "routed" {
+            let steps = state.store.official_steps(client, d.id, access).await?;
+            view.official_statement = steps.iter().find_map(|s| {
+                s.resolution.as_ref().map(|r| OfficialStatementView {
+                    outcome: r.outcome.clone(),
+                    effective_date: r.effective_date,
+                    reasoning: r.reasoning.clone(),
+                    basis: r.basis.clone(),
+                    document: r.document.clone(),
+                    document_language: r.document_language.clone(),
+                    issuer_organisation_id: s.org.to_string(),
+                    issued_at: s.at,
+                })
+            });
+        }
+        views.push(view);
+    }
+    Ok(views)
 }
 
 #[utoipa::path(get, path = "/api/me/statements", tag = "own data",
@@ -647,15 +668,7 @@ pub async fn my_statements(
     headers: HeaderMap,
 ) -> ApiResult<Json<Vec<DecisionView>>> {
     let (client, access) = crate::me::own_client(&state, &user, &headers, "decisions").await?;
-    Ok(Json(
-        state
-            .store
-            .decisions(client.id, &access)
-            .await?
-            .iter()
-            .map(DecisionView::from)
-            .collect(),
-    ))
+    Ok(Json(decision_views(&state, client.id, &access).await?))
 }
 
 #[utoipa::path(get, path = "/api/decisions/{id}/provenance", tag = "statements",

@@ -924,6 +924,25 @@ pub struct DecisionView {
     pub document_language: Option<String>,
     pub notice_acknowledged: bool,
     pub recorded_at: DateTime<Utc>,
+    /// For a routed case: the statement an official issued, once resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub official_statement: Option<OfficialStatementView>,
+}
+
+/// The statement an official issued on a routed case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfficialStatementView {
+    /// `no_obstacle`, `obstacle` or `job_search_ended`.
+    pub outcome: String,
+    pub effective_date: NaiveDate,
+    pub reasoning: String,
+    pub basis: String,
+    /// The statement (plain text) in `document_language`.
+    pub document: String,
+    pub document_language: String,
+    /// The organisation that issued it (named in full in the document).
+    pub issuer_organisation_id: String,
+    pub issued_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -956,6 +975,7 @@ impl From<&kirjuri_store::StoredDecision> for DecisionView {
             document_language: d.document_language.clone(),
             notice_acknowledged: d.notice_acknowledged,
             recorded_at: s.recorded_at,
+            official_statement: None,
         }
     }
 }

@@ -743,6 +743,19 @@ async fn a_keha_official_resolves_a_resignation_from_the_queue() {
         assert_eq!(steps[1]["at"], "2026-03-02T09:00:00Z");
         assert_eq!(steps[2]["at"], "2026-03-02T10:00:00Z");
 
+        // A19: the client sees the official's statement with the routed decision.
+        let seeker = app.login("seeker").await;
+        let (s, mine) = seeker.get("/api/me/statements").await;
+        assert_eq!(s, StatusCode::OK, "{mine}");
+        let routed = mine
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == id.as_str())
+            .unwrap();
+        assert_eq!(routed["official_statement"]["outcome"], "no_obstacle", "{routed}");
+        assert_eq!(routed["official_statement"]["document"], doc);
+
         // The KEHA official now reads that client (resolved by KEHA), logged; no other client.
         assert_eq!(keha.get(&app.client_path("")).await.0, StatusCode::OK);
         assert_eq!(keha.get(&app.client_path("/decisions")).await.0, StatusCode::OK);
