@@ -134,21 +134,16 @@ pub(crate) async fn authorise_with(
             };
             Ok((client, Access::new(user, purpose, flagged)))
         }
-        Decision::Forbidden(why) => {
+        refusal => {
             let access = refused(stated)?;
             state
                 .store
                 .log(&access, client.id, AccessAction::Denied, resource)
                 .await?;
-            Err(ApiError::forbidden(why))
-        }
-        Decision::Hidden => {
-            let access = refused(stated)?;
-            state
-                .store
-                .log(&access, client.id, AccessAction::Denied, resource)
-                .await?;
-            Err(ApiError::not_found("client"))
+            Err(match refusal {
+                Decision::Forbidden(why) => ApiError::forbidden(why),
+                _ => ApiError::not_found("client"),
+            })
         }
     }
 }
@@ -333,23 +328,34 @@ pub async fn get_client(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ClientDetail>> {
     let (client, access) = client_for(&state, &user, &headers, &id, Action::Read, "client").await?;
+    Ok(Json(client_detail(&state, client, &access).await?))
+}
+
+/// A client with what is needed first (contact method, responsible expert, the job search in
+/// progress and its initial-interview deadline), every part read under `access` and logged:
+/// the official's view and the client's own.
+pub(crate) async fn client_detail(
+    state: &AppState,
+    client: kirjuri_domain::Client,
+    access: &Access,
+) -> ApiResult<ClientDetail> {
     let organisation = OrgView::from(&state.store.organisation(client.org_id).await?);
     state
         .store
-        .log(&access, client.id, AccessAction::Read, "client")
+        .log(access, client.id, AccessAction::Read, "client")
         .await?;
-    let contact = state.store.contact_methods(client.id, &access).await?;
-    let experts = state.store.responsible_experts(client.id, &access).await?;
-    let searches = state.store.job_searches(client.id, &access).await?;
+    let contact = state.store.contact_methods(client.id, access).await?;
+    let experts = state.store.responsible_experts(client.id, access).await?;
+    let searches = state.store.job_searches(client.id, access).await?;
     let active = searches.iter().rev().find(|j| j.end.is_none());
-    Ok(Json(ClientDetail {
+    Ok(ClientDetail {
         client: ClientView::from(&client),
         organisation,
         contact_method: contact.first().map(ContactMethodView::from),
         responsible_expert: experts.first().map(ResponsibleExpertView::from),
         job_search: active.map(JobSearchView::from),
         initial_interview_deadline: active.map(|j| time::initial_interview_deadline(j.start_date)),
-    }))
+    })
 }
 
 // ---- job searches ---------------------------------------------------------------------------

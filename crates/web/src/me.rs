@@ -10,7 +10,7 @@ use axum::Json;
 use kirjuri_domain::{Client, Role, User};
 use kirjuri_store::{Access, AccessAction};
 
-use crate::api::{authorise, entry_views};
+use crate::api::{authorise, client_detail, entry_views};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::policy::Action;
@@ -46,24 +46,7 @@ pub async fn my_record(
     headers: HeaderMap,
 ) -> ApiResult<Json<ClientDetail>> {
     let (client, access) = own_client(&state, &user, &headers, "client").await?;
-    state
-        .store
-        .log(&access, client.id, AccessAction::Read, "client")
-        .await?;
-    let organisation = OrgView::from(&state.store.organisation(client.org_id).await?);
-    let contact = state.store.contact_methods(client.id, &access).await?;
-    let experts = state.store.responsible_experts(client.id, &access).await?;
-    let searches = state.store.job_searches(client.id, &access).await?;
-    let active = searches.iter().rev().find(|j| j.end.is_none());
-    Ok(Json(ClientDetail {
-        client: ClientView::from(&client),
-        organisation,
-        contact_method: contact.first().map(ContactMethodView::from),
-        responsible_expert: experts.first().map(ResponsibleExpertView::from),
-        job_search: active.map(JobSearchView::from),
-        initial_interview_deadline: active
-            .map(|j| kirjuri_domain::time::initial_interview_deadline(j.start_date)),
-    }))
+    Ok(Json(client_detail(&state, client, &access).await?))
 }
 
 #[utoipa::path(get, path = "/api/me/entries", tag = "own data",
@@ -118,15 +101,7 @@ async fn seen_by(state: &AppState, client: &Client, me: &User) -> ApiResult<Vec<
         .filter(|r| r.user_id != me.id)
         .map(|r| SeenByView {
             at: r.at,
-            organisation: r
-                .org_id
-                .and_then(|o| orgs.get(&o.to_string()))
-                .map(|o| OrgView {
-                    id: o.id.clone(),
-                    kind: o.kind.clone(),
-                    name_fi: o.name_fi.clone(),
-                    name_sv: o.name_sv.clone(),
-                }),
+            organisation: r.org_id.and_then(|o| orgs.get(&o.to_string())).cloned(),
             role: r.role.code().into(),
             action: r.action.code().into(),
             what: r.resource.clone(),

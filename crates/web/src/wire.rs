@@ -59,7 +59,7 @@ pub struct UserView {
     pub client_id: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OrgView {
     pub id: String,
     pub kind: String,

@@ -139,11 +139,11 @@ fn body(app: &App, row: &Row, r: R, n: usize) -> Option<Value> {
         }
         ("POST", "/api/clients") => {
             // A test-range identity code per call: day n, month by role.
-            let date = format!("{:02}{:02}85", 1 + n % 28, 1 + (r as usize) % 12);
-            let serial = 900 + n % 100;
-            let num: u64 = format!("{date}{serial}").parse().unwrap();
-            let check = b"0123456789ABCDEFHJKLMNPRSTUVWXY"[(num % 31) as usize] as char;
-            json!({"hetu": format!("{date}-{serial}{check}"), "first_name": "Uusi",
+            let born =
+                chrono::NaiveDate::from_ymd_opt(1985, 1 + (r as u32) % 12, 1 + (n % 28) as u32)
+                    .unwrap();
+            let hetu = Hetu::from_parts(born, 900 + (n % 100) as u16).unwrap();
+            json!({"hetu": hetu.as_str(), "first_name": "Uusi",
                    "last_name": format!("Asiakas {n}"), "language": "fi"})
         }
         ("POST", "/api/clients/lookup") => json!({"hetu": app.fx.client_a.hetu.as_str()}),
