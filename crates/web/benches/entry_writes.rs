@@ -8,30 +8,21 @@
 //! `DATABASE_URL` in a fresh schema. Figures are printed, never asserted.
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::open;
 use kirjuri_domain::*;
-use kirjuri_store::testing::{fixture, postgres_url};
-use kirjuri_store::{Backend, IdSource, NewUser, Store};
+use kirjuri_store::testing::fixture;
+use kirjuri_store::{Backend, NewUser};
 use serde_json::json;
 
 const PASSWORD: &str = "bench password, not secret";
 
-fn env_usize(name: &str, default: usize) -> usize {
-    match std::env::var(name) {
-        Ok(v) => v
-            .parse()
-            .unwrap_or_else(|_| panic!("{name} must be a whole number, got {v:?}")),
-        Err(_) => default,
-    }
-}
-
 fn main() {
-    let writes = env_usize("KIRJURI_BENCH_WRITES", 20_000);
-    let concurrency = env_usize("KIRJURI_BENCH_CONCURRENCY", 32).max(1);
-    let backends =
-        std::env::var("KIRJURI_BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
+    let writes = common::env_usize("KIRJURI_BENCH_WRITES", 20_000);
+    let concurrency = common::env_usize("KIRJURI_BENCH_CONCURRENCY", 32).max(1);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -39,54 +30,8 @@ fn main() {
     println!(
         "entry writes through the HTTP API: {writes} writes, {concurrency} concurrent clients"
     );
-    for backend in backends.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let backend = match backend {
-            "sqlite" => Backend::Sqlite,
-            "postgres" => Backend::Postgres,
-            other => panic!("KIRJURI_BENCH_BACKENDS: unknown backend {other:?}"),
-        };
+    for backend in common::backends() {
         rt.block_on(run(backend, writes, concurrency));
-    }
-}
-
-async fn open(backend: Backend) -> (Store, Box<dyn FnOnce() + Send>) {
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    match backend {
-        Backend::Sqlite => {
-            let dir = std::env::temp_dir().join(format!("kirjuri-bench-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).unwrap();
-            let path = dir.join("bench.db");
-            let store = Store::connect(
-                &format!("sqlite:{}", path.display()),
-                None,
-                clock,
-                IdSource::seeded(1),
-            )
-            .await
-            .unwrap()
-            .with_ledger(kirjuri_store::testing::test_ledger_keys());
-            (store, Box::new(move || drop(std::fs::remove_dir_all(dir))))
-        }
-        Backend::Postgres => {
-            let schema = format!("kirjuri_bench_{}", std::process::id());
-            let store = Store::connect(&postgres_url(), Some(&schema), clock, IdSource::seeded(1))
-                .await
-                .unwrap_or_else(|e| panic!("PostgreSQL at {}: {e}", postgres_url()))
-                .with_ledger(kirjuri_store::testing::test_ledger_keys());
-            let cleanup = move || {
-                // Dropped on a runtime of its own: the bench's runtime is busy in block_on.
-                std::thread::spawn(move || {
-                    tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .unwrap()
-                        .block_on(kirjuri_store::testing::drop_schema(&schema));
-                })
-                .join()
-                .unwrap();
-            };
-            (store, Box::new(cleanup))
-        }
     }
 }
 

@@ -1,0 +1,80 @@
+//! What the HTTP benchmarks share: a fresh store per backend and the knobs from the environment.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use kirjuri_domain::{Clock, Hetu, SystemClock};
+use kirjuri_store::testing::postgres_url;
+use kirjuri_store::{Backend, IdSource, Store};
+
+pub fn env_usize(name: &str, default: usize) -> usize {
+    match std::env::var(name) {
+        Ok(v) => v
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} must be a whole number, got {v:?}")),
+        Err(_) => default,
+    }
+}
+
+/// The backends named in `KIRJURI_BENCH_BACKENDS` (default `sqlite,postgres`).
+pub fn backends() -> Vec<Backend> {
+    std::env::var("KIRJURI_BENCH_BACKENDS")
+        .unwrap_or_else(|_| "sqlite,postgres".into())
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|b| match b {
+            "sqlite" => Backend::Sqlite,
+            "postgres" => Backend::Postgres,
+            other => panic!("KIRJURI_BENCH_BACKENDS: unknown backend {other:?}"),
+        })
+        .collect()
+}
+
+/// Valid test-range identity codes (900–999): distinct for `i` below 100 000.
+pub fn test_hetu(i: usize) -> Hetu {
+    let born = chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap()
+        + chrono::Days::new((i / 100) as u64 % 7_000);
+    Hetu::from_parts(born, 900 + (i % 100) as u16).unwrap()
+}
+
+pub async fn open(backend: Backend) -> (Store, Box<dyn FnOnce() + Send>) {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("kirjuri-bench-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join("bench.db");
+            let store = Store::connect(
+                &format!("sqlite:{}", path.display()),
+                None,
+                clock,
+                IdSource::seeded(1),
+            )
+            .await
+            .unwrap()
+            .with_ledger(kirjuri_store::testing::test_ledger_keys());
+            (store, Box::new(move || drop(std::fs::remove_dir_all(dir))))
+        }
+        Backend::Postgres => {
+            let schema = format!("kirjuri_bench_{}", std::process::id());
+            let store = Store::connect(&postgres_url(), Some(&schema), clock, IdSource::seeded(1))
+                .await
+                .unwrap_or_else(|e| panic!("PostgreSQL at {}: {e}", postgres_url()))
+                .with_ledger(kirjuri_store::testing::test_ledger_keys());
+            let cleanup = move || {
+                // Dropped on a runtime of its own: the bench's runtime is busy in block_on.
+                std::thread::spawn(move || {
+                    tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap()
+                        .block_on(kirjuri_store::testing::drop_schema(&schema));
+                })
+                .join()
+                .unwrap();
+            };
+            (store, Box::new(cleanup))
+        }
+    }
+}
