@@ -751,7 +751,8 @@ pub async fn take_reconsideration(
 /// Resolves a request with a new statement (outcome for the decision's kind, effective date,
 /// reasoning, legal basis), issued in the name of the official's organisation, linked to the
 /// statement it reconsiders and saying whether it changed. The document passes the
-/// entry-quality checks in the client's language, or nothing is written (422 with findings).
+/// entry-quality checks in the client's language (no blocking finding and no offensive or
+/// belittling word), or nothing is written (422 with findings).
 pub async fn resolve_reconsideration(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -788,10 +789,17 @@ pub async fn resolve_reconsideration(
     } else {
         Language::Fi
     };
-    // B12, A13–A18: the new statement passes the entry-quality checks in its language.
+    // B12, A13–A18: the new statement passes the entry-quality checks in its language. It is
+    // addressed to the client, so an offensive or belittling word refuses it even where an
+    // entry would only be warned (A15).
     let ctx = kirjuri_quality::Context::entry(kirjuri_domain::EntryKind::Other, language);
     let report = crate::quality::check(&state, &document, &ctx)?;
-    if report.blocks() {
+    if report.blocks()
+        || report
+            .findings
+            .iter()
+            .any(|f| f.kind == kirjuri_quality::Kind::Offensive)
+    {
         return Ok(crate::quality::blocked(&report));
     }
     let step = state

@@ -713,6 +713,22 @@ async fn issue5_reconsideration_requests_are_refused_cleanly_and_never_resolved_
             assert_field_error(s, &b, field);
         }
         assert_eq!(raw_i64(&app.store, "SELECT COUNT(*) FROM reconsideration_steps").await, 0);
+        // B12, A15: the new statement is addressed to the client: a belittling word in the
+        // official's reasoning refuses it with the checker's findings, and nothing is written
+        // but the access log's record of reading the request to write the statement.
+        let records = "SELECT COUNT(*) FROM ledger_links WHERE record_table <> 'access_log'";
+        let leaves = raw_i64(&app.store, records).await;
+        for word in ["laiska", "mamu"] {
+            let mut body = obstacle_body();
+            body["reasoning"] = json!(format!("Asiakas on {word} eikä hae töitä."));
+            let (s, b) = a.post(&format!("/api/reconsiderations/{rid}/resolve"), body).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+            assert_eq!(b["error"]["code"], "blocked_by_checks", "{b}");
+            assert_eq!(b["error"]["findings"][0]["kind"], "offensive", "{b}");
+            assert_eq!(b["error"]["findings"][0]["matched"], word, "{b}");
+        }
+        assert_eq!(raw_i64(&app.store, "SELECT COUNT(*) FROM reconsideration_steps").await, 0);
+        assert_eq!(raw_i64(&app.store, records).await, leaves);
         app
     })
     .await;
