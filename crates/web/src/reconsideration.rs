@@ -62,8 +62,6 @@ pub struct ReconsiderationDocument<'a> {
     /// The organisation of the official who resolved it: the issuer.
     pub org: &'a Organisation,
     pub client: &'a Client,
-    /// `job_search_start` or `job_search_end`.
-    pub kind: &'a str,
     pub date: NaiveDate,
     /// `automated` or `official`: the statement reconsidered.
     pub statement: &'a str,
@@ -100,6 +98,15 @@ fn outcome_clause(outcome: &str, date: NaiveDate, sv: bool) -> String {
     }
 }
 
+/// The sentence with its first letter in upper case.
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// The new statement as plain text in the client's language (Finnish or Swedish; any other
 /// language gets Finnish and a note that a translation can be asked for): issued by the
 /// official's organisation in full, naming the statement it reconsiders, whether it changed,
@@ -119,7 +126,6 @@ pub fn reconsideration_document(d: &ReconsiderationDocument<'_>) -> String {
     let old = outcome_clause(d.old_outcome, d.old_effective_date, sv);
     let new = outcome_clause(&r.outcome, r.effective_date, sv);
     let basis = basis_in_full(&r.basis, sv);
-    let _ = d.kind;
     let mut t = String::new();
     let mut line = |s: &str| {
         t.push_str(s);
@@ -142,12 +148,10 @@ pub fn reconsideration_document(d: &ReconsiderationDocument<'_>) -> String {
             }
         ));
         line("");
-        let mut first = new.clone();
-        if let Some(c) = first.get(..1) {
-            let upper = c.to_uppercase();
-            first.replace_range(..1, &upper);
-        }
-        line(&format!("Utlåtande efter omprövning: {first}."));
+        line(&format!(
+            "Utlåtande efter omprövning: {}.",
+            capitalised(&new)
+        ));
         line(if d.changed() {
             "Det tidigare utlåtandet ändras."
         } else {
@@ -181,12 +185,10 @@ pub fn reconsideration_document(d: &ReconsiderationDocument<'_>) -> String {
             }
         ));
         line("");
-        let mut first = new.clone();
-        if let Some(c) = first.get(..1) {
-            let upper = c.to_uppercase();
-            first.replace_range(..1, &upper);
-        }
-        line(&format!("Lausunto oikaisupyynnön johdosta: {first}."));
+        line(&format!(
+            "Lausunto oikaisupyynnön johdosta: {}.",
+            capitalised(&new)
+        ));
         line(if d.changed() {
             "Aiempi lausunto muuttuu."
         } else {
@@ -487,8 +489,8 @@ pub(crate) fn safeguards(
                 .collect::<String>(),
         )
     });
-    let v = DecisionView::from(d);
-    let adoption = v.adoption_decision.clone().unwrap_or_default();
+    let rs = &d.decision;
+    let adoption = rs.adoption_number.clone().unwrap_or_default();
     let (summary, notice) = if sv {
         (
             format!(
@@ -496,7 +498,7 @@ pub(crate) fn safeguards(
                  uppgifter du lämnat med uppgifterna i myndighetens register, och eftersom alla \
                  villkor klart uppfylldes avgjordes ärendet utan en tjänsteman. Nedan finns \
                  varje regel som prövades, dess grund och de uppgifter den läste.",
-                v.rule_set.name, v.rule_set.version
+                rs.rule_set_name, rs.rule_set_version
             ),
             format!(
                 "Detta utlåtande har getts automatiskt, utan att en tjänsteman har behandlat \
@@ -511,7 +513,7 @@ pub(crate) fn safeguards(
                  antamiasi tietoja viranomaisen rekistereissä oleviin tietoihin, ja koska \
                  kaikki edellytykset täyttyivät selvästi, asia ratkaistiin ilman virkailijaa. \
                  Alla on jokainen arvioitu sääntö, sen peruste ja tiedot, joita se luki.",
-                v.rule_set.name, v.rule_set.version
+                rs.rule_set_name, rs.rule_set_version
             ),
             format!(
                 "Tämä lausunto on annettu automaattisesti, eikä virkailija ole käsitellyt asiaa \
@@ -527,9 +529,9 @@ pub(crate) fn safeguards(
         logic: LogicView {
             summary,
             rule_set: RuleSetRefView {
-                name: v.rule_set.name.clone(),
-                version: v.rule_set.version.clone(),
-                hash: v.rule_set.hash.clone(),
+                name: rs.rule_set_name.clone(),
+                version: rs.rule_set_version.clone(),
+                hash: rs.rule_set_hash.clone(),
             },
             rules,
             explanation,
@@ -540,7 +542,7 @@ pub(crate) fn safeguards(
         how_to_ask: HowToAskView {
             available: can_ask,
             method: "POST",
-            path: format!("/api/me/decisions/{}/reconsideration", v.id),
+            path: format!("/api/me/decisions/{}/reconsideration", d.id),
             body: "{\"reasons\": \"...\"}",
             text: if can_ask {
                 pick(ASK_FI, ASK_SV)
@@ -776,7 +778,6 @@ pub async fn resolve_reconsideration(
     let doc = ReconsiderationDocument {
         org: &org,
         client: &client,
-        kind: &kind,
         date: state.store.clock().today(),
         statement: &request.statement,
         old_outcome: &request.statement_outcome,

@@ -26,7 +26,7 @@ async fn adopt(app: &App) {
     assert_eq!(s, StatusCode::CREATED, "{b}");
 }
 
-async fn set_clean_facts(app: &App, http: &Http, client: &str) {
+async fn set_clean_facts(http: &Http, client: &str) {
     let (s, b) = http
         .put(
             &format!("/api/clients/{client}/register-facts"),
@@ -38,7 +38,6 @@ async fn set_clean_facts(app: &App, http: &Http, client: &str) {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    let _ = app;
 }
 
 fn answers(previous_end_reason: &str) -> Value {
@@ -106,7 +105,7 @@ async fn issue5_reconsideration_of_an_automated_statement_end_to_end() {
         adopt(&app).await;
         let a = app.login("a").await;
         let client = app.fx.client_a.id.to_string();
-        set_clean_facts(&app, &a, &client).await;
+        set_clean_facts(&a, &client).await;
         let started = start(&a, &client, answers("fixed_term_ended")).await;
         let d = &started["decision"];
         assert_eq!(d["outcome"], "auto_positive", "{started}");
@@ -327,7 +326,7 @@ async fn issue5_reconsideration_of_a_keha_statement_goes_to_keha() {
         adopt(&app).await;
         let a = app.login("a").await;
         let client = app.fx.client_a.id.to_string();
-        set_clean_facts(&app, &a, &client).await;
+        set_clean_facts(&a, &client).await;
         let started = start(&a, &client, answers("own_resignation")).await;
         assert_eq!(started["decision"]["to"], "keha", "{started}");
         let id = started["decision"]["id"].as_str().unwrap().to_owned();
@@ -454,7 +453,7 @@ async fn issue5_quality_figures_per_rule_set_version() {
         }
         let mut decisions = Vec::new();
         for (i, c) in clients.iter().enumerate() {
-            set_clean_facts(&app, &a, c).await;
+            set_clean_facts(&a, c).await;
             let mut ans = answers("fixed_term_ended");
             match i {
                 2 => ans["previous_employment_end"]["reason"] = json!("own_resignation"),
@@ -590,7 +589,7 @@ async fn issue5_reconsideration_requests_are_refused_cleanly_and_never_resolved_
         adopt(&app).await;
         let a = app.login("a").await;
         let client = app.fx.client_a.id.to_string();
-        set_clean_facts(&app, &a, &client).await;
+        set_clean_facts(&a, &client).await;
         let started = start(&a, &client, answers("fixed_term_ended")).await;
         let id = started["decision"]["id"].as_str().unwrap().to_owned();
         let path = format!("/api/me/decisions/{id}/reconsideration");
@@ -622,7 +621,7 @@ async fn issue5_reconsideration_requests_are_refused_cleanly_and_never_resolved_
             .await;
         assert_eq!(s, StatusCode::CREATED);
         let other_id = other["id"].as_str().unwrap().to_owned();
-        set_clean_facts(&app, &a, &other_id).await;
+        set_clean_facts(&a, &other_id).await;
         let theirs = start(&a, &other_id, answers("fixed_term_ended")).await;
         let theirs = theirs["decision"]["id"].as_str().unwrap().to_owned();
         let denied_before = raw_i64(
@@ -799,7 +798,6 @@ fn reconsideration_documents_in_finnish_and_swedish() {
         let d = ReconsiderationDocument {
             org: &org,
             client: &client,
-            kind: "job_search_start",
             date: date(9),
             statement: "automated",
             old_outcome: "no_obstacle",
