@@ -1658,3 +1658,39 @@ async fn issue5_reconsideration_is_handled_once_by_an_official_of_the_issuer() {
     })
     .await;
 }
+
+/// B7: two requests for one statement at the same moment (the client online, an official on
+/// the phone): exactly one is recorded, the other is told a request exists.
+#[tokio::test]
+async fn issue5_concurrent_reconsideration_requests_record_one() {
+    each_backend(|store, fx, _| async move {
+        let (c, by) = (fx.client_a.id, acting(&fx.official_a));
+        let (_, auto) = store
+            .start_job_search_deciding(c, d(2026, 3, 2), &by, Box::new(|ctx| Ok(a_decision(ctx))))
+            .await
+            .unwrap();
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..4 {
+            let (store, by) = (store.clone(), by.clone());
+            tasks.spawn(async move {
+                store
+                    .request_reconsideration(c, auto.id, format!("Pyyntö {i}."), &by)
+                    .await
+            });
+        }
+        let (mut ok, mut exists) = (0, 0);
+        while let Some(r) = tasks.join_next().await {
+            match r.unwrap() {
+                Ok(_) => ok += 1,
+                Err(StoreError::ReconsiderationExists) => exists += 1,
+                Err(e) => panic!("unexpected: {e}"),
+            }
+        }
+        assert_eq!((ok, exists), (1, 3));
+        assert_eq!(
+            raw_i64(&store, "SELECT COUNT(*) FROM reconsideration_requests").await,
+            1
+        );
+    })
+    .await;
+}
