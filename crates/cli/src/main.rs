@@ -13,6 +13,7 @@ use kirjuri_store::{IdSource, Store};
 mod demo;
 mod ledger_cmd;
 mod rules_cmd;
+mod statements_cmd;
 
 #[derive(Debug, Parser)]
 #[command(name = "kirjuri", version, about = "Kirjuri client information system")]
@@ -33,6 +34,9 @@ enum Command {
     /// Verifiable ledger: checkpoints and offline verification.
     #[command(subcommand)]
     Ledger(ledger_cmd::LedgerCmd),
+    /// Automated statements: quality figures per rule-set version (B11).
+    #[command(subcommand)]
+    Statements(statements_cmd::StatementsCmd),
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +123,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => runtime()?.block_on(demo(args)),
         Command::Rules(cmd) => rules_cmd::run(cmd),
         Command::Ledger(cmd) => ledger_cmd::run(cmd),
+        Command::Statements(cmd) => statements_cmd::run(cmd),
     }
 }
 

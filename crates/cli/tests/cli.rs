@@ -237,6 +237,10 @@ fn bad_arguments_are_named() {
 #[path = "cli/rules.rs"]
 mod rules;
 
+/// `kirjuri statements quality` (B11).
+#[path = "cli/statements.rs"]
+mod statements;
+
 // ---- kirjuri ledger (A4, A5, B10) --------------------------------------------------------------
 
 mod ledger {

@@ -82,3 +82,7 @@ id_type!(
     /// A decision of the automated statement procedure (B10).
     DecisionId
 );
+id_type!(
+    /// A client's request for reconsideration of a statement (B7).
+    ReconsiderationId
+);

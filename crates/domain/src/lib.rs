@@ -24,7 +24,10 @@ pub use appointment::{Appointment, AppointmentError, AppointmentMode, NewAppoint
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use entry::{Correction, Entry, EntryDetails, EntryError, EntryKind, NewEntry};
 pub use hetu::{Hetu, HetuError};
-pub use ids::{AppointmentId, ClientId, DecisionId, EntryId, IdError, JobSearchId, OrgId, UserId};
+pub use ids::{
+    AppointmentId, ClientId, DecisionId, EntryId, IdError, JobSearchId, OrgId, ReconsiderationId,
+    UserId,
+};
 pub use model::{
     Client, ContactMethod, ContactMethodKind, EndReason, JobSearch, JobSearchEnd, Language,
     NewClient, OrgKind, Organisation, ResponsibleExpert, Role, UnknownValue, User,

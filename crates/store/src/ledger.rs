@@ -312,7 +312,50 @@ pub(crate) const OFFICIAL_STEPS: RecordTable = RecordTable {
     ],
 };
 
-const RECORD_TABLES: [&RecordTable; 10] = [
+pub(crate) const RECONSIDERATION_REQUESTS: RecordTable = RecordTable {
+    name: "reconsideration_requests",
+    key: "id",
+    int_key: false,
+    cols: &[
+        "client_id",
+        "decision_id",
+        "id",
+        "official_step",
+        "org_id",
+        "reasons",
+        "requested_as",
+        "requested_at",
+        "requested_by",
+        "statement",
+        "statement_effective_date",
+        "statement_outcome",
+        "target",
+    ],
+};
+
+pub(crate) const RECONSIDERATION_STEPS: RecordTable = RecordTable {
+    name: "reconsideration_steps",
+    key: "seq",
+    int_key: true,
+    cols: &[
+        "at",
+        "basis",
+        "by_user",
+        "client_id",
+        "document",
+        "document_language",
+        "effective_date",
+        "org_id",
+        "outcome",
+        "outcome_changed",
+        "reasoning",
+        "request_id",
+        "seq",
+        "step",
+    ],
+};
+
+const RECORD_TABLES: [&RecordTable; 12] = [
     &ENTRIES,
     &JOB_SEARCHES,
     &JOB_SEARCH_ENDS,
@@ -323,6 +366,8 @@ const RECORD_TABLES: [&RecordTable; 10] = [
     &REGISTER_FACTS,
     &DECISIONS,
     &OFFICIAL_STEPS,
+    &RECONSIDERATION_REQUESTS,
+    &RECONSIDERATION_STEPS,
 ];
 
 impl RecordTable {

@@ -16,6 +16,7 @@ mod access;
 mod ledger;
 mod login;
 mod migrate;
+mod reconsideration;
 mod rows;
 mod statements;
 #[cfg(feature = "testing")]
@@ -41,6 +42,9 @@ use rows::*;
 pub use access::{Access, AccessAction, AccessLogEntry, AccessLogQuery};
 pub use ledger::{origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport};
 pub use login::{FailureCount, PendingOidcLogin};
+pub use reconsideration::{
+    QualityFigures, Reconsideration, ReconsiderationCase, ReconsiderationStep, RoutedCount,
+};
 pub use statements::{
     AdoptionDecision, Decide, NewAdoptionDecision, NewDecision, RecordedRegisterFacts,
     RegisterFacts, StatementContext, StoredDecision,
@@ -83,6 +87,14 @@ pub enum StoreError {
     CaseNotOpen,
     #[error("the user is not an official of the client's employment authority")]
     NotAnOfficialOfClientOrg,
+    #[error(
+        "the decision has no statement to reconsider yet: an official has not resolved the case"
+    )]
+    NoStatement,
+    #[error("reconsideration of this statement has already been requested; a statement is reconsidered once")]
+    ReconsiderationExists,
+    #[error("not permitted: {0}")]
+    NotPermitted(&'static str),
     #[error(transparent)]
     Entry(#[from] kirjuri_domain::EntryError),
     #[error("stored data could not be read back: {0}")]
@@ -128,6 +140,19 @@ fn map_constraint(e: sqlx::Error) -> StoreError {
         if hit(
             "official_steps_one_resolution",
             "official_steps.decision_id",
+        ) {
+            return StoreError::CaseNotOpen;
+        }
+        // Two requests for one statement at once: the second finds the first (B7).
+        if hit(
+            "reconsideration_requests_one_per_statement",
+            "reconsideration_requests.decision_id",
+        ) {
+            return StoreError::ReconsiderationExists;
+        }
+        if hit(
+            "reconsideration_steps_one_resolution",
+            "reconsideration_steps.request_id",
         ) {
             return StoreError::CaseNotOpen;
         }

@@ -57,6 +57,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_work_queue.sql"),
         postgres: include_str!("../migrations/postgres/0007_work_queue.sql"),
     },
+    Migration {
+        version: 8,
+        description: "reconsideration: requests and the officials' steps on them",
+        sqlite: include_str!("../migrations/sqlite/0008_reconsideration.sql"),
+        postgres: include_str!("../migrations/postgres/0008_reconsideration.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

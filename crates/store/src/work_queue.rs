@@ -337,7 +337,8 @@ impl Store {
     }
 
     /// Whether the client has a decision routed to KEHA-keskus that is open or was resolved
-    /// by KEHA-keskus: what a KEHA official's statement task needs. For the authorisation
+    /// by KEHA-keskus, or a request for reconsideration in KEHA-keskus's queue: what a KEHA
+    /// official's statement task needs. For the authorisation
     /// decision only: not logged, and returns nothing to a user.
     pub async fn has_keha_task(&self, client: ClientId) -> Result<bool, StoreError> {
         let row = sqlx::query(
@@ -354,6 +355,7 @@ impl Store {
         .bind(client.to_string())
         .fetch_optional(&self.read)
         .await?;
-        Ok(row.is_some())
+        // A request for reconsideration in KEHA-keskus's queue is a KEHA task too (B7).
+        Ok(row.is_some() || self.has_keha_reconsideration(client).await?)
     }
 }

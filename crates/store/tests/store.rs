@@ -1314,3 +1314,383 @@ async fn routed_decisions_wait_in_their_queue_until_resolved_once() {
     })
     .await;
 }
+
+// ---- reconsideration (migration 8) -------------------------------------------------------------
+
+/// B7, B10, B11: a request for reconsideration of a statement goes to the issuer's queue, is
+/// taken and resolved once by an official of the issuer (nobody else, so never the automated
+/// procedure), records whether the outcome changed, is append-only with a ledger leaf per row,
+/// and shows in the quality figures; `verify_ledger` covers the new tables.
+#[tokio::test]
+async fn issue5_reconsideration_is_handled_once_by_an_official_of_the_issuer() {
+    each_backend(|store, fx, _| async move {
+        let (c, by) = (fx.client_a.id, &acting(&fx.official_a));
+        let user = |u: &str, role, org: Option<OrgId>, client: Option<ClientId>| {
+            let store = store.clone();
+            let u = u.to_owned();
+            async move {
+                store
+                    .create_user(kirjuri_store::NewUser {
+                        username: Username::parse(&u).unwrap(),
+                        display_name: PersonName::parse(&format!("Testi {u}")).unwrap(),
+                        role,
+                        org_id: org,
+                        client_id: client,
+                        password_hash: None,
+                    })
+                    .await
+                    .unwrap()
+            }
+        };
+        let seeker = &acting(&user("asiakas", Role::JobSeeker, None, Some(c)).await);
+        let keha_org = store
+            .create_organisation(
+                OrgKind::Keha,
+                PersonName::parse("Kehittämis- ja hallintokeskus").unwrap(),
+                PersonName::parse("Utvecklings- och förvaltningscentret").unwrap(),
+            )
+            .await
+            .unwrap();
+        let keha = &acting(&user("keha", Role::KehaOfficial, Some(keha_org.id), None).await);
+        let avi = &acting(&user("avi", Role::Supervisor, None, None).await);
+        let resolution = |outcome: &str, date: NaiveDate| kirjuri_store::Resolution {
+            outcome: outcome.into(),
+            effective_date: date,
+            reasoning: "Selvitetty.".into(),
+            basis: "TTL 2:1".into(),
+            document: "Lausunto oikaisupyynnön johdosta.".into(),
+            document_language: "fi".into(),
+        };
+
+        // An automated statement: its employment authority reconsiders it.
+        let (js, auto) = store
+            .start_job_search_deciding(c, d(2026, 3, 2), by, Box::new(|ctx| Ok(a_decision(ctx))))
+            .await
+            .unwrap();
+        let leaves = store.ledger_size().await.unwrap();
+        let req = store
+            .request_reconsideration(c, auto.id, "Olen opiskelija.".into(), seeker)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                req.statement.as_str(),
+                req.statement_outcome.as_str(),
+                req.statement_effective_date,
+                req.target.as_str(),
+                req.org,
+                req.requested_as.as_str(),
+                req.state()
+            ),
+            (
+                "automated",
+                "no_obstacle",
+                d(2026, 3, 2),
+                "employment_authority",
+                fx.org_a.id,
+                "client",
+                "requested"
+            )
+        );
+        // The request and its access-log row: two leaves.
+        assert_eq!(store.ledger_size().await.unwrap(), leaves + 2);
+        // A statement is reconsidered once, by the store and by the database.
+        assert!(matches!(
+            store
+                .request_reconsideration(c, auto.id, "Uudelleen.".into(), by)
+                .await,
+            Err(StoreError::ReconsiderationExists)
+        ));
+        let dup = format!(
+            "INSERT INTO reconsideration_requests (id, decision_id, client_id, statement,
+                 statement_outcome, statement_effective_date, target, org_id, reasons,
+                 requested_by, requested_as, requested_at)
+             VALUES ('{}', '{}', '{}', 'automated', 'no_obstacle', '2026-03-02',
+                 'employment_authority', '{}', 'x', '{}', 'client', '2026-03-02T10:00:00.000000Z')",
+            uuid_of(77),
+            auto.id,
+            c,
+            fx.org_a.id,
+            fx.official_a.id
+        );
+        assert!(raw_execute(&store, &dup).await.is_err());
+        // The supervisor asks nothing, and another client's decision is not found.
+        assert!(matches!(
+            store
+                .request_reconsideration(c, auto.id, "x".into(), avi)
+                .await,
+            Err(StoreError::NotPermitted(_))
+        ));
+        let other = store
+            .create_client(
+                NewClient {
+                    hetu: Hetu::parse("010501E9032").unwrap(),
+                    first_name: PersonName::parse("Muu").unwrap(),
+                    last_name: PersonName::parse("Asiakas").unwrap(),
+                    language: Language::Fi,
+                    org_id: fx.org_a.id,
+                },
+                by,
+            )
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .request_reconsideration(other.id, auto.id, "x".into(), by)
+                .await,
+            Err(StoreError::NotFound("decision"))
+        ));
+
+        // In the issuer's queue only.
+        let queue_a = kirjuri_store::Queue::EmploymentAuthority(fx.org_a.id);
+        let cases = store.reconsideration_queue(queue_a, by).await.unwrap();
+        assert_eq!(cases.len(), 1);
+        assert_eq!(cases[0].request.id, req.id);
+        assert_eq!(cases[0].kind, "job_search_start");
+        let b = &acting(&fx.official_b);
+        let queue_b = kirjuri_store::Queue::EmploymentAuthority(fx.org_b.id);
+        assert!(store
+            .reconsideration_queue(queue_b, b)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(store
+            .reconsideration_queue(kirjuri_store::Queue::Keha, keha)
+            .await
+            .unwrap()
+            .is_empty());
+        assert_eq!(
+            store.reconsideration_routing(req.id).await.unwrap(),
+            (c, "employment_authority".into(), "job_search_start".into())
+        );
+
+        // Only an official of the issuer handles it: not another authority's official, not
+        // KEHA-keskus, not the client, not the supervisor.
+        for who in [b, keha, seeker, avi] {
+            assert!(matches!(
+                store.take_reconsideration(c, req.id, who).await,
+                Err(StoreError::NotPermitted(_))
+            ));
+            assert!(matches!(
+                store
+                    .resolve_reconsideration(c, req.id, resolution("obstacle", d(2026, 3, 2)), who)
+                    .await,
+                Err(StoreError::NotPermitted(_))
+            ));
+        }
+        let taken = store.take_reconsideration(c, req.id, by).await.unwrap();
+        assert_eq!((taken.step.as_str(), taken.org), ("taken", fx.org_a.id));
+        let done = store
+            .resolve_reconsideration(c, req.id, resolution("obstacle", d(2026, 3, 2)), by)
+            .await
+            .unwrap();
+        assert_eq!(done.outcome_changed, Some(true));
+        assert!(matches!(
+            store
+                .resolve_reconsideration(c, req.id, resolution("no_obstacle", d(2026, 3, 2)), by)
+                .await,
+            Err(StoreError::CaseNotOpen)
+        ));
+        assert!(matches!(
+            store.take_reconsideration(c, req.id, by).await,
+            Err(StoreError::CaseNotOpen)
+        ));
+        assert!(store
+            .reconsideration_queue(queue_a, by)
+            .await
+            .unwrap()
+            .is_empty());
+        let mine = store.reconsiderations(c, seeker).await.unwrap();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].steps, vec![taken, done]);
+        assert_eq!(mine[0].state(), "resolved");
+
+        // An official's statement by KEHA-keskus: no statement before it is resolved; then
+        // KEHA-keskus reconsiders it, and the client is a KEHA task.
+        let (_, routed) = store
+            .end_job_search_deciding(
+                c,
+                js.id,
+                d(2026, 3, 16),
+                EndReason::OwnRequest,
+                by,
+                Box::new(|ctx| {
+                    Ok(kirjuri_store::NewDecision {
+                        kind: "job_search_end".into(),
+                        outcome: "routed".into(),
+                        reasons: "[{\"code\":\"END_STUDIES\"},{\"code\":\"FREE_TEXT\"}]".into(),
+                        target: Some("keha".into()),
+                        effective_date: None,
+                        document: None,
+                        document_language: None,
+                        ..a_decision(ctx)
+                    })
+                }),
+            )
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .request_reconsideration(c, routed.id, "x".into(), seeker)
+                .await,
+            Err(StoreError::NoStatement)
+        ));
+        let official = store
+            .resolve_case(
+                c,
+                routed.id,
+                resolution("job_search_ended", d(2026, 3, 16)),
+                keha,
+            )
+            .await
+            .unwrap();
+        let req2 = store
+            .request_reconsideration(c, routed.id, "Soitin ja kerroin.".into(), by)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                req2.statement.as_str(),
+                req2.official_step,
+                req2.target.as_str(),
+                req2.org,
+                req2.requested_as.as_str()
+            ),
+            (
+                "official",
+                Some(official.seq),
+                "keha",
+                keha_org.id,
+                "official"
+            )
+        );
+        assert!(store.has_keha_task(c).await.unwrap());
+        assert!(matches!(
+            store.take_reconsideration(c, req2.id, by).await,
+            Err(StoreError::NotPermitted(_))
+        ));
+        let cases = store
+            .reconsideration_queue(kirjuri_store::Queue::Keha, keha)
+            .await
+            .unwrap();
+        assert_eq!(cases.len(), 1);
+        let same = store
+            .resolve_reconsideration(
+                c,
+                req2.id,
+                resolution("job_search_ended", d(2026, 3, 16)),
+                keha,
+            )
+            .await
+            .unwrap();
+        assert_eq!(same.outcome_changed, Some(false));
+
+        // Append-only, whoever connects; one resolution per request even in raw SQL.
+        for table in ["reconsideration_requests", "reconsideration_steps"] {
+            assert!(
+                raw_execute(&store, &format!("UPDATE {table} SET client_id = client_id"))
+                    .await
+                    .is_err()
+            );
+            assert!(raw_execute(&store, &format!("DELETE FROM {table}"))
+                .await
+                .is_err());
+        }
+        let dup = format!(
+            "INSERT INTO reconsideration_steps (request_id, client_id, step, by_user, org_id, at,
+                 outcome, effective_date, reasoning, basis, document, document_language,
+                 outcome_changed)
+             VALUES ('{}', '{}', 'resolved', '{}', '{}', '2026-03-02T10:00:00.000000Z',
+                 'obstacle', '2026-03-02', 'x', 'y', 'z', 'fi', 1)",
+            req.id, c, fx.official_a.id, fx.org_a.id
+        );
+        assert!(raw_execute(&store, &dup).await.is_err());
+
+        // B11: the figures of the rule-set version.
+        let figures = store.statement_quality().await.unwrap();
+        assert_eq!(figures.len(), 1);
+        let f = &figures[0];
+        assert_eq!(
+            (f.rule_set_name.as_str(), f.rule_set_version.as_str()),
+            ("statement-start", "test")
+        );
+        assert_eq!((f.decisions, f.automated, f.routed), (2, 1, 1));
+        let reasons: Vec<(&str, i64)> = f
+            .routed_by_reason
+            .iter()
+            .map(|r| (r.code.as_str(), r.count))
+            .collect();
+        assert_eq!(reasons, [("END_STUDIES", 1), ("FREE_TEXT", 1)]);
+        assert_eq!(
+            (
+                f.reconsiderations_requested,
+                f.reconsiderations_of_automated,
+                f.reconsiderations_resolved,
+                f.reconsiderations_changed
+            ),
+            (2, 1, 2, 1)
+        );
+
+        // B10: every row has its leaf, and the whole ledger verifies with them.
+        assert_eq!(
+            raw_i64(
+                &store,
+                "SELECT COUNT(*) FROM ledger_links WHERE record_table = 'reconsideration_requests'"
+            )
+            .await,
+            2
+        );
+        assert_eq!(
+            raw_i64(
+                &store,
+                "SELECT COUNT(*) FROM ledger_links WHERE record_table = 'reconsideration_steps'"
+            )
+            .await,
+            3
+        );
+        store.ledger_checkpoint().await.unwrap();
+        let report = store
+            .verify_ledger(&[kirjuri_store::testing::test_ledger_keys().verifier()])
+            .await
+            .unwrap();
+        assert!(report.fault.is_none(), "{report:?}");
+        assert!(report.records_checked > 0);
+    })
+    .await;
+}
+
+/// B7: two requests for one statement at the same moment (the client online, an official on
+/// the phone): exactly one is recorded, the other is told a request exists.
+#[tokio::test]
+async fn issue5_concurrent_reconsideration_requests_record_one() {
+    each_backend(|store, fx, _| async move {
+        let (c, by) = (fx.client_a.id, acting(&fx.official_a));
+        let (_, auto) = store
+            .start_job_search_deciding(c, d(2026, 3, 2), &by, Box::new(|ctx| Ok(a_decision(ctx))))
+            .await
+            .unwrap();
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..4 {
+            let (store, by) = (store.clone(), by.clone());
+            tasks.spawn(async move {
+                store
+                    .request_reconsideration(c, auto.id, format!("Pyyntö {i}."), &by)
+                    .await
+            });
+        }
+        let (mut ok, mut exists) = (0, 0);
+        while let Some(r) = tasks.join_next().await {
+            match r.unwrap() {
+                Ok(_) => ok += 1,
+                Err(StoreError::ReconsiderationExists) => exists += 1,
+                Err(e) => panic!("unexpected: {e}"),
+            }
+        }
+        assert_eq!((ok, exists), (1, 3));
+        assert_eq!(
+            raw_i64(&store, "SELECT COUNT(*) FROM reconsideration_requests").await,
+            1
+        );
+    })
+    .await;
+}

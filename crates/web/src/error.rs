@@ -127,9 +127,12 @@ impl From<StoreError> for ApiError {
             S::CorrectedEntryMissing | S::CorrectionOtherClient | S::AlreadyCorrected(..) => {
                 ApiError::field("corrects.entry_id", &e)
             }
-            S::JobSearchInProgress(_) | S::JobSearchAlreadyEnded | S::CaseNotOpen => {
-                ApiError::conflict(e.to_string())
-            }
+            S::JobSearchInProgress(_)
+            | S::JobSearchAlreadyEnded
+            | S::CaseNotOpen
+            | S::NoStatement
+            | S::ReconsiderationExists => ApiError::conflict(e.to_string()),
+            S::NotPermitted(_) => ApiError::forbidden(e.to_string()),
             S::DuplicateAdoptionDecision(_) => ApiError {
                 status: StatusCode::CONFLICT,
                 ..ApiError::field("number", &e)

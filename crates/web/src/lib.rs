@@ -23,6 +23,7 @@ pub mod me;
 pub mod oidc;
 pub mod policy;
 pub mod quality;
+pub mod reconsideration;
 pub mod statements;
 pub mod throttle;
 pub mod tls;
@@ -166,6 +167,12 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(work_queue::work_queue))
         .routes(routes!(work_queue::take_case))
         .routes(routes!(work_queue::resolve_case))
+        .routes(routes!(reconsideration::ask_reconsideration))
+        .routes(routes!(reconsideration::record_reconsideration))
+        .routes(routes!(reconsideration::reconsideration_queue))
+        .routes(routes!(reconsideration::take_reconsideration))
+        .routes(routes!(reconsideration::resolve_reconsideration))
+        .routes(routes!(reconsideration::statement_quality))
         .routes(routes!(audit::search_access_log))
         .routes(routes!(quality::check_text))
         .routes(routes!(admin::list_accounts, admin::create_account))

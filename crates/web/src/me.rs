@@ -158,6 +158,8 @@ fn field_meanings() -> BTreeMap<&'static str, &'static str> {
         ("statements[].automated", "true if the statement was made by the automated procedure without an official."),
         ("statements[].outcome", "auto_positive (no labour-policy obstacle), auto_end (job search ended), routed (an official decides)."),
         ("statements[].official_statement", "For a routed case: the statement the official issued, with the reasoning and the legal basis."),
+        ("statements[].safeguards", "For an automatic statement: that it was made automatically, the processing rules that applied to you and why, your right to have an official handle the matter, to give your view and to contest the statement, and how to ask for reconsideration (GDPR art. 22(3))."),
+        ("statements[].reconsideration", "Your request for reconsideration of the statement: your reasons, who handles it, its state (requested, taken, resolved) and the new statement, which says whether the outcome changed."),
         ("seen_by", "Who has read or changed your data, other than you: organisation, role, what and why."),
         ("seen_by[].action", "read, write, or denied (someone tried and was refused)."),
     ])

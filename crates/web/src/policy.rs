@@ -13,7 +13,12 @@
 //!   client's own employment authority when routed there, and by a KEHA official when routed
 //!   to KEHA-keskus.
 //! - The supervisor reads everything and writes nothing (A3); every read is logged.
-//! - A job seeker reads their own record only.
+//! - A job seeker reads their own record only, and asks for reconsideration of their own
+//!   statements ([`Action::Ask`]); an official of the client's own employment authority may
+//!   record such a request on the client's behalf.
+//! - A request for reconsideration is taken and resolved ([`Action::Resolve`]) like a routed
+//!   case: by an official of the employment authority that issued the statement, or by a KEHA
+//!   official when KEHA-keskus issued it (a KEHA task).
 //! - Rules authors and administrators see no client data (administrators manage accounts).
 //!
 //! Denials of an existing client's data are logged by the caller with the store's `Denied`
@@ -26,8 +31,12 @@ use kirjuri_domain::{Client, Role, ShortText, User};
 pub enum Action {
     Read,
     Write,
-    /// Take or resolve a decision routed to an official (the work queue).
+    /// Take or resolve a decision routed to an official, or a request for reconsideration
+    /// (the work queue).
     Resolve,
+    /// Ask for reconsideration of a statement (B7): the client themself, or an official of
+    /// the client's own employment authority on the client's behalf.
+    Ask,
 }
 
 /// The answer of [`decide`].
@@ -86,12 +95,12 @@ pub fn decide(user: &User, action: Action, client: &Client, ctx: &Context) -> De
         },
         Role::Supervisor => match action {
             Action::Read => allow("valvonta", false),
-            Action::Write | Action::Resolve => {
+            Action::Write | Action::Resolve | Action::Ask => {
                 Decision::Forbidden("the supervisor reads the record and never changes it")
             }
         },
         Role::JobSeeker if user.client_id == Some(client.id) => match action {
-            Action::Read => allow("oma asiointi", false),
+            Action::Read | Action::Ask => allow("oma asiointi", false),
             Action::Write | Action::Resolve => {
                 Decision::Forbidden("officials make entries in the record")
             }

@@ -637,7 +637,8 @@ pub(crate) async fn decision_views(
     access: &kirjuri_store::Access,
 ) -> ApiResult<Vec<DecisionView>> {
     let mut views = Vec::new();
-    for d in state.store.decisions(client, access).await? {
+    let decisions = state.store.decisions(client, access).await?;
+    for d in decisions.iter().cloned() {
         let mut view = DecisionView::from(&d);
         if d.decision.outcome == "routed" {
             let steps = state.store.official_steps(client, d.id, access).await?;
@@ -656,6 +657,8 @@ pub(crate) async fn decision_views(
         }
         views.push(view);
     }
+    // B7, B15: requests for reconsideration, and the safeguards of automated statements.
+    crate::reconsideration::annotate(state, client, access, &decisions, &mut views).await?;
     Ok(views)
 }
 
@@ -742,6 +745,8 @@ pub async fn decision_provenance(
     // B10: where an official took part (the work queue).
     let official = state.store.official_steps(client.id, id, &access).await?;
     steps.extend(crate::work_queue::provenance_steps(&state, &official).await?);
+    // B7: requests for reconsideration of its statement, and the officials' steps on them.
+    steps.extend(crate::reconsideration::provenance_steps(&state, client.id, id, &access).await?);
     Ok(Json(ProvenanceView {
         steps,
         decision: view,

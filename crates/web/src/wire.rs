@@ -927,6 +927,13 @@ pub struct DecisionView {
     /// For a routed case: the statement an official issued, once resolved.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub official_statement: Option<OfficialStatementView>,
+    /// For an automated statement: the GDPR art. 22(3) safeguards (B15) — that it was made
+    /// automatically, the logic that applied, and the client's rights and how to use them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub safeguards: Option<SafeguardsView>,
+    /// The request for reconsideration of this decision's statement, if one was made (B7).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reconsideration: Option<ReconsiderationView>,
 }
 
 /// The statement an official issued on a routed case.
@@ -976,6 +983,8 @@ impl From<&kirjuri_store::StoredDecision> for DecisionView {
             notice_acknowledged: d.notice_acknowledged,
             recorded_at: s.recorded_at,
             official_statement: None,
+            safeguards: None,
+            reconsideration: None,
         }
     }
 }
@@ -1150,4 +1159,254 @@ pub struct OfficialStepView {
     /// The statement (plain text) in `document_language`.
     pub document: Option<String>,
     pub document_language: Option<String>,
+}
+
+// ---- reconsideration (B7), quality figures (B11), GDPR art. 22 safeguards (B15) --------------
+
+/// A request for reconsideration: the client's reasons (their view of the matter). Strict.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReconsiderationRequestBody {
+    /// Why the statement should be reconsidered, in the client's own words.
+    pub reasons: String,
+}
+
+/// Longest reasons accepted (characters).
+pub const MAX_RECONSIDERATION_REASONS_CHARS: usize = 5000;
+
+impl ReconsiderationRequestBody {
+    /// The reasons, trimmed: not empty, at most [`MAX_RECONSIDERATION_REASONS_CHARS`]
+    /// characters, no control characters other than line breaks and tabs.
+    pub fn parse(&self) -> Result<String, ApiError> {
+        let t = self.reasons.trim();
+        if t.is_empty() {
+            return Err(ApiError::field("reasons", "must not be empty"));
+        }
+        if t.chars().count() > MAX_RECONSIDERATION_REASONS_CHARS {
+            return Err(ApiError::field(
+                "reasons",
+                format!("must be at most {MAX_RECONSIDERATION_REASONS_CHARS} characters"),
+            ));
+        }
+        if t.chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+        {
+            return Err(ApiError::field(
+                "reasons",
+                "must not contain control characters",
+            ));
+        }
+        Ok(t.to_owned())
+    }
+}
+
+/// The statement issued on reconsideration, linked to the statement it reconsiders.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReconsiderationStatementView {
+    /// `no_obstacle`, `obstacle` or `job_search_ended`.
+    pub outcome: String,
+    pub effective_date: NaiveDate,
+    pub reasoning: String,
+    pub basis: String,
+    /// The statement (plain text) in `document_language`.
+    pub document: String,
+    pub document_language: String,
+    /// The outcome or its effective date differs from the statement reconsidered.
+    pub outcome_changed: bool,
+    /// The issuing organisation, named in full.
+    pub issuer: OrgView,
+    pub issued_at: DateTime<Utc>,
+    /// The decision whose statement it reconsiders.
+    pub reconsiders_decision_id: String,
+    /// `automated_statement` or `official_statement`.
+    pub reconsiders: String,
+}
+
+/// A request for reconsideration, its state and, once resolved, the new statement.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReconsiderationView {
+    pub id: String,
+    pub decision_id: String,
+    /// `automated_statement` or `official_statement`: which statement is reconsidered.
+    pub reconsiders: String,
+    /// The reconsidered statement's outcome (`no_obstacle`, `obstacle`, `job_search_ended`).
+    pub reconsidered_outcome: String,
+    pub reconsidered_effective_date: NaiveDate,
+    /// The client's reasons, as given.
+    pub reasons: String,
+    /// `client`, or `official` when an official recorded it on the client's behalf.
+    pub requested_as: String,
+    pub requested_at: DateTime<Utc>,
+    /// `requested`, `taken` (an official works on it) or `resolved`.
+    pub state: &'static str,
+    /// The organisation that handles it (the issuer of the statement), named in full.
+    pub handled_by: OrgView,
+    pub taken_at: Option<DateTime<Utc>>,
+    pub new_statement: Option<ReconsiderationStatementView>,
+}
+
+/// An open request for reconsideration in a work queue. The client appears only by masked
+/// identity code.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReconsiderationCaseView {
+    pub request_id: String,
+    pub decision_id: String,
+    pub client_id: String,
+    pub hetu_masked: String,
+    /// `job_search_start` or `job_search_end`.
+    pub kind: String,
+    /// `employment_authority` or `keha`.
+    pub to: String,
+    /// `automated_statement` or `official_statement`.
+    pub reconsiders: String,
+    pub reconsidered_outcome: String,
+    pub reconsidered_effective_date: NaiveDate,
+    pub reasons: String,
+    pub requested_as: String,
+    pub requested_at: DateTime<Utc>,
+    pub taken: Option<TakenView>,
+}
+
+/// A step an official took on a request; for `resolved`, the new statement.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReconsiderationStepView {
+    pub request_id: String,
+    /// `taken` or `resolved`.
+    pub step: String,
+    /// The official.
+    pub by: String,
+    /// The organisation the official acted for, in full.
+    pub organisation: String,
+    pub at: DateTime<Utc>,
+    pub outcome: Option<String>,
+    pub effective_date: Option<NaiveDate>,
+    pub reasoning: Option<String>,
+    pub basis: Option<String>,
+    pub document: Option<String>,
+    pub document_language: Option<String>,
+    pub outcome_changed: Option<bool>,
+}
+
+/// One rule of the processing rules as it applied to the client's case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppliedRuleView {
+    pub rule: String,
+    /// The rule's title in the client's language.
+    pub title: String,
+    /// Legal basis, in full.
+    pub basis: String,
+    /// The rule's condition held.
+    pub applied: bool,
+    /// What happened to the rule, in words.
+    pub status: String,
+    /// The facts it read, as `name = value`.
+    pub read: Vec<String>,
+}
+
+/// Meaningful information about the logic of an automated statement (GDPR art. 22, 13(2)(f)).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LogicView {
+    /// In a sentence or two, how the statement was formed.
+    pub summary: String,
+    pub rule_set: RuleSetRefView,
+    /// Every rule considered, in order.
+    pub rules: Vec<AppliedRuleView>,
+    /// The rules engine's own explanation (`kirjuri rules explain`), when the rule-set
+    /// version that decided is the one in use.
+    pub explanation: Option<String>,
+}
+
+/// How to ask for reconsideration (a person handles it).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HowToAskView {
+    /// A request can still be made (none was made yet).
+    pub available: bool,
+    pub method: &'static str,
+    pub path: String,
+    /// What to send: `{"reasons": "..."}`.
+    pub body: &'static str,
+    /// In words, in the client's language.
+    pub text: String,
+}
+
+/// The safeguards of an automated statement (B15; GDPR art. 22(3); Administrative Procedure
+/// Act 53 e §), in the client's language.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SafeguardsView {
+    /// `fi` or `sv`.
+    pub language: String,
+    pub made_automatically: bool,
+    /// That the statement was made automatically, and under which adoption decision.
+    pub notice: String,
+    pub logic: LogicView,
+    pub right_to_human_intervention: String,
+    pub right_to_express_view: String,
+    pub right_to_contest: String,
+    pub how_to_ask: HowToAskView,
+    pub legal_basis: String,
+}
+
+/// Routed decisions of one reason code.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoutedCountView {
+    pub code: String,
+    pub count: i64,
+}
+
+/// The quality figures of one rule-set version (B11). No client-identifying data.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleSetQualityView {
+    pub rule_set: RuleSetRefView,
+    /// The adoption decisions under which it decided.
+    pub adoption_decisions: Vec<String>,
+    pub decisions: i64,
+    pub automated: i64,
+    pub routed: i64,
+    /// automated / decisions (0 when there are none).
+    pub automated_share: f64,
+    pub routed_share: f64,
+    /// Routed decisions by reason code; a decision routed for two reasons counts under both.
+    pub routed_by_reason: Vec<RoutedCountView>,
+    pub reconsiderations_requested: i64,
+    pub reconsiderations_of_automated: i64,
+    pub reconsiderations_resolved: i64,
+    /// Resolved with a different outcome or effective date.
+    pub reconsiderations_changed: i64,
+}
+
+impl From<&kirjuri_store::QualityFigures> for RuleSetQualityView {
+    fn from(f: &kirjuri_store::QualityFigures) -> Self {
+        let share = |n: i64| {
+            if f.decisions == 0 {
+                0.0
+            } else {
+                n as f64 / f.decisions as f64
+            }
+        };
+        Self {
+            rule_set: RuleSetRefView {
+                name: f.rule_set_name.clone(),
+                version: f.rule_set_version.clone(),
+                hash: f.rule_set_hash.clone(),
+            },
+            adoption_decisions: f.adoption_decisions.clone(),
+            decisions: f.decisions,
+            automated: f.automated,
+            routed: f.routed,
+            automated_share: share(f.automated),
+            routed_share: share(f.routed),
+            routed_by_reason: f
+                .routed_by_reason
+                .iter()
+                .map(|r| RoutedCountView {
+                    code: r.code.clone(),
+                    count: r.count,
+                })
+                .collect(),
+            reconsiderations_requested: f.reconsiderations_requested,
+            reconsiderations_of_automated: f.reconsiderations_of_automated,
+            reconsiderations_resolved: f.reconsiderations_resolved,
+            reconsiderations_changed: f.reconsiderations_changed,
+        }
+    }
 }

@@ -618,3 +618,7 @@ mod statements;
 
 #[path = "api/quality.rs"]
 mod quality;
+
+/// Issue 5: reconsideration (B7), GDPR art. 22 safeguards (B15), quality figures (B11).
+#[path = "api/reconsideration.rs"]
+mod reconsideration;

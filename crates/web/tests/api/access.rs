@@ -118,6 +118,17 @@ fn matrix() -> Vec<Row> {
         // resolves it; KEHA officials have no task with client A, so it does not exist for them.
         row("POST", "/api/decisions/{id}/take", Kind::Write, [401, 403, 404, 404, 404, 403, 404, 200]),
         row("POST", "/api/decisions/{id}/resolve", Kind::Write, [401, 403, 404, 404, 404, 403, 404, 200]),
+        // Reconsideration (B7): client A's start decision now has Anni A's statement. The client
+        // asks; the official's request on the client's behalf for the same statement then
+        // conflicts (a statement is reconsidered once) after the policy let it through.
+        row("POST", "/api/me/decisions/{id}/reconsideration", Kind::Write, [401, 201, 403, 403, 403, 403, 403, 403]),
+        row("POST", "/api/decisions/{id}/reconsideration", Kind::Write, [401, 403, 404, 404, 404, 403, 404, 409]),
+        row("GET", "/api/work-queue/reconsiderations", Kind::Other, [401, 403, 200, 200, 403, 403, 403, 200]),
+        // That request is Anni A's organisation's: only its officials take and resolve it.
+        row("POST", "/api/reconsiderations/{id}/take", Kind::Write, [401, 403, 404, 404, 404, 403, 404, 200]),
+        row("POST", "/api/reconsiderations/{id}/resolve", Kind::Write, [401, 403, 404, 404, 404, 403, 404, 200]),
+        // B11: figures without client data, for the quality owners and the supervisor.
+        row("GET", "/api/statements/quality", Kind::Other, [401, 403, 403, 200, 200, 200, 403, 403]),
         row("GET", "/api/me/statements", Kind::Read, OWN),
         row("POST", "/api/check", Kind::Other, [401, 200, 200, 200, 200, 200, 200, 200]),
         row("GET", "/api/access-log", Kind::Other, [401, 403, 403, 403, 403, 200, 403, 403]),
@@ -176,6 +187,18 @@ fn body(app: &App, row: &Row, r: R, n: usize) -> Option<Value> {
             "vocational_qualification": true, "partial_disability_pension": false
         }),
         ("POST", "/api/decisions/{id}/take") => return None,
+        (
+            "POST",
+            "/api/me/decisions/{id}/reconsideration" | "/api/decisions/{id}/reconsideration",
+        ) => {
+            json!({"reasons": "Olen eri mieltä: aloitin opinnot vasta syksyllä."})
+        }
+        ("POST", "/api/reconsiderations/{id}/take") => return None,
+        ("POST", "/api/reconsiderations/{id}/resolve") => json!({
+            "outcome": "no_obstacle", "effective_date": "2026-03-02",
+            "reasoning": "Opinnot alkavat vasta syksyllä, joten ne eivät estä työttömyysetuutta.",
+            "basis": "TTL 2:10"
+        }),
         ("POST", "/api/decisions/{id}/resolve") => json!({
             "outcome": "no_obstacle", "effective_date": "2026-03-02",
             "reasoning": "Asiakkaan vastaukset saatiin puhelimitse.", "basis": "TTL 2:1"
@@ -194,7 +217,20 @@ fn body(app: &App, row: &Row, r: R, n: usize) -> Option<Value> {
 }
 
 async fn path(app: &App, row: &Row) -> String {
-    if row.path.starts_with("/api/decisions/{id}/") {
+    if row.path.starts_with("/api/reconsiderations/{id}/") {
+        let r = raw_string(
+            app,
+            &format!(
+                "SELECT id FROM reconsideration_requests WHERE client_id = '{}'",
+                app.fx.client_a.id
+            ),
+        )
+        .await;
+        return row.path.replace("{id}", &r);
+    }
+    if row.path.starts_with("/api/decisions/{id}/")
+        || row.path.starts_with("/api/me/decisions/{id}/")
+    {
         let d = raw_string(
             app,
             &format!(
@@ -396,10 +432,11 @@ async fn every_endpoint_times_every_role() {
         // official), /api/me/* 7 reads by the seeker.
         assert_eq!(reads_logged, 9 * 3 + 2 + 7, "reads that were logged");
         // Reads refused to four roles (provenance also to the seeker), writes (7 to the record,
-        // taking and resolving a routed case) to six.
+        // taking and resolving a routed case, recording a request for reconsideration, taking
+        // and resolving it) to six.
         assert_eq!(
             denials_logged,
-            9 * 4 + 5 + 9 * 6,
+            9 * 4 + 5 + 12 * 6,
             "refusals that were logged"
         );
         app

@@ -1,0 +1,712 @@
+//! Reconsideration of statements (B7, B10, B15; GDPR art. 22(3); migration 8), and the quality
+//! figures of the automated procedure per rule-set version (B11).
+//!
+//! A client (or an official on the client's behalf) asks that a statement be reconsidered: the
+//! automated statement of a decision, or the official's statement on a routed decision. The
+//! request is a case in the queue of the organisation that issued the statement — the client's
+//! employment authority for an automated statement (the document names it as the issuer), the
+//! organisation the official acted for otherwise (KEHA-keskus: `keha`). A person handles it: an
+//! official takes it and resolves it with a new statement that links to the request, and so to
+//! the statement it reconsiders, and records whether the outcome (or its date) changed. Only
+//! officials and KEHA officials take and resolve requests; the store refuses anyone else, so the
+//! automated procedure (which acts through no official's access) cannot. Every request and
+//! step is an append-only row with a ledger leaf, written with its access-log row.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kirjuri_domain::{
+    Client, ClientId, DecisionId, OrgId, OrgKind, ReconsiderationId, Role, UserId,
+};
+use kirjuri_ledger::EventType;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::rows::{parse_date, parse_id, parse_ts, ts};
+use crate::statements::corrupt;
+use crate::{ledger, Access, AccessAction, Queue, Resolution, Store, StoreError};
+
+/// A request for reconsideration, with the steps officials took on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reconsideration {
+    pub id: ReconsiderationId,
+    pub decision_id: DecisionId,
+    pub client_id: ClientId,
+    /// `automated` (the decision's automated statement) or `official` (an official's statement
+    /// on the routed decision).
+    pub statement: String,
+    /// For an official's statement: the `official_steps` row that issued it.
+    pub official_step: Option<i64>,
+    /// The reconsidered statement's outcome, in the words of an official's statement
+    /// (`no_obstacle`, `obstacle`, `job_search_ended`).
+    pub statement_outcome: String,
+    pub statement_effective_date: NaiveDate,
+    /// `employment_authority` or `keha`: whose queue.
+    pub target: String,
+    /// The organisation that issued the statement and handles the request.
+    pub org: OrgId,
+    /// The client's reasons, as given.
+    pub reasons: String,
+    pub requested_by: UserId,
+    /// `client` or `official` (on the client's behalf).
+    pub requested_as: String,
+    pub requested_at: DateTime<Utc>,
+    /// Oldest first.
+    pub steps: Vec<ReconsiderationStep>,
+}
+
+impl Reconsideration {
+    /// The resolution, once resolved.
+    pub fn resolved(&self) -> Option<&ReconsiderationStep> {
+        self.steps.iter().find(|s| s.step == "resolved")
+    }
+    /// `requested`, `taken` or `resolved`.
+    pub fn state(&self) -> &'static str {
+        if self.resolved().is_some() {
+            "resolved"
+        } else if self.steps.iter().any(|s| s.step == "taken") {
+            "taken"
+        } else {
+            "requested"
+        }
+    }
+}
+
+/// One step an official took on a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReconsiderationStep {
+    pub seq: i64,
+    pub request_id: ReconsiderationId,
+    pub client_id: ClientId,
+    /// `taken` or `resolved`.
+    pub step: String,
+    pub by: UserId,
+    /// The organisation the official acted for (the new statement's issuer).
+    pub org: OrgId,
+    pub at: DateTime<Utc>,
+    /// Only for `resolved`: the new statement.
+    pub resolution: Option<Resolution>,
+    /// Only for `resolved`: the outcome or its effective date differs from the statement
+    /// reconsidered.
+    pub outcome_changed: Option<bool>,
+}
+
+/// An open request in a queue.
+#[derive(Debug, Clone)]
+pub struct ReconsiderationCase {
+    pub request: Reconsideration,
+    pub client: Client,
+    /// `job_search_start` or `job_search_end`: the kind of the decision reconsidered.
+    pub kind: String,
+}
+
+/// Routed decisions of one reason code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoutedCount {
+    pub code: String,
+    pub count: i64,
+}
+
+/// The quality figures of one rule-set version (B11). Counts only: nothing identifies a client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QualityFigures {
+    pub rule_set_name: String,
+    pub rule_set_version: String,
+    pub rule_set_hash: String,
+    /// The adoption decisions under which its decisions were made (none: only routed cases
+    /// that no adoption decision covered).
+    pub adoption_decisions: Vec<String>,
+    pub decisions: i64,
+    pub automated: i64,
+    pub routed: i64,
+    /// Routed decisions by reason code (a decision routed for two reasons counts under both),
+    /// by code.
+    pub routed_by_reason: Vec<RoutedCount>,
+    /// Requests for reconsideration of statements on its decisions.
+    pub reconsiderations_requested: i64,
+    /// Of those, of automated statements.
+    pub reconsiderations_of_automated: i64,
+    pub reconsiderations_resolved: i64,
+    /// Resolved with a different outcome or effective date.
+    pub reconsiderations_changed: i64,
+}
+
+const REQUEST_COLS: &str = "id, decision_id, client_id, statement, official_step,
+     statement_outcome, statement_effective_date, target, org_id, reasons, requested_by,
+     requested_as, requested_at";
+const STEP_COLS: &str = "seq, request_id, client_id, step, by_user, org_id, at, outcome,
+     effective_date, reasoning, basis, document, document_language, outcome_changed";
+
+fn request_from_row(row: &AnyRow) -> Result<Reconsideration, StoreError> {
+    Ok(Reconsideration {
+        id: parse_id(row, "id")?,
+        decision_id: parse_id(row, "decision_id")?,
+        client_id: parse_id(row, "client_id")?,
+        statement: row.try_get("statement")?,
+        official_step: row.try_get("official_step")?,
+        statement_outcome: row.try_get("statement_outcome")?,
+        statement_effective_date: parse_date(
+            &row.try_get::<String, _>("statement_effective_date")?,
+        )?,
+        target: row.try_get("target")?,
+        org: parse_id(row, "org_id")?,
+        reasons: row.try_get("reasons")?,
+        requested_by: parse_id(row, "requested_by")?,
+        requested_as: row.try_get("requested_as")?,
+        requested_at: parse_ts(&row.try_get::<String, _>("requested_at")?)?,
+        steps: Vec::new(),
+    })
+}
+
+fn step_from_row(row: &AnyRow) -> Result<ReconsiderationStep, StoreError> {
+    let outcome: Option<String> = row.try_get("outcome")?;
+    let text = |col: &str| -> Result<String, StoreError> {
+        row.try_get::<Option<String>, _>(col)?
+            .ok_or_else(|| StoreError::Corrupt(format!("resolution without {col}")))
+    };
+    let resolution = match outcome {
+        Some(outcome) => Some(Resolution {
+            outcome,
+            effective_date: parse_date(&text("effective_date")?)?,
+            reasoning: text("reasoning")?,
+            basis: text("basis")?,
+            document: text("document")?,
+            document_language: text("document_language")?,
+        }),
+        None => None,
+    };
+    Ok(ReconsiderationStep {
+        seq: row.try_get("seq")?,
+        request_id: parse_id(row, "request_id")?,
+        client_id: parse_id(row, "client_id")?,
+        step: row.try_get("step")?,
+        by: parse_id(row, "by_user")?,
+        org: parse_id(row, "org_id")?,
+        at: parse_ts(&row.try_get::<String, _>("at")?)?,
+        resolution,
+        outcome_changed: row
+            .try_get::<Option<i64>, _>("outcome_changed")?
+            .map(|v| v != 0),
+    })
+}
+
+/// The statement of a decision, in the words of an official's statement: which one, the
+/// issuing official step (for an official's statement), outcome, effective date, and whose
+/// queue a request about it goes to. Read inside the write.
+struct Statement {
+    kind: &'static str,
+    official_step: Option<i64>,
+    outcome: String,
+    effective_date: NaiveDate,
+    target: &'static str,
+    org: OrgId,
+}
+
+async fn statement_of(
+    tx: &mut sqlx::AnyConnection,
+    client: ClientId,
+    decision: DecisionId,
+) -> Result<Statement, StoreError> {
+    let row = sqlx::query(
+        "SELECT d.outcome, d.effective_date, d.document, c.org_id
+         FROM decisions d JOIN clients c ON c.id = d.client_id
+         WHERE d.id = $1 AND d.client_id = $2",
+    )
+    .bind(decision.to_string())
+    .bind(client.to_string())
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound("decision"))?;
+    let outcome: String = row.try_get("outcome")?;
+    if outcome != "routed" {
+        // The automated statement, issued in the name of the client's employment authority.
+        let document: Option<String> = row.try_get("document")?;
+        let effective = row.try_get::<Option<String>, _>("effective_date")?;
+        let (Some(_), Some(effective)) = (document, effective) else {
+            return Err(StoreError::NoStatement);
+        };
+        let outcome = match outcome.as_str() {
+            "auto_positive" => "no_obstacle",
+            "auto_end" => "job_search_ended",
+            other => return Err(corrupt("decision outcome", other)),
+        };
+        return Ok(Statement {
+            kind: "automated",
+            official_step: None,
+            outcome: outcome.to_owned(),
+            effective_date: parse_date(&effective)?,
+            target: "employment_authority",
+            org: parse_id(&row, "org_id")?,
+        });
+    }
+    // A routed decision: the official's statement, issued in the name of the organisation
+    // the official acted for.
+    let step = sqlx::query(
+        "SELECT s.seq, s.outcome, s.effective_date, s.org_id, o.kind
+         FROM official_steps s JOIN organisations o ON o.id = s.org_id
+         WHERE s.decision_id = $1 AND s.step = 'resolved'",
+    )
+    .bind(decision.to_string())
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NoStatement)?;
+    let kind: OrgKind = parse_id(&step, "kind")?;
+    Ok(Statement {
+        kind: "official",
+        official_step: Some(step.try_get("seq")?),
+        outcome: step
+            .try_get::<Option<String>, _>("outcome")?
+            .ok_or_else(|| corrupt("official statement", "no outcome"))?,
+        effective_date: parse_date(
+            &step
+                .try_get::<Option<String>, _>("effective_date")?
+                .ok_or_else(|| corrupt("official statement", "no effective date"))?,
+        )?,
+        target: if kind == OrgKind::Keha {
+            "keha"
+        } else {
+            "employment_authority"
+        },
+        org: parse_id(&step, "org_id")?,
+    })
+}
+
+/// Who may handle a request: an official of the issuing employment authority, or a KEHA
+/// official for KEHA-keskus. Never anyone else, and so never the automated procedure.
+fn may_handle(by: &Access, target: &str, org: OrgId) -> Result<OrgId, StoreError> {
+    match (by.role, target, by.org) {
+        (Role::Official, "employment_authority", Some(o)) if o == org => Ok(o),
+        (Role::KehaOfficial, "keha", Some(o)) => Ok(o),
+        _ => Err(StoreError::NotPermitted(
+            "an official of the organisation that issued the statement handles its reconsideration (B7)",
+        )),
+    }
+}
+
+async fn steps_of(
+    conn: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    request: ReconsiderationId,
+) -> Result<Vec<ReconsiderationStep>, StoreError> {
+    sqlx::query(&format!(
+        "SELECT {STEP_COLS} FROM reconsideration_steps WHERE request_id = $1 ORDER BY seq"
+    ))
+    .bind(request.to_string())
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(step_from_row)
+    .collect()
+}
+
+impl Store {
+    /// Records a request for reconsideration of the statement on `decision` of `client` (B7):
+    /// by the client (`requested_as` = `client`) or by an official on their behalf. The
+    /// decision must have a statement (automatic, or resolved by an official), and a statement
+    /// is reconsidered once.
+    pub async fn request_reconsideration(
+        &self,
+        client: ClientId,
+        decision: DecisionId,
+        reasons: String,
+        by: &Access,
+    ) -> Result<Reconsideration, StoreError> {
+        let requested_as = match by.role {
+            Role::JobSeeker => "client",
+            Role::Official | Role::KehaOfficial => "official",
+            _ => {
+                return Err(StoreError::NotPermitted(
+                    "the client, or an official on their behalf, asks for reconsideration",
+                ))
+            }
+        };
+        let leaf = self.leaf_params(client)?;
+        let logged = self.logged(by, client)?;
+        let user = by.user;
+        let (id, now) = (ReconsiderationId::from_uuid(self.ids.next()), self.now());
+        self.writer
+            .write(move |tx, leaves| {
+                Box::pin(async move {
+                    let st = statement_of(tx, client, decision).await?;
+                    let exists = sqlx::query(
+                        "SELECT 1 FROM reconsideration_requests WHERE decision_id = $1",
+                    )
+                    .bind(decision.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if exists.is_some() {
+                        return Err(StoreError::ReconsiderationExists);
+                    }
+                    sqlx::query(&format!(
+                        "INSERT INTO reconsideration_requests ({REQUEST_COLS})
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+                    ))
+                    .bind(id.to_string())
+                    .bind(decision.to_string())
+                    .bind(client.to_string())
+                    .bind(st.kind)
+                    .bind(st.official_step)
+                    .bind(st.outcome)
+                    .bind(st.effective_date.to_string())
+                    .bind(st.target)
+                    .bind(st.org.to_string())
+                    .bind(reasons)
+                    .bind(user.to_string())
+                    .bind(requested_as)
+                    .bind(ts(now))
+                    .execute(&mut *tx)
+                    .await?;
+                    leaf.defer(
+                        leaves,
+                        &ledger::RECONSIDERATION_REQUESTS,
+                        &id.to_string(),
+                        EventType::RoutingStep,
+                        now,
+                    );
+                    logged
+                        .record(tx, leaves, now, AccessAction::Write, "reconsiderations")
+                        .await?;
+                    let row = sqlx::query(&format!(
+                        "SELECT {REQUEST_COLS} FROM reconsideration_requests WHERE id = $1"
+                    ))
+                    .bind(id.to_string())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    request_from_row(&row)
+                })
+            })
+            .await
+    }
+
+    /// An official takes an open request of `client`.
+    pub async fn take_reconsideration(
+        &self,
+        client: ClientId,
+        id: ReconsiderationId,
+        by: &Access,
+    ) -> Result<ReconsiderationStep, StoreError> {
+        self.reconsideration_step(client, id, "taken", None, by)
+            .await
+    }
+
+    /// An official resolves an open request of `client` with the new statement; whether the
+    /// outcome changed is judged against the statement reconsidered.
+    pub async fn resolve_reconsideration(
+        &self,
+        client: ClientId,
+        id: ReconsiderationId,
+        resolution: Resolution,
+        by: &Access,
+    ) -> Result<ReconsiderationStep, StoreError> {
+        self.reconsideration_step(client, id, "resolved", Some(resolution), by)
+            .await
+    }
+
+    async fn reconsideration_step(
+        &self,
+        client: ClientId,
+        id: ReconsiderationId,
+        step: &'static str,
+        resolution: Option<Resolution>,
+        by: &Access,
+    ) -> Result<ReconsiderationStep, StoreError> {
+        let leaf = self.leaf_params(client)?;
+        let logged = self.logged(by, client)?;
+        let access = by.clone();
+        let now = self.now();
+        self.writer
+            .write(move |tx, leaves| {
+                Box::pin(async move {
+                    let row = sqlx::query(&format!(
+                        "SELECT {REQUEST_COLS} FROM reconsideration_requests
+                         WHERE id = $1 AND client_id = $2"
+                    ))
+                    .bind(id.to_string())
+                    .bind(client.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound("reconsideration request"))?;
+                    let request = request_from_row(&row)?;
+                    let org = may_handle(&access, &request.target, request.org)?;
+                    let resolved = sqlx::query(
+                        "SELECT 1 FROM reconsideration_steps WHERE request_id = $1 AND step = 'resolved'",
+                    )
+                    .bind(id.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if resolved.is_some() {
+                        return Err(StoreError::CaseNotOpen);
+                    }
+                    let r = resolution.as_ref();
+                    let changed = r.map(|r| {
+                        r.outcome != request.statement_outcome
+                            || r.effective_date != request.statement_effective_date
+                    });
+                    let seq: i64 = sqlx::query_scalar(
+                        "INSERT INTO reconsideration_steps (request_id, client_id, step, by_user,
+                             org_id, at, outcome, effective_date, reasoning, basis, document,
+                             document_language, outcome_changed)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                         RETURNING seq",
+                    )
+                    .bind(id.to_string())
+                    .bind(client.to_string())
+                    .bind(step)
+                    .bind(access.user.to_string())
+                    .bind(org.to_string())
+                    .bind(ts(now))
+                    .bind(r.map(|r| r.outcome.clone()))
+                    .bind(r.map(|r| r.effective_date.to_string()))
+                    .bind(r.map(|r| r.reasoning.clone()))
+                    .bind(r.map(|r| r.basis.clone()))
+                    .bind(r.map(|r| r.document.clone()))
+                    .bind(r.map(|r| r.document_language.clone()))
+                    .bind(changed.map(i64::from))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    leaf.defer(
+                        leaves,
+                        &ledger::RECONSIDERATION_STEPS,
+                        &seq.to_string(),
+                        EventType::OfficialAction,
+                        now,
+                    );
+                    logged
+                        .record(tx, leaves, now, AccessAction::Write, "reconsiderations")
+                        .await?;
+                    let row = sqlx::query(&format!(
+                        "SELECT {STEP_COLS} FROM reconsideration_steps WHERE seq = $1"
+                    ))
+                    .bind(seq)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    step_from_row(&row)
+                })
+            })
+            .await
+    }
+
+    /// A client's requests for reconsideration with their steps, oldest first.
+    pub async fn reconsiderations(
+        &self,
+        client: ClientId,
+        by: &Access,
+    ) -> Result<Vec<Reconsideration>, StoreError> {
+        self.log(by, client, AccessAction::Read, "reconsiderations")
+            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {REQUEST_COLS} FROM reconsideration_requests WHERE client_id = $1
+             ORDER BY requested_at, id"
+        ))
+        .bind(client.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut r = request_from_row(row)?;
+            r.steps = steps_of(&self.read, r.id).await?;
+            out.push(r);
+        }
+        Ok(out)
+    }
+
+    /// The open requests of a queue, oldest first: an employment authority's (requests about
+    /// statements it issued) or KEHA-keskus's. Every client listed is a logged read.
+    pub async fn reconsideration_queue(
+        &self,
+        queue: Queue,
+        by: &Access,
+    ) -> Result<Vec<ReconsiderationCase>, StoreError> {
+        let open = "NOT EXISTS (SELECT 1 FROM reconsideration_steps s
+                    WHERE s.request_id = r.id AND s.step = 'resolved')";
+        let cols = REQUEST_COLS
+            .split(',')
+            .map(|c| format!("r.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows = match queue {
+            Queue::EmploymentAuthority(org) => {
+                sqlx::query(&format!(
+                    "SELECT {cols}, d.kind FROM reconsideration_requests r
+                     JOIN decisions d ON d.id = r.decision_id
+                     WHERE r.target = 'employment_authority' AND r.org_id = $1 AND {open}
+                     ORDER BY r.requested_at, r.id"
+                ))
+                .bind(org.to_string())
+                .fetch_all(&self.read)
+                .await?
+            }
+            Queue::Keha => {
+                sqlx::query(&format!(
+                    "SELECT {cols}, d.kind FROM reconsideration_requests r
+                     JOIN decisions d ON d.id = r.decision_id
+                     WHERE r.target = 'keha' AND {open} ORDER BY r.requested_at, r.id"
+                ))
+                .fetch_all(&self.read)
+                .await?
+            }
+        };
+        let mut cases = Vec::with_capacity(rows.len());
+        let mut logged: Vec<ClientId> = Vec::new();
+        for row in &rows {
+            let mut request = request_from_row(row)?;
+            if !logged.contains(&request.client_id) {
+                self.log(by, request.client_id, AccessAction::Read, "work_queue")
+                    .await?;
+                logged.push(request.client_id);
+            }
+            request.steps = steps_of(&self.read, request.id).await?;
+            let client = self.client(request.client_id).await?;
+            cases.push(ReconsiderationCase {
+                request,
+                client,
+                kind: row.try_get("kind")?,
+            });
+        }
+        Ok(cases)
+    }
+
+    /// A request's client, queue (`employment_authority` or `keha`) and the kind of the
+    /// decision it is about, for the authorisation decision only: not logged, and returns
+    /// nothing to a user.
+    pub async fn reconsideration_routing(
+        &self,
+        id: ReconsiderationId,
+    ) -> Result<(ClientId, String, String), StoreError> {
+        let row = sqlx::query(
+            "SELECT r.client_id, r.target, d.kind FROM reconsideration_requests r
+             JOIN decisions d ON d.id = r.decision_id WHERE r.id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound("reconsideration request"))?;
+        Ok((
+            parse_id(&row, "client_id")?,
+            row.try_get("target")?,
+            row.try_get("kind")?,
+        ))
+    }
+
+    /// Whether the client has a request for reconsideration in KEHA-keskus's queue (open or
+    /// resolved): a KEHA statement task. For the authorisation decision only: not logged.
+    pub(crate) async fn has_keha_reconsideration(
+        &self,
+        client: ClientId,
+    ) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT 1 FROM reconsideration_requests WHERE client_id = $1 AND target = 'keha' LIMIT 1",
+        )
+        .bind(client.to_string())
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(row.is_some())
+    }
+
+    /// The quality figures of every rule-set version that has decided (B11), by name and
+    /// version. Aggregates only: no client is read, so nothing is logged.
+    pub async fn statement_quality(&self) -> Result<Vec<QualityFigures>, StoreError> {
+        type Key = (String, String, String);
+        let mut figures: BTreeMap<Key, QualityFigures> = BTreeMap::new();
+        let rows = sqlx::query(
+            "SELECT rule_set_name, rule_set_version, rule_set_hash, adoption_number, outcome, reasons
+             FROM decisions",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        let mut codes: BTreeMap<Key, BTreeMap<String, i64>> = BTreeMap::new();
+        for row in &rows {
+            let key: Key = (
+                row.try_get("rule_set_name")?,
+                row.try_get("rule_set_version")?,
+                row.try_get("rule_set_hash")?,
+            );
+            let f = figures
+                .entry(key.clone())
+                .or_insert_with(|| QualityFigures {
+                    rule_set_name: key.0.clone(),
+                    rule_set_version: key.1.clone(),
+                    rule_set_hash: key.2.clone(),
+                    adoption_decisions: Vec::new(),
+                    decisions: 0,
+                    automated: 0,
+                    routed: 0,
+                    routed_by_reason: Vec::new(),
+                    reconsiderations_requested: 0,
+                    reconsiderations_of_automated: 0,
+                    reconsiderations_resolved: 0,
+                    reconsiderations_changed: 0,
+                });
+            f.decisions += 1;
+            if let Some(n) = row.try_get::<Option<String>, _>("adoption_number")? {
+                if !f.adoption_decisions.contains(&n) {
+                    f.adoption_decisions.push(n);
+                    f.adoption_decisions.sort();
+                }
+            }
+            if row.try_get::<String, _>("outcome")? == "routed" {
+                f.routed += 1;
+                let reasons: Vec<serde_json::Value> =
+                    serde_json::from_str(&row.try_get::<String, _>("reasons")?)
+                        .map_err(|e| corrupt("decision reasons", e))?;
+                let mut seen: Vec<String> = Vec::new();
+                for r in &reasons {
+                    let code = r["code"]
+                        .as_str()
+                        .ok_or_else(|| corrupt("decision reasons", "a reason without a code"))?
+                        .to_owned();
+                    if !seen.contains(&code) {
+                        *codes
+                            .entry(key.clone())
+                            .or_default()
+                            .entry(code.clone())
+                            .or_default() += 1;
+                        seen.push(code);
+                    }
+                }
+            } else {
+                f.automated += 1;
+            }
+        }
+        let rows = sqlx::query(
+            "SELECT d.rule_set_name, d.rule_set_version, d.rule_set_hash, r.statement,
+                    s.outcome_changed
+             FROM reconsideration_requests r
+             JOIN decisions d ON d.id = r.decision_id
+             LEFT JOIN reconsideration_steps s ON s.request_id = r.id AND s.step = 'resolved'",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        for row in &rows {
+            let key: Key = (
+                row.try_get("rule_set_name")?,
+                row.try_get("rule_set_version")?,
+                row.try_get("rule_set_hash")?,
+            );
+            let f = figures
+                .get_mut(&key)
+                .ok_or_else(|| corrupt("reconsideration", "a request without its decision"))?;
+            f.reconsiderations_requested += 1;
+            if row.try_get::<String, _>("statement")? == "automated" {
+                f.reconsiderations_of_automated += 1;
+            }
+            if let Some(changed) = row.try_get::<Option<i64>, _>("outcome_changed")? {
+                f.reconsiderations_resolved += 1;
+                if changed != 0 {
+                    f.reconsiderations_changed += 1;
+                }
+            }
+        }
+        Ok(figures
+            .into_iter()
+            .map(|(key, mut f)| {
+                f.routed_by_reason = codes
+                    .remove(&key)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(code, count)| RoutedCount { code, count })
+                    .collect();
+                f
+            })
+            .collect())
+    }
+}
