@@ -12,6 +12,7 @@ use kirjuri_store::{IdSource, Store};
 
 mod demo;
 mod ledger_cmd;
+mod provenance_cmd;
 mod rules_cmd;
 mod statements_cmd;
 
@@ -37,6 +38,9 @@ enum Command {
     /// Automated statements: quality figures per rule-set version (B11).
     #[command(subcommand)]
     Statements(statements_cmd::StatementsCmd),
+    /// Which rule-set version decided a statement, every step with who and when, and an
+    /// offline-verifiable ledger proof (B10).
+    Provenance(provenance_cmd::ProvenanceArgs),
 }
 
 #[derive(Debug, Args)]
@@ -124,6 +128,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rules(cmd) => rules_cmd::run(cmd),
         Command::Ledger(cmd) => ledger_cmd::run(cmd),
         Command::Statements(cmd) => statements_cmd::run(cmd),
+        Command::Provenance(args) => provenance_cmd::run(args),
     }
 }
 

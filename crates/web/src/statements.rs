@@ -17,7 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::NaiveDate;
-use kirjuri_domain::{Client, DecisionId, Organisation, Role};
+use kirjuri_domain::{Client, DecisionId, Organisation, Role, User};
 use kirjuri_rules::{Kind, Outcome, Person, Registers, Reported, Request, RuleSets, Sex, Target};
 use kirjuri_store::{
     AccessAction, AdoptionDecision, Decide, NewDecision, StatementContext, StoreError,
@@ -687,7 +687,19 @@ pub async fn decision_provenance(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ProvenanceView>> {
-    let id: DecisionId = parse_path_id("decision", &id)?;
+    Ok(Json(provenance(&state, &user, &headers, &id).await?))
+}
+
+/// The provenance of decision `id` as `user` may see it, with the read logged — for the API
+/// and for `kirjuri provenance`, so both answer the same and both leave the same trace.
+/// `headers` carries the stated purpose (`x-kirjuri-purpose`) as in a request.
+pub async fn provenance(
+    state: &AppState,
+    user: &User,
+    headers: &HeaderMap,
+    id: &str,
+) -> ApiResult<ProvenanceView> {
+    let id: DecisionId = parse_path_id("decision", id)?;
     let client = state.store.decision_client(id).await?;
     let (client, access) = client_for(
         &state,
@@ -747,12 +759,12 @@ pub async fn decision_provenance(
     steps.extend(crate::work_queue::provenance_steps(&state, &official).await?);
     // B7: requests for reconsideration of its statement, and the officials' steps on them.
     steps.extend(crate::reconsideration::provenance_steps(&state, client.id, id, &access).await?);
-    Ok(Json(ProvenanceView {
+    Ok(ProvenanceView {
         steps,
         decision: view,
         rule_set,
         adoption_decision: adoption,
         ledger_leaf_index: idx,
         ledger_bundle: bundle.to_text(),
-    }))
+    })
 }

@@ -35,7 +35,7 @@ fn decision(
 
 /// A database with one automatic start, one routed end and one request for reconsideration
 /// of the start statement, resolved with another outcome.
-async fn setup(db: &std::path::Path) {
+async fn setup(db: &std::path::Path) -> DecisionId {
     let store = Store::connect(
         &format!("sqlite:{}", db.display()),
         None,
@@ -120,6 +120,7 @@ async fn setup(db: &std::path::Path) {
         .await
         .unwrap();
     store.close().await;
+    start.id
 }
 
 #[test]
@@ -178,5 +179,194 @@ fn issue5_statements_quality_prints_the_figures_per_rule_set_version() {
         .output()
         .unwrap();
     assert!(!out.status.success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `kirjuri provenance ID` (issue 5, B10): rule-set version, adoption decision, every step with
+/// who and when, and a proof bundle that `kirjuri ledger verify` checks offline; the read is
+/// made as a named account under the same access rules as the API, and logged.
+#[test]
+fn issue5_provenance_command_shows_the_rules_steps_and_a_verifiable_bundle() {
+    let dir = super::tempdir("provenance");
+    let db = dir.join("kirjuri.db");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let id = rt.block_on(setup(&db)).to_string();
+    let url = format!("sqlite:{}", db.display());
+    let key = dir.join("ledger.key");
+    std::fs::write(&key, test_ledger_keys().to_file_text()).unwrap();
+    let bundle = dir.join("bundle.txt");
+    let run = |args: &[&str]| {
+        let out = super::kirjuri().args(args).output().unwrap();
+        (
+            out.status,
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // Access-log rows about decisions by `username`, with their action.
+    let logged = |username: &str, action: &str| {
+        let sql = format!(
+            "SELECT COUNT(*) FROM access_log a JOIN users u ON u.id = a.user_id \
+             WHERE a.resource = 'decisions' AND u.username = '{username}' AND a.action = '{action}'"
+        );
+        rt.block_on(async {
+            let store = Store::connect(&url, None, Arc::new(SystemClock), IdSource::seeded(9))
+                .await
+                .unwrap();
+            let n = kirjuri_store::testing::raw_i64(&store, &sql).await;
+            store.close().await;
+            n
+        })
+    };
+    let before = logged("virkailija.a", "read");
+    let (status, out, err) = run(&[
+        "provenance",
+        &id,
+        "--database",
+        &url,
+        "--as",
+        "virkailija.a",
+        "--key",
+        key.to_str().unwrap(),
+        "--bundle-out",
+        bundle.to_str().unwrap(),
+    ]);
+    assert!(status.success(), "{out}{err}");
+    for needle in [
+        format!("decision {id} (job_search_start, decided "),
+        "auto_positive, made automatically".to_owned(),
+        format!(
+            "rule set: statement-start version 2026.1 (sha256 {})",
+            "ab".repeat(32)
+        ),
+        "adoption decision: KEHA/73792/2024 of 2024-10-14 (https://kirjuri.example.fi/a); \
+         responsible for quality Laura Laatu, for errors Veikko Virhe"
+            .to_owned(),
+        "automated_decision".to_owned(),
+        "reconsideration_requested".to_owned(),
+        "reconsideration_resolved".to_owned(),
+        "Anna Asiantuntija".to_owned(),
+    ] {
+        assert!(out.contains(&needle), "{needle:?} missing from\n{out}");
+    }
+    assert!(
+        logged("virkailija.a", "read") > before,
+        "the read is logged as the named account"
+    );
+    // The bundle verifies offline with only the public key ...
+    let public = test_ledger_keys().verifier().to_key_string();
+    let (status, out, err) = run(&[
+        "ledger",
+        "verify",
+        "--bundle",
+        bundle.to_str().unwrap(),
+        "--public-key",
+        &public,
+    ]);
+    assert!(status.success(), "{out}{err}");
+    assert!(out.contains("bundle verified"), "{out}");
+    assert!(out.contains("opens its commitment"), "{out}");
+    // ... and not after a byte of its record changes.
+    let text = std::fs::read_to_string(&bundle).unwrap();
+    let tampered = dir.join("tampered.txt");
+    // One character of the opened record (base64) changed.
+    let at = text.find("record: ").unwrap() + "record: ".len() + 40;
+    let mut bytes = text.clone().into_bytes();
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    std::fs::write(&tampered, bytes).unwrap();
+    assert_ne!(std::fs::read_to_string(&tampered).unwrap(), text);
+    let (status, out, _) = run(&[
+        "ledger",
+        "verify",
+        "--bundle",
+        tampered.to_str().unwrap(),
+        "--public-key",
+        &public,
+    ]);
+    assert!(!status.success(), "{out}");
+
+    // An official of another organisation is refused, and the refusal is logged too.
+    let before = logged("virkailija.b", "denied");
+    let key = key.to_str().unwrap();
+    let (status, out, err) = run(&[
+        "provenance",
+        &id,
+        "--database",
+        &url,
+        "--key",
+        key,
+        "--as",
+        "virkailija.b",
+    ]);
+    assert!(!status.success(), "{out}");
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("error:"), "{err}");
+    assert_eq!(
+        logged("virkailija.b", "denied"),
+        before + 1,
+        "the refusal is logged: {err}"
+    );
+    // Bad arguments are specific errors.
+    for (args, needle) in [
+        (
+            vec![
+                "provenance",
+                &id,
+                "--database",
+                &url,
+                "--key",
+                key,
+                "--as",
+                "nobody",
+            ],
+            "no such account",
+        ),
+        (
+            vec![
+                "provenance",
+                &id,
+                "--database",
+                &url,
+                "--as",
+                "virkailija.a",
+            ],
+            "--key",
+        ),
+        (
+            vec![
+                "provenance",
+                "not-a-uuid",
+                "--database",
+                &url,
+                "--key",
+                key,
+                "--as",
+                "virkailija.a",
+            ],
+            "decision",
+        ),
+        (
+            vec![
+                "provenance",
+                &id,
+                "--database",
+                &url,
+                "--key",
+                key,
+                "--as",
+                "virkailija.a",
+                "--bundle-out",
+                bundle.to_str().unwrap(),
+            ],
+            "cannot create",
+        ),
+    ] {
+        let (status, out, err) = run(&args);
+        assert!(!status.success(), "{args:?}: {out}");
+        assert!(
+            err.contains(needle),
+            "{args:?}: {needle:?} missing from {err}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
