@@ -702,9 +702,9 @@ pub async fn provenance(
     let id: DecisionId = parse_path_id("decision", id)?;
     let client = state.store.decision_client(id).await?;
     let (client, access) = client_for(
-        &state,
-        &user,
-        &headers,
+        state,
+        user,
+        headers,
         &client.to_string(),
         Action::Read,
         "decisions",
@@ -756,9 +756,9 @@ pub async fn provenance(
     }];
     // B10: where an official took part (the work queue).
     let official = state.store.official_steps(client.id, id, &access).await?;
-    steps.extend(crate::work_queue::provenance_steps(&state, &official).await?);
+    steps.extend(crate::work_queue::provenance_steps(state, &official).await?);
     // B7: requests for reconsideration of its statement, and the officials' steps on them.
-    steps.extend(crate::reconsideration::provenance_steps(&state, client.id, id, &access).await?);
+    steps.extend(crate::reconsideration::provenance_steps(state, client.id, id, &access).await?);
     Ok(ProvenanceView {
         steps,
         decision: view,
