@@ -82,3 +82,11 @@ id_type!(
     /// A decision of the automated statement procedure (B10).
     DecisionId
 );
+id_type!(
+    /// A benefit payer (Kela or an unemployment fund) that statements are delivered to.
+    PayerId
+);
+id_type!(
+    /// One statement's delivery to one benefit payer (the outbox).
+    DeliveryId
+);

@@ -312,7 +312,54 @@ pub(crate) const OFFICIAL_STEPS: RecordTable = RecordTable {
     ],
 };
 
-const RECORD_TABLES: [&RecordTable; 10] = [
+/// A client's benefit application (migration 9).
+pub(crate) const BENEFIT_APPLICATIONS: RecordTable = RecordTable {
+    name: "benefit_applications",
+    key: "seq",
+    int_key: true,
+    cols: &[
+        "client_id",
+        "from_date",
+        "payer_id",
+        "recorded_at",
+        "recorded_by",
+        "seq",
+    ],
+};
+/// A statement enqueued for one payer (migration 9). Its state is in the rows that follow it,
+/// never in this row, so the leaf holds.
+pub(crate) const DELIVERIES: RecordTable = RecordTable {
+    name: "deliveries",
+    key: "id",
+    int_key: false,
+    cols: &[
+        "body",
+        "client_id",
+        "enqueued_at",
+        "id",
+        "idempotency_key",
+        "payer_id",
+        "statement_kind",
+        "statement_ref",
+    ],
+};
+/// The payer's acceptance of a delivery (migration 9).
+pub(crate) const DELIVERY_RECEIPTS: RecordTable = RecordTable {
+    name: "delivery_receipts",
+    key: "delivery_id",
+    int_key: false,
+    cols: &[
+        "attempt_no",
+        "delivered_at",
+        "delivery_id",
+        "endpoint_url",
+        "http_status",
+        "response_sha256",
+        "worker",
+    ],
+};
+
+const RECORD_TABLES: [&RecordTable; 13] = [
     &ENTRIES,
     &JOB_SEARCHES,
     &JOB_SEARCH_ENDS,
@@ -323,6 +370,9 @@ const RECORD_TABLES: [&RecordTable; 10] = [
     &REGISTER_FACTS,
     &DECISIONS,
     &OFFICIAL_STEPS,
+    &BENEFIT_APPLICATIONS,
+    &DELIVERIES,
+    &DELIVERY_RECEIPTS,
 ];
 
 impl RecordTable {

@@ -57,6 +57,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_work_queue.sql"),
         postgres: include_str!("../migrations/postgres/0007_work_queue.sql"),
     },
+    Migration {
+        version: 9,
+        description: "delivery: benefit payers, benefit applications, the statement outbox",
+        sqlite: include_str!("../migrations/sqlite/0009_delivery.sql"),
+        postgres: include_str!("../migrations/postgres/0009_delivery.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -1314,3 +1314,7 @@ async fn routed_decisions_wait_in_their_queue_until_resolved_once() {
     })
     .await;
 }
+
+/// Benefit payers, applications, the statement outbox and the validity query (migration 9).
+#[path = "store/delivery.rs"]
+mod delivery;
