@@ -618,3 +618,7 @@ mod statements;
 
 #[path = "api/quality.rs"]
 mod quality;
+
+/// Issue 5: delivery of statements to benefit payers; A11: the validity query.
+#[path = "api/delivery.rs"]
+mod delivery;
