@@ -315,8 +315,8 @@ impl Default for DeliveryConfig {
 impl DeliveryConfig {
     /// The wait before the next try after `attempt` failed.
     pub fn backoff_after(&self, attempt: i64) -> chrono::Duration {
-        let doublings = u32::try_from(attempt.saturating_sub(1))
-            .unwrap_or(0)
+        let doublings = u32::try_from(attempt.saturating_sub(1).max(0))
+            .unwrap_or(u32::MAX)
             .min(20);
         (self.backoff * 2i32.pow(doublings)).min(self.max_backoff)
     }
@@ -334,6 +334,15 @@ impl DeliveryWorker {
     /// Starts the worker on the store. The HTTP client speaks rustls only (A18: the payer's
     /// endpoint is https; plain http is accepted only to loopback by `EndpointUrl`).
     pub fn spawn(store: Store, config: DeliveryConfig) -> anyhow::Result<Self> {
+        // An attempt must be answered or abandoned before its lease runs out, or a second
+        // worker could send the same delivery while the first still waits.
+        let timeout = chrono::Duration::from_std(config.timeout)?;
+        if config.lease <= timeout {
+            anyhow::bail!(
+                "delivery lease ({}) must be longer than the payer timeout ({timeout})",
+                config.lease
+            );
+        }
         let http = reqwest::Client::builder()
             .use_rustls_tls()
             .redirect(reqwest::redirect::Policy::none())

@@ -579,3 +579,63 @@ async fn a11_the_validity_query_names_who_lacks_a_statement_and_why() {
     })
     .await;
 }
+
+/// A13–A15, B12: the validity query's reasons in words pass the entry-quality checks in
+/// Finnish and Swedish (no unexplained abbreviation, no offensive word).
+#[test]
+fn a11_gap_reasons_in_words_pass_the_quality_checks() {
+    use kirjuri_store::GapReason::*;
+    let checker = kirjuri_quality::Checker::new(
+        kirjuri_quality::Data::embedded().unwrap(),
+        kirjuri_quality::MorphologyMode::Auto,
+    )
+    .unwrap();
+    for reason in [
+        NoJobSearch,
+        NoStatement,
+        RoutedUnresolved,
+        EndWithoutStatement,
+        ServiceEnded,
+    ] {
+        let (fi, sv) = reason.words();
+        for (text, lang) in [(fi, Language::Fi), (sv, Language::Sv)] {
+            let report = checker
+                .check(
+                    text,
+                    &kirjuri_quality::Context::entry(EntryKind::Other, lang),
+                )
+                .unwrap();
+            let found: Vec<_> = report
+                .findings
+                .iter()
+                .filter(|f| f.kind != kirjuri_quality::Kind::Clarity)
+                .map(|f| (f.kind, f.matched.clone()))
+                .collect();
+            assert!(found.is_empty(), "{}: {text}: {found:?}", reason.code());
+        }
+    }
+}
+
+/// The retry schedule doubles from the first wait up to the cap, and a lease no longer than
+/// the payer timeout is refused (two workers could otherwise send one delivery at once).
+#[tokio::test]
+async fn issue5_backoff_doubles_to_its_cap_and_the_lease_outlasts_the_timeout() {
+    let c = worker_config("w");
+    let waits: Vec<i64> = (1..=8).map(|n| c.backoff_after(n).num_seconds()).collect();
+    assert_eq!(waits, [10, 20, 40, 80, 160, 320, 600, 600]);
+    assert_eq!(c.backoff_after(i64::MAX).num_seconds(), 600);
+    let ts = kirjuri_store::testing::fresh_store(
+        Backend::Sqlite,
+        Arc::new(FixedClock::new(
+            Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+        )),
+    )
+    .await;
+    let bad = DeliveryConfig {
+        lease: chrono::Duration::seconds(20),
+        ..worker_config("w")
+    };
+    let err = DeliveryWorker::spawn(ts.store.clone(), bad).unwrap_err();
+    assert!(err.to_string().contains("lease"), "{err}");
+    ts.cleanup().await;
+}
