@@ -314,6 +314,10 @@ async fn enqueue_for(
         .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 1 {
+            sqlx::query("INSERT INTO delivery_outstanding (delivery_id) VALUES ($1)")
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
             leaves.add(
                 &ledger::DELIVERIES,
                 id.to_string(),
@@ -452,7 +456,9 @@ impl Store {
         let rows = sqlx::query(&format!(
             "SELECT d.id, d.payer_id, p.endpoint_url, d.idempotency_key, d.body,
                  (SELECT COUNT(*) FROM delivery_attempts a WHERE a.delivery_id = d.id) AS attempts
-             FROM deliveries d JOIN benefit_payers p ON p.id = d.payer_id
+             FROM delivery_outstanding o
+             JOIN deliveries d ON d.id = o.delivery_id
+             JOIN benefit_payers p ON p.id = d.payer_id
              WHERE NOT EXISTS (SELECT 1 FROM delivery_receipts r WHERE r.delivery_id = d.id)
                AND {NEXT_DUE} <= $1
              ORDER BY d.enqueued_at, d.id LIMIT $2"
@@ -597,6 +603,10 @@ impl Store {
                     .bind(hash)
                     .execute(&mut *tx)
                     .await?;
+                    sqlx::query("DELETE FROM delivery_outstanding WHERE delivery_id = $1")
+                        .bind(id.to_string())
+                        .execute(&mut *tx)
+                        .await?;
                     leaf.defer(
                         leaves,
                         &ledger::DELIVERY_RECEIPTS,

@@ -154,11 +154,15 @@ pub async fn record_application(
     .await?;
     let payer: PayerId = field("payer_id", req.payer_id.trim().parse())?;
     let from = date("from_date", &req.from_date)?;
-    if state.store.payer(payer).await.is_err() {
-        return Err(ApiError::field(
-            "payer_id",
-            "no benefit payer with this id is registered (see /api/benefit-payers)",
-        ));
+    match state.store.payer(payer).await {
+        Ok(_) => {}
+        Err(kirjuri_store::StoreError::NotFound(_)) => {
+            return Err(ApiError::field(
+                "payer_id",
+                "no benefit payer with this id is registered (see /api/benefit-payers)",
+            ))
+        }
+        Err(e) => return Err(e.into()),
     }
     let (app, made) = state
         .store

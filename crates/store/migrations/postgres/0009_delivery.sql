@@ -2,9 +2,10 @@
 -- applications, and the outbox that delivers every labour-policy statement to each payer the
 -- client has applied to, exactly once per payer (issue 5; TTL 1:4, A11, A18).
 --
--- Everything here is append-only: the delivery state is not a column that changes but the
--- rows that follow a delivery (attempts, failures, the receipt), so no row covered by the
--- ledger ever changes and `ledger verify` holds whatever the worker does. A delivery is done
+-- Everything here but the work index delivery_outstanding is append-only: the delivery state
+-- is not a column that changes but the rows that follow a delivery (attempts, failures, the
+-- receipt), so no row covered by the ledger ever changes and `ledger verify` holds whatever
+-- the worker does. A delivery is done
 -- when it has a receipt; otherwise it is due at its enqueue time, after a failure at the
 -- failure's retry time, and after an attempt with no outcome (the worker stopped between
 -- sending and recording) when the attempt's lease runs out.
@@ -57,6 +58,14 @@ CREATE TABLE deliveries (
     CONSTRAINT deliveries_key_unique UNIQUE (idempotency_key)
 );
 CREATE INDEX deliveries_client ON deliveries (client_id, enqueued_at);
+
+-- The deliveries without a receipt: an index of the outbox's work, so that finding what is
+-- due does not read every delivery ever made. Inserted with the delivery, deleted in the
+-- transaction that records its receipt. Not a record: the append-only rows above and below
+-- are the truth (a delivery is done when it has a receipt), so this table alone may change.
+CREATE TABLE delivery_outstanding (
+    delivery_id TEXT PRIMARY KEY REFERENCES deliveries (id)
+);
 
 -- A worker's attempt to send a delivery: claimed before sending (the unique attempt number
 -- lets one worker of several claim it), counted lost when lease_until passes without an

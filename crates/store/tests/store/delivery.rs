@@ -206,6 +206,12 @@ async fn issue5_statements_are_enqueued_once_per_payer() {
             Err(StoreError::DeliveryTaken)
         ));
         assert_eq!(store.due_deliveries(10).await.unwrap().len(), 1);
+        // The work index keeps only what is not delivered; the record keeps everything.
+        assert_eq!(
+            raw_i64(&store, "SELECT COUNT(*) FROM delivery_outstanding").await,
+            1
+        );
+        assert_eq!(raw_i64(&store, "SELECT COUNT(*) FROM deliveries").await, 2);
         // An attempt whose worker stopped before recording an outcome is due when its lease
         // runs out.
         let second = store.due_deliveries(10).await.unwrap()[0].clone();
