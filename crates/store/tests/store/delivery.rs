@@ -614,3 +614,155 @@ async fn a11_statement_gaps_list_every_applicant_without_a_statement_in_force() 
     })
     .await;
 }
+
+/// Issue 5: the outbox survives a restart of the process. A statement is enqueued, a worker
+/// claims it and the process stops before any outcome; a new process (a new store on the same
+/// database) finds it due when the lost attempt's lease ends, with the attempt counted, and
+/// the same key and body. Both backends, on a database that outlives the store.
+#[tokio::test]
+async fn issue5_the_outbox_survives_a_restart() {
+    for backend in backends() {
+        eprintln!("backend {backend:?}");
+        let clock = clock();
+        let dir =
+            std::env::temp_dir().join(format!("kirjuri-outbox-{}-{backend:?}", std::process::id()));
+        let (url, schema) = match backend {
+            kirjuri_store::Backend::Sqlite => {
+                std::fs::create_dir_all(&dir).unwrap();
+                let path = dir.join("k.db");
+                let _ = std::fs::remove_file(&path);
+                (format!("sqlite:{}", path.display()), None)
+            }
+            kirjuri_store::Backend::Postgres => (
+                kirjuri_store::testing::postgres_url(),
+                Some(format!("kirjuri_outbox_{}", std::process::id())),
+            ),
+        };
+        let open = |seed| {
+            let (url, schema, clock) = (url.clone(), schema.clone(), clock.clone());
+            async move {
+                Store::connect(
+                    &url,
+                    schema.as_deref(),
+                    clock,
+                    kirjuri_store::IdSource::seeded(seed),
+                )
+                .await
+                .unwrap()
+                .with_ledger(test_ledger_keys())
+            }
+        };
+        let s1 = open(1).await;
+        let fx = fixture(&s1).await;
+        let (c, by) = (fx.client_a.id, &acting(&fx.official_a));
+        let kela = s1.register_payer(kela(), fx.official_a.id).await.unwrap();
+        s1.record_benefit_application(c, kela.id, d(2026, 3, 1), by)
+            .await
+            .unwrap();
+        s1.start_job_search_deciding(
+            c,
+            d(2026, 3, 2),
+            by,
+            Box::new(|ctx| Ok(auto(ctx, "job_search_start"))),
+        )
+        .await
+        .unwrap();
+        let due = s1.due_deliveries(10).await.unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(
+            s1.claim_delivery(due[0].id, "before-restart", Duration::seconds(60))
+                .await
+                .unwrap(),
+            Some(1)
+        );
+        s1.close().await;
+
+        let s2 = open(2).await;
+        assert!(
+            s2.due_deliveries(10).await.unwrap().is_empty(),
+            "still leased"
+        );
+        clock.advance(Duration::seconds(60));
+        let again = s2.due_deliveries(10).await.unwrap();
+        assert_eq!(
+            again,
+            vec![kirjuri_store::DueDelivery {
+                attempts: 1,
+                ..due[0].clone()
+            }]
+        );
+        assert_eq!(
+            s2.claim_delivery(due[0].id, "after-restart", Duration::seconds(60))
+                .await
+                .unwrap(),
+            Some(2)
+        );
+        s2.record_delivery_receipt(due[0].id, 2, "after-restart", &due[0].endpoint, 200, b"ok")
+            .await
+            .unwrap();
+        assert!(s2.due_deliveries(10).await.unwrap().is_empty());
+        s2.ledger_checkpoint().await.unwrap();
+        let report = s2.verify_ledger(&verifier()).await.unwrap();
+        assert!(report.fault.is_none(), "{report:?}");
+        s2.close().await;
+        match schema {
+            Some(schema) => kirjuri_store::testing::drop_schema(&schema).await,
+            None => std::fs::remove_dir_all(&dir).unwrap(),
+        }
+    }
+}
+
+/// Issue 5: two workers claiming the same due delivery at once: exactly one gets the attempt.
+#[tokio::test]
+async fn issue5_two_workers_claim_one_attempt_once() {
+    each_backend(|store, fx, _| async move {
+        let (c, by) = (fx.client_a.id, &acting(&fx.official_a));
+        let kela = store
+            .register_payer(kela(), fx.official_a.id)
+            .await
+            .unwrap();
+        store
+            .record_benefit_application(c, kela.id, d(2026, 3, 1), by)
+            .await
+            .unwrap();
+        store
+            .start_job_search_deciding(
+                c,
+                d(2026, 3, 2),
+                by,
+                Box::new(|ctx| Ok(auto(ctx, "job_search_start"))),
+            )
+            .await
+            .unwrap();
+        let id = store.due_deliveries(10).await.unwrap()[0].id;
+        let claims = futures_join(
+            (0..8)
+                .map(|i| {
+                    let store = store.clone();
+                    tokio::spawn(async move {
+                        store
+                            .claim_delivery(id, &format!("w{i}"), Duration::seconds(60))
+                            .await
+                            .unwrap()
+                    })
+                })
+                .collect(),
+        )
+        .await;
+        let won: Vec<i64> = claims.into_iter().flatten().collect();
+        assert_eq!(won, vec![1], "one claim of attempt 1");
+        assert_eq!(
+            raw_i64(&store, "SELECT COUNT(*) FROM delivery_attempts").await,
+            1
+        );
+    })
+    .await;
+}
+
+async fn futures_join<T>(handles: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}
