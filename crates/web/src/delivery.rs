@@ -104,6 +104,19 @@ async fn application_view(
     })
 }
 
+/// A client's benefit applications as shown (the read is logged by the store).
+pub(crate) async fn application_views(
+    state: &AppState,
+    client: kirjuri_domain::ClientId,
+    access: &kirjuri_store::Access,
+) -> ApiResult<Vec<ApplicationView>> {
+    let mut out = Vec::new();
+    for a in state.store.benefit_applications(client, access).await? {
+        out.push(application_view(state, &a, None).await?);
+    }
+    Ok(out)
+}
+
 #[utoipa::path(get, path = "/api/clients/{id}/benefit-applications", tag = "statements",
     params(("id" = String, Path)), responses((status = 200, body = [ApplicationView]),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -123,11 +136,7 @@ pub async fn list_applications(
         "benefit_applications",
     )
     .await?;
-    let mut out = Vec::new();
-    for a in state.store.benefit_applications(client.id, &access).await? {
-        out.push(application_view(&state, &a, None).await?);
-    }
-    Ok(Json(out))
+    Ok(Json(application_views(&state, client.id, &access).await?))
 }
 
 #[utoipa::path(post, path = "/api/clients/{id}/benefit-applications", tag = "statements",

@@ -610,6 +610,10 @@ pub struct ExportView {
     pub responsible_experts: Vec<ResponsibleExpertView>,
     /// Labour-policy statements and the decisions behind them.
     pub statements: Vec<DecisionView>,
+    /// Benefit applications the authority knows of (issue 5).
+    pub benefit_applications: Vec<ApplicationView>,
+    /// Statements delivered (or being delivered) to benefit payers: the recipients.
+    pub statement_deliveries: Vec<DeliveryView>,
     pub seen_by: Vec<SeenByView>,
 }
 

@@ -419,6 +419,19 @@ async fn issue5_each_payer_gets_each_statement_once_with_its_key() {
             StatusCode::FORBIDDEN
         );
         assert!(app.store.due_deliveries(10).await.unwrap().is_empty());
+        // A19, GDPR art. 15(1)(c): the client's copy names the recipients of their statements.
+        let (s, export) = seeker.get("/api/me/export").await;
+        assert_eq!(s, StatusCode::OK, "{export}");
+        let sent = export["statement_deliveries"].as_array().unwrap();
+        let mut to: Vec<&str> = sent
+            .iter()
+            .map(|d| d["payer_name_fi"].as_str().unwrap())
+            .collect();
+        to.sort();
+        assert_eq!(to, ["Kansaneläkelaitos", "Yleinen työttömyyskassa"]);
+        assert!(sent.iter().all(|d| d["state"] == "delivered"));
+        assert_eq!(export["benefit_applications"].as_array().unwrap().len(), 2);
+        assert!(!export.to_string().contains(app.fx.client_a.hetu.as_str()));
         ledger_holds(&app).await;
         app
     })
