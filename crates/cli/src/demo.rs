@@ -277,7 +277,7 @@ pub async fn generate(
         None,
     )
     .await?;
-    user(
+    let admin = user(
         "admin",
         "Aki Ylläpitäjä",
         Role::Administrator,
@@ -285,6 +285,21 @@ pub async fn generate(
         None,
     )
     .await?;
+    // The benefit payer statements are delivered to (TTL 1:4). The address is a placeholder:
+    // deliveries to it wait, retrying, in the outbox (GET /api/clients/{id}/deliveries).
+    let kela = store
+        .register_payer(
+            kirjuri_store::NewBenefitPayer {
+                name_fi: name("Kansaneläkelaitos")?,
+                name_sv: name("Folkpensionsanstalten")?,
+                endpoint: kirjuri_domain::EndpointUrl::parse(
+                    "https://kela.example.fi/kirjuri/lausunnot",
+                )
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+            },
+            admin.id,
+        )
+        .await?;
 
     let service = ShortText::parse("asiakaspalvelu").map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut used = HashSet::new();
@@ -340,6 +355,13 @@ pub async fn generate(
             user(&username, &display, Role::JobSeeker, None, Some(client.id)).await?;
         }
         store.start_job_search(client.id, start, by).await?;
+        // Every third client applies for unemployment benefit at Kela from the start: the
+        // validity query (GET /api/statements/gaps) lists those without a statement.
+        if i % 3 == 0 {
+            store
+                .record_benefit_application(client.id, kela.id, start, by)
+                .await?;
+        }
         store
             .assign_responsible_expert(client.id, expert.id, start, by)
             .await?;

@@ -239,6 +239,12 @@ async fn serve_on(
     let listener = tokio::net::TcpListener::bind(listen.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", listen.listen))?;
+    // Statements go to the benefit payers from the outbox; the worker continues whatever a
+    // previous run left (all its state is in the database).
+    let worker = kirjuri_web::delivery::DeliveryWorker::spawn(
+        store.clone(),
+        kirjuri_web::delivery::DeliveryConfig::default(),
+    )?;
     let addr = listener.local_addr()?;
     match tls {
         Some(tls) => {
@@ -251,6 +257,7 @@ async fn serve_on(
             kirjuri_web::serve(listener, state, kirjuri_web::shutdown_signal()).await?;
         }
     }
+    worker.stop().await;
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -86,3 +86,11 @@ id_type!(
     /// A client's request for reconsideration of a statement (B7).
     ReconsiderationId
 );
+id_type!(
+    /// A benefit payer (Kela or an unemployment fund) that statements are delivered to.
+    PayerId
+);
+id_type!(
+    /// One statement's delivery to one benefit payer (the outbox).
+    DeliveryId
+);

@@ -17,6 +17,7 @@ pub mod entry;
 pub mod hetu;
 pub mod ids;
 pub mod model;
+pub mod payer;
 pub mod text;
 pub mod time;
 
@@ -25,12 +26,13 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use entry::{Correction, Entry, EntryDetails, EntryError, EntryKind, NewEntry};
 pub use hetu::{Hetu, HetuError};
 pub use ids::{
-    AppointmentId, ClientId, DecisionId, EntryId, IdError, JobSearchId, OrgId, ReconsiderationId,
-    UserId,
+    AppointmentId, ClientId, DecisionId, DeliveryId, EntryId, IdError, JobSearchId, OrgId, PayerId,
+    ReconsiderationId, UserId,
 };
 pub use model::{
     Client, ContactMethod, ContactMethodKind, EndReason, JobSearch, JobSearchEnd, Language,
     NewClient, OrgKind, Organisation, ResponsibleExpert, Role, UnknownValue, User,
 };
+pub use payer::{EndpointError, EndpointUrl};
 pub use text::{Address, EntryText, PersonName, ShortText, TextError, Username};
 pub use time::{EffectiveDated, HELSINKI};

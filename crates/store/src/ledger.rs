@@ -355,7 +355,54 @@ pub(crate) const RECONSIDERATION_STEPS: RecordTable = RecordTable {
     ],
 };
 
-const RECORD_TABLES: [&RecordTable; 12] = [
+/// A client's benefit application (migration 9).
+pub(crate) const BENEFIT_APPLICATIONS: RecordTable = RecordTable {
+    name: "benefit_applications",
+    key: "seq",
+    int_key: true,
+    cols: &[
+        "client_id",
+        "from_date",
+        "payer_id",
+        "recorded_at",
+        "recorded_by",
+        "seq",
+    ],
+};
+/// A statement enqueued for one payer (migration 9). Its state is in the rows that follow it,
+/// never in this row, so the leaf holds.
+pub(crate) const DELIVERIES: RecordTable = RecordTable {
+    name: "deliveries",
+    key: "id",
+    int_key: false,
+    cols: &[
+        "body",
+        "client_id",
+        "enqueued_at",
+        "id",
+        "idempotency_key",
+        "payer_id",
+        "statement_kind",
+        "statement_ref",
+    ],
+};
+/// The payer's acceptance of a delivery (migration 9).
+pub(crate) const DELIVERY_RECEIPTS: RecordTable = RecordTable {
+    name: "delivery_receipts",
+    key: "delivery_id",
+    int_key: false,
+    cols: &[
+        "attempt_no",
+        "delivered_at",
+        "delivery_id",
+        "endpoint_url",
+        "http_status",
+        "response_sha256",
+        "worker",
+    ],
+};
+
+const RECORD_TABLES: [&RecordTable; 15] = [
     &ENTRIES,
     &JOB_SEARCHES,
     &JOB_SEARCH_ENDS,
@@ -368,6 +415,9 @@ const RECORD_TABLES: [&RecordTable; 12] = [
     &OFFICIAL_STEPS,
     &RECONSIDERATION_REQUESTS,
     &RECONSIDERATION_STEPS,
+    &BENEFIT_APPLICATIONS,
+    &DELIVERIES,
+    &DELIVERY_RECEIPTS,
 ];
 
 impl RecordTable {

@@ -13,6 +13,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod delivery;
 mod ledger;
 mod login;
 mod migrate;
@@ -40,6 +41,11 @@ use kirjuri_ledger::{Checkpoint, EventType, Hash, MerkleTree, ProofBundle, Verif
 use rows::*;
 
 pub use access::{Access, AccessAction, AccessLogEntry, AccessLogQuery};
+pub use delivery::{
+    gap_on, idempotency_key, issued_from_decision, issued_from_step, BenefitApplication,
+    BenefitPayer, ClientHistory, DeliveryFailure, DeliveryReceipt, DeliveryStatus, DueDelivery,
+    Gap, GapReason, GapScope, IssuedStatement, NewBenefitPayer, StatementGap,
+};
 pub use ledger::{origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport};
 pub use login::{FailureCount, PendingOidcLogin};
 pub use reconsideration::{
@@ -85,6 +91,10 @@ pub enum StoreError {
     DuplicateAdoptionDecision(String),
     #[error("the decision is not an open case: it was not routed to an official, or it is already resolved")]
     CaseNotOpen,
+    #[error("a benefit payer with this Finnish name is already registered")]
+    DuplicatePayer,
+    #[error("the delivery was claimed or delivered by another worker")]
+    DeliveryTaken,
     #[error("the user is not an official of the client's employment authority")]
     NotAnOfficialOfClientOrg,
     #[error(
@@ -155,6 +165,15 @@ fn map_constraint(e: sqlx::Error) -> StoreError {
             "reconsideration_steps.request_id",
         ) {
             return StoreError::CaseNotOpen;
+        }
+        if hit("benefit_payers_name_unique", "benefit_payers.name_fi") {
+            return StoreError::DuplicatePayer;
+        }
+        // Two workers claiming one attempt, or recording one delivery twice.
+        if hit("delivery_attempts_once", "delivery_attempts.delivery_id")
+            || hit("delivery_receipts_pkey", "delivery_receipts.delivery_id")
+        {
+            return StoreError::DeliveryTaken;
         }
         if hit(
             "entries_correction_same_client",

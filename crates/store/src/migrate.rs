@@ -63,6 +63,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_reconsideration.sql"),
         postgres: include_str!("../migrations/postgres/0008_reconsideration.sql"),
     },
+    Migration {
+        version: 9,
+        description: "delivery: benefit payers, benefit applications, the statement outbox",
+        sqlite: include_str!("../migrations/sqlite/0009_delivery.sql"),
+        postgres: include_str!("../migrations/postgres/0009_delivery.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

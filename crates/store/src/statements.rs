@@ -483,6 +483,7 @@ impl Store {
         let leaf = self.leaf_params(client)?;
         let dleaf = self.leaf_params(client)?;
         let logged = self.logged(by, client)?;
+        let outbox = self.outbox(client)?;
         let by = by.user;
         let (id, did, now) = (
             JobSearchId::from_uuid(self.ids.next()),
@@ -496,6 +497,11 @@ impl Store {
                         .await?;
                     let d = decide_in(tx, leaves, client, js.clone(), did, by, now, dleaf, decide)
                         .await?;
+                    // An automatic statement goes to the client's benefit payers.
+                    if let Some(st) = crate::delivery::issued_from_decision(&d) {
+                        crate::delivery::enqueue_statement_in(tx, leaves, &outbox, &st, now)
+                            .await?;
+                    }
                     logged
                         .record(tx, leaves, now, AccessAction::Write, "job_searches")
                         .await?;
@@ -519,6 +525,7 @@ impl Store {
         let leaf = self.leaf_params(client)?;
         let dleaf = self.leaf_params(client)?;
         let logged = self.logged(by, client)?;
+        let outbox = self.outbox(client)?;
         let by = by.user;
         let (did, now) = (DecisionId::from_uuid(self.ids.next()), self.now());
         self.writer
@@ -530,6 +537,11 @@ impl Store {
                     .await?;
                     let d = decide_in(tx, leaves, client, js.clone(), did, by, now, dleaf, decide)
                         .await?;
+                    // An automatic statement goes to the client's benefit payers.
+                    if let Some(st) = crate::delivery::issued_from_decision(&d) {
+                        crate::delivery::enqueue_statement_in(tx, leaves, &outbox, &st, now)
+                            .await?;
+                    }
                     logged
                         .record(tx, leaves, now, AccessAction::Write, "job_searches")
                         .await?;

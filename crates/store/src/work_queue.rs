@@ -64,10 +64,11 @@ pub struct QueueCase {
     pub taken: Option<OfficialStep>,
 }
 
-const STEP_COLS: &str = "seq, decision_id, client_id, step, by_user, org_id, at, outcome,
+pub(crate) const STEP_COLS: &str =
+    "seq, decision_id, client_id, step, by_user, org_id, at, outcome,
      effective_date, reasoning, basis, document, document_language";
 
-fn step_from_row(row: &AnyRow) -> Result<OfficialStep, StoreError> {
+pub(crate) fn step_from_row(row: &AnyRow) -> Result<OfficialStep, StoreError> {
     let outcome: Option<String> = row.try_get("outcome")?;
     let resolution = match outcome {
         Some(outcome) => Some(Resolution {
@@ -252,6 +253,7 @@ impl Store {
     ) -> Result<OfficialStep, StoreError> {
         let leaf = self.leaf_params(client)?;
         let logged = self.logged(by, client)?;
+        let outbox = self.outbox(client)?;
         let org = by
             .org
             .ok_or(StoreError::NotFound("organisation of the official"))?;
@@ -287,7 +289,20 @@ impl Store {
                     .bind(seq)
                     .fetch_one(&mut *tx)
                     .await?;
-                    step_from_row(&row)
+                    let step = step_from_row(&row)?;
+                    // The official's statement goes to the client's benefit payers.
+                    if step.resolution.is_some() {
+                        let kind: String =
+                            sqlx::query_scalar("SELECT kind FROM decisions WHERE id = $1")
+                                .bind(decision.to_string())
+                                .fetch_one(&mut *tx)
+                                .await?;
+                        if let Some(s) = crate::delivery::issued_from_step(&step, &kind) {
+                            crate::delivery::enqueue_statement_in(tx, leaves, &outbox, &s, now)
+                                .await?;
+                        }
+                    }
+                    Ok(step)
                 })
             })
             .await

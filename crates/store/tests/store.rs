@@ -1694,3 +1694,6 @@ async fn issue5_concurrent_reconsideration_requests_record_one() {
     })
     .await;
 }
+/// Benefit payers, applications, the statement outbox and the validity query (migration 9).
+#[path = "store/delivery.rs"]
+mod delivery;

@@ -137,6 +137,11 @@ impl From<StoreError> for ApiError {
                 status: StatusCode::CONFLICT,
                 ..ApiError::field("number", &e)
             },
+            S::DuplicatePayer => ApiError {
+                status: StatusCode::CONFLICT,
+                ..ApiError::field("name_fi", &e)
+            },
+            S::DeliveryTaken => ApiError::conflict(e.to_string()),
             S::EndBeforeStart { .. } => ApiError::field("end_date", &e),
             S::NotAnOfficialOfClientOrg => ApiError::field("official_id", &e),
             S::Entry(ref inner) => ApiError::field(entry_error_field(inner), &e),

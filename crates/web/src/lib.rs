@@ -17,6 +17,7 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod csrf;
+pub mod delivery;
 pub mod error;
 pub mod extract;
 pub mod me;
@@ -164,6 +165,13 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(statements::put_register_facts))
         .routes(routes!(statements::list_decisions))
         .routes(routes!(statements::decision_provenance))
+        .routes(routes!(delivery::list_payers, delivery::create_payer))
+        .routes(routes!(
+            delivery::list_applications,
+            delivery::record_application
+        ))
+        .routes(routes!(delivery::list_deliveries))
+        .routes(routes!(delivery::statement_gaps))
         .routes(routes!(work_queue::work_queue))
         .routes(routes!(work_queue::take_case))
         .routes(routes!(work_queue::resolve_case))

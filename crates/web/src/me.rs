@@ -160,6 +160,8 @@ fn field_meanings() -> BTreeMap<&'static str, &'static str> {
         ("statements[].official_statement", "For a routed case: the statement the official issued, with the reasoning and the legal basis."),
         ("statements[].safeguards", "For an automatic statement: that it was made automatically, the processing rules that applied to you and why, your right to have an official handle the matter, to give your view and to contest the statement, and how to ask for reconsideration (GDPR art. 22(3))."),
         ("statements[].reconsideration", "Your request for reconsideration of the statement: your reasons, who handles it, its state (requested, taken, resolved) and the new statement, which says whether the outcome changed."),
+        ("benefit_applications", "Your applications for unemployment benefit that the authority knows of: the benefit payer (Kela or an unemployment fund) and from which date. Your labour-policy statements are sent to these payers."),
+        ("statement_deliveries", "Each statement sent to a benefit payer: to whom, which statement, whether it has arrived (delivered), is waiting (pending) or is being tried again (retrying), and when the payer received it. The payer receives the statement and your personal identity code."),
         ("seen_by", "Who has read or changed your data, other than you: organisation, role, what and why."),
         ("seen_by[].action", "read, write, or denied (someone tried and was refused)."),
     ])
@@ -186,6 +188,14 @@ pub async fn my_export(
     let contact_methods = store.contact_methods(client.id, &access).await?;
     let responsible_experts = store.responsible_experts(client.id, &access).await?;
     let statements = crate::statements::decision_views(&state, client.id, &access).await?;
+    let benefit_applications =
+        crate::delivery::application_views(&state, client.id, &access).await?;
+    let statement_deliveries = store
+        .deliveries(client.id, &access)
+        .await?
+        .iter()
+        .map(DeliveryView::from)
+        .collect();
     let seen_by = seen_by(&state, &client, &user).await?;
     Ok(Json(ExportView {
         format: "kirjuri-export/1",
@@ -205,6 +215,8 @@ pub async fn my_export(
             .map(ResponsibleExpertView::from)
             .collect(),
         statements,
+        benefit_applications,
+        statement_deliveries,
         seen_by,
     }))
 }

@@ -619,6 +619,9 @@ mod statements;
 #[path = "api/quality.rs"]
 mod quality;
 
+/// Issue 5: delivery of statements to benefit payers; A11: the validity query.
+#[path = "api/delivery.rs"]
+mod delivery;
 /// Issue 5: reconsideration (B7), GDPR art. 22 safeguards (B15), quality figures (B11).
 #[path = "api/reconsideration.rs"]
 mod reconsideration;

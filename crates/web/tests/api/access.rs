@@ -130,6 +130,17 @@ fn matrix() -> Vec<Row> {
         // B11: figures without client data, for the quality owners and the supervisor.
         row("GET", "/api/statements/quality", Kind::Other, [401, 403, 403, 200, 200, 200, 403, 403]),
         row("GET", "/api/me/statements", Kind::Read, OWN),
+        // Benefit payers (issue 5): everyone signed in lists them, an administrator registers.
+        row("GET", "/api/benefit-payers", Kind::Other, [401, 200, 200, 200, 200, 200, 200, 200]),
+        row("POST", "/api/benefit-payers", Kind::Other, [401, 403, 403, 403, 403, 403, 201, 403]),
+        // Applications: read like the record; recorded by the client's own official only
+        // (the client is refused: see web::delivery).
+        row("GET", "/api/clients/{id}/benefit-applications", Kind::Read, READ),
+        row("POST", "/api/clients/{id}/benefit-applications", Kind::Write, [401, 403, 404, 404, 404, 403, 404, 201]),
+        // Delivery state: officials and the supervisor, as for provenance.
+        row("GET", "/api/clients/{id}/deliveries", Kind::Read, [401, 403, 404, 404, 404, 200, 404, 200]),
+        // A11: officials of an employment authority (their own clients) and the supervisor.
+        row("GET", "/api/statements/gaps", Kind::Other, [401, 403, 200, 403, 403, 200, 403, 200]),
         row("POST", "/api/check", Kind::Other, [401, 200, 200, 200, 200, 200, 200, 200]),
         row("GET", "/api/access-log", Kind::Other, [401, 403, 403, 403, 403, 200, 403, 403]),
         row("GET", "/api/admin/users", Kind::Other, [401, 403, 403, 403, 403, 403, 200, 403]),
@@ -203,6 +214,14 @@ fn body(app: &App, row: &Row, r: R, n: usize) -> Option<Value> {
             "outcome": "no_obstacle", "effective_date": "2026-03-02",
             "reasoning": "Asiakkaan vastaukset saatiin puhelimitse.", "basis": "TTL 2:1"
         }),
+        ("POST", "/api/benefit-payers") => json!({
+            "name_fi": format!("Työttömyyskassa {n}"), "name_sv": format!("Arbetslöshetskassan {n}"),
+            "endpoint_url": format!("https://kassa{n}.example.fi/lausunnot")
+        }),
+        // The payer the administrator registered in the row before.
+        ("POST", "/api/clients/{id}/benefit-applications") => {
+            json!({"payer_id": "{payer}", "from_date": "2026-03-01"})
+        }
         ("POST", "/api/check") => json!({"text": "Soitettu asiakkaalle.", "entry_type": "contact"}),
         ("POST", "/api/admin/users") => json!({
             "username": format!("uusi.{n}"), "display_name": "Uusi Virkailija",
@@ -381,7 +400,17 @@ async fn every_endpoint_times_every_role() {
                     None => (0, 0, 0),
                 };
                 let total_before = raw_i64(&app, "SELECT COUNT(*) FROM access_log").await;
-                let status = send(&app, http, row.method, &p, body(&app, row, r, n)).await;
+                let mut b = body(&app, row, r, n);
+                if let Some(v) = b.as_mut().filter(|v| v["payer_id"] == "{payer}") {
+                    v["payer_id"] = json!(
+                        raw_string(
+                            &app,
+                            "SELECT id FROM benefit_payers ORDER BY registered_at, id LIMIT 1"
+                        )
+                        .await
+                    );
+                }
+                let status = send(&app, http, row.method, &p, b).await;
                 assert_eq!(
                     status, row.expect[i],
                     "{} {} as {r:?}",
@@ -427,16 +456,17 @@ async fn every_endpoint_times_every_role() {
                 }
             }
         }
-        // Client-data reads allowed to three roles each (lookup, client, 6 record reads and the
-        // decisions: seeker, supervisor, own official), provenance to two (supervisor, own
-        // official), /api/me/* 7 reads by the seeker.
-        assert_eq!(reads_logged, 9 * 3 + 2 + 7, "reads that were logged");
-        // Reads refused to four roles (provenance also to the seeker), writes (7 to the record,
-        // taking and resolving a routed case, recording a request for reconsideration, taking
-        // and resolving it) to six.
+        // Client-data reads allowed to three roles each (lookup, client, 6 record reads, the
+        // decisions and the benefit applications: seeker, supervisor, own official),
+        // provenance and delivery state to two each (supervisor, own official), /api/me/* 7
+        // reads by the seeker.
+        assert_eq!(reads_logged, 10 * 3 + 2 * 2 + 7, "reads that were logged");
+        // Reads refused to four roles (provenance and delivery state also to the seeker),
+        // writes (7 to the record, taking and resolving a routed case, recording a request for
+        // reconsideration, taking and resolving it, recording a benefit application) to six.
         assert_eq!(
             denials_logged,
-            9 * 4 + 5 + 12 * 6,
+            10 * 4 + 2 * 5 + 13 * 6,
             "refusals that were logged"
         );
         app
