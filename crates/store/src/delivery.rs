@@ -34,7 +34,8 @@ use crate::rows::{
 use crate::statements::{corrupt, decision_from_row, DECISION_COLS};
 use crate::work_queue::{step_from_row, STEP_COLS};
 use crate::{
-    ledger, Access, AccessAction, IdSource, OfficialStep, Store, StoreError, StoredDecision,
+    ledger, Access, AccessAction, IdSource, OfficialStep, Reconsideration, ReconsiderationStep,
+    Store, StoreError, StoredDecision,
 };
 
 // ---- payers and applications ------------------------------------------------------------------
@@ -168,6 +169,36 @@ pub fn issued_from_step(s: &OfficialStep, kind: &str) -> Option<IssuedStatement>
         document: r.document.clone(),
         document_language: r.document_language.clone(),
         replaces: None,
+    })
+}
+
+/// The statement issued on reconsideration (B7) of `request`, which concerned a decision of
+/// kind `kind`; `None` for a step that is not a resolution. It names the statement it
+/// replaces, so the payer knows which one no longer stands.
+pub fn issued_from_reconsideration(
+    s: &ReconsiderationStep,
+    request: &Reconsideration,
+    kind: &str,
+) -> Option<IssuedStatement> {
+    let r = s.resolution.as_ref()?;
+    let replaces = match request.official_step {
+        Some(seq) => format!("official_step:{seq}"),
+        None => format!("decision:{}", request.decision_id),
+    };
+    Some(IssuedStatement {
+        source: "reconsideration".into(),
+        reference: s.seq.to_string(),
+        client: s.client_id,
+        subject: kind.to_owned(),
+        outcome: r.outcome.clone(),
+        effective_date: Some(r.effective_date),
+        issued_at: s.at,
+        issuer: Some(s.org),
+        automated: false,
+        adoption_number: None,
+        document: r.document.clone(),
+        document_language: r.document_language.clone(),
+        replaces: Some(replaces),
     })
 }
 
@@ -359,6 +390,11 @@ async fn statements_in_force_in(
     .collect::<Result<Vec<_>, _>>()?;
     let mut out = Vec::new();
     for d in &decisions {
+        // A statement given on reconsideration (B7) is the one in force for its decision.
+        if let Some(s) = crate::reconsideration::issued_on_reconsideration_in(tx, d).await? {
+            out.push(s);
+            continue;
+        }
         if let Some(s) = issued_from_decision(d) {
             out.push(s);
             continue;
@@ -924,7 +960,8 @@ pub enum GapScope {
 pub struct ClientHistory {
     pub job_searches: Vec<JobSearch>,
     pub decisions: Vec<StoredDecision>,
-    /// Resolutions of routed decisions: decision, when.
+    /// Statements issued by officials on decisions: resolutions of routed decisions and
+    /// resolutions of requests for reconsideration (B7): decision, when.
     pub resolutions: Vec<(DecisionId, DateTime<Utc>)>,
     /// When the client's services or trainings ended (`service_end` entries in force).
     pub service_ends: Vec<DateTime<Utc>>,
@@ -976,14 +1013,18 @@ pub fn gap_on(h: &ClientHistory, date: NaiveDate) -> Option<Gap> {
     for d in h.decisions.iter().filter(|d| {
         d.job_search_id == js.id && d.decision.kind == kind && local_date(d.recorded_at) <= date
     }) {
+        // An official's resolution, and a statement given on reconsideration, issue a
+        // statement for the decision: the latest of them counts.
+        let resolved = h
+            .resolutions
+            .iter()
+            .filter(|(id, at)| *id == d.id && local_date(*at) <= date)
+            .map(|(_, at)| *at)
+            .max();
         let issued = if d.decision.outcome == "routed" {
-            h.resolutions
-                .iter()
-                .filter(|(id, at)| *id == d.id && local_date(*at) <= date)
-                .map(|(_, at)| *at)
-                .max()
+            resolved
         } else {
-            Some(d.recorded_at)
+            Some(d.recorded_at).max(resolved)
         };
         match issued {
             Some(t) => latest = latest.max(Some(t)),
@@ -1131,7 +1172,11 @@ impl Store {
         .map(decision_from_row)
         .collect::<Result<Vec<_>, _>>()?;
         let resolutions = sqlx::query(
-            "SELECT decision_id, at FROM official_steps WHERE client_id = $1 AND step = 'resolved'",
+            "SELECT decision_id, at FROM official_steps WHERE client_id = $1 AND step = 'resolved'
+             UNION ALL
+             SELECT r.decision_id, s.at FROM reconsideration_steps s
+               JOIN reconsideration_requests r ON r.id = s.request_id
+              WHERE s.client_id = $1 AND s.step = 'resolved'",
         )
         .bind(id.clone())
         .fetch_all(&self.read)

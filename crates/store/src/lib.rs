@@ -42,9 +42,10 @@ use rows::*;
 
 pub use access::{Access, AccessAction, AccessLogEntry, AccessLogQuery};
 pub use delivery::{
-    gap_on, idempotency_key, issued_from_decision, issued_from_step, BenefitApplication,
-    BenefitPayer, ClientHistory, DeliveryFailure, DeliveryReceipt, DeliveryStatus, DueDelivery,
-    Gap, GapReason, GapScope, IssuedStatement, NewBenefitPayer, StatementGap,
+    gap_on, idempotency_key, issued_from_decision, issued_from_reconsideration, issued_from_step,
+    BenefitApplication, BenefitPayer, ClientHistory, DeliveryFailure, DeliveryReceipt,
+    DeliveryStatus, DueDelivery, Gap, GapReason, GapScope, IssuedStatement, NewBenefitPayer,
+    StatementGap,
 };
 pub use ledger::{origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport};
 pub use login::{FailureCount, PendingOidcLogin};

@@ -411,6 +411,7 @@ impl Store {
     ) -> Result<ReconsiderationStep, StoreError> {
         let leaf = self.leaf_params(client)?;
         let logged = self.logged(by, client)?;
+        let outbox = self.outbox(client)?;
         let access = by.clone();
         let now = self.now();
         self.writer
@@ -479,7 +480,20 @@ impl Store {
                     .bind(seq)
                     .fetch_one(&mut *tx)
                     .await?;
-                    step_from_row(&row)
+                    let step = step_from_row(&row)?;
+                    // The new statement goes to the benefit payers with the step that issues it.
+                    let kind: String =
+                        sqlx::query_scalar("SELECT kind FROM decisions WHERE id = $1")
+                            .bind(request.decision_id.to_string())
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    if let Some(s) =
+                        crate::delivery::issued_from_reconsideration(&step, &request, &kind)
+                    {
+                        crate::delivery::enqueue_statement_in(tx, leaves, &outbox, &s, now)
+                            .await?;
+                    }
+                    Ok(step)
                 })
             })
             .await
@@ -709,4 +723,32 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// The statement given on reconsideration of decision `d`'s statement, if a request was
+/// resolved: it replaces the statement reconsidered (for the outbox's "statements in force").
+pub(crate) async fn issued_on_reconsideration_in(
+    tx: &mut sqlx::AnyConnection,
+    d: &crate::StoredDecision,
+) -> Result<Option<crate::IssuedStatement>, StoreError> {
+    let Some(row) = sqlx::query(&format!(
+        "SELECT {REQUEST_COLS} FROM reconsideration_requests WHERE decision_id = $1"
+    ))
+    .bind(d.id.to_string())
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let request = request_from_row(&row)?;
+    let step = sqlx::query(&format!(
+        "SELECT {STEP_COLS} FROM reconsideration_steps WHERE request_id = $1 AND step = 'resolved'"
+    ))
+    .bind(request.id.to_string())
+    .fetch_optional(&mut *tx)
+    .await?
+    .map(|r| step_from_row(&r))
+    .transpose()?;
+    Ok(step
+        .and_then(|s| crate::delivery::issued_from_reconsideration(&s, &request, &d.decision.kind)))
 }

@@ -339,6 +339,104 @@ async fn issued_statements_carry_what_the_payer_needs() {
     assert_ne!(k, kirjuri_store::idempotency_key("decision", "y", p1));
 }
 
+/// Issue 5 (B7 with delivery): the statement given on reconsideration goes to every payer the
+/// client applied to, in the transaction that issues it, naming the statement it replaces; a
+/// payer applied to afterwards gets it (and not the replaced one) as the statement in force.
+#[tokio::test]
+async fn issue5_a_statement_given_on_reconsideration_goes_to_the_payers() {
+    each_backend(|store, fx, _| async move {
+        let (c, by) = (fx.client_a.id, &acting(&fx.official_a));
+        let kela = store
+            .register_payer(kela(), fx.official_a.id)
+            .await
+            .unwrap();
+        let fund = store
+            .register_payer(fund(), fx.official_a.id)
+            .await
+            .unwrap();
+        store
+            .record_benefit_application(c, kela.id, d(2026, 3, 1), by)
+            .await
+            .unwrap();
+        let (_, dec) = store
+            .start_job_search_deciding(
+                c,
+                d(2026, 3, 2),
+                by,
+                Box::new(|ctx| Ok(auto(ctx, "job_search_start"))),
+            )
+            .await
+            .unwrap();
+        let r = store
+            .request_reconsideration(c, dec.id, "Olen opiskelija.".into(), by)
+            .await
+            .unwrap();
+        // Requesting issues nothing.
+        assert_eq!(raw_i64(&store, "SELECT COUNT(*) FROM deliveries").await, 1);
+        let step = store
+            .resolve_reconsideration(
+                c,
+                r.id,
+                kirjuri_store::Resolution {
+                    outcome: "obstacle".into(),
+                    ..resolution()
+                },
+                by,
+            )
+            .await
+            .unwrap();
+        let keys = raw_strings(
+            &store,
+            "SELECT idempotency_key FROM deliveries ORDER BY enqueued_at, id",
+        )
+        .await;
+        let key = kirjuri_store::idempotency_key("reconsideration", &step.seq.to_string(), kela.id);
+        assert_eq!(keys.len(), 2, "{keys:?}");
+        assert!(keys.contains(&key), "{keys:?}");
+        let body: serde_json::Value = serde_json::from_str(
+            &raw_text(
+                &store,
+                &format!("SELECT body FROM deliveries WHERE idempotency_key = '{key}'"),
+            )
+            .await,
+        )
+        .unwrap();
+        assert_eq!(body["statement"]["outcome"], "obstacle");
+        assert_eq!(body["statement"]["automated"], false);
+        assert_eq!(
+            body["statement"]["replaces"],
+            format!("decision:{}", dec.id),
+            "{body}"
+        );
+        // Applying to the fund now sends the statement in force: the one on reconsideration.
+        let (_, made) = store
+            .record_benefit_application(c, fund.id, d(2026, 3, 20), by)
+            .await
+            .unwrap();
+        assert_eq!(made.len(), 1);
+        let fund_keys = raw_strings(
+            &store,
+            &format!(
+                "SELECT idempotency_key FROM deliveries WHERE payer_id = '{}'",
+                fund.id
+            ),
+        )
+        .await;
+        assert_eq!(
+            fund_keys,
+            vec![kirjuri_store::idempotency_key(
+                "reconsideration",
+                &step.seq.to_string(),
+                fund.id
+            )]
+        );
+        store.ledger_checkpoint().await.unwrap();
+        let report = store.verify_ledger(&verifier()).await.unwrap();
+        assert!(report.fault.is_none(), "{report:?}");
+    })
+    .await;
+}
+
 /// A11: the validity query, table-driven over the situations a client who applies for
 /// benefit can be in, on both backends.
 #[tokio::test]
@@ -359,6 +457,7 @@ async fn a11_statement_gaps_list_every_applicant_without_a_statement_in_force() 
             RoutedResolved,
             Auto,
             AutoThenServiceEnd,
+            AutoServiceEndThenReconsidered,
             ServiceEndBeforeStatement,
             ServiceEndCorrected,
             EndedWithoutStatement,
@@ -414,6 +513,14 @@ async fn a11_statement_gaps_list_every_applicant_without_a_statement_in_force() 
                 true,
                 Story::EndRoutedOpen,
                 Some(RoutedUnresolved),
+            ),
+            // A statement given on reconsideration after the service ended is in force (B7).
+            (
+                "Olli",
+                Some(1),
+                true,
+                Story::AutoServiceEndThenReconsidered,
+                None,
             ),
             // Does not apply for benefit, or only from later on: not listed.
             ("Liisa", None, true, Story::Nothing, None),
@@ -497,6 +604,20 @@ async fn a11_statement_gaps_list_every_applicant_without_a_statement_in_force() 
                     start(|ctx| auto(ctx, "job_search_start")).await.unwrap();
                     clock.set(at(10, 15));
                     store.append_entry(&service_end(10), by).await.unwrap();
+                }
+                Story::AutoServiceEndThenReconsidered => {
+                    let (_, dec) = start(|ctx| auto(ctx, "job_search_start")).await.unwrap();
+                    clock.set(at(10, 15));
+                    store.append_entry(&service_end(10), by).await.unwrap();
+                    let r = store
+                        .request_reconsideration(c, dec.id, "Tilanne muuttui.".into(), by)
+                        .await
+                        .unwrap();
+                    clock.set(at(12, 9));
+                    store
+                        .resolve_reconsideration(c, r.id, resolution(), by)
+                        .await
+                        .unwrap();
                 }
                 Story::ServiceEndBeforeStatement => {
                     store.append_entry(&service_end(1), by).await.unwrap();
@@ -603,6 +724,19 @@ async fn a11_statement_gaps_list_every_applicant_without_a_statement_in_force() 
                 .find(|g| g.client.first_name.as_str() == "Daniel")
                 .map(|g| g.reason),
             Some(RoutedUnresolved)
+        );
+        // On 2026-03-11 Olli's service had ended and the statement on reconsideration was not
+        // yet given.
+        let between = store
+            .statement_gaps(GapScope::Organisation(fx.org_a.id), d(2026, 3, 11), by)
+            .await
+            .unwrap();
+        assert_eq!(
+            between
+                .iter()
+                .find(|g| g.client.first_name.as_str() == "Olli")
+                .map(|g| g.reason),
+            Some(ServiceEnded)
         );
         // The whole country (the supervisor's scope) includes the other organisation's client.
         let all = store
