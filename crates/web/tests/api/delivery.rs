@@ -652,3 +652,260 @@ async fn issue5_backoff_doubles_to_its_cap_and_the_lease_outlasts_the_timeout() 
     assert!(err.to_string().contains("lease"), "{err}");
     ts.cleanup().await;
 }
+
+/// A bundle from provenance verifies offline with only the public key, and opens a record of
+/// `table` that names `id`.
+fn bundle_verifies(p: &Value, table: &str, id: &str) {
+    let bundle = kirjuri_ledger::ProofBundle::parse(p["ledger_bundle"].as_str().unwrap()).unwrap();
+    let ok = bundle
+        .verify(&[kirjuri_store::testing::test_ledger_keys().verifier()])
+        .unwrap();
+    assert_eq!(ok.leaf_index, p["ledger_leaf_index"].as_u64().unwrap());
+    let record = String::from_utf8(ok.record.unwrap()).unwrap();
+    assert!(
+        record.contains(id) && record.contains(&format!("\"table\":\"{table}\"")),
+        "{record}"
+    );
+}
+
+fn step_names(p: &Value) -> Vec<String> {
+    p["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["step"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Issue 5, "done when": the whole procedure end to end on both backends, with a real payer.
+/// A clean start gets an automatic positive statement with the B8 notice; a resignation goes to
+/// KEHA-keskus's queue and its official issues the statement; the end of the job search gets an
+/// automatic end statement; the client's request for reconsideration is decided by an official
+/// with a new statement linked to the old; the provenance of each decision names the rules and
+/// the human steps and its proof bundle verifies offline; the payer receives each of the four
+/// statements once, with its own key.
+#[tokio::test]
+async fn issue5_end_to_end_from_job_search_to_the_payer() {
+    each_backend(|app| async move {
+        let payer = Payer::start().await;
+        let kela = register_payer(
+            &app,
+            "Kansaneläkelaitos",
+            "Folkpensionsanstalten",
+            &format!("{}/kela", payer.base),
+        )
+        .await;
+        adopt(&app).await;
+        let a = app.login("a").await;
+        apply(&app, &a, &kela, "2026-03-01").await;
+        let worker = DeliveryWorker::spawn(app.store.clone(), worker_config("e2e")).unwrap();
+
+        // 1. A clean start: automatic, positive, with the B8 notice.
+        let start = clean_start(&app, &a).await;
+        let start_id = start["id"].as_str().unwrap().to_owned();
+        assert_eq!(start["automated"], true);
+        let doc = start["document"].as_str().unwrap();
+        for needle in [
+            "annettu automaattisesti",
+            "KEHA/73792/2024",
+            "https://kirjuri.example.fi/adoption-decisions/KEHA-73792-2024",
+        ] {
+            assert!(doc.contains(needle), "{needle:?} missing from\n{doc}");
+        }
+
+        // 2. Another client resigned: KEHA-keskus's queue, its official issues the statement.
+        let other = app
+            .store
+            .create_client(
+                NewClient {
+                    hetu: Hetu::parse("010501E9032").unwrap(),
+                    first_name: PersonName::parse("Muu").unwrap(),
+                    last_name: PersonName::parse("Asiakas").unwrap(),
+                    language: Language::Sv,
+                    org_id: app.fx.org_a.id,
+                },
+                &acting(&app.fx.official_a),
+            )
+            .await
+            .unwrap();
+        let other_path = |p: &str| format!("/api/clients/{}{p}", other.id);
+        let (s, b) = a
+            .put(
+                &other_path("/register-facts"),
+                json!({
+                    "employment_continues": false, "active_degree_studies": false,
+                    "active_business": false, "resides_in_finland": true,
+                    "right_to_work": "citizen", "vocational_qualification": true,
+                    "partial_disability_pension": false,
+                }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let (s, b) = a
+            .post(
+                &other_path("/benefit-applications"),
+                json!({"payer_id": kela, "from_date": "2026-03-01"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let (s, b) = a
+            .post(
+                &other_path("/job-searches"),
+                json!({"start_date": "2026-03-02", "acknowledged_notice": true, "answers": {
+                    "employment": "none", "seeks_full_time_work": true,
+                    "previous_employment_end": {"date": "2026-02-27", "reason": "own_resignation"},
+                    "studies": "none", "business": "none",
+                    "business_started_while_unemployed_on": null, "in_service": null,
+                    "free_text": null,
+                }}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        assert_eq!(b["decision"]["outcome"], "routed", "{b}");
+        assert_eq!(b["decision"]["to"], "keha", "{b}");
+        assert!(b["decision"]["document"].is_null(), "{b}");
+        let routed_id = b["decision"]["id"].as_str().unwrap().to_owned();
+        let keha = app.login("keha").await;
+        let (s, q) = keha.get("/api/work-queue").await;
+        assert_eq!(s, StatusCode::OK, "{q}");
+        assert!(
+            q.as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["decision_id"] == routed_id.as_str()),
+            "{q}"
+        );
+        let (s, b) = keha
+            .post(&format!("/api/decisions/{routed_id}/take"), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let (s, resolved) = keha
+            .post(
+                &format!("/api/decisions/{routed_id}/resolve"),
+                json!({
+                    "outcome": "no_obstacle", "effective_date": "2026-03-02",
+                    "reasoning": "Arbetsgivaren betalade inte lön, så det fanns ett giltigt skäl att säga upp sig.",
+                    "basis": "TTL 2a:1",
+                }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{resolved}");
+        let official_doc = resolved["document"].as_str().unwrap();
+        assert_eq!(resolved["document_language"], "sv", "{resolved}");
+        assert!(!official_doc.contains("automatiskt"), "{official_doc}");
+
+        // 3. The end of client A's job search: an automatic end statement.
+        app.clock.advance(chrono::Duration::days(14));
+        let a = app.login("a").await;
+        let js = start["job_search_id"].as_str().unwrap();
+        let (s, b) = a
+            .post(
+                &app.client_path(&format!("/job-searches/{js}/end")),
+                json!({"end_date": "2026-03-16", "reason": "employed", "acknowledged_notice": true}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        assert_eq!(b["decision"]["outcome"], "auto_end", "{b}");
+        let end_id = b["decision"]["id"].as_str().unwrap().to_owned();
+
+        // 4. The client asks for reconsideration of the start statement; an official decides.
+        let seeker = app.login("seeker").await;
+        let (s, req) = seeker
+            .post(
+                &format!("/api/me/decisions/{start_id}/reconsideration"),
+                json!({"reasons": "Aloitin päätoimiset opinnot jo maaliskuun alussa."}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{req}");
+        let rid = req["id"].as_str().unwrap().to_owned();
+        let (s, b) = a
+            .post(&format!("/api/reconsiderations/{rid}/take"), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let (s, new) = a
+            .post(
+                &format!("/api/reconsiderations/{rid}/resolve"),
+                json!({
+                    "outcome": "obstacle", "effective_date": "2026-03-02",
+                    "reasoning": "Selvityksen mukaan opiskelet päätoimisesti korkeakoulussa.",
+                    "basis": "TTL 2:10",
+                }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{new}");
+        assert_eq!(new["outcome_changed"], true);
+        let (_, mine) = seeker.get("/api/me/statements").await;
+        let own = mine
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == start_id.as_str())
+            .unwrap();
+        assert_eq!(
+            own["reconsideration"]["new_statement"]["reconsiders_decision_id"],
+            start_id.as_str()
+        );
+        assert_eq!(own["document"], start["document"], "the old statement stays");
+
+        // 5. Provenance of each: rules, human steps, and a bundle that verifies offline.
+        for (id, steps) in [
+            (
+                &start_id,
+                vec![
+                    "automated_decision",
+                    "reconsideration_requested",
+                    "reconsideration_taken",
+                    "reconsideration_resolved",
+                ],
+            ),
+            (
+                &routed_id,
+                vec!["automated_decision", "official_taken", "official_resolved"],
+            ),
+            (&end_id, vec!["automated_decision"]),
+        ] {
+            let (s, p) = a.get(&format!("/api/decisions/{id}/provenance")).await;
+            assert_eq!(s, StatusCode::OK, "{p}");
+            assert_eq!(step_names(&p), steps, "{p}");
+            assert!(
+                p["rule_set"]["hash"] == kirjuri_rules::RuleSets::shipped().unwrap().start.hash()
+                    || p["rule_set"]["hash"]
+                        == kirjuri_rules::RuleSets::shipped().unwrap().end.hash(),
+                "{p}"
+            );
+            bundle_verifies(&p, "decisions", id);
+        }
+
+        // 6. The payer gets each of the four statements once, each with its own key.
+        payer.wait_for(4).await;
+        let mut done = wait_delivered(&app, &a, 3).await;
+        let (_, other_deliveries) = a.get(&other_path("/deliveries")).await;
+        assert_eq!(other_deliveries.as_array().unwrap().len(), 1, "{other_deliveries}");
+        worker.stop().await;
+        done.extend(other_deliveries.as_array().unwrap().iter().cloned());
+        assert!(done.iter().all(|d| d["state"] == "delivered"), "{done:?}");
+        let arrivals = payer.arrivals();
+        assert_eq!(arrivals.len(), 4, "{arrivals:?}");
+        let mut keys: Vec<&str> = arrivals.iter().map(|x| x.key.as_str()).collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), 4, "one key per statement");
+        let mut outcomes: Vec<&str> = arrivals
+            .iter()
+            .map(|x| x.body["statement"]["outcome"].as_str().unwrap())
+            .collect();
+        outcomes.sort();
+        assert_eq!(outcomes, ["auto_end", "auto_positive", "no_obstacle", "obstacle"]);
+        let replacing = arrivals
+            .iter()
+            .find(|x| x.body["statement"]["outcome"] == "obstacle")
+            .unwrap();
+        assert_eq!(
+            replacing.body["statement"]["replaces"],
+            format!("decision:{start_id}")
+        );
+        ledger_holds(&app).await;
+        app
+    })
+    .await;
+}
