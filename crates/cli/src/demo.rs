@@ -301,6 +301,7 @@ pub async fn generate(
         )
         .await?;
 
+    let rules = Arc::new(shipped);
     let service = ShortText::parse("asiakaspalvelu").map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut used = HashSet::new();
     for i in 0..clients {
@@ -354,7 +355,55 @@ pub async fn generate(
             let display = format!("{} {}", client.first_name, client.last_name);
             user(&username, &display, Role::JobSeeker, None, Some(client.id)).await?;
         }
-        store.start_job_search(client.id, start, by).await?;
+        // The register facts the rules read (B4) and the client's answers on the form; the
+        // start statement is decided by the procedure the API runs. Most cases are clear and
+        // decided automatically; a resignation goes to KEHA-keskus, a free-form explanation to
+        // the employment authority (B2, B5), so the work queues have cases.
+        store
+            .set_register_facts(
+                client.id,
+                kirjuri_store::RegisterFacts {
+                    employment_continues: false,
+                    active_degree_studies: false,
+                    active_business: false,
+                    resides_in_finland: true,
+                    right_to_work: "citizen".into(),
+                    vocational_qualification: rng.gen_bool(0.9),
+                    partial_disability_pension: false,
+                },
+                by,
+            )
+            .await?;
+        let (previous_end, free_text) = match rng.gen_range(0..10) {
+            0 => ("own_resignation", None),
+            1 => (
+                "fixed_term_ended",
+                Some("Määräaikainen työ päättyi, mutta teen vielä keikkatöitä."),
+            ),
+            _ => ("fixed_term_ended", None),
+        };
+        let answers: kirjuri_rules::Reported = serde_json::from_value(serde_json::json!({
+            "employment": "none", "seeks_full_time_work": true,
+            "previous_employment_end": {
+                "date": (start - Duration::days(3)).to_string(), "reason": previous_end,
+            },
+            "studies": "none", "business": "none", "business_started_while_unemployed_on": null,
+            "in_service": null, "free_text": free_text,
+        }))?;
+        store
+            .start_job_search_deciding(
+                client.id,
+                start,
+                by,
+                kirjuri_web::statements::decide(
+                    rules.clone(),
+                    kirjuri_web::statements::Step::Start,
+                    Some(answers),
+                    true,
+                    org.clone(),
+                ),
+            )
+            .await?;
         // Every third client applies for unemployment benefit at Kela from the start: the
         // validity query (GET /api/statements/gaps) lists those without a statement.
         if i % 3 == 0 {
@@ -499,8 +548,25 @@ pub async fn generate(
             if at(day, 9, 0) < today {
                 clock.set(at(day, 9, 0));
                 if let Some(js) = searches.first() {
+                    let decide = kirjuri_web::statements::decide(
+                        rules.clone(),
+                        kirjuri_web::statements::Step::End {
+                            date: day,
+                            reason: EndReason::Employed,
+                        },
+                        None,
+                        true,
+                        org.clone(),
+                    );
                     store
-                        .end_job_search(client.id, js.id, day, EndReason::Employed, by)
+                        .end_job_search_deciding(
+                            client.id,
+                            js.id,
+                            day,
+                            EndReason::Employed,
+                            by,
+                            decide,
+                        )
                         .await?;
                 }
                 continue;

@@ -135,6 +135,18 @@ fn demo_generates_data_serves_it_and_prints_url_and_logins() {
         )
         .await;
         assert_eq!(ordinary, 0, "demo used a non-test identity code");
+        // Every job search started through the automated procedure: one start decision per
+        // client, and the clear cases got their statement document.
+        let q = |sql: &'static str| kirjuri_store::testing::raw_i64(&store, sql);
+        assert_eq!(
+            q("SELECT COUNT(*) FROM decisions WHERE kind = 'job_search_start'").await,
+            12
+        );
+        assert!(
+            q("SELECT COUNT(*) FROM decisions WHERE outcome = 'auto_positive' AND document IS NOT NULL")
+                .await
+                > 0
+        );
         store.close().await;
     });
     std::fs::remove_dir_all(&dir).unwrap();

@@ -69,7 +69,7 @@ pub(crate) fn notice() -> NoticeView {
 
 /// What the job-search request adds to the statement request.
 #[derive(Debug, Clone)]
-pub(crate) enum Step {
+pub enum Step {
     Start,
     End {
         date: NaiveDate,
@@ -81,8 +81,9 @@ fn json_err(e: serde_json::Error) -> StoreError {
     StoreError::Corrupt(format!("statement request: {e}"))
 }
 
-/// The [`Decide`] function for a job-search start or end.
-pub(crate) fn decide(
+/// The [`Decide`] function for a job-search start or end: the automated procedure as the API
+/// runs it (also used by the demo, so its statements are made the same way).
+pub fn decide(
     rules: Arc<RuleSets>,
     step: Step,
     answers: Option<Reported>,
