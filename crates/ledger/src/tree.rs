@@ -45,6 +45,31 @@ impl CompactRange {
         self.size += 1;
     }
 
+    /// Appends the root of a perfect subtree of `2^height` leaves, as if its leaves were
+    /// pushed one by one. The current size must be a multiple of `2^height` (the subtree
+    /// is aligned); otherwise nothing changes and `false` is returned.
+    pub fn push_subtree(&mut self, root: Hash, height: u32) -> bool {
+        let Some(width) = 1u64
+            .checked_shl(height)
+            .filter(|w| self.size.is_multiple_of(*w))
+        else {
+            return false;
+        };
+        let mut carry = root;
+        let mut bits = self.size >> height;
+        // Peaks below `height` cannot exist (the size is aligned); merge the ones above.
+        while bits & 1 == 1 {
+            match self.peaks.pop() {
+                Some(left) => carry = node_hash(&left, &carry),
+                None => break,
+            }
+            bits >>= 1;
+        }
+        self.peaks.push(carry);
+        self.size += width;
+        true
+    }
+
     /// The tree head (MTH) of all leaves appended so far.
     pub fn root(&self) -> Hash {
         match self.peaks.split_last() {
