@@ -59,6 +59,11 @@ fn mb_per_s(bytes: usize, d: Duration) -> f64 {
 }
 
 fn main() {
+    // The machine is shared: say how busy it was, since (b) runs on every core.
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        println!("{cores} cores; load average at start: {}", load.trim());
+    }
     // ---- fixtures (untimed) ----
     let mut records = vec![0u8; N as usize * RECORD_LEN];
     let mut rng = 1u64;

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use sha2::{Digest, Sha256};
 
 use crate::error::{LedgerError, Result};
-use crate::hash::{leaf_hash, Hash};
+use crate::hash::{leaf_hash, sha256_parts, Hash};
 
 /// First byte of the canonical leaf encoding; bumped if the layout ever changes.
 pub const LEAF_VERSION: u8 = 1;
@@ -172,13 +172,7 @@ impl LeafRecord {
 /// `SHA-256(salt || record)`. The random salt keeps low-entropy records (a decision on
 /// a known person, say) from being confirmed by guessing once the record is erased.
 pub fn commit(salt: &[u8; 32], record: &[u8]) -> Hash {
-    Hash::from_bytes(
-        Sha256::new()
-            .chain_update(salt)
-            .chain_update(record)
-            .finalize()
-            .into(),
-    )
+    sha256_parts(&[salt, record])
 }
 
 /// Checks that `salt` and `record` open `commitment`.

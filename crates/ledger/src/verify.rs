@@ -297,11 +297,12 @@ fn verify_chunk<R: AsRef<[u8]>>(
     let (mut opened, mut unopened) = (0, 0);
     let mut bad_opening = None;
     scratch.clear();
-    for (index, leaf, opening) in job.rows.drain(..) {
+    // By reference: rows are moved once (into the chunk), not again out of it.
+    for (index, leaf, opening) in &job.rows {
         match opening {
             Some((salt, record)) => {
-                if commit(&salt, record.as_ref()) != leaf.commitment {
-                    bad_opening = Some(index);
+                if commit(salt, record.as_ref()) != leaf.commitment {
+                    bad_opening = Some(*index);
                     break;
                 }
                 opened += 1;
@@ -310,6 +311,7 @@ fn verify_chunk<R: AsRef<[u8]>>(
         }
         scratch.push(leaf.leaf_hash());
     }
+    job.rows.clear();
     let len = scratch.len() as u64;
     let end = job.start + len;
     let whole = bad_opening.is_none() && len == 1 << chunk_log2;
