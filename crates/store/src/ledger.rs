@@ -347,17 +347,49 @@ impl RecordTable {
 
     /// The canonical record of a row read with [`RecordTable::select_cols`]:
     /// `{"row":{col: text-or-null, ...},"table":NAME}` with keys sorted, no whitespace.
+    ///
+    /// Written straight into one buffer (values borrowed from the row, no map or JSON
+    /// value per row): whole-log verification does this for every record row. The
+    /// columns are listed in byte order and need no escaping (a test checks), so the bytes
+    /// are those of serializing the sorted map.
     fn canonical(&self, row: &AnyRow) -> Result<Vec<u8>, StoreError> {
-        let mut fields = BTreeMap::new();
-        for col in self.cols {
-            let value: Option<String> = row.try_get(*col)?;
-            fields.insert(*col, value);
-        }
-        let mut record = BTreeMap::new();
-        record.insert("row", serde_json::to_value(fields).map_err(json_err)?);
-        record.insert("table", serde_json::Value::from(self.name));
-        serde_json::to_vec(&record).map_err(json_err)
+        let mut out = Vec::with_capacity(64 + 48 * self.cols.len());
+        let values = self
+            .cols
+            .iter()
+            .map(|col| row.try_get::<Option<&str>, _>(*col));
+        write_canonical(self.name, self.cols, values, &mut out)?;
+        Ok(out)
     }
+}
+
+/// `{"row":{col: value-or-null, ...},"table":NAME}` for columns in byte order.
+fn write_canonical<'a, E>(
+    name: &str,
+    cols: &[&str],
+    values: impl Iterator<Item = Result<Option<&'a str>, E>>,
+    out: &mut Vec<u8>,
+) -> Result<(), StoreError>
+where
+    StoreError: From<E>,
+{
+    out.extend_from_slice(b"{\"row\":{");
+    for (i, (col, value)) in cols.iter().zip(values).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(col.as_bytes());
+        out.extend_from_slice(b"\":");
+        match value? {
+            Some(v) => serde_json::to_writer(&mut *out, v).map_err(json_err)?,
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+    out.extend_from_slice(b"},\"table\":");
+    serde_json::to_writer(&mut *out, name).map_err(json_err)?;
+    out.push(b'}');
+    Ok(())
 }
 
 fn json_err(e: serde_json::Error) -> StoreError {
@@ -1164,6 +1196,60 @@ pub(crate) async fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The canonical record as first defined: a sorted map serialized by serde_json.
+    fn canonical_by_map(name: &str, cols: &[&str], values: &[Option<&str>]) -> Vec<u8> {
+        let fields: BTreeMap<&str, Option<&str>> =
+            cols.iter().copied().zip(values.iter().copied()).collect();
+        let mut record = BTreeMap::new();
+        record.insert("row", serde_json::to_value(fields).unwrap());
+        record.insert("table", serde_json::Value::from(name));
+        serde_json::to_vec(&record).unwrap()
+    }
+
+    #[test]
+    fn issue4_canonical_records_are_byte_identical_to_the_sorted_map() {
+        let tricky = [
+            None,
+            Some(""),
+            Some("Merkintä \"lainattu\" \\ polku"),
+            Some("rivi\nrivi\ttab\u{0}\u{1f}\u{7f}"),
+            Some("åäö ÅÄÖ € 😀 \u{2028}\u{2029}"),
+            Some("</script>&<>'"),
+        ];
+        for table in RECORD_TABLES {
+            // Columns in byte order, none needing escaping: the writer relies on both.
+            assert!(
+                table
+                    .cols
+                    .windows(2)
+                    .all(|w| w[0].as_bytes() < w[1].as_bytes()),
+                "{} columns must be sorted",
+                table.name
+            );
+            assert!(table
+                .cols
+                .iter()
+                .all(|c| c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')));
+            for shift in 0..tricky.len() {
+                let values: Vec<Option<&str>> = (0..table.cols.len())
+                    .map(|i| tricky[(i + shift) % tricky.len()])
+                    .collect();
+                let mut out = Vec::new();
+                write_canonical::<StoreError>(
+                    table.name,
+                    table.cols,
+                    values.iter().map(|v| Ok(*v)),
+                    &mut out,
+                )
+                .unwrap();
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    String::from_utf8(canonical_by_map(table.name, table.cols, &values)).unwrap()
+                );
+            }
+        }
+    }
 
     #[test]
     fn hex32_fast_decodes_exactly_64_hex_digits() {
