@@ -274,6 +274,35 @@ mod tests {
     use super::*;
     use crate::hash::leaf_hash;
 
+    #[test]
+    fn push_subtree_equals_pushing_its_leaves_and_refuses_misaligned() {
+        let leaves: Vec<Hash> = (0..64u32).map(|i| leaf_hash(&i.to_be_bytes())).collect();
+        for height in 0..4u32 {
+            let width = 1usize << height;
+            for prefix in (0..=32).step_by(width) {
+                let mut one_by_one = CompactRange::new();
+                let mut with_subtree = CompactRange::new();
+                for leaf in &leaves[..prefix] {
+                    one_by_one.push(*leaf);
+                    with_subtree.push(*leaf);
+                }
+                let chunk = &leaves[prefix..prefix + width];
+                for leaf in chunk {
+                    one_by_one.push(*leaf);
+                }
+                assert!(with_subtree.push_subtree(mth(chunk), height));
+                assert_eq!(with_subtree, one_by_one, "height {height} after {prefix}");
+                assert_eq!(with_subtree.root(), mth(&leaves[..prefix + width]));
+            }
+        }
+        let mut range = CompactRange::new();
+        range.push(leaves[0]);
+        let before = range.clone();
+        assert!(!range.push_subtree(leaves[1], 1));
+        assert_eq!(range, before);
+        assert!(!range.push_subtree(leaves[1], 64));
+    }
+
     /// The RFC 9162 definition, written recursively over the leaves, as the oracle.
     fn mth(leaves: &[Hash]) -> Hash {
         match leaves.len() {
