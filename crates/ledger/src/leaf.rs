@@ -311,6 +311,23 @@ mod tests {
     }
 
     #[test]
+    fn commit_is_sha256_of_salt_then_record_for_every_length() {
+        let salt: [u8; 32] = std::array::from_fn(|i| i as u8 ^ 0x5a);
+        let data: Vec<u8> = (0..300u32).map(|i| (i * 13 + 1) as u8).collect();
+        for len in 0..data.len() {
+            let expected = Sha256::new()
+                .chain_update(salt)
+                .chain_update(&data[..len])
+                .finalize();
+            assert_eq!(
+                commit(&salt, &data[..len]).as_bytes()[..],
+                expected[..],
+                "{len}"
+            );
+        }
+    }
+
+    #[test]
     fn commitments_open_only_with_salt_and_record() {
         let salt = [3u8; 32];
         let c = commit(&salt, b"decision 42");
