@@ -4,7 +4,11 @@
 //!
 //! (a) appending 1M leaves to the incremental tree (leaf hashing + tree update);
 //! (b) full-log verification of 1M leaves with ~100-byte records, against raw SHA-256
-//!     over the same bytes measured in the same run;
+//!     over the same bytes measured in the same run: one SHA-256 stream, on one thread,
+//!     over every leaf's salt (32 B), record (100 B) and canonical leaf encoding (~77 B)
+//!     laid out contiguously — the bytes verification must read. Verification itself
+//!     runs on all cores (`verify_log_parallel`) and, for comparison, on one
+//!     (`verify_log`); the target ratio (issue 4: >= 0.8) is for the former;
 //! (c) inclusion-proof generation and verification at 1M leaves (medians).
 
 // A benchmark's job is to read the clock and print.
@@ -14,8 +18,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use kirjuri_ledger::{
-    commit, node_hash, pseudonym, verify_inclusion, verify_log, Checkpoint, EventType, Hash,
-    LeafRecord, MerkleTree,
+    commit, node_hash, pseudonym, verify_inclusion, verify_log, verify_log_parallel, Checkpoint,
+    EventType, Hash, LeafRecord, MerkleTree,
 };
 use sha2::{Digest, Sha256};
 
@@ -55,6 +59,11 @@ fn mb_per_s(bytes: usize, d: Duration) -> f64 {
 }
 
 fn main() {
+    // The machine is shared: say how busy it was, since (b) runs on every core.
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        println!("{cores} cores; load average at start: {}", load.trim());
+    }
     // ---- fixtures (untimed) ----
     let mut records = vec![0u8; N as usize * RECORD_LEN];
     let mut rng = 1u64;
@@ -99,9 +108,13 @@ fn main() {
             (i as u64, *leaf, Some((salts[i], record)))
         })
     };
+    let threads = std::thread::available_parallelism().unwrap_or(std::num::NonZeroUsize::MIN);
+    let cps = std::slice::from_ref(&checkpoint);
     let summary = verify_log(rows(), &checkpoint);
     assert!(summary.is_ok(), "bench log must verify: {summary:?}");
-    let verify = best_of(RUNS, || verify_log(rows(), &checkpoint));
+    assert_eq!(verify_log_parallel(rows(), cps, threads), summary);
+    let verify_one = best_of(RUNS, || verify_log(rows(), &checkpoint));
+    let verify = best_of(RUNS, || verify_log_parallel(rows(), cps, threads));
     let verified_bytes = N as usize * 32 + records.len() + leaf_bytes;
 
     // Raw SHA-256, one stream over the same bytes laid out contiguously.
@@ -152,28 +165,37 @@ fn main() {
 
     let mb = verified_bytes as f64 / 1e6;
     println!(
-        "(b) verify_log {N} leaves, {mb:.0} MB (salt 32 + record {RECORD_LEN} + leaf ~{} B each): \
-         {:.0} ms, {:.0} MB/s",
+        "(b) full-log verification of {N} leaves; the same bytes = {mb:.0} MB: per leaf its salt \
+         (32 B), record ({RECORD_LEN} B) and canonical leaf encoding (~{} B)",
         leaf_bytes / N as usize,
-        verify.as_secs_f64() * 1e3,
-        mb_per_s(verified_bytes, verify)
     );
     println!(
-        "    raw SHA-256 one stream over the same bytes:   {:.0} MB/s -> ratio {:.2}",
+        "    raw SHA-256, one stream, one thread, over the same bytes: {:.0} ms, {:.0} MB/s \
+         (the baseline)",
+        raw_stream.as_secs_f64() * 1e3,
         mb_per_s(verified_bytes, raw_stream),
+    );
+    println!(
+        "    verify_log_parallel ({threads} threads): {:.0} ms, {:.0} MB/s -> ratio {:.2} \
+         (raw time / verify time; target >= 0.8)",
+        verify.as_secs_f64() * 1e3,
+        mb_per_s(verified_bytes, verify),
         raw_stream.as_secs_f64() / verify.as_secs_f64()
     );
     println!(
-        "    raw SHA-256 per item (commitment + leaf):     {:.0} MB/s -> ratio {:.2}",
-        mb_per_s(verified_bytes, raw_items),
-        raw_items.as_secs_f64() / verify.as_secs_f64()
+        "    verify_log (1 thread):           {:.0} ms, {:.0} MB/s -> ratio {:.2}",
+        verify_one.as_secs_f64() * 1e3,
+        mb_per_s(verified_bytes, verify_one),
+        raw_stream.as_secs_f64() / verify_one.as_secs_f64()
     );
     println!(
-        "    raw per item + {} interior node hashes:  {:.0} MB/s -> ratio {:.2} \
-         (implementation overhead over the hashing RFC 9162 requires)",
+        "    for scale, the digests RFC 9162 verification must compute, on one thread: per item \
+         (commitment + leaf) {:.0} ms; + {} interior nodes {:.0} ms -> 1-thread verify_log \
+         overhead over them {:.0}%",
+        raw_items.as_secs_f64() * 1e3,
         N - 1,
-        mb_per_s(verified_bytes, raw_items + raw_nodes),
-        (raw_items + raw_nodes).as_secs_f64() / verify.as_secs_f64()
+        (raw_items + raw_nodes).as_secs_f64() * 1e3,
+        (verify_one.as_secs_f64() / (raw_items + raw_nodes).as_secs_f64() - 1.0) * 100.0
     );
 
     // ---- (c) inclusion proofs at 1M ----

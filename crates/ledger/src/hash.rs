@@ -82,22 +82,83 @@ pub fn sha256(data: &[u8]) -> Hash {
     Hash(Sha256::digest(data).into())
 }
 
+/// SHA-256's initial hash value (FIPS 180-4 §5.3.3).
+const IV: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
+/// Longest message [`sha256_parts`] hashes on the stack: three blocks less the padding.
+const SHORT_MAX: usize = 3 * 64 - 9;
+
+type Block = sha2::digest::generic_array::GenericArray<u8, sha2::digest::consts::U64>;
+
+/// SHA-256 of the concatenation of `parts`, for the short fixed-shape messages of the
+/// log (nodes, leaves, commitments): the message and its padding are laid out on the
+/// stack and compressed in one call, without the streaming hasher's buffering. Longer
+/// messages go through the streaming hasher. Same digest either way (tested against it).
+pub(crate) fn sha256_parts(parts: &[&[u8]]) -> Hash {
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    if len > SHORT_MAX {
+        let mut h = Sha256::new();
+        for part in parts {
+            h.update(part);
+        }
+        return Hash(h.finalize().into());
+    }
+    let mut blocks = [Block::default(); 3];
+    let used = (len + 9).div_ceil(64);
+    let mut at = 0;
+    for part in parts {
+        let mut rest = *part;
+        while !rest.is_empty() {
+            let (block, offset) = (at / 64, at % 64);
+            let n = rest.len().min(64 - offset);
+            blocks[block][offset..offset + n].copy_from_slice(&rest[..n]);
+            rest = &rest[n..];
+            at += n;
+        }
+    }
+    blocks[at / 64][at % 64] = 0x80;
+    let bits = (len as u64 * 8).to_be_bytes();
+    blocks[used - 1][56..].copy_from_slice(&bits);
+    compress(&blocks[..used])
+}
+
 /// `SHA-256(0x00 || data)`: the hash of a tree leaf.
 pub fn leaf_hash(data: &[u8]) -> Hash {
-    let mut h = Sha256::new();
-    h.update([LEAF_PREFIX]);
-    h.update(data);
-    Hash(h.finalize().into())
+    sha256_parts(&[&[LEAF_PREFIX], data])
 }
 
 /// `SHA-256(0x01 || left || right)`: the hash of an interior node.
 pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
-    // One contiguous buffer lets SHA-256 run over 65 bytes in a single update call.
-    let mut buf = [0u8; 65];
-    buf[0] = NODE_PREFIX;
-    buf[1..33].copy_from_slice(&left.0);
-    buf[33..].copy_from_slice(&right.0);
-    Hash(Sha256::digest(buf).into())
+    // The most frequent hash of verification: two blocks at fixed offsets, so every copy
+    // has a constant length and compiles to plain moves.
+    let mut blocks = [Block::default(); 2];
+    blocks[0][0] = NODE_PREFIX;
+    blocks[0][1..33].copy_from_slice(&left.0);
+    blocks[0][33..64].copy_from_slice(&right.0[..31]);
+    blocks[1][0] = right.0[31];
+    blocks[1][1] = 0x80;
+    blocks[1][56..].copy_from_slice(&(65u64 * 8).to_be_bytes());
+    compress(&blocks)
+}
+
+/// Compresses padded blocks from the initial value and returns the digest.
+fn compress(blocks: &[Block]) -> Hash {
+    let mut state = IV;
+    sha2::compress256(&mut state, blocks);
+    let mut out = [0u8; 32];
+    for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+    Hash(out)
 }
 
 /// The root of the empty tree, `SHA-256("")`.
@@ -108,6 +169,28 @@ pub fn empty_root() -> Hash {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn node_hash_is_sha256_of_prefix_left_right() {
+        let (l, r) = (sha256(b"left"), sha256(b"right"));
+        let mut buf = vec![NODE_PREFIX];
+        buf.extend_from_slice(l.as_bytes());
+        buf.extend_from_slice(r.as_bytes());
+        assert_eq!(node_hash(&l, &r), Hash(Sha256::digest(&buf).into()));
+        assert_ne!(node_hash(&l, &r), node_hash(&r, &l));
+    }
+
+    #[test]
+    fn short_messages_hash_as_the_streaming_hasher_does() {
+        let data: Vec<u8> = (0..400u32).map(|i| (i * 7 + 3) as u8).collect();
+        for len in 0..data.len() {
+            for split in [0, 1, len / 2, len.saturating_sub(1), len] {
+                let (a, b) = data[..len].split_at(split.min(len));
+                let expected = Hash(Sha256::digest(&data[..len]).into());
+                assert_eq!(sha256_parts(&[a, b]), expected, "len {len} split {split}");
+            }
+        }
+    }
 
     #[test]
     fn from_slice_requires_32_bytes() {

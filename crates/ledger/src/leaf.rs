@@ -7,7 +7,7 @@ use std::str::FromStr;
 use sha2::{Digest, Sha256};
 
 use crate::error::{LedgerError, Result};
-use crate::hash::{leaf_hash, Hash};
+use crate::hash::{leaf_hash, sha256_parts, Hash};
 
 /// First byte of the canonical leaf encoding; bumped if the layout ever changes.
 pub const LEAF_VERSION: u8 = 1;
@@ -172,13 +172,7 @@ impl LeafRecord {
 /// `SHA-256(salt || record)`. The random salt keeps low-entropy records (a decision on
 /// a known person, say) from being confirmed by guessing once the record is erased.
 pub fn commit(salt: &[u8; 32], record: &[u8]) -> Hash {
-    Hash::from_bytes(
-        Sha256::new()
-            .chain_update(salt)
-            .chain_update(record)
-            .finalize()
-            .into(),
-    )
+    sha256_parts(&[salt, record])
 }
 
 /// Checks that `salt` and `record` open `commitment`.
@@ -314,6 +308,23 @@ mod tests {
             assert!(LeafRecord::decode(&wrong_version).is_err());
         }
         assert!(LeafRecord::decode(&[]).is_err());
+    }
+
+    #[test]
+    fn commit_is_sha256_of_salt_then_record_for_every_length() {
+        let salt: [u8; 32] = std::array::from_fn(|i| i as u8 ^ 0x5a);
+        let data: Vec<u8> = (0..300u32).map(|i| (i * 13 + 1) as u8).collect();
+        for len in 0..data.len() {
+            let expected = Sha256::new()
+                .chain_update(salt)
+                .chain_update(&data[..len])
+                .finalize();
+            assert_eq!(
+                commit(&salt, &data[..len]).as_bytes()[..],
+                expected[..],
+                "{len}"
+            );
+        }
     }
 
     #[test]

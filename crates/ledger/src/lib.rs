@@ -15,7 +15,8 @@
 //! - [`LeafRecord`], [`EventType`], [`commit`], [`open`], [`pseudonym`]: leaves that carry
 //!   no personal data, only a pseudonymous subject and a salted commitment.
 //! - [`ProofBundle`], [`verify_bundle`]: an offline proof that one event is in the log.
-//! - [`verify_log`], [`LogError`]: whole-log verification that names the first bad leaf.
+//! - [`verify_log`], [`LogError`]: whole-log verification that names the first bad leaf;
+//!   [`verify_log_parallel`] gives the same result on several threads.
 //!
 //! All fallible operations return [`LedgerError`], except [`verify_log`] whose error
 //! locates the fault.
@@ -44,4 +45,6 @@ pub use note::{
 };
 pub use proof::{consistency_proof_len, inclusion_proof_len, verify_consistency, verify_inclusion};
 pub use tree::{root_from_leaf_hashes, CompactRange, MerkleTree};
-pub use verify::{verify_log, verify_log_against, LogError, LogFault, LogSummary};
+pub use verify::{
+    verify_log, verify_log_against, verify_log_parallel, LogError, LogFault, LogRow, LogSummary,
+};

@@ -45,6 +45,31 @@ impl CompactRange {
         self.size += 1;
     }
 
+    /// Appends the root of a perfect subtree of `2^height` leaves, as if its leaves were
+    /// pushed one by one. The current size must be a multiple of `2^height` (the subtree
+    /// is aligned); otherwise nothing changes and `false` is returned.
+    pub fn push_subtree(&mut self, root: Hash, height: u32) -> bool {
+        let Some(width) = 1u64
+            .checked_shl(height)
+            .filter(|w| self.size.is_multiple_of(*w))
+        else {
+            return false;
+        };
+        let mut carry = root;
+        let mut bits = self.size >> height;
+        // Peaks below `height` cannot exist (the size is aligned); merge the ones above.
+        while bits & 1 == 1 {
+            match self.peaks.pop() {
+                Some(left) => carry = node_hash(&left, &carry),
+                None => break,
+            }
+            bits >>= 1;
+        }
+        self.peaks.push(carry);
+        self.size += width;
+        true
+    }
+
     /// The tree head (MTH) of all leaves appended so far.
     pub fn root(&self) -> Hash {
         match self.peaks.split_last() {
@@ -248,6 +273,35 @@ impl MerkleTree {
 mod tests {
     use super::*;
     use crate::hash::leaf_hash;
+
+    #[test]
+    fn push_subtree_equals_pushing_its_leaves_and_refuses_misaligned() {
+        let leaves: Vec<Hash> = (0..64u32).map(|i| leaf_hash(&i.to_be_bytes())).collect();
+        for height in 0..4u32 {
+            let width = 1usize << height;
+            for prefix in (0..=32).step_by(width) {
+                let mut one_by_one = CompactRange::new();
+                let mut with_subtree = CompactRange::new();
+                for leaf in &leaves[..prefix] {
+                    one_by_one.push(*leaf);
+                    with_subtree.push(*leaf);
+                }
+                let chunk = &leaves[prefix..prefix + width];
+                for leaf in chunk {
+                    one_by_one.push(*leaf);
+                }
+                assert!(with_subtree.push_subtree(mth(chunk), height));
+                assert_eq!(with_subtree, one_by_one, "height {height} after {prefix}");
+                assert_eq!(with_subtree.root(), mth(&leaves[..prefix + width]));
+            }
+        }
+        let mut range = CompactRange::new();
+        range.push(leaves[0]);
+        let before = range.clone();
+        assert!(!range.push_subtree(leaves[1], 1));
+        assert_eq!(range, before);
+        assert!(!range.push_subtree(leaves[1], 64));
+    }
 
     /// The RFC 9162 definition, written recursively over the leaves, as the oracle.
     fn mth(leaves: &[Hash]) -> Hash {

@@ -12,10 +12,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::num::NonZeroUsize;
 
 use kirjuri_ledger::{
-    commit, pseudonym, verify_log_against, Checkpoint, ErasureRecord, EventType, Hash, LeafRecord,
-    LogFault, MerkleTree, Opening, ProofBundle, Signer, Verifier,
+    commit, pseudonym, verify_log_parallel, Checkpoint, ErasureRecord, EventType, Hash, LeafRecord,
+    LogFault, LogRow, MerkleTree, Opening, ProofBundle, Signer, Verifier,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -441,17 +442,49 @@ impl RecordTable {
 
     /// The canonical record of a row read with [`RecordTable::select_cols`]:
     /// `{"row":{col: text-or-null, ...},"table":NAME}` with keys sorted, no whitespace.
+    ///
+    /// Written straight into one buffer (values borrowed from the row, no map or JSON
+    /// value per row): whole-log verification does this for every record row. The
+    /// columns are listed in byte order and need no escaping (a test checks), so the bytes
+    /// are those of serializing the sorted map.
     fn canonical(&self, row: &AnyRow) -> Result<Vec<u8>, StoreError> {
-        let mut fields = BTreeMap::new();
-        for col in self.cols {
-            let value: Option<String> = row.try_get(*col)?;
-            fields.insert(*col, value);
-        }
-        let mut record = BTreeMap::new();
-        record.insert("row", serde_json::to_value(fields).map_err(json_err)?);
-        record.insert("table", serde_json::Value::from(self.name));
-        serde_json::to_vec(&record).map_err(json_err)
+        let mut out = Vec::with_capacity(64 + 48 * self.cols.len());
+        let values = self
+            .cols
+            .iter()
+            .map(|col| row.try_get::<Option<&str>, _>(*col));
+        write_canonical(self.name, self.cols, values, &mut out)?;
+        Ok(out)
     }
+}
+
+/// `{"row":{col: value-or-null, ...},"table":NAME}` for columns in byte order.
+fn write_canonical<'a, E>(
+    name: &str,
+    cols: &[&str],
+    values: impl Iterator<Item = Result<Option<&'a str>, E>>,
+    out: &mut Vec<u8>,
+) -> Result<(), StoreError>
+where
+    StoreError: From<E>,
+{
+    out.extend_from_slice(b"{\"row\":{");
+    for (i, (col, value)) in cols.iter().zip(values).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(col.as_bytes());
+        out.extend_from_slice(b"\":");
+        match value? {
+            Some(v) => serde_json::to_writer(&mut *out, v).map_err(json_err)?,
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+    out.extend_from_slice(b"},\"table\":");
+    serde_json::to_writer(&mut *out, name).map_err(json_err)?;
+    out.push(b'}');
+    Ok(())
 }
 
 fn json_err(e: serde_json::Error) -> StoreError {
@@ -884,36 +917,177 @@ impl LedgerReport {
     }
 }
 
-type VerifyRow = (u64, LeafRecord, Option<([u8; 32], Vec<u8>)>);
+type VerifyRow = LogRow<Vec<u8>>;
 
-/// A leaf row as verification sees it: a stored leaf and opening, or what is wrong with them.
+/// Leaves per page when verifying: one range query each (`idx` in `[p·PAGE, (p+1)·PAGE)`),
+/// so pages can be read independently.
+const VERIFY_PAGE: i64 = 10_000;
+
+/// Pages read at once when verifying, each by its own task (and connection), so that row
+/// decoding runs on every core while the verifier hashes the pages already read.
+const VERIFY_READERS: i64 = 2;
+
+/// The lean leaf query of verification: columns by position, see [`verify_row`].
+const VERIFY_SQL: &str = "SELECT l.idx, l.event_type, l.subject, l.commitment, l.leaf_hash,
+        o.salt, o.record, o.erased_at
+     FROM ledger_leaves l LEFT JOIN ledger_openings o ON o.idx = l.idx
+     WHERE l.idx >= $1 AND l.idx < $2 ORDER BY l.idx";
+
+/// Value of each ASCII hex digit (either case); 0xff for anything else.
+const HEX_VALUE: [u8; 256] = {
+    let mut table = [0xffu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Decodes exactly 64 hex digits into 32 bytes, without allocating; `None` for anything
+/// else. Verification decodes four of these per leaf, so it is a table lookup per digit.
+fn hex32_fast(s: &str) -> Option<[u8; 32]> {
+    let digits: &[u8; 64] = s.as_bytes().try_into().ok()?;
+    let mut out = [0u8; 32];
+    let mut bad = 0u8;
+    for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
+        let (hi, lo) = (
+            HEX_VALUE[usize::from(pair[0])],
+            HEX_VALUE[usize::from(pair[1])],
+        );
+        bad |= hi | lo;
+        *byte = (hi << 4) | (lo & 0x0f);
+    }
+    // A valid digit is below 16, so any 0xff sets the high bits.
+    (bad < 16).then_some(out)
+}
+
+fn hex32_at(s: &str, at: Option<u64>, what: &str) -> Result<[u8; 32], LedgerFault> {
+    hex32_fast(s).ok_or_else(|| fault(at, format!("ledger {what} is not 32 bytes of hex")))
+}
+
+/// A leaf row of [`VERIFY_SQL`] as verification sees it: a stored leaf and opening, or
+/// what is wrong with them. Reads columns by position and borrows the text columns, so
+/// the only allocation per row is the record handed to the verifier.
 fn verify_row(row: &AnyRow) -> Result<VerifyRow, LedgerFault> {
-    let idx: i64 = row.try_get("idx").map_err(|e| fault(None, e))?;
+    let idx: i64 = row.try_get(0).map_err(|e| fault(None, e))?;
     let at = u64::try_from(idx).ok();
     let idx = at.ok_or_else(|| fault(None, format!("negative leaf index {idx}")))?;
-    let leaf = leaf_from_row(row).map_err(|e| fault(at, e))?;
-    let stored_hash: String = row.try_get("leaf_hash").map_err(|e| fault(at, e))?;
-    if stored_hash != leaf.leaf_hash().to_hex() {
+    let code: &str = row.try_get(1).map_err(|e| fault(at, e))?;
+    let event_type =
+        EventType::from_code(code).map_err(|e| fault(at, format!("ledger event type: {e}")))?;
+    let subject = hex32_at(row.try_get(2).map_err(|e| fault(at, e))?, at, "subject")?;
+    let commitment = hex32_at(row.try_get(3).map_err(|e| fault(at, e))?, at, "commitment")?;
+    let leaf = LeafRecord {
+        event_type,
+        subject,
+        commitment: Hash::from_bytes(commitment),
+    };
+    let stored_hash: &str = row.try_get(4).map_err(|e| fault(at, e))?;
+    if hex32_fast(stored_hash).as_ref() != Some(leaf.leaf_hash().as_bytes()) {
         return Err(fault(
             at,
             "stored leaf hash does not match the leaf's fields",
         ));
     }
-    let opening_idx: Option<i64> = row.try_get("opening_idx").map_err(|e| fault(at, e))?;
-    if opening_idx.is_none() {
-        return Err(fault(at, "the leaf's opening row is missing"));
-    }
-    let salt: Option<String> = row.try_get("salt").map_err(|e| fault(at, e))?;
-    let record: Option<Vec<u8>> = row.try_get("record").map_err(|e| fault(at, e))?;
-    let erased_at: Option<String> = row.try_get("erased_at").map_err(|e| fault(at, e))?;
+    let salt: Option<&str> = row.try_get(5).map_err(|e| fault(at, e))?;
+    let record: Option<&[u8]> = row.try_get(6).map_err(|e| fault(at, e))?;
+    let erased_at: Option<&str> = row.try_get(7).map_err(|e| fault(at, e))?;
     let opening = match (salt, record, erased_at) {
-        (Some(salt), Some(record), None) => {
-            Some((hex32(&salt, "salt").map_err(|e| fault(at, e))?, record))
-        }
+        (Some(salt), Some(record), None) => Some((hex32_at(salt, at, "salt")?, record.to_vec())),
         (None, None, Some(_)) => None,
+        // The left join's all-NULL row: no opening row (the table's CHECK constraint
+        // allows no row without salt, record and erasure time).
+        (None, None, None) => return Err(fault(at, "the leaf's opening row is missing")),
         _ => return Err(fault(at, "the opening is neither complete nor erased")),
     };
     Ok((idx, leaf, opening))
+}
+
+/// One page of leaf rows, cut short at the first row that cannot be read as a leaf.
+struct PageRead {
+    rows: Vec<VerifyRow>,
+    fault: Option<LedgerFault>,
+}
+
+/// Reads and decodes page `page` ([`VERIFY_PAGE`] leaf indexes), decoding rows as they
+/// stream in.
+async fn read_page(pool: &sqlx::AnyPool, page: i64) -> Result<PageRead, StoreError> {
+    use futures_util::TryStreamExt as _;
+    let mut stream = sqlx::query(VERIFY_SQL)
+        .bind(page * VERIFY_PAGE)
+        .bind((page + 1) * VERIFY_PAGE)
+        .fetch(pool);
+    let mut rows = Vec::with_capacity(VERIFY_PAGE as usize);
+    while let Some(row) = stream.try_next().await? {
+        match verify_row(&row) {
+            Ok(r) => rows.push(r),
+            Err(f) => {
+                return Ok(PageRead {
+                    rows,
+                    fault: Some(f),
+                })
+            }
+        }
+    }
+    Ok(PageRead { rows, fault: None })
+}
+
+/// The pages of all readers, back in index order, as one row iterator for the verifier.
+/// Stops at the first page that failed (a row fault or a database error) after yielding
+/// the rows before it.
+struct PagesInOrder {
+    readers: Vec<tokio::sync::mpsc::Receiver<Result<PageRead, StoreError>>>,
+    next_page: usize,
+    current: std::vec::IntoIter<VerifyRow>,
+    done: bool,
+    opened: u64,
+    erased: u64,
+    row_fault: Option<LedgerFault>,
+    error: Option<StoreError>,
+}
+
+impl Iterator for PagesInOrder {
+    type Item = VerifyRow;
+
+    fn next(&mut self) -> Option<VerifyRow> {
+        loop {
+            if let Some(row) = self.current.next() {
+                if row.2.is_some() {
+                    self.opened += 1;
+                } else {
+                    self.erased += 1;
+                }
+                return Some(row);
+            }
+            if self.done || self.readers.is_empty() {
+                return None;
+            }
+            let reader = self.next_page % self.readers.len();
+            self.next_page += 1;
+            // Runs on a blocking thread (`spawn_blocking`), never on the async runtime.
+            match self.readers[reader].blocking_recv() {
+                None => self.done = true,
+                Some(Err(e)) => {
+                    self.error = Some(e);
+                    self.done = true;
+                }
+                Some(Ok(page)) => {
+                    if page.fault.is_some() {
+                        self.row_fault = page.fault;
+                        self.done = true;
+                    }
+                    self.current = page.rows.into_iter();
+                }
+            }
+        }
+    }
 }
 
 fn fault(at: Option<u64>, what: impl fmt::Display) -> LedgerFault {
@@ -949,52 +1123,68 @@ pub(crate) async fn verify(
     }
     report.checkpoints = checkpoints.len();
 
-    // The leaves, streamed in pages to a blocking thread that runs the pure verifier.
-    let (pages, rx) = std::sync::mpsc::sync_channel::<Vec<VerifyRow>>(2);
-    let cps = checkpoints.clone();
-    let verifier =
-        tokio::task::spawn_blocking(move || verify_log_against(rx.into_iter().flatten(), &cps));
-    let mut after: i64 = 0;
-    let mut row_fault = None;
-    'pages: loop {
-        let rows = sqlx::query(
-            "SELECT l.idx, l.event_type, l.subject, l.commitment, l.leaf_hash,
-                    o.idx AS opening_idx, o.salt, o.record, o.erased_at
-             FROM ledger_leaves l LEFT JOIN ledger_openings o ON o.idx = l.idx
-             WHERE l.idx >= $1 ORDER BY l.idx LIMIT $2",
-        )
-        .bind(after)
-        .bind(PAGE)
-        .fetch_all(read)
+    // The leaves: pages read and decoded by a few tasks at once (page p by reader
+    // p mod READERS), put back in order on a blocking thread that runs the pure verifier on
+    // every core. Only leaves present when the count was taken are read.
+    let top: Option<i64> = sqlx::query_scalar("SELECT MAX(idx) FROM ledger_leaves")
+        .fetch_one(read)
         .await?;
-        let Some(last) = rows.last() else { break };
-        after = last.try_get::<i64, _>("idx")? + 1;
-        let mut page = Vec::with_capacity(rows.len());
-        for row in &rows {
-            match verify_row(row) {
-                Ok(r) => {
-                    if r.2.is_some() {
-                        report.opened += 1;
-                    } else {
-                        report.erased += 1;
-                    }
-                    page.push(r);
+    let pages = top.filter(|t| *t >= 0).map_or(0, |t| t / VERIFY_PAGE + 1);
+    let mut readers = Vec::new();
+    let mut tasks = Vec::new();
+    for first in 0..VERIFY_READERS.min(pages) {
+        let (tx, rx) = tokio::sync::mpsc::channel(2);
+        let pool = read.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut page = first;
+            while page < pages {
+                let result = read_page(&pool, page).await;
+                let stop = !matches!(&result, Ok(p) if p.fault.is_none());
+                if tx.send(result).await.is_err() || stop {
+                    break; // the verifier stopped, or this page ends the log's good part
                 }
-                Err(f) => {
-                    row_fault = Some(f);
-                    let _ = pages.send(page);
-                    break 'pages;
-                }
+                page += VERIFY_READERS;
             }
-        }
-        if pages.send(page).is_err() {
-            break; // the verifier stopped at a fault
-        }
+        }));
+        readers.push(rx);
     }
-    drop(pages);
-    let outcome = verifier
+    let cps = checkpoints.clone();
+    let threads = std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN);
+    let verifier = tokio::task::spawn_blocking(move || {
+        let mut rows = PagesInOrder {
+            readers,
+            next_page: 0,
+            current: Vec::new().into_iter(),
+            done: false,
+            opened: 0,
+            erased: 0,
+            row_fault: None,
+            error: None,
+        };
+        let outcome = verify_log_parallel(&mut rows, &cps, threads);
+        (outcome, rows)
+    });
+    let (outcome, rows) = verifier
         .await
         .map_err(|e| StoreError::Corrupt(format!("ledger verifier stopped: {e}")))?;
+    let PagesInOrder {
+        readers,
+        opened,
+        erased,
+        row_fault,
+        error,
+        ..
+    } = rows;
+    drop(readers); // readers still reading ahead stop at their next page
+    for task in tasks {
+        task.await
+            .map_err(|e| StoreError::Corrupt(format!("ledger reader stopped: {e}")))?;
+    }
+    if let Some(e) = error {
+        return Err(e);
+    }
+    report.opened = opened;
+    report.erased = erased;
     // A root mismatch only bounds the bad leaf from below (the tree cannot say which leaf in
     // the span changed), so it is reported only if no check names the leaf exactly.
     let mut root_fault = None;
@@ -1096,4 +1286,78 @@ pub(crate) async fn verify(
         }
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The canonical record as first defined: a sorted map serialized by serde_json.
+    fn canonical_by_map(name: &str, cols: &[&str], values: &[Option<&str>]) -> Vec<u8> {
+        let fields: BTreeMap<&str, Option<&str>> =
+            cols.iter().copied().zip(values.iter().copied()).collect();
+        let mut record = BTreeMap::new();
+        record.insert("row", serde_json::to_value(fields).unwrap());
+        record.insert("table", serde_json::Value::from(name));
+        serde_json::to_vec(&record).unwrap()
+    }
+
+    #[test]
+    fn issue4_canonical_records_are_byte_identical_to_the_sorted_map() {
+        let tricky = [
+            None,
+            Some(""),
+            Some("Merkintä \"lainattu\" \\ polku"),
+            Some("rivi\nrivi\ttab\u{0}\u{1f}\u{7f}"),
+            Some("åäö ÅÄÖ € 😀 \u{2028}\u{2029}"),
+            Some("</script>&<>'"),
+        ];
+        for table in RECORD_TABLES {
+            // Columns in byte order, none needing escaping: the writer relies on both.
+            assert!(
+                table
+                    .cols
+                    .windows(2)
+                    .all(|w| w[0].as_bytes() < w[1].as_bytes()),
+                "{} columns must be sorted",
+                table.name
+            );
+            assert!(table
+                .cols
+                .iter()
+                .all(|c| c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')));
+            for shift in 0..tricky.len() {
+                let values: Vec<Option<&str>> = (0..table.cols.len())
+                    .map(|i| tricky[(i + shift) % tricky.len()])
+                    .collect();
+                let mut out = Vec::new();
+                write_canonical::<StoreError>(
+                    table.name,
+                    table.cols,
+                    values.iter().map(|v| Ok(*v)),
+                    &mut out,
+                )
+                .unwrap();
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    String::from_utf8(canonical_by_map(table.name, table.cols, &values)).unwrap()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hex32_fast_decodes_exactly_64_hex_digits() {
+        let bytes: [u8; 32] = std::array::from_fn(|i| (i as u8).wrapping_mul(37));
+        assert_eq!(hex32_fast(&hex::encode(bytes)), Some(bytes));
+        assert_eq!(hex32_fast(&hex::encode_upper(bytes)), Some(bytes));
+        let good = hex::encode(bytes);
+        assert_eq!(hex32_fast(&good[..62]), None);
+        assert_eq!(hex32_fast(&format!("{good}00")), None);
+        for bad in ['g', 'G', ' ', '/', ':', '@', '`', 'é'] {
+            let mut s = good.clone();
+            s.replace_range(10..11, &bad.to_string());
+            assert_eq!(hex32_fast(&s), None, "{bad:?}");
+        }
+    }
 }
