@@ -97,7 +97,8 @@ const IV: [u32; 8] = [
 /// Longest message [`sha256_parts`] hashes on the stack: three blocks less the padding.
 const SHORT_MAX: usize = 3 * 64 - 9;
 
-type Block = sha2::digest::generic_array::GenericArray<u8, sha2::digest::consts::U64>;
+/// One 64-byte SHA-256 block, as `sha2::compress256` takes it.
+pub(crate) type Block = sha2::digest::generic_array::GenericArray<u8, sha2::digest::consts::U64>;
 
 /// SHA-256 of the concatenation of `parts`, for the short fixed-shape messages of the
 /// log (nodes, leaves, commitments): the message and its padding are laid out on the
@@ -128,7 +129,7 @@ pub(crate) fn sha256_parts(parts: &[&[u8]]) -> Hash {
     blocks[at / 64][at % 64] = 0x80;
     let bits = (len as u64 * 8).to_be_bytes();
     blocks[used - 1][56..].copy_from_slice(&bits);
-    compress(&blocks[..used])
+    digest(&blocks[..used])
 }
 
 /// `SHA-256(0x00 || data)`: the hash of a tree leaf.
@@ -138,20 +139,55 @@ pub fn leaf_hash(data: &[u8]) -> Hash {
 
 /// `SHA-256(0x01 || left || right)`: the hash of an interior node.
 pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
-    // The most frequent hash of verification: two blocks at fixed offsets, so every copy
-    // has a constant length and compiles to plain moves.
     let mut blocks = [Block::default(); 2];
+    node_blocks(left, right, &mut blocks);
+    digest(&blocks)
+}
+
+/// Lays out the padded message of [`node_hash`]: two blocks at fixed offsets, so every
+/// copy has a constant length and compiles to plain moves.
+pub(crate) fn node_blocks(left: &Hash, right: &Hash, blocks: &mut [Block; 2]) {
     blocks[0][0] = NODE_PREFIX;
     blocks[0][1..33].copy_from_slice(&left.0);
     blocks[0][33..64].copy_from_slice(&right.0[..31]);
     blocks[1][0] = right.0[31];
     blocks[1][1] = 0x80;
+    blocks[1][2..56].fill(0);
     blocks[1][56..].copy_from_slice(&(65u64 * 8).to_be_bytes());
-    compress(&blocks)
+}
+
+/// Lays out the padded message `salt || record` (the commitment of [`crate::commit`])
+/// in `blocks` and returns how many blocks it takes, or `None` when it does not fit in
+/// three (records over 151 bytes), for the streaming hasher.
+pub(crate) fn commit_blocks(
+    salt: &[u8; 32],
+    record: &[u8],
+    blocks: &mut [Block; 3],
+) -> Option<usize> {
+    let len = 32 + record.len();
+    if len > SHORT_MAX {
+        return None;
+    }
+    // One flat buffer, a fixed-size copy for the salt and one copy for the record, then
+    // three whole-block moves: no per-part loop.
+    let mut flat = [0u8; 3 * 64];
+    flat[..32].copy_from_slice(salt);
+    flat[32..len].copy_from_slice(record);
+    flat[len] = 0x80;
+    let used = (len + 9).div_ceil(64);
+    flat[used * 64 - 8..used * 64].copy_from_slice(&(len as u64 * 8).to_be_bytes());
+    for (block, bytes) in blocks.iter_mut().zip(flat.chunks_exact(64)) {
+        block.copy_from_slice(bytes);
+    }
+    Some(used)
 }
 
 /// Compresses padded blocks from the initial value and returns the digest.
-fn compress(blocks: &[Block]) -> Hash {
+///
+/// Whole-log verification lays out many messages first and compresses them after (see
+/// `verify.rs`): compressing blocks written long before lets the CPU overlap
+/// independent hashes instead of waiting on fresh stores.
+pub(crate) fn digest(blocks: &[Block]) -> Hash {
     let mut state = IV;
     sha2::compress256(&mut state, blocks);
     let mut out = [0u8; 32];

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use sha2::{Digest, Sha256};
 
 use crate::error::{LedgerError, Result};
-use crate::hash::{leaf_hash, sha256_parts, Hash};
+use crate::hash::{commit_blocks, digest, sha256_parts, Block, Hash};
 
 /// First byte of the canonical leaf encoding; bumped if the layout ever changes.
 pub const LEAF_VERSION: u8 = 1;
@@ -51,6 +51,31 @@ impl EventType {
         EventType::Access,
         EventType::Erasure,
     ];
+
+    /// The code zero-padded to [`MAX_CODE_LEN`] bytes, so encoding copies a fixed length.
+    const fn padded_code(self) -> &'static [u8; MAX_CODE_LEN] {
+        const fn pad(code: &str) -> [u8; MAX_CODE_LEN] {
+            let bytes = code.as_bytes();
+            let mut out = [0u8; MAX_CODE_LEN];
+            let mut i = 0;
+            while i < bytes.len() {
+                out[i] = bytes[i];
+                i += 1;
+            }
+            out
+        }
+        const PADDED: [[u8; MAX_CODE_LEN]; 8] = [
+            pad(EventType::ALL[0].code()),
+            pad(EventType::ALL[1].code()),
+            pad(EventType::ALL[2].code()),
+            pad(EventType::ALL[3].code()),
+            pad(EventType::ALL[4].code()),
+            pad(EventType::ALL[5].code()),
+            pad(EventType::ALL[6].code()),
+            pad(EventType::ALL[7].code()),
+        ];
+        &PADDED[self as usize]
+    }
 
     /// The stable code used in the canonical encoding.
     pub const fn code(self) -> &'static str {
@@ -150,19 +175,31 @@ impl LeafRecord {
 
     /// The RFC 9162 leaf hash of the canonical bytes, computed without allocating.
     pub fn leaf_hash(&self) -> Hash {
-        // One contiguous stack buffer and a single digest call: whole-log verification
-        // runs this per leaf, and piecewise updates cost measurably more.
-        let mut buf = [0u8; MAX_ENCODED_LEN];
-        let len = self.encode_to_array(&mut buf);
-        leaf_hash(&buf[..len])
+        let mut blocks = [Block::default(); 2];
+        self.leaf_blocks(&mut blocks);
+        digest(&blocks)
     }
 
-    fn encode_to_array(&self, buf: &mut [u8; MAX_ENCODED_LEN]) -> usize {
-        let code = self.event_type.code().as_bytes();
-        let end = 2 + code.len();
+    /// Lays out the padded message of [`Self::leaf_hash`], `0x00 || canonical bytes`:
+    /// always two blocks (at most 1 + 98 bytes), built with fixed-length copies only.
+    pub(crate) fn leaf_blocks(&self, blocks: &mut [Block; 2]) {
+        let mut flat = [0u8; 2 * 64];
+        let len = 1 + self.encode_to_array(&mut flat[1..]);
+        flat[len] = 0x80;
+        flat[120..].copy_from_slice(&(len as u64 * 8).to_be_bytes());
+        blocks[0].copy_from_slice(&flat[..64]);
+        blocks[1].copy_from_slice(&flat[64..]);
+    }
+
+    /// Writes the canonical bytes at the start of `buf` (at least [`MAX_ENCODED_LEN`]
+    /// bytes, zeroed past the encoding's end) and returns their length. Every copy has a
+    /// fixed length: the zero-padded code first, then the subject and commitment over
+    /// its padding.
+    fn encode_to_array(&self, buf: &mut [u8]) -> usize {
+        let end = 2 + self.event_type.code().len();
         buf[0] = LEAF_VERSION;
-        buf[1] = code.len() as u8;
-        buf[2..end].copy_from_slice(code);
+        buf[1] = (end - 2) as u8;
+        buf[2..2 + MAX_CODE_LEN].copy_from_slice(self.event_type.padded_code());
         buf[end..end + 32].copy_from_slice(&self.subject);
         buf[end + 32..end + 64].copy_from_slice(self.commitment.as_bytes());
         end + 64
@@ -172,7 +209,11 @@ impl LeafRecord {
 /// `SHA-256(salt || record)`. The random salt keeps low-entropy records (a decision on
 /// a known person, say) from being confirmed by guessing once the record is erased.
 pub fn commit(salt: &[u8; 32], record: &[u8]) -> Hash {
-    sha256_parts(&[salt, record])
+    let mut blocks = [Block::default(); 3];
+    match commit_blocks(salt, record, &mut blocks) {
+        Some(used) => digest(&blocks[..used]),
+        None => sha256_parts(&[salt, record]),
+    }
 }
 
 /// Checks that `salt` and `record` open `commitment`.
@@ -251,6 +292,7 @@ impl ErasureRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hash::leaf_hash;
 
     #[test]
     fn hmac_rfc4231_vectors() {
