@@ -289,7 +289,7 @@ enum Hashes {
 /// written a while ago lets the CPU overlap the (latency-bound) compressions of
 /// independent messages; compressing each message right after writing it makes every
 /// hash wait for its own fresh stores. 16 leaves' blocks (5 KiB) stay in L1.
-const BATCH: usize = 16;
+const BATCH: usize = 32;
 
 /// Reused buffers of one verifying thread.
 struct Scratch {
@@ -473,20 +473,22 @@ where
                 if let Some(tx) = &job_tx {
                     let mut buf = free.pop().unwrap_or_else(|| Vec::with_capacity(chunk));
                     let start = read;
-                    while buf.len() < chunk {
-                        match rows.next() {
-                            Some(row) if row.0 == read => {
-                                buf.push(row);
-                                read += 1;
-                            }
-                            Some(row) => {
-                                stop = Some(out_of_order(read, row.0));
-                                break;
-                            }
-                            None => break,
-                        }
-                    }
+                    // Rows are moved straight into the buffer and their indices checked
+                    // after: a row built on the stack and then pushed is copied through
+                    // stores the CPU cannot forward, which stalled this loop. Rows after
+                    // an out-of-order one are dropped, as the sequential verifier never
+                    // looks past it either.
+                    buf.extend(rows.by_ref().take(chunk));
                     let last = buf.len() < chunk;
+                    if let Some(at) = buf
+                        .iter()
+                        .zip(start..)
+                        .position(|(row, expected)| row.0 != expected)
+                    {
+                        stop = Some(out_of_order(start + at as u64, buf[at].0));
+                        buf.truncate(at);
+                    }
+                    read += buf.len() as u64;
                     if !buf.is_empty() {
                         let job = Job {
                             seq: next_seq,
