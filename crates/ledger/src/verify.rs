@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use thiserror::Error;
 
 use crate::checkpoint::Checkpoint;
-use crate::hash::{commit_blocks, digest, node_blocks, Block, Hash};
+use crate::hash::{commit_blocks, digest, digest_pair, node_blocks, Block, Hash};
 use crate::leaf::{commit, LeafRecord};
 use crate::tree::CompactRange;
 
@@ -359,10 +359,16 @@ fn verify_chunk<R: AsRef<[u8]>>(
         for ((((index, leaf, opening), how), commit_at), leaf_at) in
             batch.iter().zip(how).zip(commits.iter()).zip(leaves.iter())
         {
-            let commitment = match (how, opening) {
-                (Opened::Blocks(used), _) => Some(digest(&commit_at[..used])),
-                (Opened::Long, Some((salt, record))) => Some(commit(salt, record.as_ref())),
-                _ => None,
+            // The commitment and the leaf hash are independent: compressed in turn.
+            let (commitment, leaf_hash) = match (how, opening) {
+                (Opened::Blocks(used), _) => {
+                    let (c, l) = digest_pair(&commit_at[..used], leaf_at);
+                    (Some(c), l)
+                }
+                (Opened::Long, Some((salt, record))) => {
+                    (Some(commit(salt, record.as_ref())), digest(leaf_at))
+                }
+                _ => (None, digest(leaf_at)),
             };
             match commitment {
                 Some(c) if c != leaf.commitment => {
@@ -372,7 +378,7 @@ fn verify_chunk<R: AsRef<[u8]>>(
                 Some(_) => opened += 1,
                 None => unopened += 1,
             }
-            hashes.push(digest(leaf_at));
+            hashes.push(leaf_hash);
         }
     }
     job.rows.clear();
@@ -396,8 +402,14 @@ fn verify_chunk<R: AsRef<[u8]>>(
                     let i = 2 * (at + j);
                     node_blocks(&hashes[i], &hashes[i + 1], blocks);
                 }
-                for (j, blocks) in nodes[..k].iter().enumerate() {
-                    hashes[at + j] = digest(blocks);
+                // Two nodes at a time, their blocks in turn.
+                for (j, two) in nodes[..k].chunks(2).enumerate() {
+                    match two {
+                        [x, y] => {
+                            (hashes[at + 2 * j], hashes[at + 2 * j + 1]) = digest_pair(x, y);
+                        }
+                        _ => hashes[at + 2 * j] = digest(&two[0]),
+                    }
                 }
                 at += k;
             }
