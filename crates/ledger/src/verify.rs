@@ -473,7 +473,10 @@ where
 
         let mut rows = leaves.into_iter();
         let mut scratch = Scratch::new(chunk);
+        // Spare chunk buffers: the caller's own first (still in its cache), then the
+        // helpers' (their lines must move to this core before they can be written).
         let mut free: Vec<Vec<LogRow<R>>> = Vec::new();
+        let mut returned: Vec<Vec<LogRow<R>>> = Vec::new();
         let mut ready: BTreeMap<u64, Done> = BTreeMap::new();
         let (mut next_seq, mut next_merge, mut in_flight) = (0u64, 0u64, 0usize);
         let mut read = 0u64;
@@ -483,7 +486,10 @@ where
             // Read the next chunk, unless the rows ran out or came out of order.
             if stop.is_none() {
                 if let Some(tx) = &job_tx {
-                    let mut buf = free.pop().unwrap_or_else(|| Vec::with_capacity(chunk));
+                    let mut buf = free
+                        .pop()
+                        .or_else(|| returned.pop())
+                        .unwrap_or_else(|| Vec::with_capacity(chunk));
                     let start = read;
                     // Rows are moved straight into the buffer and their indices checked
                     // after: a row built on the stack and then pushed is copied through
@@ -537,7 +543,7 @@ where
             }
             while let Ok((done, buf)) = done_rx.try_recv() {
                 in_flight -= 1;
-                free.push(buf);
+                returned.push(buf);
                 ready.insert(done.seq, done);
             }
             while let Some(done) = ready.remove(&next_merge) {
@@ -553,7 +559,7 @@ where
                 match done_rx.recv() {
                     Ok((done, buf)) => {
                         in_flight -= 1;
-                        free.push(buf);
+                        returned.push(buf);
                         ready.insert(done.seq, done);
                     }
                     // Every helper is gone with work outstanding: one panicked, and the
