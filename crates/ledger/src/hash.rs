@@ -258,6 +258,32 @@ mod tests {
     }
 
     #[test]
+    fn issue4_digest_pair_gives_each_message_its_own_digest() {
+        // Messages of 1 to 3 blocks, paired in every combination of lengths.
+        let blocks: Vec<Block> = (0..3u8).map(|i| Block::from([i * 31 + 1; 64])).collect();
+        let other: Vec<Block> = (0..3u8).map(|i| Block::from([i * 17 + 5; 64])).collect();
+        for a in 1..=3 {
+            for b in 1..=3 {
+                let (x, y) = digest_pair(&blocks[..a], &other[..b]);
+                assert_eq!(x, digest(&blocks[..a]), "{a} {b}");
+                assert_eq!(y, digest(&other[..b]), "{a} {b}");
+            }
+        }
+        let salt = [9u8; 32];
+        for len in [0, 23, 24, 87, 88, 100, 151] {
+            let record: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let mut laid = [Block::default(); 3];
+            let used = commit_blocks(&salt, &record, &mut laid).unwrap();
+            let expected = Sha256::new()
+                .chain_update(salt)
+                .chain_update(&record)
+                .finalize();
+            assert_eq!(digest(&laid[..used]).as_bytes()[..], expected[..], "{len}");
+        }
+        assert!(commit_blocks(&salt, &[0; 152], &mut [Block::default(); 3]).is_none());
+    }
+
+    #[test]
     fn from_slice_requires_32_bytes() {
         assert!(Hash::from_slice(&[0u8; 32]).is_ok());
         for len in [0, 1, 31, 33, 64] {
