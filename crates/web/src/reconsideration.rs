@@ -30,9 +30,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use kirjuri_domain::{Client, DecisionId, Language, Organisation, ReconsiderationId, Role, User};
-use kirjuri_store::{
-    Access, AccessAction, Queue, Reconsideration, ReconsiderationStep, Resolution,
-};
+use kirjuri_store::{Access, AccessAction, Reconsideration, ReconsiderationStep, Resolution};
 use serde_json::Value;
 
 use crate::api::{authorise, authorise_with};
@@ -660,25 +658,14 @@ pub async fn reconsideration_queue(
     CurrentUser(user): CurrentUser,
     headers: HeaderMap,
 ) -> ApiResult<Json<Vec<ReconsiderationCaseView>>> {
-    let queue = match (user.role, user.org_id) {
-        (Role::Official, Some(org)) => Queue::EmploymentAuthority(org),
-        (Role::KehaOfficial, Some(_)) => Queue::Keha,
-        _ => {
-            return Err(ApiError::forbidden(
-                "the work queue is for officials and KEHA officials",
-            ))
-        }
-    };
+    let queue = crate::work_queue::queue_of(&user)?;
     let access = crate::api::own_access(&user, &headers, "oikaisupyyntö")?;
     let cases = state.store.reconsideration_queue(queue, &access).await?;
     let mut out = Vec::with_capacity(cases.len());
     for c in cases {
         let r = &c.request;
         let taken = match r.steps.iter().rev().find(|s| s.step == "taken") {
-            Some(s) => Some(TakenView {
-                by: state.store.user(s.by).await?.display_name.to_string(),
-                at: s.at,
-            }),
+            Some(s) => Some(crate::work_queue::taken_view(&state, s.by, s.at).await?),
             None => None,
         };
         out.push(ReconsiderationCaseView {

@@ -14,8 +14,8 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use chrono::NaiveDate;
-use kirjuri_domain::{Client, DecisionId, Language, Organisation, Role, User};
+use chrono::{DateTime, NaiveDate, Utc};
+use kirjuri_domain::{Client, DecisionId, Language, Organisation, Role, User, UserId};
 use kirjuri_store::{OfficialStep, Queue, Resolution};
 use serde_json::Value;
 
@@ -213,6 +213,30 @@ pub fn official_document(d: &OfficialDocument<'_>) -> String {
     t
 }
 
+/// The queue an official works from: their own employment authority's, or KEHA-keskus's for
+/// a KEHA official (routed cases and requests for reconsideration alike).
+pub(crate) fn queue_of(user: &User) -> ApiResult<Queue> {
+    match (user.role, user.org_id) {
+        (Role::Official, Some(org)) => Ok(Queue::EmploymentAuthority(org)),
+        (Role::KehaOfficial, Some(_)) => Ok(Queue::Keha),
+        _ => Err(ApiError::forbidden(
+            "the work queue is for officials and KEHA officials",
+        )),
+    }
+}
+
+/// Who took a case (by name), and when.
+pub(crate) async fn taken_view(
+    state: &AppState,
+    by: UserId,
+    at: DateTime<Utc>,
+) -> ApiResult<TakenView> {
+    Ok(TakenView {
+        by: state.store.user(by).await?.display_name.to_string(),
+        at,
+    })
+}
+
 #[utoipa::path(get, path = "/api/work-queue", tag = "statements",
     responses((status = 200, body = [WorkQueueCase]), (status = 403, body = ErrorBody)))]
 /// The open routed cases for the user: an official's own organisation's queue (cases routed
@@ -222,24 +246,13 @@ pub async fn work_queue(
     CurrentUser(user): CurrentUser,
     headers: HeaderMap,
 ) -> ApiResult<Json<Vec<WorkQueueCase>>> {
-    let queue = match (user.role, user.org_id) {
-        (Role::Official, Some(org)) => Queue::EmploymentAuthority(org),
-        (Role::KehaOfficial, Some(_)) => Queue::Keha,
-        _ => {
-            return Err(ApiError::forbidden(
-                "the work queue is for officials and KEHA officials",
-            ))
-        }
-    };
+    let queue = queue_of(&user)?;
     let access = crate::api::own_access(&user, &headers, "työvoimapoliittinen lausunto")?;
     let cases = state.store.work_queue(queue, &access).await?;
     let mut out = Vec::with_capacity(cases.len());
     for c in cases {
         let taken = match &c.taken {
-            Some(s) => Some(TakenView {
-                by: state.store.user(s.by).await?.display_name.to_string(),
-                at: s.at,
-            }),
+            Some(s) => Some(taken_view(&state, s.by, s.at).await?),
             None => None,
         };
         let d = &c.decision;
