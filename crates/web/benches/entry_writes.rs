@@ -70,13 +70,8 @@ async fn run(backend: Backend, writes: usize, concurrency: usize) {
         .await
         .unwrap();
 
-    let state = kirjuri_web::AppState::new(store.clone(), Default::default()).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(kirjuri_web::serve(listener, state, async {
-        let _ = stop_rx.await;
-    }));
+    let server = common::Server::start(&store).await;
+    let base = server.base.clone();
 
     let mut workers = Vec::new();
     let per_worker = writes.div_ceil(concurrency);
@@ -119,8 +114,7 @@ async fn run(backend: Backend, writes: usize, concurrency: usize) {
         latencies.extend(w.await.unwrap());
     }
     let elapsed = start.elapsed();
-    let _ = stop_tx.send(());
-    server.await.unwrap().unwrap();
+    server.stop().await;
     let stored = kirjuri_store::testing::raw_i64(&store, "SELECT COUNT(*) FROM entries").await;
     store.close().await;
     cleanup();

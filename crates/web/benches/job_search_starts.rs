@@ -111,13 +111,8 @@ async fn run(backend: Backend, starts: usize, concurrency: usize) {
         .unwrap();
     let setup = setup.elapsed();
 
-    let state = kirjuri_web::AppState::new(store.clone(), Default::default()).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(kirjuri_web::serve(listener, state, async {
-        let _ = stop_rx.await;
-    }));
+    let server = common::Server::start(&store).await;
+    let base = server.base.clone();
     let today = SystemClock.today().to_string();
 
     // Log in before the clock starts: Argon2id is deliberately slow and not what is measured.
@@ -185,8 +180,7 @@ async fn run(backend: Backend, starts: usize, concurrency: usize) {
         latencies.extend(w.await.unwrap());
     }
     let elapsed = start.elapsed();
-    let _ = stop_tx.send(());
-    server.await.unwrap().unwrap();
+    server.stop().await;
     let decided = raw_i64(
         &store,
         "SELECT COUNT(*) FROM decisions WHERE outcome = 'auto_positive' AND document IS NOT NULL",

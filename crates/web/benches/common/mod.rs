@@ -31,6 +31,32 @@ pub fn backends() -> Vec<Backend> {
         .collect()
 }
 
+/// The app on a free port over `store`, until [`Server::stop`].
+pub struct Server {
+    pub base: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    pub async fn start(store: &Store) -> Self {
+        let state = kirjuri_web::AppState::new(store.clone(), Default::default()).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(kirjuri_web::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        Self { base, stop, task }
+    }
+
+    /// Stops taking requests and waits for those in flight.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        self.task.await.unwrap().unwrap();
+    }
+}
+
 /// Valid test-range identity codes (900–999): distinct for `i` below 100 000.
 pub fn test_hetu(i: usize) -> Hetu {
     let born = chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap()

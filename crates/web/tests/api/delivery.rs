@@ -848,6 +848,7 @@ async fn issue5_end_to_end_from_job_search_to_the_payer() {
         assert_eq!(own["document"], start["document"], "the old statement stays");
 
         // 5. Provenance of each: rules, human steps, and a bundle that verifies offline.
+        let shipped = kirjuri_rules::RuleSets::shipped().unwrap();
         for (id, steps) in [
             (
                 &start_id,
@@ -868,9 +869,8 @@ async fn issue5_end_to_end_from_job_search_to_the_payer() {
             assert_eq!(s, StatusCode::OK, "{p}");
             assert_eq!(step_names(&p), steps, "{p}");
             assert!(
-                p["rule_set"]["hash"] == kirjuri_rules::RuleSets::shipped().unwrap().start.hash()
-                    || p["rule_set"]["hash"]
-                        == kirjuri_rules::RuleSets::shipped().unwrap().end.hash(),
+                p["rule_set"]["hash"] == shipped.start.hash()
+                    || p["rule_set"]["hash"] == shipped.end.hash(),
                 "{p}"
             );
             bundle_verifies(&p, "decisions", id);
