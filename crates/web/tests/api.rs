@@ -249,6 +249,28 @@ impl Http {
     }
 }
 
+/// The adoption decision `number` covering the shipped rule sets (B13), as a request body.
+fn adoption_body(number: &str) -> Value {
+    let rules = kirjuri_rules::RuleSets::shipped().unwrap();
+    json!({
+        "number": number,
+        "decided_on": "2024-10-14",
+        "rule_set_hashes": [rules.start.hash(), rules.end.hash()],
+        "quality_owner": "Laura Laatu",
+        "error_owner": "Veikko Virhe",
+        "url": "https://kirjuri.example.fi/adoption-decisions/KEHA-73792-2024",
+    })
+}
+
+/// KEHA/73792/2024 adopted by the rules author: the shipped rules may decide (issue 5).
+async fn adopt(app: &App) {
+    let rules = app.login("rules").await;
+    let (s, b) = rules
+        .post("/api/adoption-decisions", adoption_body("KEHA/73792/2024"))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+}
+
 async fn each_backend<F, Fut>(f: F)
 where
     F: Fn(App) -> Fut,

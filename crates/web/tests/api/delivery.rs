@@ -147,23 +147,6 @@ fn worker_config(name: &str) -> DeliveryConfig {
 
 // ---- helpers ----------------------------------------------------------------------------------
 
-async fn adopt(app: &App) {
-    let rules = kirjuri_rules::RuleSets::shipped().unwrap();
-    let r = app.login("rules").await;
-    let (s, b) = r
-        .post(
-            "/api/adoption-decisions",
-            json!({
-                "number": "KEHA/73792/2024", "decided_on": "2024-10-14",
-                "rule_set_hashes": [rules.start.hash(), rules.end.hash()],
-                "quality_owner": "Laura Laatu", "error_owner": "Veikko Virhe",
-                "url": "https://kirjuri.example.fi/adoption-decisions/KEHA-73792-2024",
-            }),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{b}");
-}
-
 /// A clean start for client A: an automatic positive statement.
 async fn clean_start(app: &App, a: &Http) -> Value {
     let (s, b) = a

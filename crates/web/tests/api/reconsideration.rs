@@ -8,24 +8,6 @@ fn shipped() -> RuleSets {
     RuleSets::shipped().unwrap()
 }
 
-async fn adopt(app: &App) {
-    let rules = shipped();
-    let (s, b) = app
-        .login("rules")
-        .await
-        .post(
-            "/api/adoption-decisions",
-            json!({
-                "number": "KEHA/73792/2024", "decided_on": "2024-10-14",
-                "rule_set_hashes": [rules.start.hash(), rules.end.hash()],
-                "quality_owner": "Laura Laatu", "error_owner": "Veikko Virhe",
-                "url": "https://kirjuri.example.fi/adoption-decisions/KEHA-73792-2024",
-            }),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{b}");
-}
-
 async fn set_clean_facts(http: &Http, client: &str) {
     let (s, b) = http
         .put(

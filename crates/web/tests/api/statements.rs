@@ -9,26 +9,6 @@ fn shipped() -> RuleSets {
     RuleSets::shipped().unwrap()
 }
 
-fn adoption_body(number: &str) -> Value {
-    let rules = shipped();
-    json!({
-        "number": number,
-        "decided_on": "2024-10-14",
-        "rule_set_hashes": [rules.start.hash(), rules.end.hash()],
-        "quality_owner": "Laura Laatu",
-        "error_owner": "Veikko Virhe",
-        "url": "https://kirjuri.example.fi/adoption-decisions/KEHA-73792-2024",
-    })
-}
-
-async fn adopt(app: &App) {
-    let rules = app.login("rules").await;
-    let (s, b) = rules
-        .post("/api/adoption-decisions", adoption_body("KEHA/73792/2024"))
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{b}");
-}
-
 fn clean_facts() -> Value {
     json!({
         "employment_continues": false, "active_degree_studies": false, "active_business": false,
