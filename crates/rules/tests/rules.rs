@@ -37,18 +37,6 @@ fn rules() -> RuleSets {
     RuleSets::shipped().unwrap_or_else(|d| panic!("{}", d.render()))
 }
 
-/// The README's definitions are authoritative. Where a dev case's `expect` contradicts them,
-/// the test asserts the README result and names the case here (reported to the case owner).
-/// dev-012: born 1960-12-15, turned 65 on 2025-12-15; on 2026-03-02 the person is past the end
-/// of the month of turning 65 (2025-12-31), so AGE applies by the README's AGE definition, but
-/// the case expects auto_positive.
-const README_OVERRIDES: &[(&str, Outcome, &[ReasonCode], Option<Target>)] = &[(
-    "dev-012",
-    Outcome::Routed,
-    &[ReasonCode::Age],
-    Some(Target::EmploymentAuthority),
-)];
-
 fn sorted(mut v: Vec<ReasonCode>) -> Vec<ReasonCode> {
     v.sort();
     v
@@ -110,16 +98,7 @@ fn every_dev_case_passes() {
         let id = c.request.id.clone().unwrap();
         let e = c.expect.clone().unwrap();
         let d = r.evaluate(&c.request, false);
-        let (outcome, route, to) = match README_OVERRIDES.iter().find(|o| o.0 == id) {
-            Some(o) => {
-                eprintln!(
-                    "{id}: README definition overrides the case's expect ({:?})",
-                    e
-                );
-                (o.1, o.2.to_vec(), o.3)
-            }
-            None => (e.outcome, e.route.clone().unwrap_or_default(), e.to),
-        };
+        let (outcome, route, to) = (e.outcome, e.route.clone().unwrap_or_default(), e.to);
         assert_eq!(d.outcome, outcome, "{id}");
         assert_eq!(sorted(d.reason_codes()), sorted(route), "{id}");
         assert_eq!(d.target, to, "{id}");

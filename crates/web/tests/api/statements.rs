@@ -486,8 +486,7 @@ fn statement_documents_in_finnish_and_swedish() {
 
 /// Every case of `shared/cases/statements-dev.jsonl` through the API: a client with the
 /// case's birth date and language, its register facts, its answers on the form, on its
-/// decision date. dev-012 is a known conflict between the case file and the README's AGE
-/// rule; the rules follow the README.
+/// decision date. Every case must come out as it expects.
 #[tokio::test]
 async fn every_dev_case_through_the_api() {
     let text = std::fs::read_to_string(concat!(
@@ -567,10 +566,7 @@ async fn every_dev_case_through_the_api() {
                     assert!(decision["document"].as_str().unwrap().contains("KEHA/73792/2024"), "{id}");
                 }
             }
-            eprintln!("cases that differ from their expectation: {mismatches:#?}");
-            let unexpected: Vec<&String> =
-                mismatches.iter().filter(|m| !m.starts_with("dev-012:")).collect();
-            assert!(unexpected.is_empty(), "{unexpected:#?}");
+            assert!(mismatches.is_empty(), "cases that differ from their expectation: {mismatches:#?}");
             app
         }
     })
