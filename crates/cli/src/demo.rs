@@ -169,8 +169,8 @@ pub async fn generate(
         "Regionförvaltningsverket i Västra och Inre Finland",
     )
     .await?;
-    let hash = kirjuri_web::auth::hash_password(DEMO_PASSWORD)
-        .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+    let hash =
+        kirjuri_app::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
     let user = |username: &str, display: &str, role, org_id: Option<OrgId>, client_id| {
         let new = Username::parse(username)
             .map_err(|e| anyhow::anyhow!("{e}"))
@@ -395,9 +395,9 @@ pub async fn generate(
                 client.id,
                 start,
                 by,
-                kirjuri_web::statements::decide(
+                kirjuri_app::statements::procedure::decide(
                     rules.clone(),
-                    kirjuri_web::statements::Step::Start,
+                    kirjuri_app::statements::procedure::Step::Start,
                     Some(answers),
                     true,
                     org.clone(),
@@ -548,9 +548,9 @@ pub async fn generate(
             if at(day, 9, 0) < today {
                 clock.set(at(day, 9, 0));
                 if let Some(js) = searches.first() {
-                    let decide = kirjuri_web::statements::decide(
+                    let decide = kirjuri_app::statements::procedure::decide(
                         rules.clone(),
-                        kirjuri_web::statements::Step::End {
+                        kirjuri_app::statements::procedure::Step::End {
                             date: day,
                             reason: EndReason::Employed,
                         },

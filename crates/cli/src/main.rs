@@ -227,23 +227,29 @@ async fn serve_on(
     oidc: Vec<kirjuri_web::oidc::OidcProviderConfig>,
     banner: impl FnOnce(SocketAddr, &str),
 ) -> anyhow::Result<ExitCode> {
+    let app = kirjuri_app::App::new(
+        store.clone(),
+        kirjuri_app::AppConfig {
+            quality_data: listen.quality_data.clone(),
+            identity_providers: oidc.iter().map(|p| p.name.clone()).collect(),
+            ..Default::default()
+        },
+    )?;
     let config = kirjuri_web::Config {
         secure_cookies: tls.is_some() || listen.behind_tls_proxy,
         trust_forwarded_for: listen.behind_tls_proxy,
         public_origin: listen.public_origin.clone(),
-        quality_data: listen.quality_data.clone(),
         oidc,
-        ..Default::default()
     };
-    let state = kirjuri_web::AppState::new(store.clone(), config)?;
+    let state = kirjuri_web::AppState::new(app.clone(), config)?;
     let listener = tokio::net::TcpListener::bind(listen.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", listen.listen))?;
     // Statements go to the benefit payers from the outbox; the worker continues whatever a
     // previous run left (all its state is in the database).
-    let worker = kirjuri_web::delivery::DeliveryWorker::spawn(
-        store.clone(),
-        kirjuri_web::delivery::DeliveryConfig::default(),
+    let worker = kirjuri_app::worker::DeliveryWorker::spawn(
+        &app,
+        kirjuri_app::worker::DeliveryConfig::default(),
     )?;
     let addr = listener.local_addr()?;
     match tls {

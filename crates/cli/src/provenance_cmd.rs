@@ -1,6 +1,6 @@
 //! `kirjuri provenance ID`: which processing-rule version decided a statement, under which
 //! adoption decision, every step with who and when, and an offline-verifiable ledger proof
-//! (B10). Thin: the answer is built by the same function as `GET /api/decisions/{id}/provenance`,
+//! (B10). Thin: the answer is the same use case (`App::provenance`) as `GET /api/decisions/{id}/provenance`,
 //! for a named account, so the same access rules apply and the read is logged the same way.
 #![allow(clippy::print_stdout)] // the command's output is what it prints
 
@@ -8,8 +8,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
-use axum::http::{HeaderMap, HeaderValue};
 use clap::Args;
+use kirjuri_app::{Actor, App, AppConfig};
+use kirjuri_domain::{DecisionId, ShortText};
+use kirjuri_web::wire::ProvenanceView;
 
 #[derive(Debug, Args)]
 pub struct ProvenanceArgs {
@@ -43,12 +45,16 @@ pub fn run(args: ProvenanceArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn provenance(args: ProvenanceArgs) -> anyhow::Result<ExitCode> {
-    let mut headers = HeaderMap::new();
-    if let Some(p) = &args.purpose {
-        let value = HeaderValue::from_str(p)
-            .map_err(|_| anyhow!("--purpose must be printable text on one line"))?;
-        headers.insert("x-kirjuri-purpose", value);
-    }
+    let purpose = args
+        .purpose
+        .as_deref()
+        .map(|p| ShortText::parse(p.trim()).map_err(|e| anyhow!("--purpose: {e}")))
+        .transpose()?;
+    let id: DecisionId = args
+        .id
+        .trim()
+        .parse()
+        .map_err(|_| anyhow!("{:?} is not a decision id", args.id))?;
     let keys = crate::ledger_cmd::load_keys(&args.key)?;
     let store = crate::open_store(&args.database).await?.with_ledger(keys);
     let result = async {
@@ -57,14 +63,14 @@ async fn provenance(args: ProvenanceArgs) -> anyhow::Result<ExitCode> {
             .await?
             .map(|(u, _)| u)
             .ok_or_else(|| anyhow!("--as {:?}: no such account", args.as_user))?;
-        let state = kirjuri_web::AppState::new(store.clone(), Default::default())?;
-        kirjuri_web::statements::provenance(&state, &user, &headers, &args.id)
+        let app = App::new(store.clone(), AppConfig::default())?;
+        app.provenance(&Actor::with_purpose(user, purpose), id)
             .await
-            .map_err(|e| anyhow!("{}", e.message))
+            .map_err(|e| anyhow!("{e}"))
     }
     .await;
     store.close().await;
-    let p = result?;
+    let p = ProvenanceView::from(&result?);
     if let Some(path) = &args.bundle_out {
         let mut file = std::fs::OpenOptions::new()
             .write(true)

@@ -34,5 +34,8 @@ pub use model::{
     NewClient, OrgKind, Organisation, ResponsibleExpert, Role, UnknownValue, User,
 };
 pub use payer::{EndpointError, EndpointUrl};
-pub use text::{Address, EntryText, PersonName, ShortText, TextError, Username};
+pub use text::{
+    Address, ClientReasons, EntryText, LegalBasis, PersonName, Reasoning, ShortText, TextError,
+    Username,
+};
 pub use time::{EffectiveDated, HELSINKI};

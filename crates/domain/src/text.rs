@@ -95,3 +95,17 @@ text_type!(
     /// A log-in name.
     Username, 100, false
 );
+text_type!(
+    /// An official's reasoning in a statement (multi-line): shown to the client in the
+    /// statement document.
+    Reasoning, 5000, true
+);
+text_type!(
+    /// The legal basis an official cites in a statement, e.g. `TTL 2:14`.
+    LegalBasis, 200, false
+);
+text_type!(
+    /// A client's reasons for asking that a statement be reconsidered, in their own words
+    /// (multi-line).
+    ClientReasons, 5000, true
+);

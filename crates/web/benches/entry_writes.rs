@@ -38,7 +38,7 @@ fn main() {
 async fn run(backend: Backend, writes: usize, concurrency: usize) {
     let (store, cleanup) = open(backend).await;
     let fx = fixture(&store).await;
-    let hash = kirjuri_web::auth::hash_password(PASSWORD).unwrap();
+    let hash = kirjuri_app::hash_password(PASSWORD).unwrap();
     let mut clients = Vec::new();
     for i in 0..concurrency {
         // Each worker writes to a client of its own, as officials do.

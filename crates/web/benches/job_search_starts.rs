@@ -97,7 +97,7 @@ async fn run(backend: Backend, starts: usize, concurrency: usize) {
             .unwrap();
         clients.push(c.id);
     }
-    let hash = kirjuri_web::auth::hash_password(PASSWORD).unwrap();
+    let hash = kirjuri_app::hash_password(PASSWORD).unwrap();
     store
         .create_user(NewUser {
             username: Username::parse("bench").unwrap(),

@@ -24,12 +24,11 @@ pub async fn check_origin(State(state): State<AppState>, req: Request, next: Nex
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     );
     if changes_state && !same_origin(req.headers(), state.config.public_origin.as_deref()) {
-        return ApiError {
-            status: StatusCode::FORBIDDEN,
-            code: "cross_origin",
-            message: "the request comes from another site and is refused".into(),
-            field: None,
-        }
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "cross_origin",
+            "the request comes from another site and is refused",
+        )
         .into_response();
     }
     next.run(req).await

@@ -2,12 +2,15 @@
 //! the field at fault, and never leaks internals: unexpected errors are logged with an id and
 //! the client sees only that id.
 
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kirjuri_store::StoreError;
+use kirjuri_app::AppError;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::wire::{FieldError, FindingView};
 
 /// Body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
@@ -17,13 +20,16 @@ pub struct ErrorBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable machine-readable code, e.g. `invalid_field`, `not_found`.
+    /// Stable machine-readable code, e.g. `invalid_field`, `not_found`, `blocked_by_checks`.
     pub code: &'static str,
     /// Human-readable explanation.
     pub message: String,
     /// The request field at fault (JSON path such as `mode.address`), when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// For `blocked_by_checks`: what the entry-quality checker found in the text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Vec<FindingView>>,
 }
 
 /// An error answer.
@@ -33,68 +39,64 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub field: Option<String>,
+    pub findings: Option<Vec<FindingView>>,
+    /// Seconds for a `Retry-After` header (too many failed log-ins).
+    pub retry_after: Option<i64>,
 }
 
 impl ApiError {
-    pub fn field(field: impl Into<String>, message: impl std::fmt::Display) -> Self {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "invalid_field",
-            message: message.to_string(),
-            field: Some(field.into()),
-        }
-    }
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::BAD_REQUEST,
+            status,
             code,
             message: message.into(),
             field: None,
+            findings: None,
+            retry_after: None,
         }
+    }
+    pub fn field(field: impl Into<String>, message: impl std::fmt::Display) -> Self {
+        Self {
+            field: Some(field.into()),
+            ..Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_field",
+                message.to_string(),
+            )
+        }
+    }
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
     }
     pub fn conflict(message: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::CONFLICT,
-            code: "conflict",
-            message: message.into(),
-            field: None,
-        }
+        Self::new(StatusCode::CONFLICT, "conflict", message)
     }
     pub fn not_found(what: &str) -> Self {
-        Self {
-            status: StatusCode::NOT_FOUND,
-            code: "not_found",
-            message: format!("{what} not found"),
-            field: None,
-        }
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what} not found"),
+        )
     }
     pub fn unauthenticated() -> Self {
-        Self {
-            status: StatusCode::UNAUTHORIZED,
-            code: "unauthenticated",
-            message: "log in first".into(),
-            field: None,
-        }
+        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "log in first")
     }
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::FORBIDDEN,
-            code: "forbidden",
-            message: message.into(),
-            field: None,
-        }
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
     }
-    pub(crate) fn internal(err: &dyn std::fmt::Display) -> Self {
+    pub fn with_status(self, status: StatusCode) -> Self {
+        Self { status, ..self }
+    }
+    pub fn internal(err: &dyn std::fmt::Display) -> Self {
         // A short random id ties the client's report to the server log without revealing
         // anything about the failure.
         let id: u32 = rand::random();
         tracing::error!(error_id = format!("{id:08x}"), "internal error: {err}");
-        Self {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            code: "internal",
-            message: format!("internal error (reference {id:08x})"),
-            field: None,
-        }
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("internal error (reference {id:08x})"),
+        )
     }
 }
 
@@ -105,71 +107,60 @@ impl IntoResponse for ApiError {
                 code: self.code,
                 message: self.message,
                 field: self.field,
+                findings: self.findings,
             },
         };
-        (self.status, Json(body)).into_response()
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        use StoreError as S;
-        match e {
-            S::NotFound(what) => ApiError::not_found(what),
-            S::DuplicateHetu => ApiError {
-                status: StatusCode::CONFLICT,
-                ..ApiError::field("hetu", &e)
-            },
-            S::DuplicateUsername => ApiError {
-                status: StatusCode::CONFLICT,
-                ..ApiError::field("username", &e)
-            },
-            S::CorrectedEntryMissing | S::CorrectionOtherClient | S::AlreadyCorrected(..) => {
-                ApiError::field("corrects.entry_id", &e)
-            }
-            S::JobSearchInProgress(_)
-            | S::JobSearchAlreadyEnded
-            | S::CaseNotOpen
-            | S::NoStatement
-            | S::ReconsiderationExists => ApiError::conflict(e.to_string()),
-            S::NotPermitted(_) => ApiError::forbidden(e.to_string()),
-            S::DuplicateAdoptionDecision(_) => ApiError {
-                status: StatusCode::CONFLICT,
-                ..ApiError::field("number", &e)
-            },
-            S::DuplicatePayer => ApiError {
-                status: StatusCode::CONFLICT,
-                ..ApiError::field("name_fi", &e)
-            },
-            S::DeliveryTaken => ApiError::conflict(e.to_string()),
-            S::EndBeforeStart { .. } => ApiError::field("end_date", &e),
-            S::NotAnOfficialOfClientOrg => ApiError::field("official_id", &e),
-            S::Entry(ref inner) => ApiError::field(entry_error_field(inner), &e),
-            S::Corrupt(_)
-            | S::MigrationChanged(_)
-            | S::UnsupportedUrl(_)
-            | S::CommitFailed(_)
-            | S::LedgerNotConfigured
-            | S::LedgerKeys(_)
-            | S::AlreadyErased(_)
-            | S::Ledger(_)
-            | S::Database(_) => ApiError::internal(&e),
+        let mut resp = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            resp.headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(seconds));
         }
+        resp
     }
 }
 
-fn entry_error_field(e: &kirjuri_domain::EntryError) -> &'static str {
-    use kirjuri_domain::EntryError as E;
-    match e {
-        E::PlanWithoutFollowUp | E::FollowUpBeforePlan(_) => "follow_up_dates",
-        E::ServiceMissing(_) => "service",
-        E::DetailNotAllowed { field, .. } => field,
-        E::EventInFuture { .. } => "event_at",
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        ApiError::field(e.field, e.message)
     }
 }
 
-impl From<argon2::password_hash::Error> for ApiError {
-    fn from(e: argon2::password_hash::Error) -> Self {
-        ApiError::internal(&e)
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Unauthenticated => ApiError::unauthenticated(),
+            AppError::WrongCredentials => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "wrong_credentials",
+                "wrong username or password",
+            ),
+            AppError::TooManyLogins {
+                retry_after_seconds,
+            } => ApiError {
+                retry_after: Some(retry_after_seconds),
+                ..ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_failed_logins",
+                    e.to_string(),
+                )
+            },
+            AppError::NotFound(what) => ApiError::not_found(what),
+            AppError::Forbidden(why) => ApiError::forbidden(why),
+            AppError::Invalid { field, message } => ApiError::field(field, message),
+            AppError::Blocked { field, report } => ApiError {
+                field: Some(field.to_owned()),
+                findings: Some(report.findings.iter().map(FindingView::from).collect()),
+                ..ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "blocked_by_checks",
+                    "the text cannot be saved as it is: see the findings",
+                )
+            },
+            AppError::Conflict { field, message } => ApiError {
+                field: field.map(str::to_owned),
+                ..ApiError::conflict(message)
+            },
+            AppError::Internal(ref what) => ApiError::internal(what),
+        }
     }
 }

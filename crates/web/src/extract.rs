@@ -26,17 +26,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                     .is_some_and(|m| m.trim() == "application/json")
             });
         if !is_json {
-            return Err(ApiError {
-                status: axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                ..ApiError::bad_request("content_type", "send the body as application/json")
-            });
+            return Err(
+                ApiError::bad_request("content_type", "send the body as application/json")
+                    .with_status(axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE),
+            );
         }
         let bytes = Bytes::from_request(req, state)
             .await
-            .map_err(|e| ApiError {
-                status: e.status(),
-                ..ApiError::bad_request("body", e.body_text())
-            })?;
+            .map_err(|e| ApiError::bad_request("body", e.body_text()).with_status(e.status()))?;
         parse_body(&bytes).map(ApiJson)
     }
 }
@@ -67,4 +64,10 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
         ApiError::field(field, msg)
     })
+}
+
+/// An id in a URL path. One that does not parse names nothing that exists: "not found", like
+/// an id of something the user may not see.
+pub fn path_id<T: std::str::FromStr>(what: &str, s: &str) -> Result<T, ApiError> {
+    s.parse::<T>().map_err(|_| ApiError::not_found(what))
 }

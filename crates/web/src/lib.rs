@@ -1,35 +1,30 @@
-//! Kirjuri's HTTP server: the JSON API, its OpenAPI document, sessions and graceful shutdown.
+//! Kirjuri's HTTP transport: the JSON API, its OpenAPI document, sessions and graceful
+//! shutdown. A thin adapter over the application layer (`kirjuri_app`): handlers turn
+//! requests into use-case calls and results into JSON; they never decide who may do what or
+//! write the access log themselves, and this crate does not depend on the store.
 //!
-//! Main types: [`AppState`] (store and configuration shared by handlers), [`Config`],
-//! [`router`] (every route, collected together with its OpenAPI description so the document
-//! cannot drift from the routes), [`serve`], and [`error::ApiError`], the one error type that
-//! maps failures to HTTP statuses without leaking internals.
+//! Main types: [`AppState`] (the [`kirjuri_app::App`] and the transport's configuration),
+//! [`Config`], [`router`] (every route, collected together with its OpenAPI description so the
+//! document cannot drift from the routes), [`serve`], and [`error::ApiError`], the one error
+//! type that maps failures to HTTP statuses without leaking internals.
 //!
-//! Log-in and transport: [`auth`] (passwords, sessions), [`oidc`] (OpenID Connect),
-//! [`throttle`] (failed log-ins), [`csrf`] (cross-site writes refused) and [`tls`] (HTTPS with
-//! rustls).
+//! Modules: [`api`] (handlers, one module per feature), [`wire`] (request and response types,
+//! one module per feature), [`auth`] (session cookie, the [`auth::Act`] extractor, log-in),
+//! [`oidc`] (OpenID Connect), [`csrf`] (cross-site writes refused), [`tls`] (HTTPS with
+//! rustls), [`extract`] (JSON bodies whose errors name the field).
 //!
 //! **Invariant:** every handler that touches client data authenticates through
-//! [`auth::CurrentUser`] and asks [`policy::require`] before it calls the store.
+//! [`auth::Act`] and calls one use case of the application layer, which asks the policy and
+//! logs; no handler names a role or writes an access-log row.
 
-pub mod admin;
 pub mod api;
-pub mod audit;
 pub mod auth;
 pub mod csrf;
-pub mod delivery;
 pub mod error;
 pub mod extract;
-pub mod me;
 pub mod oidc;
-pub mod policy;
-pub mod quality;
-pub mod reconsideration;
-pub mod statements;
-pub mod throttle;
 pub mod tls;
 pub mod wire;
-pub mod work_queue;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -37,89 +32,43 @@ use std::sync::Arc;
 
 use axum::routing::get;
 use axum::{Json, Router};
-use kirjuri_store::Store;
+use kirjuri_app::App;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// Server settings.
-#[derive(Debug, Clone)]
+/// Settings of the HTTP transport (the application layer's are `kirjuri_app::AppConfig`).
+#[derive(Debug, Clone, Default)]
 pub struct Config {
-    /// How long a session lasts after log-in.
-    pub session_ttl: chrono::Duration,
     /// Mark the session cookie `Secure` (on whenever the server is reached over HTTPS).
     pub secure_cookies: bool,
     /// OpenID Connect identity providers (none: password log-in only).
     pub oidc: Vec<oidc::OidcProviderConfig>,
-    /// Limits of failed password log-ins.
-    pub login_throttle: throttle::LoginThrottle,
     /// Take the client address from the last `X-Forwarded-For` entry (a trusted proxy in
     /// front appends it); otherwise the connection's peer address counts.
     pub trust_forwarded_for: bool,
     /// The server's origin as browsers see it (`https://kirjuri.example.fi`), for the CSRF
     /// check; without it the `Host` header stands in.
     pub public_origin: Option<String>,
-    /// A directory of the entry-quality checker's word lists (an administrator extends them
-    /// without a rebuild); files missing there come from the lists built in.
-    pub quality_data: Option<std::path::PathBuf>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            session_ttl: chrono::Duration::hours(8),
-            secure_cookies: false,
-            oidc: Vec::new(),
-            login_throttle: throttle::LoginThrottle::default(),
-            trust_forwarded_for: false,
-            public_origin: None,
-            quality_data: None,
-        }
-    }
 }
 
 /// Shared by every handler.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub store: Store,
+    /// The application layer: every use case.
+    pub app: App,
     pub config: Arc<Config>,
-    /// An Argon2id hash to verify against for unknown usernames (equal timing).
-    pub dummy_hash: Arc<String>,
     /// Configured OpenID Connect providers.
     pub oidc: Arc<oidc::Oidc>,
-    /// Log-in attempts of one username run one at a time (striped by a hash of the name), so
-    /// parallel guesses cannot all pass the throttle's count before any failure is recorded.
-    pub login_locks: Arc<Vec<tokio::sync::Mutex<()>>>,
-    /// The entry-quality checker (A13–A18), run on every entry before it is written.
-    pub checker: Arc<kirjuri_quality::Checker>,
-    /// The shipped processing rules of the automated statement procedure, checked once at
-    /// start-up.
-    pub rules: Arc<kirjuri_rules::RuleSets>,
 }
 
 impl AppState {
-    pub fn new(store: Store, config: Config) -> anyhow::Result<Self> {
-        let dummy = auth::hash_password("not a password of anyone")
-            .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+    pub fn new(app: App, config: Config) -> anyhow::Result<Self> {
         let oidc = oidc::Oidc::new(&config.oidc)?;
-        let data = match &config.quality_data {
-            Some(dir) => kirjuri_quality::Data::from_dir(dir),
-            None => kirjuri_quality::Data::embedded(),
-        }
-        .map_err(|e| anyhow::anyhow!("entry-quality word lists: {e}"))?;
-        let checker = kirjuri_quality::Checker::new(data, kirjuri_quality::MorphologyMode::Auto)
-            .map_err(|e| anyhow::anyhow!("entry-quality checker: {e}"))?;
-        tracing::info!(morphology = ?checker.morphology(), "entry-quality checker ready");
-        let rules = kirjuri_rules::RuleSets::shipped()
-            .map_err(|d| anyhow::anyhow!("shipped processing rules: {}", d.render()))?;
         Ok(Self {
-            rules: Arc::new(rules),
-            store,
+            app,
             config: Arc::new(config),
-            dummy_hash: Arc::new(dummy),
             oidc: Arc::new(oidc),
-            login_locks: Arc::new((0..64).map(|_| tokio::sync::Mutex::new(())).collect()),
-            checker: Arc::new(checker),
         })
     }
 }
@@ -143,63 +92,81 @@ struct ApiDoc;
 /// Every route and the OpenAPI document describing exactly those routes.
 pub fn router(state: AppState) -> Router {
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(api::health))
+        .routes(routes!(api::session::health))
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(oidc::oidc_login))
         .routes(routes!(oidc::oidc_callback))
         .routes(routes!(oidc::link_identity))
-        .routes(routes!(api::me))
-        .routes(routes!(me::my_record))
-        .routes(routes!(me::my_entries))
-        .routes(routes!(me::my_appointments))
-        .routes(routes!(me::my_job_searches))
-        .routes(routes!(me::my_access_log))
-        .routes(routes!(me::my_export))
-        .routes(routes!(statements::my_statements))
-        .routes(routes!(statements::get_notice))
+        .routes(routes!(api::session::me))
+        .routes(routes!(api::own::my_record))
+        .routes(routes!(api::own::my_entries))
+        .routes(routes!(api::own::my_appointments))
+        .routes(routes!(api::own::my_job_searches))
+        .routes(routes!(api::own::my_access_log))
+        .routes(routes!(api::own::my_export))
+        .routes(routes!(api::statements::my_statements))
+        .routes(routes!(api::statements::get_notice))
         .routes(routes!(
-            statements::list_adoption_decisions,
-            statements::create_adoption_decision
+            api::statements::list_adoption_decisions,
+            api::statements::create_adoption_decision
         ))
-        .routes(routes!(statements::put_register_facts))
-        .routes(routes!(statements::list_decisions))
-        .routes(routes!(statements::decision_provenance))
-        .routes(routes!(delivery::list_payers, delivery::create_payer))
+        .routes(routes!(api::statements::put_register_facts))
+        .routes(routes!(api::statements::list_decisions))
+        .routes(routes!(api::statements::decision_provenance))
         .routes(routes!(
-            delivery::list_applications,
-            delivery::record_application
-        ))
-        .routes(routes!(delivery::list_deliveries))
-        .routes(routes!(delivery::statement_gaps))
-        .routes(routes!(work_queue::work_queue))
-        .routes(routes!(work_queue::take_case))
-        .routes(routes!(work_queue::resolve_case))
-        .routes(routes!(reconsideration::ask_reconsideration))
-        .routes(routes!(reconsideration::record_reconsideration))
-        .routes(routes!(reconsideration::reconsideration_queue))
-        .routes(routes!(reconsideration::take_reconsideration))
-        .routes(routes!(reconsideration::resolve_reconsideration))
-        .routes(routes!(reconsideration::statement_quality))
-        .routes(routes!(audit::search_access_log))
-        .routes(routes!(quality::check_text))
-        .routes(routes!(admin::list_accounts, admin::create_account))
-        .routes(routes!(api::organisations))
-        .routes(routes!(api::list_clients, api::create_client))
-        .routes(routes!(api::lookup_client))
-        .routes(routes!(api::get_client))
-        .routes(routes!(api::list_job_searches, api::start_job_search))
-        .routes(routes!(api::end_job_search))
-        .routes(routes!(api::list_entries, api::create_entry))
-        .routes(routes!(api::entry_chain))
-        .routes(routes!(api::list_appointments, api::create_appointment))
-        .routes(routes!(
-            api::list_contact_methods,
-            api::agree_contact_method
+            api::delivery::list_payers,
+            api::delivery::create_payer
         ))
         .routes(routes!(
-            api::list_responsible_experts,
-            api::assign_responsible_expert
+            api::delivery::list_applications,
+            api::delivery::record_application
+        ))
+        .routes(routes!(api::delivery::list_deliveries))
+        .routes(routes!(api::delivery::statement_gaps))
+        .routes(routes!(api::cases::work_queue))
+        .routes(routes!(api::cases::take_case))
+        .routes(routes!(api::cases::resolve_case))
+        .routes(routes!(api::cases::ask_reconsideration))
+        .routes(routes!(api::cases::record_reconsideration))
+        .routes(routes!(api::cases::reconsideration_queue))
+        .routes(routes!(api::cases::take_reconsideration))
+        .routes(routes!(api::cases::resolve_reconsideration))
+        .routes(routes!(api::statements::statement_quality))
+        .routes(routes!(api::audit::search_access_log))
+        .routes(routes!(api::quality::check_text))
+        .routes(routes!(
+            api::admin::list_accounts,
+            api::admin::create_account
+        ))
+        .routes(routes!(api::session::organisations))
+        .routes(routes!(
+            api::clients::list_clients,
+            api::clients::create_client
+        ))
+        .routes(routes!(api::clients::lookup_client))
+        .routes(routes!(api::clients::get_client))
+        .routes(routes!(
+            api::clients::list_job_searches,
+            api::clients::start_job_search
+        ))
+        .routes(routes!(api::clients::end_job_search))
+        .routes(routes!(
+            api::record::list_entries,
+            api::record::create_entry
+        ))
+        .routes(routes!(api::record::entry_chain))
+        .routes(routes!(
+            api::record::list_appointments,
+            api::record::create_appointment
+        ))
+        .routes(routes!(
+            api::record::list_contact_methods,
+            api::record::agree_contact_method
+        ))
+        .routes(routes!(
+            api::record::list_responsible_experts,
+            api::record::assign_responsible_expert
         ))
         .with_state(state.clone())
         .split_for_parts();

@@ -22,8 +22,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
-use kirjuri_domain::{Role, UserId};
-use kirjuri_store::PendingOidcLogin;
+use kirjuri_app::model::PendingOidcLogin;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
     AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
@@ -32,7 +31,9 @@ use openidconnect::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{random_token, start_session, token_hash, CurrentUser};
+use kirjuri_app::session::{random_token, token_hash};
+
+use crate::auth::{session_cookie, Act};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiJson;
 use crate::AppState;
@@ -212,21 +213,15 @@ impl Oidc {
 }
 
 fn provider_unavailable() -> ApiError {
-    ApiError {
-        status: StatusCode::BAD_GATEWAY,
-        code: "identity_provider_unavailable",
-        message: "the identity provider cannot be reached; try again shortly".into(),
-        field: None,
-    }
+    ApiError::new(
+        StatusCode::BAD_GATEWAY,
+        "identity_provider_unavailable",
+        "the identity provider cannot be reached; try again shortly",
+    )
 }
 
 fn refused(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-    ApiError {
-        status,
-        code,
-        message: message.into(),
-        field: None,
-    }
+    ApiError::new(status, code, message)
 }
 
 fn login_expired() -> ApiError {
@@ -296,7 +291,7 @@ pub async fn oidc_login(
     Path(provider): Path<String>,
 ) -> Result<Response, ApiError> {
     let p = state.oidc.provider(&provider)?;
-    let now = state.store.clock().now();
+    let now = state.app.clock().now();
     let meta = state.oidc.metadata(p, now).await?;
     let client = client_for(p, meta);
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -310,7 +305,7 @@ pub async fn oidc_login(
         .url();
     let browser = random_token();
     state
-        .store
+        .app
         .save_oidc_login(&PendingOidcLogin {
             state_hash: token_hash(csrf.secret()),
             provider: p.config.name.clone(),
@@ -359,7 +354,7 @@ pub async fn oidc_callback(
     let pending = match (params.state.as_deref(), login_cookie(&headers)) {
         (Some(s), Some(browser)) => {
             state
-                .store
+                .app
                 .take_oidc_login(&token_hash(s), &token_hash(&browser))
                 .await?
         }
@@ -387,7 +382,7 @@ pub async fn oidc_callback(
         ));
     }
     let code = params.code.ok_or_else(not_confirmed)?;
-    let clock = state.store.clock().clone();
+    let clock = state.app.clock().clone();
     let meta = state.oidc.metadata(p, clock.now()).await?;
     let client = client_for(p, meta);
     let exchange = client
@@ -429,8 +424,8 @@ pub async fn oidc_callback(
     }
     let subject = claims.subject().as_str();
     let user = state
-        .store
-        .user_by_oidc_identity(&p.config.name, subject)
+        .app
+        .user_by_identity(&p.config.name, subject)
         .await?
         .ok_or_else(|| {
             // The subject stays in the server log: at the national e-identification it may be
@@ -446,7 +441,7 @@ pub async fn oidc_callback(
                 ),
             )
         })?;
-    let session = start_session(&state, &user).await?;
+    let session = session_cookie(&state, &state.app.start_session(user).await?)?;
     let mut resp = StatusCode::SEE_OTHER.into_response();
     resp.headers_mut()
         .insert(LOCATION, HeaderValue::from_static("/"));
@@ -474,49 +469,18 @@ pub struct LinkIdentityRequest {
         (status = 409, body = ErrorBody, description = "the identity is already linked")))]
 pub async fn link_identity(
     State(state): State<AppState>,
-    CurrentUser(admin): CurrentUser,
+    Act(admin): Act,
     ApiJson(req): ApiJson<LinkIdentityRequest>,
 ) -> Result<Response, ApiError> {
-    if admin.role != Role::Administrator {
-        return Err(ApiError::forbidden(
-            "only an administrator links identities",
-        ));
-    }
-    state
-        .oidc
-        .provider(&req.provider)
-        .map_err(|_| ApiError::field("provider", "no such identity provider is configured"))?;
-    let subject = req.subject.trim();
-    if subject.is_empty() || subject.len() > 255 {
-        return Err(ApiError::field(
-            "subject",
-            "give the subject (1–255 characters)",
-        ));
-    }
-    let user_id: UserId = req
-        .user_id
-        .parse()
-        .map_err(|_| ApiError::field("user_id", "not a user id"))?;
-    let user = state.store.user(user_id).await?;
-    // An administrator links accounts of their own organisation only.
-    if user.org_id.is_none() || user.org_id != admin.org_id {
-        return Err(ApiError::not_found("user"));
-    }
-    if !state
-        .store
-        .link_oidc_identity(&req.provider, subject, user.id, Some(admin.id))
-        .await?
-    {
-        return Err(ApiError::conflict(
-            "this identity is already linked to an account",
-        ));
-    }
-    tracing::info!(provider = %req.provider, user = %user.id, by = %admin.id, "identity linked");
+    let user = state
+        .app
+        .link_identity(&admin, &req.provider, &req.subject, &req.user_id)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(LinkIdentityRequest {
             provider: req.provider,
-            subject: subject.to_owned(),
+            subject: req.subject.trim().to_owned(),
             user_id: user.id.to_string(),
         }),
     )

@@ -19,6 +19,8 @@ const PASSWORD: &str = "correct horse battery staple";
 struct App {
     base: String,
     store: Store,
+    /// The application layer the server runs on (for the delivery worker).
+    core: kirjuri_app::App,
     clock: Arc<FixedClock>,
     fx: Fixture,
     supervisor: User,
@@ -51,7 +53,7 @@ impl App {
         let ts = fresh_store(backend, clock.clone()).await;
         let store = ts.store.clone();
         let fx = fixture(&store).await;
-        let hash = kirjuri_web::auth::hash_password(PASSWORD).unwrap();
+        let hash = kirjuri_app::hash_password(PASSWORD).unwrap();
         let mk = |u: &str, n: &str, role, org: Option<OrgId>, client: Option<ClientId>| NewUser {
             username: Username::parse(u).unwrap(),
             display_name: PersonName::parse(n).unwrap(),
@@ -122,7 +124,16 @@ impl App {
             ))
             .await
             .unwrap();
-        let state = kirjuri_web::AppState::new(store.clone(), opts.config).unwrap();
+        let app = kirjuri_app::App::new(
+            store.clone(),
+            kirjuri_app::AppConfig {
+                identity_providers: opts.config.oidc.iter().map(|p| p.name.clone()).collect(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let core = app.clone();
+        let state = kirjuri_web::AppState::new(app, opts.config).unwrap();
         let listener = match opts.listener {
             Some(l) => l,
             None => tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
@@ -143,6 +154,7 @@ impl App {
         App {
             base,
             store,
+            core,
             clock,
             fx,
             supervisor,
@@ -633,6 +645,10 @@ async fn access_follows_organisation_and_role() {
 
 #[path = "api/access.rs"]
 mod access;
+
+/// Issue 11: handlers neither check roles nor write the access log.
+#[path = "api/layering.rs"]
+mod layering;
 
 /// Issue 5: automated statements at job-search start and end, with provenance.
 #[path = "api/statements.rs"]

@@ -76,11 +76,7 @@ proptest! {
             let _ = req.into_domain(client());
         }
         if let Ok(req) = parse_body::<NewClientRequest>(&bytes) {
-            let _ = req.into_domain(client_org());
+            let _ = req.parse();
         }
     }
-}
-
-fn client_org() -> kirjuri_domain::OrgId {
-    "7e0e5c3e-0000-4000-8000-000000000002".parse().unwrap()
 }

@@ -40,7 +40,8 @@ pub struct Server {
 
 impl Server {
     pub async fn start(store: &Store) -> Self {
-        let state = kirjuri_web::AppState::new(store.clone(), Default::default()).unwrap();
+        let app = kirjuri_app::App::new(store.clone(), Default::default()).unwrap();
+        let state = kirjuri_web::AppState::new(app, Default::default()).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

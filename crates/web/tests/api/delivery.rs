@@ -6,7 +6,7 @@
 use super::*;
 use std::sync::Mutex;
 
-use kirjuri_web::delivery::{DeliveryConfig, DeliveryWorker};
+use kirjuri_app::worker::{DeliveryConfig, DeliveryWorker};
 
 // ---- a payer ----------------------------------------------------------------------------------
 
@@ -351,7 +351,7 @@ async fn issue5_each_payer_gets_each_statement_once_with_its_key() {
         adopt(&app).await;
         let a = app.login("a").await;
         apply(&app, &a, &kela, "2026-03-01").await;
-        let worker = DeliveryWorker::spawn(app.store.clone(), worker_config("w1")).unwrap();
+        let worker = DeliveryWorker::spawn(&app.core, worker_config("w1")).unwrap();
         let decision = clean_start(&app, &a).await;
         let d_id = decision["id"].as_str().unwrap().to_owned();
         // The fund is applied to after the statement: the statement in force goes there too.
@@ -440,7 +440,7 @@ async fn issue5_failures_and_restarts_lose_nothing_and_send_nothing_twice() {
         let a = app.login("a").await;
         apply(&app, &a, &kela, "2026-03-01").await;
         payer.set(Mode::Fail(2));
-        let w1 = DeliveryWorker::spawn(app.store.clone(), worker_config("w1")).unwrap();
+        let w1 = DeliveryWorker::spawn(&app.core, worker_config("w1")).unwrap();
         clean_start(&app, &a).await;
 
         // First attempt: 503. The next try waits for the backoff (10 s by the clock).
@@ -461,7 +461,7 @@ async fn issue5_failures_and_restarts_lose_nothing_and_send_nothing_twice() {
         // Started again: the outbox is in the database. Second attempt, after the backoff: 503
         // again; the next wait doubles (20 s).
         app.clock.advance(chrono::Duration::seconds(10));
-        let w2 = DeliveryWorker::spawn(app.store.clone(), worker_config("w2")).unwrap();
+        let w2 = DeliveryWorker::spawn(&app.core, worker_config("w2")).unwrap();
         payer.wait_for(2).await;
         loop {
             let d = deliveries(&app, &a).await;
@@ -486,7 +486,7 @@ async fn issue5_failures_and_restarts_lose_nothing_and_send_nothing_twice() {
             (Some("retrying"), Some(3))
         );
         // Until the lost attempt's lease runs out nobody sends it again.
-        let w3 = DeliveryWorker::spawn(app.store.clone(), worker_config("w3")).unwrap();
+        let w3 = DeliveryWorker::spawn(&app.core, worker_config("w3")).unwrap();
         assert!(app.store.due_deliveries(10).await.unwrap().is_empty());
         payer.set(Mode::Accept);
         app.clock.advance(chrono::Duration::seconds(61));
@@ -631,7 +631,8 @@ async fn issue5_backoff_doubles_to_its_cap_and_the_lease_outlasts_the_timeout() 
         lease: chrono::Duration::seconds(20),
         ..worker_config("w")
     };
-    let err = DeliveryWorker::spawn(ts.store.clone(), bad).unwrap_err();
+    let core = kirjuri_app::App::new(ts.store.clone(), Default::default()).unwrap();
+    let err = DeliveryWorker::spawn(&core, bad).unwrap_err();
     assert!(err.to_string().contains("lease"), "{err}");
     ts.cleanup().await;
 }
@@ -681,7 +682,7 @@ async fn issue5_end_to_end_from_job_search_to_the_payer() {
         adopt(&app).await;
         let a = app.login("a").await;
         apply(&app, &a, &kela, "2026-03-01").await;
-        let worker = DeliveryWorker::spawn(app.store.clone(), worker_config("e2e")).unwrap();
+        let worker = DeliveryWorker::spawn(&app.core, worker_config("e2e")).unwrap();
 
         // 1. A clean start: automatic, positive, with the B8 notice.
         let start = clean_start(&app, &a).await;

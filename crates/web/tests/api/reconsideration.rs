@@ -720,8 +720,8 @@ async fn issue5_reconsideration_requests_are_refused_cleanly_and_never_resolved_
 /// reconsiders and whether it changed, passing the entry-quality checks in its language.
 #[test]
 fn reconsideration_documents_in_finnish_and_swedish() {
-    use kirjuri_web::reconsideration::{reconsideration_document, ReconsiderationDocument};
-    use kirjuri_web::wire::ParsedResolution;
+    use kirjuri_app::documents::CaseResolution as ParsedResolution;
+    use kirjuri_app::documents::{reconsideration_document, ReconsiderationDocument};
     let org = Organisation {
         id: "3f0c6a52-3b1e-4c55-9a1d-2d3c4b5a6978".parse().unwrap(),
         kind: OrgKind::EmploymentAuthority,

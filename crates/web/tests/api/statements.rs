@@ -394,7 +394,7 @@ async fn bad_statement_input_gets_a_field_error_and_writes_nothing() {
 /// B12, A13: the statement in Finnish and in Swedish, as the client reads it.
 #[test]
 fn statement_documents_in_finnish_and_swedish() {
-    use kirjuri_web::statements::{document, Document};
+    use kirjuri_app::documents::{document, Document};
     let rules = shipped();
     let org = Organisation {
         id: "3f0c6a52-3b1e-4c55-9a1d-2d3c4b5a6978".parse().unwrap(),
@@ -881,8 +881,8 @@ async fn bad_resolve_bodies_get_field_errors_and_write_nothing() {
 /// passing the entry-quality checks in its language.
 #[test]
 fn official_statement_documents_in_finnish_and_swedish() {
-    use kirjuri_web::wire::ParsedResolution;
-    use kirjuri_web::work_queue::{official_document, OfficialDocument};
+    use kirjuri_app::documents::CaseResolution as ParsedResolution;
+    use kirjuri_app::documents::{official_document, OfficialDocument};
     let org = Organisation {
         id: "3f0c6a52-3b1e-4c55-9a1d-2d3c4b5a6978".parse().unwrap(),
         kind: OrgKind::Keha,

@@ -1,132 +1,75 @@
-//! The client's own view (A19): their record, entries, appointments and job searches, who has
-//! handled their data, and a full machine-readable copy (GDPR art. 15). Every read goes through
-//! the same policy and access log as an official's.
+//! The job seeker's own view (A19): their record, entries, appointments and job searches, who
+//! has handled their data, and a full machine-readable copy (GDPR art. 15).
 
 use std::collections::BTreeMap;
 
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::Json;
-use kirjuri_domain::{Client, Role, User};
-use kirjuri_store::{Access, AccessAction};
 
-use crate::api::{authorise, client_detail, entry_views};
-use crate::auth::CurrentUser;
+use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
-use crate::policy::Action;
 use crate::wire::*;
 use crate::AppState;
 
 type ApiResult<T> = Result<T, ApiError>;
 
-/// The job seeker's own client record and the access to log reads under.
-pub(crate) async fn own_client(
-    state: &AppState,
-    user: &User,
-    headers: &HeaderMap,
-    resource: &'static str,
-) -> ApiResult<(Client, Access)> {
-    let id = match (user.role, user.client_id) {
-        (Role::JobSeeker, Some(id)) => id,
-        _ => {
-            return Err(ApiError::forbidden(
-                "this is a job seeker's view of their own data",
-            ))
-        }
-    };
-    let client = state.store.client(id).await?;
-    authorise(state, user, headers, client, Action::Read, resource).await
-}
-
 #[utoipa::path(get, path = "/api/me/record", tag = "own data",
     responses((status = 200, body = ClientDetail), (status = 403, body = ErrorBody)))]
+/// The job seeker's own record.
 pub async fn my_record(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    headers: HeaderMap,
+    Act(actor): Act,
 ) -> ApiResult<Json<ClientDetail>> {
-    let (client, access) = own_client(&state, &user, &headers, "client").await?;
-    Ok(Json(client_detail(&state, client, &access).await?))
+    let record = state.app.my_record(&actor).await?;
+    Ok(Json(ClientDetail::from(&record)))
 }
 
 #[utoipa::path(get, path = "/api/me/entries", tag = "own data",
     responses((status = 200, body = [EntryView]), (status = 403, body = ErrorBody)))]
+/// The entries about the job seeker.
 pub async fn my_entries(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    headers: HeaderMap,
+    Act(actor): Act,
 ) -> ApiResult<Json<Vec<EntryView>>> {
-    let (client, access) = own_client(&state, &user, &headers, "entries").await?;
-    Ok(Json(entry_views(
-        &state.store.entries(client.id, &access).await?,
-    )))
+    let entries = state.app.my_entries(&actor).await?;
+    Ok(Json(entry_views(&entries)))
 }
 
 #[utoipa::path(get, path = "/api/me/appointments", tag = "own data",
     responses((status = 200, body = [AppointmentView]), (status = 403, body = ErrorBody)))]
+/// The job seeker's appointments, exactly as recorded (A12).
 pub async fn my_appointments(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    headers: HeaderMap,
+    Act(actor): Act,
 ) -> ApiResult<Json<Vec<AppointmentView>>> {
-    let (client, access) = own_client(&state, &user, &headers, "appointments").await?;
-    let list = state.store.appointments(client.id, &access).await?;
+    let list = state.app.my_appointments(&actor).await?;
     Ok(Json(list.iter().map(AppointmentView::from).collect()))
 }
 
 #[utoipa::path(get, path = "/api/me/job-searches", tag = "own data",
     responses((status = 200, body = [JobSearchView]), (status = 403, body = ErrorBody)))]
+/// The job seeker's job searches.
 pub async fn my_job_searches(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    headers: HeaderMap,
+    Act(actor): Act,
 ) -> ApiResult<Json<Vec<JobSearchView>>> {
-    let (client, access) = own_client(&state, &user, &headers, "job_searches").await?;
-    let list = state.store.job_searches(client.id, &access).await?;
+    let list = state.app.my_job_searches(&actor).await?;
     Ok(Json(list.iter().map(JobSearchView::from).collect()))
-}
-
-/// Who has handled the client's data, other than the client: organisation and role.
-async fn seen_by(state: &AppState, client: &Client, me: &User) -> ApiResult<Vec<SeenByView>> {
-    let orgs: BTreeMap<String, OrgView> = state
-        .store
-        .organisations()
-        .await?
-        .iter()
-        .map(|o| (o.id.to_string(), OrgView::from(o)))
-        .collect();
-    let rows = state.store.access_log_of_client(client.id).await?;
-    Ok(rows
-        .iter()
-        .filter(|r| r.user_id != me.id)
-        .map(|r| SeenByView {
-            at: r.at,
-            organisation: r.org_id.and_then(|o| orgs.get(&o.to_string())).cloned(),
-            role: r.role.code().into(),
-            action: r.action.code().into(),
-            what: r.resource.clone(),
-            purpose: r.purpose.clone(),
-        })
-        .collect())
 }
 
 #[utoipa::path(get, path = "/api/me/access-log", tag = "own data",
     responses((status = 200, description = "who has handled my data, oldest first", body = [SeenByView]),
               (status = 403, body = ErrorBody)))]
+/// Who has read or changed the job seeker's data, other than they themself.
 pub async fn my_access_log(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    headers: HeaderMap,
+    Act(actor): Act,
 ) -> ApiResult<Json<Vec<SeenByView>>> {
-    let (client, access) = own_client(&state, &user, &headers, "access_log").await?;
-    state
-        .store
-        .log(&access, client.id, AccessAction::Read, "access_log")
-        .await?;
-    Ok(Json(seen_by(&state, &client, &user).await?))
+    let rows = state.app.my_access_log(&actor).await?;
+    Ok(Json(rows.iter().map(SeenByView::from).collect()))
 }
 
-/// What every field of the export means (GDPR art. 15: intelligible to the person).
+/// What each field of the export means, by JSON path (GDPR art. 15: intelligible).
 fn field_meanings() -> BTreeMap<&'static str, &'static str> {
     BTreeMap::from([
         ("format", "Version of this document's layout."),
@@ -170,53 +113,42 @@ fn field_meanings() -> BTreeMap<&'static str, &'static str> {
 #[utoipa::path(get, path = "/api/me/export", tag = "own data",
     responses((status = 200, description = "a full copy of my data (GDPR art. 15)", body = ExportView),
               (status = 403, body = ErrorBody)))]
+/// A full copy of the job seeker's data, with the meaning of every field.
 pub async fn my_export(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    headers: HeaderMap,
+    Act(actor): Act,
 ) -> ApiResult<Json<ExportView>> {
-    let (client, access) = own_client(&state, &user, &headers, "export").await?;
-    state
-        .store
-        .log(&access, client.id, AccessAction::Read, "export")
-        .await?;
-    let store = &state.store;
-    let organisation = OrgView::from(&store.organisation(client.org_id).await?);
-    let job_searches = store.job_searches(client.id, &access).await?;
-    let entries = store.entries(client.id, &access).await?;
-    let appointments = store.appointments(client.id, &access).await?;
-    let contact_methods = store.contact_methods(client.id, &access).await?;
-    let responsible_experts = store.responsible_experts(client.id, &access).await?;
-    let statements = crate::statements::decision_views(&state, client.id, &access).await?;
-    let benefit_applications =
-        crate::delivery::application_views(&state, client.id, &access).await?;
-    let statement_deliveries = store
-        .deliveries(client.id, &access)
-        .await?
-        .iter()
-        .map(DeliveryView::from)
-        .collect();
-    let seen_by = seen_by(&state, &client, &user).await?;
+    let e = state.app.my_export(&actor).await?;
     Ok(Json(ExportView {
         format: "kirjuri-export/1",
-        generated_at: store.clock().now(),
+        generated_at: e.generated_at,
         field_meanings: field_meanings(),
-        client: ClientView::from(&client),
-        organisation,
-        job_searches: job_searches.iter().map(JobSearchView::from).collect(),
-        entries: entry_views(&entries),
-        appointments: appointments.iter().map(AppointmentView::from).collect(),
-        contact_methods: contact_methods
+        client: ClientView::from(&e.client),
+        organisation: OrgView::from(&e.organisation),
+        job_searches: e.job_searches.iter().map(JobSearchView::from).collect(),
+        entries: entry_views(&e.entries),
+        appointments: e.appointments.iter().map(AppointmentView::from).collect(),
+        contact_methods: e
+            .contact_methods
             .iter()
             .map(ContactMethodView::from)
             .collect(),
-        responsible_experts: responsible_experts
+        responsible_experts: e
+            .responsible_experts
             .iter()
             .map(ResponsibleExpertView::from)
             .collect(),
-        statements,
-        benefit_applications,
-        statement_deliveries,
-        seen_by,
+        statements: e.statements.iter().map(DecisionView::from).collect(),
+        benefit_applications: e
+            .benefit_applications
+            .iter()
+            .map(ApplicationView::from)
+            .collect(),
+        statement_deliveries: e
+            .statement_deliveries
+            .iter()
+            .map(DeliveryView::from)
+            .collect(),
+        seen_by: e.seen_by.iter().map(SeenByView::from).collect(),
     }))
 }

@@ -1,0 +1,89 @@
+//! Account administration (A1): an administrator lists and creates the personal accounts of
+//! their own organisation, with the roles the policy lets that kind of organisation grant.
+//! Administrators see no client data.
+
+use kirjuri_domain::{PersonName, Role, User, Username};
+use kirjuri_store::NewUser;
+
+use crate::policy::{grantable_roles, Capability, Scope};
+use crate::session::hash_password;
+use crate::{Actor, App, AppError, AppResult};
+
+/// Shortest password accepted for a new account.
+pub const MIN_PASSWORD: usize = 12;
+
+/// An account to create, as given.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub username: Username,
+    pub display_name: PersonName,
+    pub role: Role,
+    /// None: the account logs in only through an identity provider.
+    pub password: Option<String>,
+}
+
+impl App {
+    /// The accounts of the administrator's own organisation.
+    pub async fn accounts(&self, actor: &Actor) -> AppResult<Vec<User>> {
+        let (grant, _) = self.permit(actor, Capability::ManageAccounts)?;
+        let Scope::Organisation(org) = grant.scope else {
+            return Err(AppError::forbidden(
+                "only an administrator manages accounts, of their own organisation",
+            ));
+        };
+        Ok(self.store.users_of_org(org).await?)
+    }
+
+    /// Creates an account in the administrator's own organisation.
+    pub async fn create_account(&self, actor: &Actor, new: NewAccount) -> AppResult<User> {
+        let (grant, _) = self.permit(actor, Capability::ManageAccounts)?;
+        let Scope::Organisation(org) = grant.scope else {
+            return Err(AppError::forbidden(
+                "only an administrator manages accounts, of their own organisation",
+            ));
+        };
+        if new.role == Role::JobSeeker {
+            return Err(AppError::invalid(
+                "role",
+                "job-seeker accounts come with the client's own identification",
+            ));
+        }
+        let kind = self.store.organisation(org).await?.kind;
+        let allowed = grantable_roles(kind);
+        if !allowed.contains(&new.role) {
+            return Err(AppError::invalid(
+                "role",
+                format!(
+                    "{} accounts are not made in this organisation (allowed: {})",
+                    new.role.code(),
+                    allowed
+                        .iter()
+                        .map(|r| r.code())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        let password_hash = match new.password {
+            Some(p) if p.chars().count() < MIN_PASSWORD => {
+                return Err(AppError::invalid(
+                    "password",
+                    format!("must be at least {MIN_PASSWORD} characters"),
+                ))
+            }
+            Some(p) => Some(hash_password(&p).map_err(AppError::internal)?),
+            None => None,
+        };
+        Ok(self
+            .store
+            .create_user(NewUser {
+                username: new.username,
+                display_name: new.display_name,
+                role: new.role,
+                org_id: Some(org),
+                client_id: None,
+                password_hash,
+            })
+            .await?)
+    }
+}

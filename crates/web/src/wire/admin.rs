@@ -1,0 +1,57 @@
+//! Account administration.
+
+use kirjuri_app::admin::NewAccount;
+use kirjuri_domain as d;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::parse::{field, Parsed};
+
+/// An account as an administrator manages it: no client data.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountView {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub organisation_id: Option<String>,
+}
+
+impl From<&d::User> for AccountView {
+    fn from(u: &d::User) -> Self {
+        Self {
+            id: u.id.to_string(),
+            username: u.username.to_string(),
+            display_name: u.display_name.to_string(),
+            role: u.role.code().into(),
+            organisation_id: u.org_id.map(|o| o.to_string()),
+        }
+    }
+}
+
+/// A new personal account in the administrator's organisation (A1: one account per person).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccountRequest {
+    pub username: String,
+    pub display_name: String,
+    /// `official`, `keha_official`, `rules_author`, `supervisor` or `administrator`; job-seeker
+    /// accounts come with the client's own identification, not from an administrator.
+    pub role: String,
+    /// At least 12 characters; omit for an account that logs in only through OpenID Connect.
+    pub password: Option<String>,
+}
+
+impl NewAccountRequest {
+    pub fn parse(self) -> Parsed<NewAccount> {
+        Ok(NewAccount {
+            role: field("role", self.role.parse())?,
+            username: field("username", d::Username::parse(self.username.trim()))?,
+            display_name: field(
+                "display_name",
+                d::PersonName::parse(self.display_name.trim()),
+            )?,
+            password: self.password,
+        })
+    }
+}

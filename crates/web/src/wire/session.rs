@@ -1,0 +1,62 @@
+//! Log-in, the signed-in user, organisations and health.
+
+use kirjuri_domain as d;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub organisation: Option<OrgView>,
+    pub client_id: Option<String>,
+}
+
+impl UserView {
+    pub fn new(user: &d::User, organisation: Option<&d::Organisation>) -> Self {
+        Self {
+            id: user.id.to_string(),
+            username: user.username.to_string(),
+            display_name: user.display_name.to_string(),
+            role: user.role.code().into(),
+            organisation: organisation.map(OrgView::from),
+            client_id: user.client_id.map(|c| c.to_string()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrgView {
+    pub id: String,
+    pub kind: String,
+    /// Full name in Finnish (never an abbreviation).
+    pub name_fi: String,
+    /// Full name in Swedish.
+    pub name_sv: String,
+}
+
+impl From<&d::Organisation> for OrgView {
+    fn from(o: &d::Organisation) -> Self {
+        Self {
+            id: o.id.to_string(),
+            kind: o.kind.code().into(),
+            name_fi: o.name_fi.to_string(),
+            name_sv: o.name_sv.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+    pub database: &'static str,
+}
