@@ -106,7 +106,7 @@ pub(crate) async fn log(
     client: ClientId,
     action: AccessAction,
     resource: &str,
-    leaf: crate::LeafParams,
+    leaf: crate::ledger::LeafParams,
 ) -> Result<(), StoreError> {
     let seq: i64 = sqlx::query_scalar(
         "INSERT INTO access_log (at, user_id, role, org_id, client_id, action, resource, purpose, flagged)

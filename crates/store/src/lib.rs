@@ -37,7 +37,8 @@ use rand::{RngCore, SeedableRng};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Row};
 
-use kirjuri_ledger::{Checkpoint, EventType, Hash, MerkleTree, ProofBundle, Verifier};
+use kirjuri_ledger::{EventType, MerkleTree};
+use ledger::LeafParams;
 use rows::*;
 
 pub use access::{Access, AccessAction, AccessLogEntry, AccessLogQuery};
@@ -47,7 +48,9 @@ pub use delivery::{
     DeliveryStatus, DueDelivery, Gap, GapReason, GapScope, IssuedStatement, NewBenefitPayer,
     StatementGap,
 };
-pub use ledger::{origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport};
+pub use ledger::{
+    origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport, StoredCheckpoint,
+};
 pub use login::{FailureCount, PendingOidcLogin};
 pub use reconsideration::{
     QualityFigures, Reconsideration, ReconsiderationCase, ReconsiderationStep, RoutedCount,
@@ -398,10 +401,7 @@ impl Store {
 
     /// What a write job needs to append the leaf of a client's record row.
     fn leaf_params(&self, client: ClientId) -> Result<LeafParams, StoreError> {
-        Ok(LeafParams {
-            subject: self.subject(client)?,
-            salt: self.ids.salt(),
-        })
+        Ok(LeafParams::new(self.subject(client)?, self.ids.salt()))
     }
 
     /// What a write job needs to log an access to `client` (with a leaf of its own salt).
@@ -860,10 +860,7 @@ impl Store {
         let logged = self.logged(by, new.client_id())?;
         let (author, author_name) = (by.user, by.user_name.clone());
         let id = EntryId::from_uuid(self.ids.next());
-        let leaf = LeafParams {
-            subject: self.subject(new.client_id())?,
-            salt: self.ids.salt(),
-        };
+        let leaf = LeafParams::new(self.subject(new.client_id())?, self.ids.salt());
         let new = new.clone();
         self.writer
             .write(move |tx, leaves| {
@@ -1210,36 +1207,6 @@ impl Logged {
     }
 }
 
-/// The leaf of one record row, prepared before its write job: keys and randomness stay
-/// outside the transaction.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct LeafParams {
-    subject: [u8; 32],
-    salt: [u8; 32],
-}
-
-impl LeafParams {
-    /// Owes the leaf of the row `key` of `table`, written in this job; it is appended with
-    /// the job's commit (see `writer`).
-    pub(crate) fn defer(
-        self,
-        leaves: &mut ledger::Pending,
-        table: &'static ledger::RecordTable,
-        key: &str,
-        event: EventType,
-        now: DateTime<Utc>,
-    ) {
-        leaves.add(
-            table,
-            key.to_owned(),
-            event,
-            self.subject,
-            self.salt,
-            ts(now),
-        );
-    }
-}
-
 #[allow(clippy::too_many_arguments)] // the entry and who writes it, prepared outside the job
 async fn insert_entry(
     tx: &mut sqlx::AnyConnection,
@@ -1460,172 +1427,4 @@ pub(crate) async fn start_job_search_in(
         now,
     );
     job_search_in(tx, client, id).await
-}
-
-// ---- the ledger -------------------------------------------------------------------------------
-
-/// A signed checkpoint as stored: the tree size and the signed note text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredCheckpoint {
-    pub size: u64,
-    pub note: String,
-}
-
-impl Store {
-    /// Appends events whose whole record is the ledger opening (rule-set deployments, access
-    /// events, ...) in one transaction; returns the index of the first leaf.
-    pub async fn record_events(&self, events: Vec<LedgerEvent>) -> Result<u64, StoreError> {
-        let keys = self.keys()?;
-        let leaves: Vec<ledger::NewLeaf> = events
-            .into_iter()
-            .map(|e| ledger::NewLeaf {
-                event_type: e.event_type,
-                subject: keys.subject(&e.subject_id),
-                salt: self.ids.salt(),
-                record: e.record,
-            })
-            .collect();
-        let (backend, now) = (self.backend, ts(self.now()));
-        self.writer
-            .write(move |tx, _| {
-                Box::pin(async move { ledger::append_leaves(tx, backend, &leaves, &now).await })
-            })
-            .await
-    }
-
-    /// Erases the opening (salt and record) of leaf `idx` after its retention period and
-    /// appends an [`EventType::Erasure`] leaf naming it. Every proof stays valid; the erased
-    /// record can no longer be shown. Returns the erasure leaf's index.
-    pub async fn erase_opening(&self, idx: u64) -> Result<u64, StoreError> {
-        let (backend, salt, now) = (self.backend, self.ids.salt(), ts(self.now()));
-        self.writer
-            .write(move |tx, _| {
-                Box::pin(async move { ledger::erase(tx, backend, idx, salt, &now).await })
-            })
-            .await
-    }
-
-    /// The ledger tree brought up to date with the committed leaves.
-    async fn ledger_tree(&self) -> Result<tokio::sync::MutexGuard<'_, MerkleTree>, StoreError> {
-        let mut tree = self.tree.lock().await;
-        let mut conn = self.read.acquire().await?;
-        ledger::refresh_tree(&mut conn, &mut tree).await?;
-        Ok(tree)
-    }
-
-    /// Number of leaves committed to the ledger.
-    pub async fn ledger_size(&self) -> Result<u64, StoreError> {
-        Ok(self.ledger_tree().await?.size())
-    }
-
-    /// The ledger's root hash at `size` leaves.
-    pub async fn ledger_root(&self, size: u64) -> Result<Hash, StoreError> {
-        Ok(self.ledger_tree().await?.root_at(size)?)
-    }
-
-    /// Signs a checkpoint of the whole ledger as it stands (or returns the stored one if the
-    /// ledger has not grown since), stores it and returns the signed note.
-    pub async fn ledger_checkpoint(&self) -> Result<StoredCheckpoint, StoreError> {
-        let keys = self.keys()?.clone();
-        let (size, root) = {
-            let tree = self.ledger_tree().await?;
-            (tree.size(), tree.root())
-        };
-        if let Some(latest) = self.ledger_latest_checkpoint().await? {
-            if latest.size == size {
-                return Ok(latest);
-            }
-        }
-        let note =
-            Checkpoint::new(keys.origin(), size, root).sign(std::slice::from_ref(&keys.signer))?;
-        let (stored, now) = (note.clone(), ts(self.now()));
-        let size_i = ledger::idx_i64(size)?;
-        self.writer
-            .write(move |tx, _| {
-                Box::pin(async move {
-                    sqlx::query(
-                        "INSERT INTO ledger_checkpoints (size, note, signed_at) VALUES ($1, $2, $3)
-                         ON CONFLICT (size) DO NOTHING",
-                    )
-                    .bind(size_i)
-                    .bind(stored)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                    Ok(())
-                })
-            })
-            .await?;
-        Ok(StoredCheckpoint { size, note })
-    }
-
-    /// The newest stored signed checkpoint.
-    pub async fn ledger_latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
-        let row =
-            sqlx::query("SELECT size, note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1")
-                .fetch_optional(&self.read)
-                .await?;
-        row.map(|row| {
-            Ok(StoredCheckpoint {
-                size: u64::try_from(row.try_get::<i64, _>(0)?)
-                    .map_err(|_| StoreError::Corrupt("checkpoint size".into()))?,
-                note: row.try_get(1)?,
-            })
-        })
-        .transpose()
-    }
-
-    /// An offline proof bundle for leaf `idx`: the leaf, its opening (unless erased), and its
-    /// inclusion proof in the newest stored checkpoint, signing a new one if none covers it.
-    pub async fn ledger_bundle(&self, idx: u64) -> Result<ProofBundle, StoreError> {
-        let checkpoint = match self.ledger_latest_checkpoint().await? {
-            Some(cp) if cp.size > idx => cp,
-            _ => self.ledger_checkpoint().await?,
-        };
-        let tree = self.ledger_tree().await?;
-        if idx >= checkpoint.size {
-            return Err(StoreError::NotFound("ledger leaf"));
-        }
-        let mut conn = self.read.acquire().await?;
-        let (leaf, opening) = ledger::leaf_and_opening(&mut conn, idx).await?;
-        ledger::bundle(&tree, idx, leaf, opening, checkpoint.note, checkpoint.size)
-    }
-
-    /// The index of the leaf that covers an entry.
-    pub async fn ledger_index_of_entry(&self, id: EntryId) -> Result<u64, StoreError> {
-        let idx: i64 = sqlx::query_scalar(
-            "SELECT idx FROM ledger_links WHERE record_table = 'entries' AND record_key = $1",
-        )
-        .bind(id.to_string())
-        .fetch_optional(&self.read)
-        .await?
-        .ok_or(StoreError::NotFound("ledger leaf of the entry"))?;
-        u64::try_from(idx).map_err(|_| StoreError::Corrupt("ledger index".into()))
-    }
-
-    /// [`Store::ledger_bundle`] for the leaf of an entry.
-    pub async fn ledger_bundle_for_entry(&self, id: EntryId) -> Result<ProofBundle, StoreError> {
-        let idx = self.ledger_index_of_entry(id).await?;
-        self.ledger_bundle(idx).await
-    }
-
-    /// The RFC 9162 consistency proof from the tree of `old_size` leaves to `new_size`.
-    pub async fn ledger_consistency(
-        &self,
-        old_size: u64,
-        new_size: u64,
-    ) -> Result<Vec<Hash>, StoreError> {
-        Ok(self
-            .ledger_tree()
-            .await?
-            .consistency_proof(old_size, new_size)?)
-    }
-
-    /// Verifies the whole ledger as stored, with only public keys: every stored checkpoint's
-    /// signature, every leaf's fields against its stored hash, every opening against its
-    /// commitment, the tree root at every checkpoint, and every record row against the record
-    /// its leaf committed to. The report names the first bad leaf.
-    pub async fn verify_ledger(&self, verifiers: &[Verifier]) -> Result<LedgerReport, StoreError> {
-        ledger::verify(&self.read, verifiers).await
-    }
 }

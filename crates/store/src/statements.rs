@@ -14,8 +14,9 @@ use kirjuri_ledger::EventType;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::ledger::{self, LeafParams};
 use crate::rows::{client_from_row, parse_date, parse_id, parse_ts, ts, CLIENT_COLS};
-use crate::{ledger, start_job_search_in, Access, AccessAction, LeafParams, Store, StoreError};
+use crate::{start_job_search_in, Access, AccessAction, Store, StoreError};
 
 /// A deployment (adoption) decision of the automated procedure (B13, B17).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -602,17 +603,5 @@ impl Store {
         self.log(by, client, AccessAction::Read, "decisions")
             .await?;
         Ok(d)
-    }
-
-    /// The index of the ledger leaf that covers a decision.
-    pub async fn ledger_index_of_decision(&self, id: DecisionId) -> Result<u64, StoreError> {
-        let idx: i64 = sqlx::query_scalar(
-            "SELECT idx FROM ledger_links WHERE record_table = 'decisions' AND record_key = $1",
-        )
-        .bind(id.to_string())
-        .fetch_optional(&self.read)
-        .await?
-        .ok_or(StoreError::NotFound("ledger leaf of the decision"))?;
-        u64::try_from(idx).map_err(|_| StoreError::Corrupt("ledger index".into()))
     }
 }
