@@ -267,7 +267,7 @@ async fn enqueue_for(
     if payers.is_empty() {
         return Ok(Vec::new());
     }
-    let client = crate::require_client(tx, s.client).await?;
+    let client = crate::clients::require_client(tx, s.client).await?;
     let issuer_id = s.issuer.unwrap_or(client.org_id);
     let issuer = sqlx::query("SELECT id, kind, name_fi, name_sv FROM organisations WHERE id = $1")
         .bind(issuer_id.to_string())
@@ -811,7 +811,7 @@ impl Store {
         self.writer
             .write(move |tx, leaves| {
                 Box::pin(async move {
-                    crate::require_client(tx, client).await?;
+                    crate::clients::require_client(tx, client).await?;
                     let known = sqlx::query("SELECT 1 FROM benefit_payers WHERE id = $1")
                         .bind(payer.to_string())
                         .fetch_optional(&mut *tx)

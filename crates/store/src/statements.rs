@@ -14,9 +14,11 @@ use kirjuri_ledger::EventType;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::clients::require_client;
+use crate::job_searches::{end_job_search_in, start_job_search_in};
 use crate::ledger::{self, LeafParams};
 use crate::rows::{client_from_row, parse_date, parse_id, parse_ts, ts, CLIENT_COLS};
-use crate::{start_job_search_in, Access, AccessAction, Store, StoreError};
+use crate::{Access, AccessAction, Store, StoreError};
 
 /// A deployment (adoption) decision of the automated procedure (B13, B17).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -409,7 +411,7 @@ impl Store {
         self.writer
             .write(move |tx, leaves| {
                 Box::pin(async move {
-                    crate::require_client(tx, client).await?;
+                    require_client(tx, client).await?;
                     let f = &facts;
                     let seq: i64 = sqlx::query_scalar(
                         "INSERT INTO register_facts (client_id, employment_continues,
@@ -532,10 +534,9 @@ impl Store {
         self.writer
             .write(move |tx, leaves| {
                 Box::pin(async move {
-                    let js = crate::end_job_search_in(
-                        tx, leaves, client, id, end_date, reason, by, now, leaf,
-                    )
-                    .await?;
+                    let js =
+                        end_job_search_in(tx, leaves, client, id, end_date, reason, by, now, leaf)
+                            .await?;
                     let d = decide_in(tx, leaves, client, js.clone(), did, by, now, dleaf, decide)
                         .await?;
                     // An automatic statement goes to the client's benefit payers.
