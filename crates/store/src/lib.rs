@@ -16,8 +16,9 @@
 //! - the client record: `entries`, `job_searches`, `appointments`, `contact`, `experts`;
 //! - statements: `statements` (adoption decisions, register facts, the automated procedure's
 //!   decisions), `work_queue` (officials' steps on routed decisions), `reconsideration`;
-//! - delivery to benefit payers: `delivery` (payers, applications, the outbox, the worker's
-//!   side, the validity query).
+//! - delivery to benefit payers: `payers`, `outbox` (the one way a statement is enqueued; it
+//!   reads no statement issuer's tables, so every issuer can call it), `applications`,
+//!   `deliveries` (where deliveries stand, the worker's side), `gaps` (the validity query).
 //!
 //! **Invariant:** only this crate talks SQL. **Invariant:** the record is append-only: there is
 //! no update or delete method for entries, job searches, appointments, contact methods or
@@ -27,17 +28,21 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod applications;
 mod appointments;
 mod clients;
 mod contact;
-mod delivery;
+mod deliveries;
 mod entries;
 mod experts;
+mod gaps;
 mod job_searches;
 mod ledger;
 mod login;
 mod migrate;
 mod organisations;
+mod outbox;
+mod payers;
 mod reconsideration;
 mod rows;
 mod sessions;
@@ -60,26 +65,26 @@ use sqlx::AnyPool;
 use ledger::LeafParams;
 
 pub use access::{Access, AccessAction, AccessLogEntry, AccessLogQuery};
-pub use delivery::{
-    gap_on, idempotency_key, issued_from_decision, issued_from_reconsideration, issued_from_step,
-    BenefitApplication, BenefitPayer, ClientHistory, DeliveryFailure, DeliveryReceipt,
-    DeliveryStatus, DueDelivery, Gap, GapReason, GapScope, IssuedStatement, NewBenefitPayer,
-    StatementGap,
-};
+pub use applications::BenefitApplication;
+pub use deliveries::{DeliveryFailure, DeliveryReceipt, DeliveryStatus, DueDelivery};
 pub use entries::EntryFinding;
+pub use gaps::{gap_on, ClientHistory, Gap, GapReason, GapScope, StatementGap};
 pub use ledger::{
     origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport, StoredCheckpoint,
 };
 pub use login::{FailureCount, PendingOidcLogin};
+pub use outbox::{idempotency_key, IssuedStatement};
+pub use payers::{BenefitPayer, NewBenefitPayer};
 pub use reconsideration::{
-    QualityFigures, Reconsideration, ReconsiderationCase, ReconsiderationStep, RoutedCount,
+    issued_from_reconsideration, QualityFigures, Reconsideration, ReconsiderationCase,
+    ReconsiderationStep, RoutedCount,
 };
 pub use statements::{
-    AdoptionDecision, Decide, NewAdoptionDecision, NewDecision, RecordedRegisterFacts,
-    RegisterFacts, StatementContext, StoredDecision,
+    issued_from_decision, AdoptionDecision, Decide, NewAdoptionDecision, NewDecision,
+    RecordedRegisterFacts, RegisterFacts, StatementContext, StoredDecision,
 };
 pub use users::NewUser;
-pub use work_queue::{OfficialStep, Queue, QueueCase, Resolution};
+pub use work_queue::{issued_from_step, OfficialStep, Queue, QueueCase, Resolution};
 
 /// Which database a [`Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

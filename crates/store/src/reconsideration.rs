@@ -22,8 +22,9 @@ use kirjuri_ledger::EventType;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::rows::{parse_date, parse_id, parse_ts, ts};
-use crate::statements::corrupt;
+use crate::outbox::{enqueue_statement_in, IssuedStatement};
+use crate::rows::{corrupt, parse_date, parse_id, parse_ts, ts};
+use crate::statements::StoredDecision;
 use crate::{ledger, Access, AccessAction, Queue, Resolution, Store, StoreError};
 
 /// A request for reconsideration, with the steps officials took on it.
@@ -488,9 +489,9 @@ impl Store {
                             .fetch_one(&mut *tx)
                             .await?;
                     if let Some(s) =
-                        crate::delivery::issued_from_reconsideration(&step, &request, &kind)
+                        issued_from_reconsideration(&step, &request, &kind)
                     {
-                        crate::delivery::enqueue_statement_in(tx, leaves, &outbox, &s, now)
+                        enqueue_statement_in(tx, leaves, &outbox, &s, now)
                             .await?;
                     }
                     Ok(step)
@@ -601,12 +602,32 @@ impl Store {
         ))
     }
 
+    /// Whether the client has a decision routed to KEHA-keskus that is open or was resolved
+    /// by KEHA-keskus, or a request for reconsideration in KEHA-keskus's queue: what a KEHA
+    /// official's statement task needs. For the authorisation
+    /// decision only: not logged, and returns nothing to a user.
+    pub async fn has_keha_task(&self, client: ClientId) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT 1 FROM decisions d
+             WHERE d.client_id = $1 AND d.outcome = 'routed' AND d.target = 'keha'
+               AND (NOT EXISTS (SELECT 1 FROM official_steps s
+                                WHERE s.decision_id = d.id AND s.step = 'resolved')
+                    OR EXISTS (SELECT 1 FROM official_steps s
+                               JOIN organisations o ON o.id = s.org_id
+                               WHERE s.decision_id = d.id AND s.step = 'resolved'
+                                 AND o.kind = 'keha'))
+             LIMIT 1",
+        )
+        .bind(client.to_string())
+        .fetch_optional(&self.read)
+        .await?;
+        // A request for reconsideration in KEHA-keskus's queue is a KEHA task too (B7).
+        Ok(row.is_some() || self.has_keha_reconsideration(client).await?)
+    }
+
     /// Whether the client has a request for reconsideration in KEHA-keskus's queue (open or
     /// resolved): a KEHA statement task. For the authorisation decision only: not logged.
-    pub(crate) async fn has_keha_reconsideration(
-        &self,
-        client: ClientId,
-    ) -> Result<bool, StoreError> {
+    async fn has_keha_reconsideration(&self, client: ClientId) -> Result<bool, StoreError> {
         let row = sqlx::query(
             "SELECT 1 FROM reconsideration_requests WHERE client_id = $1 AND target = 'keha' LIMIT 1",
         )
@@ -729,8 +750,8 @@ impl Store {
 /// resolved: it replaces the statement reconsidered (for the outbox's "statements in force").
 pub(crate) async fn issued_on_reconsideration_in(
     tx: &mut sqlx::AnyConnection,
-    d: &crate::StoredDecision,
-) -> Result<Option<crate::IssuedStatement>, StoreError> {
+    d: &StoredDecision,
+) -> Result<Option<IssuedStatement>, StoreError> {
     let Some(row) = sqlx::query(&format!(
         "SELECT {REQUEST_COLS} FROM reconsideration_requests WHERE decision_id = $1"
     ))
@@ -749,6 +770,35 @@ pub(crate) async fn issued_on_reconsideration_in(
     .await?
     .map(|r| step_from_row(&r))
     .transpose()?;
-    Ok(step
-        .and_then(|s| crate::delivery::issued_from_reconsideration(&s, &request, &d.decision.kind)))
+    Ok(step.and_then(|s| issued_from_reconsideration(&s, &request, &d.decision.kind)))
+}
+
+/// The statement issued on reconsideration (B7) of `request`, which concerned a decision of
+/// kind `kind`; `None` for a step that is not a resolution. It names the statement it
+/// replaces, so the payer knows which one no longer stands.
+pub fn issued_from_reconsideration(
+    s: &ReconsiderationStep,
+    request: &Reconsideration,
+    kind: &str,
+) -> Option<IssuedStatement> {
+    let r = s.resolution.as_ref()?;
+    let replaces = match request.official_step {
+        Some(seq) => format!("official_step:{seq}"),
+        None => format!("decision:{}", request.decision_id),
+    };
+    Some(IssuedStatement {
+        source: "reconsideration".into(),
+        reference: s.seq.to_string(),
+        client: s.client_id,
+        subject: kind.to_owned(),
+        outcome: r.outcome.clone(),
+        effective_date: Some(r.effective_date),
+        issued_at: s.at,
+        issuer: Some(s.org),
+        automated: false,
+        adoption_number: None,
+        document: r.document.clone(),
+        document_language: r.document_language.clone(),
+        replaces: Some(replaces),
+    })
 }

@@ -17,7 +17,8 @@ use sqlx::Row;
 use crate::clients::require_client;
 use crate::job_searches::{end_job_search_in, start_job_search_in};
 use crate::ledger::{self, LeafParams};
-use crate::rows::{client_from_row, parse_date, parse_id, parse_ts, ts, CLIENT_COLS};
+use crate::outbox::{enqueue_statement_in, IssuedStatement};
+use crate::rows::{client_from_row, corrupt, parse_date, parse_id, parse_ts, ts, CLIENT_COLS};
 use crate::{Access, AccessAction, Store, StoreError};
 
 /// A deployment (adoption) decision of the automated procedure (B13, B17).
@@ -143,10 +144,6 @@ pub(crate) const DECISION_COLS: &str = "id, client_id, job_search_id, kind, deci
      rule_set_name, rule_set_version, rule_set_hash, adoption_number, outcome, reasons, target,
      effective_date, trace, document, document_language, notice_acknowledged, recorded_at,
      recorded_by";
-
-pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(format!("{what}: {e}"))
-}
 
 fn adoption_from_row(row: &AnyRow) -> Result<AdoptionDecision, StoreError> {
     let hashes: String = row.try_get("rule_set_hashes")?;
@@ -501,9 +498,8 @@ impl Store {
                     let d = decide_in(tx, leaves, client, js.clone(), did, by, now, dleaf, decide)
                         .await?;
                     // An automatic statement goes to the client's benefit payers.
-                    if let Some(st) = crate::delivery::issued_from_decision(&d) {
-                        crate::delivery::enqueue_statement_in(tx, leaves, &outbox, &st, now)
-                            .await?;
+                    if let Some(st) = issued_from_decision(&d) {
+                        enqueue_statement_in(tx, leaves, &outbox, &st, now).await?;
                     }
                     logged
                         .record(tx, leaves, now, AccessAction::Write, "job_searches")
@@ -540,9 +536,8 @@ impl Store {
                     let d = decide_in(tx, leaves, client, js.clone(), did, by, now, dleaf, decide)
                         .await?;
                     // An automatic statement goes to the client's benefit payers.
-                    if let Some(st) = crate::delivery::issued_from_decision(&d) {
-                        crate::delivery::enqueue_statement_in(tx, leaves, &outbox, &st, now)
-                            .await?;
+                    if let Some(st) = issued_from_decision(&d) {
+                        enqueue_statement_in(tx, leaves, &outbox, &st, now).await?;
                     }
                     logged
                         .record(tx, leaves, now, AccessAction::Write, "job_searches")
@@ -605,4 +600,28 @@ impl Store {
             .await?;
         Ok(d)
     }
+}
+
+// ---- the statement a decision issues ---------------------------------------------------------
+
+/// The statement of an automated decision; `None` for a routed one (an official issues it).
+pub fn issued_from_decision(d: &StoredDecision) -> Option<IssuedStatement> {
+    if d.decision.outcome == "routed" {
+        return None;
+    }
+    Some(IssuedStatement {
+        source: "decision".into(),
+        reference: d.id.to_string(),
+        client: d.client_id,
+        subject: d.decision.kind.clone(),
+        outcome: d.decision.outcome.clone(),
+        effective_date: d.decision.effective_date,
+        issued_at: d.recorded_at,
+        issuer: None,
+        automated: true,
+        adoption_number: d.decision.adoption_number.clone(),
+        document: d.decision.document.clone().unwrap_or_default(),
+        document_language: d.decision.document_language.clone().unwrap_or_default(),
+        replaces: None,
+    })
 }

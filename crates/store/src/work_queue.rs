@@ -12,6 +12,7 @@ use kirjuri_ledger::EventType;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::outbox::{enqueue_statement_in, IssuedStatement};
 use crate::rows::{parse_date, parse_id, parse_ts, ts};
 use crate::statements::{decision_from_row, DECISION_COLS};
 use crate::{ledger, Access, AccessAction, Store, StoreError, StoredDecision};
@@ -297,9 +298,8 @@ impl Store {
                                 .bind(decision.to_string())
                                 .fetch_one(&mut *tx)
                                 .await?;
-                        if let Some(s) = crate::delivery::issued_from_step(&step, &kind) {
-                            crate::delivery::enqueue_statement_in(tx, leaves, &outbox, &s, now)
-                                .await?;
+                        if let Some(s) = issued_from_step(&step, &kind) {
+                            enqueue_statement_in(tx, leaves, &outbox, &s, now).await?;
                         }
                     }
                     Ok(step)
@@ -350,27 +350,27 @@ impl Store {
             row.try_get("kind")?,
         ))
     }
+}
 
-    /// Whether the client has a decision routed to KEHA-keskus that is open or was resolved
-    /// by KEHA-keskus, or a request for reconsideration in KEHA-keskus's queue: what a KEHA
-    /// official's statement task needs. For the authorisation
-    /// decision only: not logged, and returns nothing to a user.
-    pub async fn has_keha_task(&self, client: ClientId) -> Result<bool, StoreError> {
-        let row = sqlx::query(
-            "SELECT 1 FROM decisions d
-             WHERE d.client_id = $1 AND d.outcome = 'routed' AND d.target = 'keha'
-               AND (NOT EXISTS (SELECT 1 FROM official_steps s
-                                WHERE s.decision_id = d.id AND s.step = 'resolved')
-                    OR EXISTS (SELECT 1 FROM official_steps s
-                               JOIN organisations o ON o.id = s.org_id
-                               WHERE s.decision_id = d.id AND s.step = 'resolved'
-                                 AND o.kind = 'keha'))
-             LIMIT 1",
-        )
-        .bind(client.to_string())
-        .fetch_optional(&self.read)
-        .await?;
-        // A request for reconsideration in KEHA-keskus's queue is a KEHA task too (B7).
-        Ok(row.is_some() || self.has_keha_reconsideration(client).await?)
-    }
+// ---- the statement a resolution issues -------------------------------------------------------
+
+/// The statement of an official's resolution of a routed decision of kind `kind`; `None` for
+/// a step that is not a resolution.
+pub fn issued_from_step(s: &OfficialStep, kind: &str) -> Option<IssuedStatement> {
+    let r = s.resolution.as_ref()?;
+    Some(IssuedStatement {
+        source: "official_step".into(),
+        reference: s.seq.to_string(),
+        client: s.client_id,
+        subject: kind.to_owned(),
+        outcome: r.outcome.clone(),
+        effective_date: Some(r.effective_date),
+        issued_at: s.at,
+        issuer: Some(s.org),
+        automated: false,
+        adoption_number: None,
+        document: r.document.clone(),
+        document_language: r.document_language.clone(),
+        replaces: None,
+    })
 }
