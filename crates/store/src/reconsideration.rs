@@ -25,6 +25,7 @@ use sqlx::Row;
 use crate::outbox::{enqueue_statement_in, IssuedStatement};
 use crate::rows::{corrupt, parse_date, parse_id, parse_ts, ts};
 use crate::statements::StoredDecision;
+use crate::work_queue::resolution_from_row;
 use crate::{ledger, Access, AccessAction, Queue, Resolution, Store, StoreError};
 
 /// A request for reconsideration, with the steps officials took on it.
@@ -160,21 +161,16 @@ fn request_from_row(row: &AnyRow) -> Result<Reconsideration, StoreError> {
 }
 
 fn step_from_row(row: &AnyRow) -> Result<ReconsiderationStep, StoreError> {
-    let outcome: Option<String> = row.try_get("outcome")?;
-    let text = |col: &str| -> Result<String, StoreError> {
-        row.try_get::<Option<String>, _>(col)?
-            .ok_or_else(|| StoreError::Corrupt(format!("resolution without {col}")))
-    };
-    let resolution = match outcome {
-        Some(outcome) => Some(Resolution {
-            outcome,
-            effective_date: parse_date(&text("effective_date")?)?,
-            reasoning: text("reasoning")?,
-            basis: text("basis")?,
-            document: text("document")?,
-            document_language: text("document_language")?,
-        }),
-        None => None,
+    let resolution = resolution_from_row(row)?;
+    // Whether the outcome changed is part of a resolution, and of nothing else.
+    let outcome_changed = match (
+        &resolution,
+        row.try_get::<Option<i64>, _>("outcome_changed")?,
+    ) {
+        (Some(_), Some(changed)) => Some(changed != 0),
+        (None, None) => None,
+        (Some(_), None) => return Err(corrupt("resolution", "no outcome_changed")),
+        (None, Some(_)) => return Err(corrupt("step", "outcome_changed without a resolution")),
     };
     Ok(ReconsiderationStep {
         seq: row.try_get("seq")?,
@@ -185,9 +181,7 @@ fn step_from_row(row: &AnyRow) -> Result<ReconsiderationStep, StoreError> {
         org: parse_id(row, "org_id")?,
         at: parse_ts(&row.try_get::<String, _>("at")?)?,
         resolution,
-        outcome_changed: row
-            .try_get::<Option<i64>, _>("outcome_changed")?
-            .map(|v| v != 0),
+        outcome_changed,
     })
 }
 

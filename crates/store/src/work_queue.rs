@@ -13,7 +13,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::outbox::{enqueue_statement_in, IssuedStatement};
-use crate::rows::{parse_date, parse_id, parse_ts, ts};
+use crate::rows::{corrupt, parse_date, parse_id, parse_ts, ts};
 use crate::statements::{decision_from_row, DECISION_COLS};
 use crate::{ledger, Access, AccessAction, Store, StoreError, StoredDecision};
 
@@ -69,30 +69,35 @@ pub(crate) const STEP_COLS: &str =
     "seq, decision_id, client_id, step, by_user, org_id, at, outcome,
      effective_date, reasoning, basis, document, document_language";
 
-pub(crate) fn step_from_row(row: &AnyRow) -> Result<OfficialStep, StoreError> {
-    let outcome: Option<String> = row.try_get("outcome")?;
-    let resolution = match outcome {
-        Some(outcome) => Some(Resolution {
-            outcome,
-            effective_date: parse_date(
-                &row.try_get::<Option<String>, _>("effective_date")?
-                    .ok_or_else(|| StoreError::Corrupt("resolution without a date".into()))?,
-            )?,
-            reasoning: row
-                .try_get::<Option<String>, _>("reasoning")?
-                .unwrap_or_default(),
-            basis: row
-                .try_get::<Option<String>, _>("basis")?
-                .unwrap_or_default(),
-            document: row
-                .try_get::<Option<String>, _>("document")?
-                .unwrap_or_default(),
-            document_language: row
-                .try_get::<Option<String>, _>("document_language")?
-                .unwrap_or_default(),
-        }),
-        None => None,
+/// The statement of a step row of `official_steps` or `reconsideration_steps`: `None` for a
+/// `taken` step, the [`Resolution`] for a `resolved` one. A resolution missing any of its
+/// columns, or a step whose kind and columns disagree, was changed outside the store: it is
+/// [`StoreError::Corrupt`], never shown with a blank in place of what is missing.
+pub(crate) fn resolution_from_row(row: &AnyRow) -> Result<Option<Resolution>, StoreError> {
+    let step: String = row.try_get("step")?;
+    let text = |col: &str| -> Result<String, StoreError> {
+        row.try_get::<Option<String>, _>(col)?
+            .ok_or_else(|| corrupt("resolution", format!("no {col}")))
     };
+    match (step.as_str(), row.try_get::<Option<String>, _>("outcome")?) {
+        ("taken", None) => Ok(None),
+        ("resolved", Some(outcome)) => Ok(Some(Resolution {
+            outcome,
+            effective_date: parse_date(&text("effective_date")?)?,
+            reasoning: text("reasoning")?,
+            basis: text("basis")?,
+            document: text("document")?,
+            document_language: text("document_language")?,
+        })),
+        (step, outcome) => Err(corrupt(
+            "step",
+            format!("{step:?} with outcome {outcome:?}"),
+        )),
+    }
+}
+
+pub(crate) fn step_from_row(row: &AnyRow) -> Result<OfficialStep, StoreError> {
+    let resolution = resolution_from_row(row)?;
     Ok(OfficialStep {
         seq: row.try_get("seq")?,
         decision_id: parse_id(row, "decision_id")?,
