@@ -98,6 +98,37 @@ async fn clients_round_trip_and_identity_codes_are_unique() {
     .await;
 }
 
+/// Issue 11: a `KIRJURI_TEST_BACKENDS` that names no backend, or an unknown one, fails the run
+/// instead of passing it vacuously. Runs this binary again on one test that uses
+/// `each_backend`, under each such value, and expects that test to fail, saying why.
+#[test]
+fn issue11_a_test_run_naming_no_backend_fails() {
+    let me = std::env::current_exe().unwrap();
+    for (spec, why) in [
+        ("", "names no backend"),
+        (",", "names no backend"),
+        ("sqlitee", "unknown backend \"sqlitee\""),
+    ] {
+        let run = std::process::Command::new(&me)
+            .args([
+                "--exact",
+                "clients_round_trip_and_identity_codes_are_unique",
+                "--test-threads=1",
+            ])
+            .env("KIRJURI_TEST_BACKENDS", spec)
+            .output()
+            .unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert!(!run.status.success(), "{spec:?} passed:\n{said}");
+        assert!(said.contains("1 failed"), "{spec:?}:\n{said}");
+        assert!(said.contains(why), "{spec:?} did not say {why:?}:\n{said}");
+    }
+}
+
 fn uuid_of(n: u128) -> uuid::Uuid {
     uuid::Uuid::from_u128(n)
 }
