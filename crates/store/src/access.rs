@@ -1,6 +1,6 @@
 //! The access log (Information Management Act 17 §): who read or wrote which client's data,
-//! when and why. Every client-data method of the [`Store`](crate::Store) takes an [`Access`]
-//! and writes its row itself, in the same transaction as a write, so no caller can forget it.
+//! when and why. Every client-data method of the [`Store`] takes an [`Access`] and writes its
+//! row itself, in the same transaction as a write, so no caller can forget it.
 //! Each row is also a ledger leaf (event `access`), so the log is as tamper-evident as the
 //! record it is about.
 

@@ -7,18 +7,23 @@
 //!
 //! This file holds the store itself: connecting, the pools, the writer, the clock, ids and
 //! the ledger keys every write uses. Each feature adds its methods to [`Store`] in a module of
-//! its own, and the types it returns are re-exported here:
+//! its own, and the types it returns are re-exported here. From the bottom of the dependency
+//! order up:
 //!
-//! - plumbing: `rows` (row ↔ domain conversions), `writer` (transactions, group commit),
-//!   `migrate`, `ledger` (leaves, checkpoints, proofs, verification), `access` (the access log
+//! - plumbing: `rows` (row ↔ domain conversions), `migrate`, `writer` (transactions, group
+//!   commit), `ledger` (leaves, checkpoints, proofs, verification), `access` (the access log
 //!   every client-data method writes);
-//! - who and for whom: `organisations`, `users`, `sessions`, `login`, `clients`;
+//! - registries: `organisations`, `users`, `sessions`, `login`, `clients`, `payers` (benefit
+//!   payers);
 //! - the client record: `entries`, `job_searches`, `appointments`, `contact`, `experts`;
-//! - statements: `statements` (adoption decisions, register facts, the automated procedure's
-//!   decisions), `work_queue` (officials' steps on routed decisions), `reconsideration`;
-//! - delivery to benefit payers: `payers`, `outbox` (the one way a statement is enqueued; it
-//!   reads no statement issuer's tables, so every issuer can call it), `applications`,
-//!   `deliveries` (where deliveries stand, the worker's side), `gaps` (the validity query).
+//! - statements: `outbox` (the one way a statement is enqueued for the payers; it reads no
+//!   statement issuer's tables, so every issuer can call it), `statements` (adoption
+//!   decisions, register facts, the automated procedure's decisions), `work_queue` (officials'
+//!   steps on routed decisions), `reconsideration`;
+//! - delivery and validity: `applications` (benefit applications), `deliveries` (where
+//!   deliveries stand, the worker's side), `gaps` (the validity query).
+//!
+//! No module imports one above it (`scripts/check-module-cycles crates/store/src`).
 //!
 //! **Invariant:** only this crate talks SQL. **Invariant:** the record is append-only: there is
 //! no update or delete method for entries, job searches, appointments, contact methods or

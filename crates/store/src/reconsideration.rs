@@ -10,7 +10,8 @@
 //! the statement it reconsiders, and records whether the outcome (or its date) changed. Only
 //! officials and KEHA officials take and resolve requests; the store refuses anyone else, so the
 //! automated procedure (which acts through no official's access) cannot. Every request and
-//! step is an append-only row with a ledger leaf, written with its access-log row.
+//! step is an append-only row with a ledger leaf, written with its access-log row. The new
+//! statement goes to the outbox in the resolving write ([`issued_from_reconsideration`]).
 
 use std::collections::BTreeMap;
 

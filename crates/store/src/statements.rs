@@ -6,7 +6,9 @@
 //! The store does not know the processing rules: the caller passes a [`Decide`] function that
 //! gets everything read inside the write's transaction (a [`StatementContext`]) and returns the
 //! [`NewDecision`] to record. So the job search and its decision are committed together or not
-//! at all, and the inputs the rules saw are exactly what the transaction saw.
+//! at all, and the inputs the rules saw are exactly what the transaction saw. An automatic
+//! statement goes to the client's benefit payers in that transaction too: the decision is
+//! handed to the outbox as the [`IssuedStatement`] that [`issued_from_decision`] builds.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kirjuri_domain::{Client, ClientId, DecisionId, EndReason, JobSearch, JobSearchId, UserId};

@@ -4,7 +4,8 @@
 //! `official_action`), written in the same transaction as its access-log row.
 //!
 //! Where a case goes: routed to `employment_authority`, the client's own employment authority;
-//! routed to `keha`, KEHA-keskus (one national unit: any KEHA organisation).
+//! routed to `keha`, KEHA-keskus (one national unit: any KEHA organisation). A resolution is the
+//! official's statement: [`issued_from_step`] hands it to the outbox in the resolving write.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kirjuri_domain::{Client, ClientId, DecisionId, OrgId, UserId};
