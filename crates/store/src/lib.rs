@@ -19,7 +19,8 @@
 //! - statements: `outbox` (the one way a statement is enqueued for the payers; it reads no
 //!   statement issuer's tables, so every issuer can call it), `statements` (adoption
 //!   decisions, register facts, the automated procedure's decisions), `work_queue` (officials'
-//!   steps on routed decisions), `reconsideration`;
+//!   steps on routed decisions), `reconsideration`, `quality` (the quality figures per
+//!   rule-set version);
 //! - delivery and validity: `applications` (benefit applications), `deliveries` (where
 //!   deliveries stand, the worker's side), `gaps` (the validity query).
 //!
@@ -48,6 +49,7 @@ mod migrate;
 mod organisations;
 mod outbox;
 mod payers;
+mod quality;
 mod reconsideration;
 mod rows;
 mod sessions;
@@ -80,9 +82,9 @@ pub use ledger::{
 pub use login::{FailureCount, PendingOidcLogin};
 pub use outbox::{idempotency_key, IssuedStatement};
 pub use payers::{BenefitPayer, NewBenefitPayer};
+pub use quality::{QualityFigures, RoutedCount};
 pub use reconsideration::{
-    issued_from_reconsideration, QualityFigures, Reconsideration, ReconsiderationCase,
-    ReconsiderationStep, RoutedCount,
+    issued_from_reconsideration, Reconsideration, ReconsiderationCase, ReconsiderationStep,
 };
 pub use statements::{
     issued_from_decision, AdoptionDecision, Decide, NewAdoptionDecision, NewDecision,
