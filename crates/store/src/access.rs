@@ -1,6 +1,6 @@
 //! The access log (Information Management Act 17 §): who read or wrote which client's data,
-//! when and why. Every client-data method of the [`Store`](crate::Store) takes an [`Access`]
-//! and writes its row itself, in the same transaction as a write, so no caller can forget it.
+//! when and why. Every client-data method of the [`Store`] takes an [`Access`] and writes its
+//! row itself, in the same transaction as a write, so no caller can forget it.
 //! Each row is also a ledger leaf (event `access`), so the log is as tamper-evident as the
 //! record it is about.
 
@@ -8,8 +8,9 @@ use chrono::{DateTime, Utc};
 use kirjuri_domain::{ClientId, OrgId, PersonName, Role, ShortText, User, UserId};
 use sqlx::Row;
 
+use crate::ledger::{self, LeafParams, Pending};
 use crate::rows::{parse_id, parse_ts, ts};
-use crate::StoreError;
+use crate::{Store, StoreError};
 
 /// Who is acting, in which role and organisation, and why.
 #[derive(Debug, Clone)]
@@ -98,15 +99,15 @@ pub struct AccessLogQuery {
 
 /// Inserts one log row and its ledger leaf (inside the caller's transaction).
 #[allow(clippy::too_many_arguments)] // one row of the log, column by column
-pub(crate) async fn log(
+async fn log(
     conn: &mut sqlx::AnyConnection,
-    leaves: &mut crate::ledger::Pending,
+    leaves: &mut Pending,
     at: DateTime<Utc>,
     access: &Access,
     client: ClientId,
     action: AccessAction,
     resource: &str,
-    leaf: crate::LeafParams,
+    leaf: LeafParams,
 ) -> Result<(), StoreError> {
     let seq: i64 = sqlx::query_scalar(
         "INSERT INTO access_log (at, user_id, role, org_id, client_id, action, resource, purpose, flagged)
@@ -125,7 +126,7 @@ pub(crate) async fn log(
     .await?;
     leaf.defer(
         leaves,
-        &crate::ledger::ACCESS_LOG,
+        &ledger::ACCESS_LOG,
         &seq.to_string(),
         kirjuri_ledger::EventType::Access,
         at,
@@ -133,12 +134,12 @@ pub(crate) async fn log(
     Ok(())
 }
 
-pub(crate) const LOG_SELECT: &str =
+const LOG_SELECT: &str =
     "SELECT a.seq, a.at, a.user_id, u.display_name, a.role, a.org_id, a.client_id, a.action,
             a.resource, a.purpose, a.flagged
      FROM access_log a JOIN users u ON u.id = a.user_id";
 
-pub(crate) fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<AccessLogEntry, StoreError> {
+fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<AccessLogEntry, StoreError> {
     let org: Option<String> = row.try_get("org_id")?;
     Ok(AccessLogEntry {
         seq: row.try_get("seq")?,
@@ -158,4 +159,103 @@ pub(crate) fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<AccessLogEntry, 
         purpose: row.try_get("purpose")?,
         flagged: row.try_get::<i64, _>("flagged")? != 0,
     })
+}
+
+/// An access to log inside a write job: who, about which client, with the leaf's salt drawn
+/// before the job (a salt is never shared between two leaves: erasing one opening must not
+/// reveal the salt of another).
+#[derive(Debug, Clone)]
+pub(crate) struct Logged {
+    access: Access,
+    client: ClientId,
+    leaf: LeafParams,
+}
+
+impl Logged {
+    pub(crate) async fn record(
+        self,
+        tx: &mut sqlx::AnyConnection,
+        leaves: &mut Pending,
+        now: DateTime<Utc>,
+        action: AccessAction,
+        resource: &str,
+    ) -> Result<(), StoreError> {
+        log(
+            tx,
+            leaves,
+            now,
+            &self.access,
+            self.client,
+            action,
+            resource,
+            self.leaf,
+        )
+        .await
+    }
+}
+
+impl Store {
+    /// What a write job needs to log an access to `client` (with a leaf of its own salt).
+    pub(crate) fn logged(&self, access: &Access, client: ClientId) -> Result<Logged, StoreError> {
+        Ok(Logged {
+            access: access.clone(),
+            client,
+            leaf: self.leaf_params(client)?,
+        })
+    }
+
+    /// Logs an access on its own (a read, or a refused attempt), as one write.
+    pub async fn log(
+        &self,
+        access: &Access,
+        client: ClientId,
+        action: AccessAction,
+        resource: &'static str,
+    ) -> Result<(), StoreError> {
+        let logged = self.logged(access, client)?;
+        let now = self.now();
+        self.writer
+            .write(move |tx, leaves| {
+                Box::pin(async move { logged.record(tx, leaves, now, action, resource).await })
+            })
+            .await
+    }
+
+    /// The access-log rows about one client, oldest first (the client's own view of who has
+    /// seen their data, and the supervisor's).
+    pub async fn access_log_of_client(
+        &self,
+        client: ClientId,
+    ) -> Result<Vec<AccessLogEntry>, StoreError> {
+        self.search_access_log(&AccessLogQuery {
+            client: Some(client),
+            limit: 10_000,
+            ..Default::default()
+        })
+        .await
+    }
+
+    /// Searches the access log (supervisor), oldest first.
+    pub async fn search_access_log(
+        &self,
+        q: &AccessLogQuery,
+    ) -> Result<Vec<AccessLogEntry>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "{} WHERE ($1 IS NULL OR a.client_id = $1) AND ($2 IS NULL OR a.user_id = $2)
+               AND ($3 = 0 OR a.flagged = 1) AND ($4 IS NULL OR a.at >= $4)
+               AND ($5 IS NULL OR a.at < $5) AND ($6 IS NULL OR a.action = $6)
+             ORDER BY a.seq LIMIT $7",
+            LOG_SELECT
+        ))
+        .bind(q.client.map(|c| c.to_string()))
+        .bind(q.user.map(|u| u.to_string()))
+        .bind(i64::from(q.flagged_only))
+        .bind(q.from.map(ts))
+        .bind(q.to.map(ts))
+        .bind(q.action.map(|a| a.code()))
+        .bind(q.limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
 }

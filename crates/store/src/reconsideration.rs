@@ -1,5 +1,4 @@
-//! Reconsideration of statements (B7, B10, B15; GDPR art. 22(3); migration 8), and the quality
-//! figures of the automated procedure per rule-set version (B11).
+//! Reconsideration of statements (B7, B10, B15; GDPR art. 22(3); migration 8).
 //!
 //! A client (or an official on the client's behalf) asks that a statement be reconsidered: the
 //! automated statement of a decision, or the official's statement on a routed decision. The
@@ -10,9 +9,8 @@
 //! the statement it reconsiders, and records whether the outcome (or its date) changed. Only
 //! officials and KEHA officials take and resolve requests; the store refuses anyone else, so the
 //! automated procedure (which acts through no official's access) cannot. Every request and
-//! step is an append-only row with a ledger leaf, written with its access-log row.
-
-use std::collections::BTreeMap;
+//! step is an append-only row with a ledger leaf, written with its access-log row. The new
+//! statement goes to the outbox in the resolving write ([`issued_from_reconsideration`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kirjuri_domain::{
@@ -22,8 +20,10 @@ use kirjuri_ledger::EventType;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::rows::{parse_date, parse_id, parse_ts, ts};
-use crate::statements::corrupt;
+use crate::outbox::{enqueue_statement_in, IssuedStatement};
+use crate::rows::{corrupt, parse_date, parse_id, parse_ts, ts};
+use crate::statements::StoredDecision;
+use crate::work_queue::resolution_from_row;
 use crate::{ledger, Access, AccessAction, Queue, Resolution, Store, StoreError};
 
 /// A request for reconsideration, with the steps officials took on it.
@@ -100,37 +100,6 @@ pub struct ReconsiderationCase {
     pub kind: String,
 }
 
-/// Routed decisions of one reason code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoutedCount {
-    pub code: String,
-    pub count: i64,
-}
-
-/// The quality figures of one rule-set version (B11). Counts only: nothing identifies a client.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QualityFigures {
-    pub rule_set_name: String,
-    pub rule_set_version: String,
-    pub rule_set_hash: String,
-    /// The adoption decisions under which its decisions were made (none: only routed cases
-    /// that no adoption decision covered).
-    pub adoption_decisions: Vec<String>,
-    pub decisions: i64,
-    pub automated: i64,
-    pub routed: i64,
-    /// Routed decisions by reason code (a decision routed for two reasons counts under both),
-    /// by code.
-    pub routed_by_reason: Vec<RoutedCount>,
-    /// Requests for reconsideration of statements on its decisions.
-    pub reconsiderations_requested: i64,
-    /// Of those, of automated statements.
-    pub reconsiderations_of_automated: i64,
-    pub reconsiderations_resolved: i64,
-    /// Resolved with a different outcome or effective date.
-    pub reconsiderations_changed: i64,
-}
-
 const REQUEST_COLS: &str = "id, decision_id, client_id, statement, official_step,
      statement_outcome, statement_effective_date, target, org_id, reasons, requested_by,
      requested_as, requested_at";
@@ -159,21 +128,16 @@ fn request_from_row(row: &AnyRow) -> Result<Reconsideration, StoreError> {
 }
 
 fn step_from_row(row: &AnyRow) -> Result<ReconsiderationStep, StoreError> {
-    let outcome: Option<String> = row.try_get("outcome")?;
-    let text = |col: &str| -> Result<String, StoreError> {
-        row.try_get::<Option<String>, _>(col)?
-            .ok_or_else(|| StoreError::Corrupt(format!("resolution without {col}")))
-    };
-    let resolution = match outcome {
-        Some(outcome) => Some(Resolution {
-            outcome,
-            effective_date: parse_date(&text("effective_date")?)?,
-            reasoning: text("reasoning")?,
-            basis: text("basis")?,
-            document: text("document")?,
-            document_language: text("document_language")?,
-        }),
-        None => None,
+    let resolution = resolution_from_row(row)?;
+    // Whether the outcome changed is part of a resolution, and of nothing else.
+    let outcome_changed = match (
+        &resolution,
+        row.try_get::<Option<i64>, _>("outcome_changed")?,
+    ) {
+        (Some(_), Some(changed)) => Some(changed != 0),
+        (None, None) => None,
+        (Some(_), None) => return Err(corrupt("resolution", "no outcome_changed")),
+        (None, Some(_)) => return Err(corrupt("step", "outcome_changed without a resolution")),
     };
     Ok(ReconsiderationStep {
         seq: row.try_get("seq")?,
@@ -184,9 +148,7 @@ fn step_from_row(row: &AnyRow) -> Result<ReconsiderationStep, StoreError> {
         org: parse_id(row, "org_id")?,
         at: parse_ts(&row.try_get::<String, _>("at")?)?,
         resolution,
-        outcome_changed: row
-            .try_get::<Option<i64>, _>("outcome_changed")?
-            .map(|v| v != 0),
+        outcome_changed,
     })
 }
 
@@ -488,9 +450,9 @@ impl Store {
                             .fetch_one(&mut *tx)
                             .await?;
                     if let Some(s) =
-                        crate::delivery::issued_from_reconsideration(&step, &request, &kind)
+                        issued_from_reconsideration(&step, &request, &kind)
                     {
-                        crate::delivery::enqueue_statement_in(tx, leaves, &outbox, &s, now)
+                        enqueue_statement_in(tx, leaves, &outbox, &s, now)
                             .await?;
                     }
                     Ok(step)
@@ -601,12 +563,32 @@ impl Store {
         ))
     }
 
+    /// Whether the client has a decision routed to KEHA-keskus that is open or was resolved
+    /// by KEHA-keskus, or a request for reconsideration in KEHA-keskus's queue: what a KEHA
+    /// official's statement task needs. For the authorisation
+    /// decision only: not logged, and returns nothing to a user.
+    pub async fn has_keha_task(&self, client: ClientId) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT 1 FROM decisions d
+             WHERE d.client_id = $1 AND d.outcome = 'routed' AND d.target = 'keha'
+               AND (NOT EXISTS (SELECT 1 FROM official_steps s
+                                WHERE s.decision_id = d.id AND s.step = 'resolved')
+                    OR EXISTS (SELECT 1 FROM official_steps s
+                               JOIN organisations o ON o.id = s.org_id
+                               WHERE s.decision_id = d.id AND s.step = 'resolved'
+                                 AND o.kind = 'keha'))
+             LIMIT 1",
+        )
+        .bind(client.to_string())
+        .fetch_optional(&self.read)
+        .await?;
+        // A request for reconsideration in KEHA-keskus's queue is a KEHA task too (B7).
+        Ok(row.is_some() || self.has_keha_reconsideration(client).await?)
+    }
+
     /// Whether the client has a request for reconsideration in KEHA-keskus's queue (open or
     /// resolved): a KEHA statement task. For the authorisation decision only: not logged.
-    pub(crate) async fn has_keha_reconsideration(
-        &self,
-        client: ClientId,
-    ) -> Result<bool, StoreError> {
+    async fn has_keha_reconsideration(&self, client: ClientId) -> Result<bool, StoreError> {
         let row = sqlx::query(
             "SELECT 1 FROM reconsideration_requests WHERE client_id = $1 AND target = 'keha' LIMIT 1",
         )
@@ -615,122 +597,14 @@ impl Store {
         .await?;
         Ok(row.is_some())
     }
-
-    /// The quality figures of every rule-set version that has decided (B11), by name and
-    /// version. Aggregates only: no client is read, so nothing is logged.
-    pub async fn statement_quality(&self) -> Result<Vec<QualityFigures>, StoreError> {
-        type Key = (String, String, String);
-        let mut figures: BTreeMap<Key, QualityFigures> = BTreeMap::new();
-        let rows = sqlx::query(
-            "SELECT rule_set_name, rule_set_version, rule_set_hash, adoption_number, outcome, reasons
-             FROM decisions",
-        )
-        .fetch_all(&self.read)
-        .await?;
-        let mut codes: BTreeMap<Key, BTreeMap<String, i64>> = BTreeMap::new();
-        for row in &rows {
-            let key: Key = (
-                row.try_get("rule_set_name")?,
-                row.try_get("rule_set_version")?,
-                row.try_get("rule_set_hash")?,
-            );
-            let f = figures
-                .entry(key.clone())
-                .or_insert_with(|| QualityFigures {
-                    rule_set_name: key.0.clone(),
-                    rule_set_version: key.1.clone(),
-                    rule_set_hash: key.2.clone(),
-                    adoption_decisions: Vec::new(),
-                    decisions: 0,
-                    automated: 0,
-                    routed: 0,
-                    routed_by_reason: Vec::new(),
-                    reconsiderations_requested: 0,
-                    reconsiderations_of_automated: 0,
-                    reconsiderations_resolved: 0,
-                    reconsiderations_changed: 0,
-                });
-            f.decisions += 1;
-            if let Some(n) = row.try_get::<Option<String>, _>("adoption_number")? {
-                if !f.adoption_decisions.contains(&n) {
-                    f.adoption_decisions.push(n);
-                    f.adoption_decisions.sort();
-                }
-            }
-            if row.try_get::<String, _>("outcome")? == "routed" {
-                f.routed += 1;
-                let reasons: Vec<serde_json::Value> =
-                    serde_json::from_str(&row.try_get::<String, _>("reasons")?)
-                        .map_err(|e| corrupt("decision reasons", e))?;
-                let mut seen: Vec<String> = Vec::new();
-                for r in &reasons {
-                    let code = r["code"]
-                        .as_str()
-                        .ok_or_else(|| corrupt("decision reasons", "a reason without a code"))?
-                        .to_owned();
-                    if !seen.contains(&code) {
-                        *codes
-                            .entry(key.clone())
-                            .or_default()
-                            .entry(code.clone())
-                            .or_default() += 1;
-                        seen.push(code);
-                    }
-                }
-            } else {
-                f.automated += 1;
-            }
-        }
-        let rows = sqlx::query(
-            "SELECT d.rule_set_name, d.rule_set_version, d.rule_set_hash, r.statement,
-                    s.outcome_changed
-             FROM reconsideration_requests r
-             JOIN decisions d ON d.id = r.decision_id
-             LEFT JOIN reconsideration_steps s ON s.request_id = r.id AND s.step = 'resolved'",
-        )
-        .fetch_all(&self.read)
-        .await?;
-        for row in &rows {
-            let key: Key = (
-                row.try_get("rule_set_name")?,
-                row.try_get("rule_set_version")?,
-                row.try_get("rule_set_hash")?,
-            );
-            let f = figures
-                .get_mut(&key)
-                .ok_or_else(|| corrupt("reconsideration", "a request without its decision"))?;
-            f.reconsiderations_requested += 1;
-            if row.try_get::<String, _>("statement")? == "automated" {
-                f.reconsiderations_of_automated += 1;
-            }
-            if let Some(changed) = row.try_get::<Option<i64>, _>("outcome_changed")? {
-                f.reconsiderations_resolved += 1;
-                if changed != 0 {
-                    f.reconsiderations_changed += 1;
-                }
-            }
-        }
-        Ok(figures
-            .into_iter()
-            .map(|(key, mut f)| {
-                f.routed_by_reason = codes
-                    .remove(&key)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|(code, count)| RoutedCount { code, count })
-                    .collect();
-                f
-            })
-            .collect())
-    }
 }
 
 /// The statement given on reconsideration of decision `d`'s statement, if a request was
 /// resolved: it replaces the statement reconsidered (for the outbox's "statements in force").
 pub(crate) async fn issued_on_reconsideration_in(
     tx: &mut sqlx::AnyConnection,
-    d: &crate::StoredDecision,
-) -> Result<Option<crate::IssuedStatement>, StoreError> {
+    d: &StoredDecision,
+) -> Result<Option<IssuedStatement>, StoreError> {
     let Some(row) = sqlx::query(&format!(
         "SELECT {REQUEST_COLS} FROM reconsideration_requests WHERE decision_id = $1"
     ))
@@ -749,6 +623,35 @@ pub(crate) async fn issued_on_reconsideration_in(
     .await?
     .map(|r| step_from_row(&r))
     .transpose()?;
-    Ok(step
-        .and_then(|s| crate::delivery::issued_from_reconsideration(&s, &request, &d.decision.kind)))
+    Ok(step.and_then(|s| issued_from_reconsideration(&s, &request, &d.decision.kind)))
+}
+
+/// The statement issued on reconsideration (B7) of `request`, which concerned a decision of
+/// kind `kind`; `None` for a step that is not a resolution. It names the statement it
+/// replaces, so the payer knows which one no longer stands.
+pub fn issued_from_reconsideration(
+    s: &ReconsiderationStep,
+    request: &Reconsideration,
+    kind: &str,
+) -> Option<IssuedStatement> {
+    let r = s.resolution.as_ref()?;
+    let replaces = match request.official_step {
+        Some(seq) => format!("official_step:{seq}"),
+        None => format!("decision:{}", request.decision_id),
+    };
+    Some(IssuedStatement {
+        source: "reconsideration".into(),
+        reference: s.seq.to_string(),
+        client: s.client_id,
+        subject: kind.to_owned(),
+        outcome: r.outcome.clone(),
+        effective_date: Some(r.effective_date),
+        issued_at: s.at,
+        issuer: Some(s.org),
+        automated: false,
+        adoption_number: None,
+        document: r.document.clone(),
+        document_language: r.document_language.clone(),
+        replaces: Some(replaces),
+    })
 }

@@ -48,7 +48,8 @@ pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, StoreError> {
     NaiveDate::from_str(s).map_err(|e| StoreError::Corrupt(format!("date {s:?}: {e}")))
 }
 
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+/// A stored value that does not parse back: what it was, and why.
+pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
 

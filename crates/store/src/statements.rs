@@ -6,7 +6,9 @@
 //! The store does not know the processing rules: the caller passes a [`Decide`] function that
 //! gets everything read inside the write's transaction (a [`StatementContext`]) and returns the
 //! [`NewDecision`] to record. So the job search and its decision are committed together or not
-//! at all, and the inputs the rules saw are exactly what the transaction saw.
+//! at all, and the inputs the rules saw are exactly what the transaction saw. An automatic
+//! statement goes to the client's benefit payers in that transaction too: the decision is
+//! handed to the outbox as the [`IssuedStatement`] that [`issued_from_decision`] builds.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kirjuri_domain::{Client, ClientId, DecisionId, EndReason, JobSearch, JobSearchId, UserId};
@@ -14,8 +16,12 @@ use kirjuri_ledger::EventType;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::rows::{client_from_row, parse_date, parse_id, parse_ts, ts, CLIENT_COLS};
-use crate::{ledger, start_job_search_in, Access, AccessAction, LeafParams, Store, StoreError};
+use crate::clients::require_client;
+use crate::job_searches::{end_job_search_in, start_job_search_in};
+use crate::ledger::{self, LeafParams};
+use crate::outbox::{enqueue_statement_in, IssuedStatement};
+use crate::rows::{client_from_row, corrupt, parse_date, parse_id, parse_ts, ts, CLIENT_COLS};
+use crate::{Access, AccessAction, Store, StoreError};
 
 /// A deployment (adoption) decision of the automated procedure (B13, B17).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,10 +146,6 @@ pub(crate) const DECISION_COLS: &str = "id, client_id, job_search_id, kind, deci
      rule_set_name, rule_set_version, rule_set_hash, adoption_number, outcome, reasons, target,
      effective_date, trace, document, document_language, notice_acknowledged, recorded_at,
      recorded_by";
-
-pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(format!("{what}: {e}"))
-}
 
 fn adoption_from_row(row: &AnyRow) -> Result<AdoptionDecision, StoreError> {
     let hashes: String = row.try_get("rule_set_hashes")?;
@@ -408,7 +410,7 @@ impl Store {
         self.writer
             .write(move |tx, leaves| {
                 Box::pin(async move {
-                    crate::require_client(tx, client).await?;
+                    require_client(tx, client).await?;
                     let f = &facts;
                     let seq: i64 = sqlx::query_scalar(
                         "INSERT INTO register_facts (client_id, employment_continues,
@@ -498,9 +500,8 @@ impl Store {
                     let d = decide_in(tx, leaves, client, js.clone(), did, by, now, dleaf, decide)
                         .await?;
                     // An automatic statement goes to the client's benefit payers.
-                    if let Some(st) = crate::delivery::issued_from_decision(&d) {
-                        crate::delivery::enqueue_statement_in(tx, leaves, &outbox, &st, now)
-                            .await?;
+                    if let Some(st) = issued_from_decision(&d) {
+                        enqueue_statement_in(tx, leaves, &outbox, &st, now).await?;
                     }
                     logged
                         .record(tx, leaves, now, AccessAction::Write, "job_searches")
@@ -531,16 +532,14 @@ impl Store {
         self.writer
             .write(move |tx, leaves| {
                 Box::pin(async move {
-                    let js = crate::end_job_search_in(
-                        tx, leaves, client, id, end_date, reason, by, now, leaf,
-                    )
-                    .await?;
+                    let js =
+                        end_job_search_in(tx, leaves, client, id, end_date, reason, by, now, leaf)
+                            .await?;
                     let d = decide_in(tx, leaves, client, js.clone(), did, by, now, dleaf, decide)
                         .await?;
                     // An automatic statement goes to the client's benefit payers.
-                    if let Some(st) = crate::delivery::issued_from_decision(&d) {
-                        crate::delivery::enqueue_statement_in(tx, leaves, &outbox, &st, now)
-                            .await?;
+                    if let Some(st) = issued_from_decision(&d) {
+                        enqueue_statement_in(tx, leaves, &outbox, &st, now).await?;
                     }
                     logged
                         .record(tx, leaves, now, AccessAction::Write, "job_searches")
@@ -603,16 +602,28 @@ impl Store {
             .await?;
         Ok(d)
     }
+}
 
-    /// The index of the ledger leaf that covers a decision.
-    pub async fn ledger_index_of_decision(&self, id: DecisionId) -> Result<u64, StoreError> {
-        let idx: i64 = sqlx::query_scalar(
-            "SELECT idx FROM ledger_links WHERE record_table = 'decisions' AND record_key = $1",
-        )
-        .bind(id.to_string())
-        .fetch_optional(&self.read)
-        .await?
-        .ok_or(StoreError::NotFound("ledger leaf of the decision"))?;
-        u64::try_from(idx).map_err(|_| StoreError::Corrupt("ledger index".into()))
+// ---- the statement a decision issues ---------------------------------------------------------
+
+/// The statement of an automated decision; `None` for a routed one (an official issues it).
+pub fn issued_from_decision(d: &StoredDecision) -> Option<IssuedStatement> {
+    if d.decision.outcome == "routed" {
+        return None;
     }
+    Some(IssuedStatement {
+        source: "decision".into(),
+        reference: d.id.to_string(),
+        client: d.client_id,
+        subject: d.decision.kind.clone(),
+        outcome: d.decision.outcome.clone(),
+        effective_date: d.decision.effective_date,
+        issued_at: d.recorded_at,
+        issuer: None,
+        automated: true,
+        adoption_number: d.decision.adoption_number.clone(),
+        document: d.decision.document.clone().unwrap_or_default(),
+        document_language: d.decision.document_language.clone().unwrap_or_default(),
+        replaces: None,
+    })
 }

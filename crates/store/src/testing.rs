@@ -3,7 +3,9 @@
 //! Backends come from `KIRJURI_TEST_BACKENDS` (comma-separated, default `sqlite,postgres`);
 //! PostgreSQL from `DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/test`), each
 //! store in a schema of its own. A backend that is expected and unreachable fails the test: CI
-//! must not go green by skipping PostgreSQL.
+//! must not go green by skipping PostgreSQL. Nor by testing nothing: a value that names no
+//! backend (empty, or only commas) or an unknown name fails every test that asks for the
+//! backends.
 #![allow(clippy::panic, clippy::expect_used)]
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,18 +30,34 @@ pub fn postgres_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
-/// The backends under test.
+/// The backends under test, from `KIRJURI_TEST_BACKENDS` (unset: both). Panics, failing the
+/// test, when the variable names no backend or an unknown one.
 pub fn backends() -> Vec<Backend> {
-    let spec = std::env::var("KIRJURI_TEST_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
-    spec.split(',')
+    let spec = match std::env::var("KIRJURI_TEST_BACKENDS") {
+        Ok(spec) => spec,
+        Err(std::env::VarError::NotPresent) => "sqlite,postgres".to_owned(),
+        Err(e) => panic!("KIRJURI_TEST_BACKENDS: {e}"),
+    };
+    parse_backends(&spec).unwrap_or_else(|e| panic!("KIRJURI_TEST_BACKENDS: {e}"))
+}
+
+/// The backends a `KIRJURI_TEST_BACKENDS` value names, in its order: at least one, each known.
+fn parse_backends(spec: &str) -> Result<Vec<Backend>, String> {
+    const USE: &str = "use sqlite, postgres or both, comma-separated";
+    let backends = spec
+        .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| match s {
-            "sqlite" => Backend::Sqlite,
-            "postgres" => Backend::Postgres,
-            other => panic!("KIRJURI_TEST_BACKENDS: unknown backend {other:?}"),
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" => Ok(Backend::Postgres),
+            other => Err(format!("unknown backend {other:?} ({USE})")),
         })
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    if backends.is_empty() {
+        return Err(format!("{spec:?} names no backend ({USE})"));
+    }
+    Ok(backends)
 }
 
 /// A store for one test; [`TestStore::cleanup`] drops its PostgreSQL schema.
@@ -224,5 +242,38 @@ pub async fn fixture(store: &Store) -> Fixture {
         official_a,
         official_b,
         client_a,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 11: `KIRJURI_TEST_BACKENDS` must name at least one known backend; anything else is
+    /// an error that names what was wrong, so a run cannot pass by testing nothing.
+    #[test]
+    fn issue11_a_backend_list_naming_no_known_backend_is_an_error() {
+        let table: &[(&str, Result<Vec<Backend>, &str>)] = &[
+            (
+                "sqlite,postgres",
+                Ok(vec![Backend::Sqlite, Backend::Postgres]),
+            ),
+            (
+                " postgres , sqlite ",
+                Ok(vec![Backend::Postgres, Backend::Sqlite]),
+            ),
+            ("sqlite,", Ok(vec![Backend::Sqlite])),
+            ("", Err("\"\" names no backend")),
+            (" , ,", Err("\" , ,\" names no backend")),
+            ("sqlitee", Err("unknown backend \"sqlitee\"")),
+            ("sqlite,mysql", Err("unknown backend \"mysql\"")),
+        ];
+        for (spec, expected) in table {
+            match (parse_backends(spec), expected) {
+                (Ok(got), Ok(want)) => assert_eq!(&got, want, "{spec:?}"),
+                (Err(got), Err(want)) => assert!(got.contains(want), "{spec:?}: {got}"),
+                (got, want) => panic!("{spec:?}: got {got:?}, expected {want:?}"),
+            }
+        }
     }
 }

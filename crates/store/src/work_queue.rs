@@ -4,7 +4,8 @@
 //! `official_action`), written in the same transaction as its access-log row.
 //!
 //! Where a case goes: routed to `employment_authority`, the client's own employment authority;
-//! routed to `keha`, KEHA-keskus (one national unit: any KEHA organisation).
+//! routed to `keha`, KEHA-keskus (one national unit: any KEHA organisation). A resolution is the
+//! official's statement: [`issued_from_step`] hands it to the outbox in the resolving write.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kirjuri_domain::{Client, ClientId, DecisionId, OrgId, UserId};
@@ -12,7 +13,8 @@ use kirjuri_ledger::EventType;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::rows::{parse_date, parse_id, parse_ts, ts};
+use crate::outbox::{enqueue_statement_in, IssuedStatement};
+use crate::rows::{corrupt, parse_date, parse_id, parse_ts, ts};
 use crate::statements::{decision_from_row, DECISION_COLS};
 use crate::{ledger, Access, AccessAction, Store, StoreError, StoredDecision};
 
@@ -68,30 +70,35 @@ pub(crate) const STEP_COLS: &str =
     "seq, decision_id, client_id, step, by_user, org_id, at, outcome,
      effective_date, reasoning, basis, document, document_language";
 
-pub(crate) fn step_from_row(row: &AnyRow) -> Result<OfficialStep, StoreError> {
-    let outcome: Option<String> = row.try_get("outcome")?;
-    let resolution = match outcome {
-        Some(outcome) => Some(Resolution {
-            outcome,
-            effective_date: parse_date(
-                &row.try_get::<Option<String>, _>("effective_date")?
-                    .ok_or_else(|| StoreError::Corrupt("resolution without a date".into()))?,
-            )?,
-            reasoning: row
-                .try_get::<Option<String>, _>("reasoning")?
-                .unwrap_or_default(),
-            basis: row
-                .try_get::<Option<String>, _>("basis")?
-                .unwrap_or_default(),
-            document: row
-                .try_get::<Option<String>, _>("document")?
-                .unwrap_or_default(),
-            document_language: row
-                .try_get::<Option<String>, _>("document_language")?
-                .unwrap_or_default(),
-        }),
-        None => None,
+/// The statement of a step row of `official_steps` or `reconsideration_steps`: `None` for a
+/// `taken` step, the [`Resolution`] for a `resolved` one. A resolution missing any of its
+/// columns, or a step whose kind and columns disagree, was changed outside the store: it is
+/// [`StoreError::Corrupt`], never shown with a blank in place of what is missing.
+pub(crate) fn resolution_from_row(row: &AnyRow) -> Result<Option<Resolution>, StoreError> {
+    let step: String = row.try_get("step")?;
+    let text = |col: &str| -> Result<String, StoreError> {
+        row.try_get::<Option<String>, _>(col)?
+            .ok_or_else(|| corrupt("resolution", format!("no {col}")))
     };
+    match (step.as_str(), row.try_get::<Option<String>, _>("outcome")?) {
+        ("taken", None) => Ok(None),
+        ("resolved", Some(outcome)) => Ok(Some(Resolution {
+            outcome,
+            effective_date: parse_date(&text("effective_date")?)?,
+            reasoning: text("reasoning")?,
+            basis: text("basis")?,
+            document: text("document")?,
+            document_language: text("document_language")?,
+        })),
+        (step, outcome) => Err(corrupt(
+            "step",
+            format!("{step:?} with outcome {outcome:?}"),
+        )),
+    }
+}
+
+pub(crate) fn step_from_row(row: &AnyRow) -> Result<OfficialStep, StoreError> {
+    let resolution = resolution_from_row(row)?;
     Ok(OfficialStep {
         seq: row.try_get("seq")?,
         decision_id: parse_id(row, "decision_id")?,
@@ -297,9 +304,8 @@ impl Store {
                                 .bind(decision.to_string())
                                 .fetch_one(&mut *tx)
                                 .await?;
-                        if let Some(s) = crate::delivery::issued_from_step(&step, &kind) {
-                            crate::delivery::enqueue_statement_in(tx, leaves, &outbox, &s, now)
-                                .await?;
+                        if let Some(s) = issued_from_step(&step, &kind) {
+                            enqueue_statement_in(tx, leaves, &outbox, &s, now).await?;
                         }
                     }
                     Ok(step)
@@ -350,27 +356,27 @@ impl Store {
             row.try_get("kind")?,
         ))
     }
+}
 
-    /// Whether the client has a decision routed to KEHA-keskus that is open or was resolved
-    /// by KEHA-keskus, or a request for reconsideration in KEHA-keskus's queue: what a KEHA
-    /// official's statement task needs. For the authorisation
-    /// decision only: not logged, and returns nothing to a user.
-    pub async fn has_keha_task(&self, client: ClientId) -> Result<bool, StoreError> {
-        let row = sqlx::query(
-            "SELECT 1 FROM decisions d
-             WHERE d.client_id = $1 AND d.outcome = 'routed' AND d.target = 'keha'
-               AND (NOT EXISTS (SELECT 1 FROM official_steps s
-                                WHERE s.decision_id = d.id AND s.step = 'resolved')
-                    OR EXISTS (SELECT 1 FROM official_steps s
-                               JOIN organisations o ON o.id = s.org_id
-                               WHERE s.decision_id = d.id AND s.step = 'resolved'
-                                 AND o.kind = 'keha'))
-             LIMIT 1",
-        )
-        .bind(client.to_string())
-        .fetch_optional(&self.read)
-        .await?;
-        // A request for reconsideration in KEHA-keskus's queue is a KEHA task too (B7).
-        Ok(row.is_some() || self.has_keha_reconsideration(client).await?)
-    }
+// ---- the statement a resolution issues -------------------------------------------------------
+
+/// The statement of an official's resolution of a routed decision of kind `kind`; `None` for
+/// a step that is not a resolution.
+pub fn issued_from_step(s: &OfficialStep, kind: &str) -> Option<IssuedStatement> {
+    let r = s.resolution.as_ref()?;
+    Some(IssuedStatement {
+        source: "official_step".into(),
+        reference: s.seq.to_string(),
+        client: s.client_id,
+        subject: kind.to_owned(),
+        outcome: r.outcome.clone(),
+        effective_date: Some(r.effective_date),
+        issued_at: s.at,
+        issuer: Some(s.org),
+        automated: false,
+        adoption_number: None,
+        document: r.document.clone(),
+        document_language: r.document_language.clone(),
+        replaces: None,
+    })
 }

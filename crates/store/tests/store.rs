@@ -98,6 +98,37 @@ async fn clients_round_trip_and_identity_codes_are_unique() {
     .await;
 }
 
+/// Issue 11: a `KIRJURI_TEST_BACKENDS` that names no backend, or an unknown one, fails the run
+/// instead of passing it vacuously. Runs this binary again on one test that uses
+/// `each_backend`, under each such value, and expects that test to fail, saying why.
+#[test]
+fn issue11_a_test_run_naming_no_backend_fails() {
+    let me = std::env::current_exe().unwrap();
+    for (spec, why) in [
+        ("", "names no backend"),
+        (",", "names no backend"),
+        ("sqlitee", "unknown backend \"sqlitee\""),
+    ] {
+        let run = std::process::Command::new(&me)
+            .args([
+                "--exact",
+                "clients_round_trip_and_identity_codes_are_unique",
+                "--test-threads=1",
+            ])
+            .env("KIRJURI_TEST_BACKENDS", spec)
+            .output()
+            .unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert!(!run.status.success(), "{spec:?} passed:\n{said}");
+        assert!(said.contains("1 failed"), "{spec:?}:\n{said}");
+        assert!(said.contains(why), "{spec:?} did not say {why:?}:\n{said}");
+    }
+}
+
 fn uuid_of(n: u128) -> uuid::Uuid {
     uuid::Uuid::from_u128(n)
 }
@@ -1748,6 +1779,106 @@ async fn issue5_concurrent_reconsideration_requests_record_one() {
     })
     .await;
 }
+// ---- stored values read back (issue 11) ----------------------------------------------------------
+
+/// Runs `insert` with the CHECK constraint `constraint` of `table` out of the way, as someone
+/// editing the database outside the store could: SQLite ignores CHECK constraints for the
+/// statement, PostgreSQL drops the constraint (in this test's own schema).
+async fn insert_past_check(store: &Store, table: &str, constraint: &str, insert: &str) {
+    let sql = match store.backend() {
+        kirjuri_store::Backend::Sqlite => format!(
+            "PRAGMA ignore_check_constraints = ON; {insert}; PRAGMA ignore_check_constraints = OFF;"
+        ),
+        kirjuri_store::Backend::Postgres => {
+            format!("ALTER TABLE {table} DROP CONSTRAINT {constraint}; {insert};")
+        }
+    };
+    raw_execute(store, &sql).await.unwrap();
+}
+
+/// Issue 11: a stored resolution that lacks one of its columns (the official's reasoning;
+/// whether a reconsideration changed the outcome) is reported as `StoreError::Corrupt`, as
+/// `rows.rs` promises, instead of being shown with a blank or a guess in its place.
+#[tokio::test]
+async fn issue11_a_resolution_missing_a_stored_column_reads_back_as_corrupt() {
+    each_backend(|store, fx, _| async move {
+        let (c, by) = (fx.client_a.id, &acting(&fx.official_a));
+        let (official, org) = (fx.official_a.id, fx.org_a.id);
+        let routed: kirjuri_store::Decide = Box::new(|ctx| {
+            Ok(kirjuri_store::NewDecision {
+                outcome: "routed".into(),
+                reasons: "[{\"code\":\"MISSING_INPUTS\"}]".into(),
+                target: Some("employment_authority".into()),
+                effective_date: None,
+                document: None,
+                document_language: None,
+                ..a_decision(ctx)
+            })
+        });
+        let (_, dec) = store
+            .start_job_search_deciding(c, d(2026, 3, 2), by, routed)
+            .await
+            .unwrap();
+        let dec = dec.id;
+
+        // The official's resolution, without its reasoning.
+        insert_past_check(
+            &store,
+            "official_steps",
+            "official_steps_resolution",
+            &format!(
+                "INSERT INTO official_steps (decision_id, client_id, step, by_user, org_id, at,
+                     outcome, effective_date, reasoning, basis, document, document_language)
+                 VALUES ('{dec}', '{c}', 'resolved', '{official}', '{org}',
+                     '2026-03-02T10:00:00.000000Z', 'no_obstacle', '2026-03-02', NULL,
+                     'TTL 2:1', 'Lausunto.', 'fi')"
+            ),
+        )
+        .await;
+        match store.official_steps(c, dec, by).await {
+            Err(StoreError::Corrupt(what)) => assert!(what.contains("reasoning"), "{what}"),
+            other => panic!("a resolution without its reasoning read back as {other:?}"),
+        }
+
+        // A request to reconsider that statement, resolved without saying whether the outcome
+        // changed.
+        let step = raw_i64(&store, "SELECT seq FROM official_steps").await;
+        let request = uuid_of(11);
+        raw_execute(
+            &store,
+            &format!(
+                "INSERT INTO reconsideration_requests (id, decision_id, client_id, statement,
+                     official_step, statement_outcome, statement_effective_date, target, org_id,
+                     reasons, requested_by, requested_as, requested_at)
+                 VALUES ('{request}', '{dec}', '{c}', 'official', {step}, 'no_obstacle',
+                     '2026-03-02', 'employment_authority', '{org}', 'Perustelut.', '{official}',
+                     'official', '2026-03-02T11:00:00.000000Z')"
+            ),
+        )
+        .await
+        .unwrap();
+        insert_past_check(
+            &store,
+            "reconsideration_steps",
+            "reconsideration_steps_resolution",
+            &format!(
+                "INSERT INTO reconsideration_steps (request_id, client_id, step, by_user, org_id,
+                     at, outcome, effective_date, reasoning, basis, document, document_language,
+                     outcome_changed)
+                 VALUES ('{request}', '{c}', 'resolved', '{official}', '{org}',
+                     '2026-03-02T12:00:00.000000Z', 'obstacle', '2026-03-02', 'Perustelu.',
+                     'TTL 2:1', 'Lausunto.', 'fi', NULL)"
+            ),
+        )
+        .await;
+        match store.reconsiderations(c, by).await {
+            Err(StoreError::Corrupt(what)) => assert!(what.contains("outcome_changed"), "{what}"),
+            other => panic!("a resolution without outcome_changed read back as {other:?}"),
+        }
+    })
+    .await;
+}
+
 /// Benefit payers, applications, the statement outbox and the validity query (migration 9).
 #[path = "store/delivery.rs"]
 mod delivery;
