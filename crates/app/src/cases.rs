@@ -24,7 +24,8 @@ use crate::documents::{
 };
 use crate::guard::Granted;
 use crate::policy::{Action, Capability, CaseQueue, Scope};
-use crate::statements::decisions::{stored_json, ReconsiderationRecord};
+use crate::statements::decisions::ReconsiderationRecord;
+use crate::stored::stored_json;
 use crate::{Actor, App, AppError, AppResult};
 
 /// A case in a work queue.

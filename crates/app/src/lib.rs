@@ -34,6 +34,7 @@ pub mod policy;
 mod quality;
 pub mod session;
 pub mod statements;
+mod stored;
 pub mod worker;
 
 use std::path::PathBuf;

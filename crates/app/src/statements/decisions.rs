@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::safeguards::Safeguards;
 use crate::guard::Granted;
 use crate::policy::{Action, Capability, Scope};
+use crate::stored::stored_json;
 use crate::{Actor, App, AppError, AppResult};
 
 /// One decision of the automated procedure and what followed it.
@@ -43,12 +44,6 @@ impl DecisionRecord {
     pub fn automated(&self) -> bool {
         self.stored.decision.outcome != "routed"
     }
-}
-
-/// Stored JSON read back: a value that does not parse is a corrupt record, never a default.
-pub(crate) fn stored_json(what: &str, text: &str) -> AppResult<Value> {
-    serde_json::from_str(text)
-        .map_err(|e| AppError::Internal(format!("corrupt stored {what}: {e}")))
 }
 
 /// The statement an official issued on a routed case.

@@ -9,8 +9,8 @@ use kirjuri_domain::Language;
 use kirjuri_store::StoredDecision;
 use serde_json::Value;
 
-use super::decisions::stored_json;
 use crate::documents::basis_in_full;
+use crate::stored::stored_json;
 use crate::{App, AppError, AppResult};
 
 /// A rule-set version by name, version and SHA-256 of its canonical text.
