@@ -289,6 +289,27 @@ impl ParsedNote {
     }
 }
 
+impl ParsedNote {
+    /// The note's text: [`ParsedNote::parse`] inverts it, so a note that parses is written
+    /// back byte for byte (the parser fuzzer checks it).
+    pub fn to_text(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for ParsedNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", self.text)?;
+        for sig in &self.signatures {
+            let mut blob = Vec::with_capacity(4 + sig.signature.len());
+            blob.extend_from_slice(&sig.key_id);
+            blob.extend_from_slice(&sig.signature);
+            writeln!(f, "{SIG_PREFIX}{} {}", sig.name, b64_encode(&blob))?;
+        }
+        Ok(())
+    }
+}
+
 /// A note whose signatures were checked against a set of known keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenedNote {
@@ -408,6 +429,18 @@ mod tests {
         let opened = open_note(signed, &[v]).unwrap();
         assert_eq!(opened.text, text);
         assert_eq!(opened.verified_by, vec!["PeterNeumann".to_string()]);
+    }
+
+    /// Issue 17: a note that parses is written back byte for byte, with every signature
+    /// (known, unknown, of another length) in its place.
+    #[test]
+    fn a_parsed_note_is_written_back_unchanged() {
+        let note = sign_note("a\n\nb\n", &[signer("log", 1), signer("witness", 2)]).unwrap();
+        let odd = format!("{note}\u{2014} other AAAAAAA=\n");
+        for text in [note, odd] {
+            let parsed = ParsedNote::parse(&text).unwrap();
+            assert_eq!(parsed.to_text(), text);
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -326,14 +326,49 @@ pub async fn oidc_login(
 }
 
 /// What the provider sends back to the callback.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, IntoParams)]
 pub struct CallbackParams {
-    code: Option<String>,
-    state: Option<String>,
+    /// The authorization code.
+    pub code: Option<String>,
+    /// The `state` the log-in was started with.
+    pub state: Option<String>,
     /// An OAuth error code when the provider did not log the user in.
-    error: Option<String>,
+    pub error: Option<String>,
     /// The issuer of the answer (RFC 9207), when the provider sends it: must be this provider.
-    iss: Option<String>,
+    pub iss: Option<String>,
+}
+
+/// The callback's input as read from the request: the query string and the browser-binding
+/// cookie. Reading does no I/O, so it is fuzzed on its own (`fuzz/`, target `oidc_callback`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackInput {
+    /// The query parameters.
+    pub params: CallbackParams,
+    /// The value of the browser-binding cookie, when the browser sent one.
+    pub browser: Option<String>,
+}
+
+/// Reads the callback's query string and cookies. A query string that does not parse (a
+/// parameter given twice, say) is refused with a JSON error naming the query.
+pub fn read_callback(query: Option<&str>, headers: &HeaderMap) -> Result<CallbackInput, ApiError> {
+    let params: CallbackParams =
+        serde_urlencoded::from_str(query.unwrap_or_default()).map_err(|e| {
+            ApiError::bad_request("query", format!("the query string does not parse: {e}"))
+        })?;
+    Ok(CallbackInput {
+        params,
+        browser: login_cookie(headers),
+    })
+}
+
+/// A provider's OAuth error code as it may be shown back: ASCII letters, digits and `_`, at
+/// most 64 characters (the code comes from the query string, so anyone can write it).
+pub fn provider_error_code(error: &str) -> String {
+    error
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(64)
+        .collect()
 }
 
 #[utoipa::path(get, path = "/api/oidc/{provider}/callback", tag = "session",
@@ -345,13 +380,14 @@ pub struct CallbackParams {
 pub async fn oidc_callback(
     State(state): State<AppState>,
     Path(provider): Path<String>,
-    Query(params): Query<CallbackParams>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let p = state.oidc.provider(&provider)?;
+    let CallbackInput { params, browser } = read_callback(query.as_deref(), &headers)?;
     // Login CSRF: the browser that comes back must be the one that started the log-in; the
     // pending log-in is taken only together with that browser's cookie.
-    let pending = match (params.state.as_deref(), login_cookie(&headers)) {
+    let pending = match (params.state.as_deref(), browser) {
         (Some(s), Some(browser)) => {
             state
                 .app
@@ -370,11 +406,7 @@ pub async fn oidc_callback(
         }
     }
     if let Some(error) = params.error {
-        let error: String = error
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .take(64)
-            .collect();
+        let error = provider_error_code(&error);
         return Err(refused(
             StatusCode::UNAUTHORIZED,
             "oidc_denied",
