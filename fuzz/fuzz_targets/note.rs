@@ -1,0 +1,2 @@
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| kirjuri_fuzz::run(kirjuri_fuzz::Target::Note, data));
