@@ -67,3 +67,24 @@ case ",${KIRJURI_TEST_BACKENDS:-sqlite,postgres}," in
     }
     ;;
 esac
+
+# Reliability tools (issue 17), pinned: cargo-fuzz drives the parser fuzzers (scripts/fuzz;
+# libFuzzer is built from the libfuzzer-sys crate with the machine's C++ compiler), and
+# schemathesis fuzzes the API against its OpenAPI document (scripts/api-fuzz), in a virtual
+# environment of its own kept between runs.
+CARGO_FUZZ_VERSION=0.13.2
+SCHEMATHESIS_VERSION=4.32.5
+if ! cargo fuzz --version 2>/dev/null | grep -qF "$CARGO_FUZZ_VERSION"; then
+    echo "setup: installing cargo-fuzz $CARGO_FUZZ_VERSION"
+    cargo install --quiet --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION"
+fi
+command -v c++ >/dev/null || {
+    echo "setup: a C++ compiler is needed to build libFuzzer (apt-get install g++)" >&2
+    exit 1
+}
+venv=${KIRJURI_VENV:-$HOME/.cache/kirjuri/venv}
+if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VERSION"; then
+    echo "setup: installing schemathesis $SCHEMATHESIS_VERSION into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi

@@ -122,12 +122,17 @@ fn next_working_day(d: NaiveDate) -> NaiveDate {
     time::add_working_days(d, 1)
 }
 
+/// The demo benefit payer's default delivery address: a placeholder, so deliveries wait in the
+/// outbox, retrying (`--payer-endpoint` points it at a real receiver).
+pub const PLACEHOLDER_PAYER: &str = "https://kela.example.fi/kirjuri/lausunnot";
+
 /// Generates the demo database at `url` and returns the demo log-ins.
 pub async fn generate(
     url: &str,
     seed: u64,
     clients: u32,
     keys: kirjuri_store::LedgerKeys,
+    payer_endpoint: &str,
 ) -> anyhow::Result<Vec<(&'static str, &'static str, &'static str)>> {
     let mut rng = StdRng::seed_from_u64(seed);
     // The demo clock is moved to each event as the history is written, so recording times and
@@ -285,17 +290,16 @@ pub async fn generate(
         None,
     )
     .await?;
-    // The benefit payer statements are delivered to (TTL 1:4). The address is a placeholder:
-    // deliveries to it wait, retrying, in the outbox (GET /api/clients/{id}/deliveries).
+    // The benefit payer statements are delivered to (TTL 1:4). The address is a placeholder
+    // unless --payer-endpoint names one: deliveries to it wait, retrying, in the outbox (GET
+    // /api/clients/{id}/deliveries).
     let kela = store
         .register_payer(
             kirjuri_store::NewBenefitPayer {
                 name_fi: name("Kansaneläkelaitos")?,
                 name_sv: name("Folkpensionsanstalten")?,
-                endpoint: kirjuri_domain::EndpointUrl::parse(
-                    "https://kela.example.fi/kirjuri/lausunnot",
-                )
-                .map_err(|e| anyhow::anyhow!("{e}"))?,
+                endpoint: kirjuri_domain::EndpointUrl::parse(payer_endpoint)
+                    .map_err(|e| anyhow::anyhow!("--payer-endpoint {payer_endpoint}: {e}"))?,
             },
             admin.id,
         )

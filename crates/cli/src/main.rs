@@ -86,6 +86,12 @@ struct ServeArgs {
     /// `{"name", "issuer", "client_id", "client_secret_env", "redirect_url"}`.
     #[arg(long, value_name = "FILE")]
     oidc_config: Option<PathBuf>,
+    /// How long, in seconds, the delivery worker holds a claimed delivery before another try
+    /// may send it again (a worker stopped between sending and recording resends after it).
+    /// The payer's answer is awaited for at most half of it (30 s at most).
+    #[arg(long, value_name = "SECONDS", default_value_t = 120,
+          value_parser = clap::value_parser!(u32).range(2..=86_400))]
+    delivery_lease: u32,
     #[command(flatten)]
     listen: ListenArgs,
 }
@@ -107,6 +113,15 @@ struct DemoArgs {
     /// Generate the data and exit without serving.
     #[arg(long)]
     no_serve: bool,
+    /// Generate into this database (`sqlite:PATH` or a PostgreSQL URL) instead of
+    /// `DIR/kirjuri-demo.db`; it must hold no Kirjuri data yet. The ledger key stays in DIR.
+    /// Needs --no-serve (serve it with `kirjuri serve`). Used by `scripts/crash-test`.
+    #[arg(long, value_name = "URL", requires = "no_serve")]
+    database: Option<String>,
+    /// The delivery address of the demo's benefit payer (https, or http to loopback). The
+    /// default is a placeholder where deliveries wait in the outbox.
+    #[arg(long, value_name = "URL", default_value = demo::PLACEHOLDER_PAYER)]
+    payer_endpoint: String,
     #[command(flatten)]
     listen: ListenArgs,
 }
@@ -225,6 +240,7 @@ async fn serve_on(
     listen: &ListenArgs,
     tls: Option<Arc<rustls::ServerConfig>>,
     oidc: Vec<kirjuri_web::oidc::OidcProviderConfig>,
+    delivery: kirjuri_app::worker::DeliveryConfig,
     banner: impl FnOnce(SocketAddr, &str),
 ) -> anyhow::Result<ExitCode> {
     let app = kirjuri_app::App::new(
@@ -247,10 +263,7 @@ async fn serve_on(
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", listen.listen))?;
     // Statements go to the benefit payers from the outbox; the worker continues whatever a
     // previous run left (all its state is in the database).
-    let worker = kirjuri_app::worker::DeliveryWorker::spawn(
-        &app,
-        kirjuri_app::worker::DeliveryConfig::default(),
-    )?;
+    let worker = kirjuri_app::worker::DeliveryWorker::spawn(&app, delivery)?;
     let addr = listener.local_addr()?;
     match tls {
         Some(tls) => {
@@ -274,7 +287,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let oidc = oidc_config(args.oidc_config.as_ref())?;
     let keys = ledger_cmd::load_keys(&args.ledger_key)?;
     let store = open_store(&args.database).await?.with_ledger(keys);
-    serve_on(store, &args.listen, tls, oidc, |addr, scheme| {
+    let lease = std::time::Duration::from_secs(u64::from(args.delivery_lease));
+    let delivery = kirjuri_app::worker::DeliveryConfig {
+        lease: chrono::Duration::from_std(lease)?,
+        timeout: (lease / 2).min(std::time::Duration::from_secs(30)),
+        ..Default::default()
+    };
+    serve_on(store, &args.listen, tls, oidc, delivery, |addr, scheme| {
         tracing::info!(
             "Kirjuri listening on {scheme}://{addr} ({:?})",
             args.database.split(':').next()
@@ -305,6 +324,14 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     let keys = ledger_cmd::load_keys(&key_path)?;
     let public_key = keys.verifier().to_key_string();
+    if let Some(url) = &args.database {
+        eprintln!(
+            "Generating demo data ({} clients) into {url} ...",
+            args.clients
+        );
+        demo::generate(url, args.seed, args.clients, keys, &args.payer_endpoint).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let existed = path.exists();
     let logins = if existed {
         eprintln!(
@@ -327,6 +354,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
             args.seed,
             args.clients,
             keys.clone(),
+            &args.payer_endpoint,
         )
         .await?;
         std::fs::rename(&partial, &path)?;
@@ -341,9 +369,15 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let store = open_store(&url).await?.with_ledger(keys);
-    serve_on(store, &args.listen, tls, Vec::new(), |addr, scheme| {
-        demo::print_banner(addr, scheme, &logins, &public_key)
-    })
+    let delivery = kirjuri_app::worker::DeliveryConfig::default();
+    serve_on(
+        store,
+        &args.listen,
+        tls,
+        Vec::new(),
+        delivery,
+        |addr, scheme| demo::print_banner(addr, scheme, &logins, &public_key),
+    )
     .await
 }
 

@@ -152,6 +152,55 @@ fn demo_generates_data_serves_it_and_prints_url_and_logins() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Issue 17 (the crash test seeds its databases so): `demo --database URL --no-serve`
+/// generates into the database given, with the key in `--dir`, and `--payer-endpoint` is
+/// where the demo payer's statements go. Without `--no-serve` it is refused.
+#[test]
+fn demo_generates_into_a_given_database_with_a_given_payer() {
+    let dir = tempdir("demo-database");
+    let db = dir.join("given.db");
+    let url = format!("sqlite:{}", db.display());
+    let refused = kirjuri()
+        .args(["demo", "--clients", "2", "--database", &url, "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success(), "--database served");
+    assert!(!db.exists());
+    let out = kirjuri()
+        .args(["demo", "--clients", "3", "--no-serve", "--database", &url])
+        .args(["--payer-endpoint", "http://127.0.0.1:9/lausunnot", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.join("ledger-key.txt").exists());
+    assert!(!dir.join("kirjuri-demo.db").exists());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = kirjuri_store::Store::connect(
+            &url,
+            None,
+            std::sync::Arc::new(kirjuri_domain::SystemClock),
+            kirjuri_store::IdSource::seeded(0),
+        )
+        .await
+        .unwrap();
+        let clients = kirjuri_store::testing::raw_i64(&store, "SELECT COUNT(*) FROM clients").await;
+        assert_eq!(clients, 3);
+        let endpoints =
+            kirjuri_store::testing::raw_strings(&store, "SELECT endpoint_url FROM benefit_payers")
+                .await;
+        assert_eq!(endpoints, ["http://127.0.0.1:9/lausunnot"]);
+        store.close().await;
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A fresh ledger key file made by `kirjuri ledger keygen` (serve needs one).
 fn key_file(name: &str) -> std::path::PathBuf {
     let key = tempdir(name).join("ledger-key.txt");
