@@ -64,8 +64,10 @@ impl Target {
 
 macro_rules! reason_codes {
     ($($(#[$m:meta])* $v:ident = $s:literal),+ $(,)?) => {
-        /// Reason code of a routing (`shared/cases/README.md`), plus `UNDECIDED` for the
-        /// explicit fallback rule (no rule decided the case).
+        /// Reason code of a routing (`shared/cases/README.md`), plus the additions the rules
+        /// make to that contract: `START_DATE` and `END_DATE` (dates outside what may be
+        /// decided automatically) and `UNDECIDED` for the explicit fallback rule (no rule
+        /// decided the case).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum ReasonCode { $($(#[$m])* #[serde(rename = $s)] $v),+ }
         impl ReasonCode {
@@ -106,6 +108,13 @@ reason_codes! {
     EndNeedsHearing = "END_NEEDS_HEARING",
     /// Ended for full-time studies.
     EndStudies = "END_STUDIES",
+    /// Job search start after the decision date, or further back than the rule set's
+    /// `max_retroactive_days` (JTYPL 27 §; issue 15). An addition to the case contract.
+    StartDate = "START_DATE",
+    /// Job search end after the decision date, before the start, or further back than the
+    /// rule set's `max_retroactive_days` (JTYPL 28 §; issue 15). An addition to the case
+    /// contract.
+    EndDate = "END_DATE",
     /// No rule decided the case (fallback).
     Undecided = "UNDECIDED",
 }
