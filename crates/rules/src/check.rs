@@ -22,40 +22,20 @@ mod decls;
 mod expr;
 mod rules;
 mod sat;
+mod state;
 
 use crate::ast::*;
-use crate::contract::{Ty, DECISION_DATE};
+use crate::contract::DECISION_DATE;
 use crate::diag::Diagnostics;
 use crate::engine::*;
 use crate::request::Kind;
 use rules::Compiled;
 use sha2::{Digest, Sha256};
+use state::{Checker, DeclInput};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-const MAX_RULES: usize = 128;
 const MAX_DEPTH: usize = 256;
-
-/// A declared input: its evaluator slot and contract type, and whether any rule reads it.
-struct DeclInput {
-    slot: usize,
-    ty: Ty,
-    protected: bool,
-    used: bool,
-    span: Span,
-}
-
-/// State shared by the declaration and rule phases: what the file declares, and what the
-/// rule being compiled reads.
-struct Checker<'d> {
-    diags: &'d mut Diagnostics,
-    inputs: HashMap<String, DeclInput>,
-    params: HashMap<String, (u16, crate::contract::Base)>,
-    /// Input slots read by the rule being compiled.
-    reads: BTreeSet<u8>,
-    /// Parameters read by the rule being compiled.
-    param_reads: BTreeSet<u16>,
-}
 
 /// Parse and check a rule file, and compile it. Errors stop loading; warnings are kept in
 /// [`RuleSet::warnings`].

@@ -4,7 +4,7 @@
 //! These run before any rule is read so that name resolution in conditions sees every
 //! declaration, whatever its position in the file.
 
-use super::{Checker, DeclInput};
+use super::state::{Checker, DeclInput};
 use crate::ast::{ExprKind, File, Item, ParamDecl, Span, TypeExpr};
 use crate::contract::{self, Base, Value, FIELDS};
 use crate::diag::Diagnostics;

@@ -5,7 +5,7 @@
 //! refuses protected inputs (B16), checks types and optional values (with the guards that
 //! `is some` / `is none` prove), and emits the compact slot-based [`CExpr`] the engine evaluates.
 
-use super::Checker;
+use super::state::Checker;
 use crate::ast::{BinOp, Expr, ExprKind, Name, Span};
 use crate::contract::{self, Base, Ty, Value, FIELDS};
 use crate::engine::{CExpr, CmpOp, Func};

@@ -6,7 +6,7 @@
 //! checker reports every problem of a file, not only the first.
 
 use super::sat::satisfiable;
-use super::{Checker, MAX_RULES};
+use super::state::{Checker, MAX_RULES};
 use crate::ast::{Clause, Effect, Expr, File, Item, RuleDecl, Span};
 use crate::contract::{Base, Value};
 use crate::diag::Diagnostics;
