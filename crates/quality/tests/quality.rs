@@ -14,6 +14,9 @@ use kirjuri_quality::{
 };
 use proptest::prelude::*;
 
+#[path = "quality/corpus.rs"]
+mod corpus;
+
 fn voikko() -> Checker {
     Checker::new(Data::embedded().unwrap(), MorphologyMode::Voikko)
         .unwrap_or_else(|e| panic!("libvoikko is required for this test: {e}"))
