@@ -368,10 +368,20 @@ fn hunspell_info(hunspell: &mut Hunspell, word: &str) -> WordInfo {
     }
     // Hunspell's stems are real base forms (exact matches) and, since its dictionary lists many
     // compounds whole (`ryggproblem`), also stems for compound heads and changed endings.
+    let mut stems = a.stems.clone();
+    // A compound Hunspell builds by its compounding rules comes back unreduced (its stem of
+    // `koncentrationssvårigheter` is the word itself): its last part gets the fallback's
+    // endings stripped, for compound matching.
+    let lower = word.to_lowercase();
+    if a.stems.contains(&lower) {
+        for s in swedish_stems(word) {
+            push_unique(&mut stems, s);
+        }
+    }
     WordInfo {
         known: Some(true),
-        bases: a.stems.clone(),
-        stems: a.stems,
+        bases: a.stems,
+        stems,
         ..WordInfo::default()
     }
 }
