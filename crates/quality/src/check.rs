@@ -179,6 +179,15 @@ fn is_roman(head: &str) -> bool {
 /// two letters, all of them upper case. An ending glued on without a separator must be one of
 /// the language's inflection endings, so names such as `LinkedIn` or `SQLite` are not taken.
 fn abbreviation_head(token: &str, lang: Language) -> Option<(&str, &str)> {
+    // Most tokens are ordinary words: out at once unless two capitals (or digits) lead.
+    let mut lead = token.chars();
+    if !lead
+        .by_ref()
+        .take(2)
+        .all(|c| c.is_uppercase() || c.is_ascii_digit())
+    {
+        return None;
+    }
     let cut = token.find(['-', ':']).unwrap_or(token.len());
     let (mut head, mut rest) = (&token[..cut], token.get(cut + 1..).unwrap_or(""));
     if let Some(lower) = head.find(char::is_lowercase) {
@@ -474,7 +483,11 @@ fn compound_health(c: &Compounds, lang: Language, info: &WordInfo) -> Option<usi
             .next_back()
             .filter(|(_, ch)| "aeiouyäöå".contains(*ch))
             .map(|(i, _)| &s[..i]);
-        for stem in std::iter::once(s.as_str()).chain(dropped) {
+        // A stem no part key ends like cannot end with a part: most stems stop here.
+        for stem in std::iter::once(s.as_str())
+            .chain(dropped)
+            .filter(|x| c.may_end(lang, x))
+        {
             for (at, _) in stem.char_indices().skip(2) {
                 let Some(p) = c.part(lang, &stem[at..]) else {
                     continue;

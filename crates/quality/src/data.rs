@@ -585,12 +585,19 @@ pub struct Compounds {
     part_keys: HashMap<Language, FnvMap>,
     /// Site base forms and their Finnish inflection stems.
     sites: HashMap<Language, Vec<String>>,
+    /// The last two bytes of every part key (a cheap first test, as in [`WordList`]).
+    ends: HashMap<Language, HashSet<[u8; 2]>>,
 }
 
 impl Compounds {
     /// A part whose base form or stem key is `s`.
     pub(crate) fn part(&self, lang: Language, s: &str) -> Option<usize> {
         self.part_keys.get(&lang)?.get(s).copied()
+    }
+
+    /// Whether some part key could end `s` (or `s` less a final letter of up to two bytes).
+    pub(crate) fn may_end(&self, lang: Language, s: &str) -> bool {
+        end_of(s).is_some_and(|e| self.ends.get(&lang).is_some_and(|set| set.contains(&e)))
     }
 
     /// Whether the part at `i` needs no site.
@@ -674,8 +681,11 @@ fn parse_compounds(text: &str, file: &str) -> Result<Compounds, DataError> {
                 c.parts.push(word.to_owned());
                 c.heads.push(role == "head");
                 let keys = c.part_keys.entry(lang).or_default();
+                let ends = c.ends.entry(lang).or_default();
                 keys.entry(word.to_owned()).or_insert(index);
+                ends.extend(end_of(word));
                 for k in stem_keys(lang, word) {
+                    ends.extend(end_of(&k));
                     keys.entry(k).or_insert(index);
                 }
             }
