@@ -225,7 +225,7 @@ async fn serve_on(
     listen: &ListenArgs,
     tls: Option<Arc<rustls::ServerConfig>>,
     oidc: Vec<kirjuri_web::oidc::OidcProviderConfig>,
-    banner: impl FnOnce(SocketAddr, &str),
+    banner: impl FnOnce(SocketAddr, &str, Option<&kirjuri_quality::Message>),
 ) -> anyhow::Result<ExitCode> {
     let app = kirjuri_app::App::new(
         store.clone(),
@@ -252,14 +252,16 @@ async fn serve_on(
         kirjuri_app::worker::DeliveryConfig::default(),
     )?;
     let addr = listener.local_addr()?;
+    // The checker is weaker without libvoikko or Hunspell: said once, here, and on the pages.
+    let notice = app.morphology_status().notice();
     match tls {
         Some(tls) => {
-            banner(addr, "https");
+            banner(addr, "https", notice.as_ref());
             kirjuri_web::tls::serve_tls(listener, tls, state, kirjuri_web::shutdown_signal())
                 .await?;
         }
         None => {
-            banner(addr, "http");
+            banner(addr, "http", notice.as_ref());
             kirjuri_web::serve(listener, state, kirjuri_web::shutdown_signal()).await?;
         }
     }
@@ -274,7 +276,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let oidc = oidc_config(args.oidc_config.as_ref())?;
     let keys = ledger_cmd::load_keys(&args.ledger_key)?;
     let store = open_store(&args.database).await?.with_ledger(keys);
-    serve_on(store, &args.listen, tls, oidc, |addr, scheme| {
+    serve_on(store, &args.listen, tls, oidc, |addr, scheme, notice| {
+        if let Some(n) = notice {
+            tracing::warn!("{}", n.en);
+        }
         tracing::info!(
             "Kirjuri listening on {scheme}://{addr} ({:?})",
             args.database.split(':').next()
@@ -341,9 +346,13 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let store = open_store(&url).await?.with_ledger(keys);
-    serve_on(store, &args.listen, tls, Vec::new(), |addr, scheme| {
-        demo::print_banner(addr, scheme, &logins, &public_key)
-    })
+    serve_on(
+        store,
+        &args.listen,
+        tls,
+        Vec::new(),
+        |addr, scheme, notice| demo::print_banner(addr, scheme, &logins, &public_key, notice),
+    )
     .await
 }
 
