@@ -8,10 +8,14 @@ need_apt=()
 # Add Debian packages the test suite needs here (name of a file it provides : package).
 # libvoikko1 + voikko-fi: Finnish morphology for kirjuri-quality, loaded at run time; its
 # libvoikko tests fail (never skip) without them.
+# libhunspell-1.7-0 + hunspell-sv: Swedish morphology for kirjuri-quality (Hunspell's stems),
+# loaded at run time the same way; its Hunspell tests fail (never skip) without them.
 multiarch="$(uname -m)-linux-gnu"
 apt_needs=(
     "/usr/lib/$multiarch/libvoikko.so.1:libvoikko1"
     "/usr/lib/voikko/5/mor-standard/mor.vfst:voikko-fi"
+    "/usr/lib/$multiarch/libhunspell-1.7.so.0:libhunspell-1.7-0"
+    "/usr/share/hunspell/sv_SE.dic:hunspell-sv"
 )
 for spec in "${apt_needs[@]}" ${KIRJURI_APT_NEEDS:-}; do
     file=${spec%%:*}; pkg=${spec##*:}

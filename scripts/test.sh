@@ -8,7 +8,8 @@ if [ ! -d ../shared/cases ] || [ ! -d ../shared/vectors ]; then
     exit 1
 fi
 scripts/setup.sh
-export KIRJURI_TEST_BACKENDS="${KIRJURI_TEST_BACKENDS:-sqlite,postgres}"
+# Unset means both; a value naming no backend (even "") makes the harness fail the run.
+export KIRJURI_TEST_BACKENDS="${KIRJURI_TEST_BACKENDS-sqlite,postgres}"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e

@@ -136,7 +136,13 @@ impl App {
         .map_err(|e| SetupError::QualityData(e.to_string()))?;
         let checker = Checker::new(data, kirjuri_quality::MorphologyMode::Auto)
             .map_err(|e| SetupError::Checker(e.to_string()))?;
-        tracing::info!(morphology = ?checker.morphology(), "entry-quality checker ready");
+        // Said once, at start: the checker is weaker with a fallback, and the pages say it too
+        // (`App::morphology_status`).
+        let status = checker.morphology_status();
+        match status.notice() {
+            None => tracing::info!(?status, "entry-quality checker ready"),
+            Some(notice) => tracing::warn!(?status, "{}", notice.en),
+        }
         let rules = RuleSets::shipped().map_err(|d| SetupError::Rules(d.render()))?;
         Ok(Self {
             store,

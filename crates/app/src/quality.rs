@@ -89,8 +89,10 @@ impl App {
         self.check("text", text, ctx)
     }
 
-    /// Which morphology the checker runs with (libvoikko, or the fallback).
-    pub fn morphology(&self) -> kirjuri_quality::Morphology {
-        self.checker.morphology()
+    /// Which morphology the checker runs with for Finnish (libvoikko or the fallback) and
+    /// Swedish (Hunspell or the fallback); its `notice()` is what the pages show while a
+    /// fallback is in use.
+    pub fn morphology_status(&self) -> &kirjuri_quality::MorphologyStatus {
+        self.checker.morphology_status()
     }
 }

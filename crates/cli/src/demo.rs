@@ -607,6 +607,7 @@ pub fn print_banner(
     scheme: &str,
     logins: &[(&str, &str, &str)],
     ledger_public_key: &str,
+    checker_notice: Option<&kirjuri_quality::Message>,
 ) {
     println!();
     println!("Kirjuri demo is running at {scheme}://{addr}/");
@@ -624,5 +625,11 @@ pub fn print_banner(
     println!();
     println!("  Ledger public key (for `kirjuri ledger verify --public-key`): {ledger_public_key}");
     println!();
+    if let Some(n) = checker_notice {
+        println!("  NOTE: {}", n.en);
+        println!("        {}", n.fi);
+        println!("        (scripts/demo installs them when run as root on Debian.)");
+        println!();
+    }
     println!("All demo identity codes are from the 900–999 test range. Stop with Ctrl-C.");
 }

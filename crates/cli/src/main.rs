@@ -241,7 +241,7 @@ async fn serve_on(
     tls: Option<Arc<rustls::ServerConfig>>,
     oidc: Vec<kirjuri_web::oidc::OidcProviderConfig>,
     delivery: kirjuri_app::worker::DeliveryConfig,
-    banner: impl FnOnce(SocketAddr, &str),
+    banner: impl FnOnce(SocketAddr, &str, Option<&kirjuri_quality::Message>),
 ) -> anyhow::Result<ExitCode> {
     let app = kirjuri_app::App::new(
         store.clone(),
@@ -265,14 +265,16 @@ async fn serve_on(
     // previous run left (all its state is in the database).
     let worker = kirjuri_app::worker::DeliveryWorker::spawn(&app, delivery)?;
     let addr = listener.local_addr()?;
+    // The checker is weaker without libvoikko or Hunspell: said once, here, and on the pages.
+    let notice = app.morphology_status().notice();
     match tls {
         Some(tls) => {
-            banner(addr, "https");
+            banner(addr, "https", notice.as_ref());
             kirjuri_web::tls::serve_tls(listener, tls, state, kirjuri_web::shutdown_signal())
                 .await?;
         }
         None => {
-            banner(addr, "http");
+            banner(addr, "http", notice.as_ref());
             kirjuri_web::serve(listener, state, kirjuri_web::shutdown_signal()).await?;
         }
     }
@@ -293,7 +295,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         timeout: (lease / 2).min(std::time::Duration::from_secs(30)),
         ..Default::default()
     };
-    serve_on(store, &args.listen, tls, oidc, delivery, |addr, scheme| {
+    serve_on(store, &args.listen, tls, oidc, delivery, |addr, scheme, notice| {
+        if let Some(n) = notice {
+            tracing::warn!("{}", n.en);
+        }
         tracing::info!(
             "Kirjuri listening on {scheme}://{addr} ({:?})",
             args.database.split(':').next()
@@ -376,7 +381,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         tls,
         Vec::new(),
         delivery,
-        |addr, scheme| demo::print_banner(addr, scheme, &logins, &public_key),
+        |addr, scheme, notice| demo::print_banner(addr, scheme, &logins, &public_key, notice),
     )
     .await
 }

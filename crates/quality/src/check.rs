@@ -6,8 +6,8 @@ use std::ops::Range;
 
 use kirjuri_domain::{EntryKind, Language};
 
-use crate::data::{AbbrKey, Category, Data, GlossaryEntry, WordEntry, WordList};
-use crate::morph::{swedish_stems, Analyzer, WordInfo};
+use crate::data::{AbbrKey, Category, Compounds, Data, GlossaryEntry, WordEntry, WordList};
+use crate::morph::{Analyzer, WordInfo};
 use crate::{hetu, Context, Finding, Kind, Message, Purpose, Severity};
 
 /// A sentence longer than this many words is a clarity warning (A13).
@@ -126,7 +126,7 @@ pub(crate) fn run(data: &Data, analyzer: &Analyzer, text: &str, ctx: &Context) -
         .collect();
 
     abbreviations(data, analyzer, text, ctx, &toks, &mut out);
-    words(data, analyzer, ctx, &toks, &mut out);
+    words(data, analyzer, text, ctx, &toks, &mut out);
     clarity(text, &mut out);
 
     out.sort_by_key(|f| (f.bytes.start, f.bytes.end, f.kind));
@@ -136,18 +136,78 @@ pub(crate) fn run(data: &Data, analyzer: &Analyzer, text: &str, ctx: &Context) -
 
 // ---------------------------------------------------------------- abbreviations (A14)
 
-/// The upper-case head of a token and what follows its first `-` or `:` (`TTV:lle` →
-/// `TTV`, `lle`), if the head is an abbreviation candidate: letters and digits only, at least
-/// two letters, all of them upper case.
-fn abbreviation_head(token: &str) -> Option<(&str, &str)> {
+/// Finnish endings an abbreviation takes without a separator when written in a hurry
+/// (`OMOn`, `TYPssä`, `KEHAan`, `ELYstä`): case endings, optionally followed by a clitic.
+const FI_GLUED: &[&str] = &[
+    "n", "a", "ä", "ta", "tä", "na", "nä", "ssa", "ssä", "sta", "stä", "lla", "llä", "lta", "ltä",
+    "lle", "ksi", "tta", "ttä", "t", "han", "hen", "hin", "hon", "hun", "hyn", "hän", "hön", "an",
+    "en", "in", "on", "un", "yn", "än", "ön", "seen", "iin", "ien", "ia", "iä", "ja", "jä", "ita",
+    "itä", "issa", "issä", "ista", "istä", "illa", "illä", "ilta", "iltä", "ille", "iksi", "ina",
+    "inä", "ineen", "ihin",
+];
+const FI_CLITICS: &[&str] = &[
+    "", "kin", "kaan", "kään", "ko", "kö", "han", "hän", "pa", "pä",
+];
+/// Swedish endings of an abbreviation written without a colon (`TTVs`, `FPAn`).
+const SV_GLUED: &[&str] = &[
+    "s", "n", "en", "ens", "et", "ets", "ar", "er", "arna", "erna",
+];
+
+/// Whether `rest` (lower-case letters glued to an all-caps head) is an inflection ending.
+fn is_glued_ending(rest: &str, lang: Language) -> bool {
+    match lang {
+        Language::Sv => SV_GLUED.contains(&rest),
+        Language::En => rest == "s",
+        Language::Fi | Language::Se => FI_GLUED.iter().any(|e| {
+            rest.strip_prefix(e)
+                .is_some_and(|clitic| FI_CLITICS.contains(&clitic))
+        }),
+    }
+}
+
+/// A Roman numeral of I, V and X (`II`, `IV`, `XII`): a part number, not an abbreviation.
+fn is_roman(head: &str) -> bool {
+    !head.is_empty()
+        && head.len() <= 5
+        && head.chars().all(|c| matches!(c, 'I' | 'V' | 'X'))
+        && !head.contains("IIII")
+        && !head.contains("VV")
+}
+
+/// The upper-case head of a token and what follows it (`TTV:lle` → `TTV`, `lle`; `OMOn` →
+/// `OMO`, `n`), if the head is an abbreviation candidate: letters and digits only, at least
+/// two letters, all of them upper case. An ending glued on without a separator must be one of
+/// the language's inflection endings, so names such as `LinkedIn` or `SQLite` are not taken.
+fn abbreviation_head(token: &str, lang: Language) -> Option<(&str, &str)> {
+    // Most tokens are ordinary words: out at once unless two capitals (or digits) lead.
+    let mut lead = token.chars();
+    if !lead
+        .by_ref()
+        .take(2)
+        .all(|c| c.is_uppercase() || c.is_ascii_digit())
+    {
+        return None;
+    }
     let cut = token.find(['-', ':']).unwrap_or(token.len());
-    let head = &token[..cut];
-    let rest = token.get(cut + 1..).unwrap_or("");
+    let (mut head, mut rest) = (&token[..cut], token.get(cut + 1..).unwrap_or(""));
+    if let Some(lower) = head.find(char::is_lowercase) {
+        let glued = &head[lower..];
+        if !glued.chars().all(char::is_lowercase) || !is_glued_ending(glued, lang) {
+            return None;
+        }
+        // The separator-less ending; anything after a hyphen stays out of the head.
+        rest = glued;
+        head = &head[..lower];
+    }
     let letters = head.chars().filter(|c| c.is_alphabetic()).count();
+    let digits = head.chars().filter(char::is_ascii_digit).count();
     let all_upper = head
         .chars()
         .all(|c| c.is_ascii_digit() || (c.is_alphabetic() && c.is_uppercase()));
-    (letters >= 2 && all_upper && !head.contains('.')).then_some((head, rest))
+    // As many digits as letters is a code (`FI21` of an account number, a mistyped identity
+    // code), not an abbreviation.
+    (letters >= 2 && digits < letters && all_upper && !head.contains('.') && !is_roman(head))
+        .then_some((head, rest))
 }
 
 /// Longest explanation in parentheses looked for, in bytes.
@@ -201,7 +261,11 @@ fn rest_is(analyzer: &Analyzer, lang: Language, rest: &str, word: &str) -> bool 
     if lower.starts_with(&stem) {
         return true;
     }
-    lang == Language::Fi && analyzer.word(rest).bases.iter().any(|b| b == word)
+    match lang {
+        Language::Fi => analyzer.word(rest).bases.iter().any(|b| b == word),
+        Language::Sv => analyzer.swedish_word(rest).bases.iter().any(|b| b == word),
+        _ => false,
+    }
 }
 
 /// Byte spans of web addresses (`http://…`, `https://…`, up to the next whitespace).
@@ -257,7 +321,7 @@ fn abbreviations(
         {
             continue;
         }
-        let Some((head, rest)) = abbreviation_head(t.text) else {
+        let Some((head, rest)) = abbreviation_head(t.text, ctx.language) else {
             continue;
         };
         if explained_here(text, t, head) {
@@ -291,6 +355,11 @@ fn abbreviations(
         if data.known.contains(&plain) {
             continue;
         }
+        // A health term written in capitals (`ADHD`, `HIV`) is reported as health data and is
+        // generally known as what it is.
+        if is_health_acronym(data, ctx.language, head) {
+            continue;
+        }
         // Unknown to the lists: with libvoikko, a word it analyses is not flagged (it knows
         // many all-caps words and common abbreviations); its "no analysis" is the signal.
         if ctx.language == Language::Fi && analyzer.word(head).known == Some(true) {
@@ -320,9 +389,16 @@ fn abbreviations(
     }
 }
 
+/// The suggestion names the full form in the entry's language first (a Swedish entry gets
+/// the Swedish form whatever the interface language), with the other official language's form
+/// after it.
 fn glossary_finding(t: &Token<'_>, e: &GlossaryEntry, lang: Language) -> Finding {
     let key = &e.key;
-    let full = if lang == Language::Sv { &e.sv } else { &e.fi };
+    let (full, other) = if lang == Language::Sv {
+        (&e.sv, &e.fi)
+    } else {
+        (&e.fi, &e.sv)
+    };
     finding(
         Kind::Abbreviation,
         Severity::Warn,
@@ -334,9 +410,9 @@ fn glossary_finding(t: &Token<'_>, e: &GlossaryEntry, lang: Language) -> Finding
             format!("The abbreviation {key} is not generally known."),
         ),
         Some(msg(
-            format!("Kirjoita auki: {}", e.fi),
-            format!("Skriv ut: {}", e.sv),
-            format!("Write it out: {full}"),
+            format!("Kirjoita auki: {full} (toisella kielellä: {other})"),
+            format!("Skriv ut: {full} (på det andra språket: {other})"),
+            format!("Write it out: {full} (in the other language: {other})"),
         )),
     )
 }
@@ -344,13 +420,13 @@ fn glossary_finding(t: &Token<'_>, e: &GlossaryEntry, lang: Language) -> Finding
 // ---------------------------------------------------------------- word lists (A15, A17, A18)
 
 /// Shortest compound head (in letters) the fallback matches: blind splitting finds short list
-/// words inside unrelated words (pia|nisti), so short heads are left to libvoikko.
+/// words inside unrelated words (pia|nisti), so short heads are left to the libraries.
 const MIN_HEAD: usize = 6;
 
-/// The word-list entry `info` matches: libvoikko bases exactly; fallback stems through the
-/// stem keys, also with a final vowel dropped (laisko- ~ laisk-), and for Finnish also every
-/// compound head of a stem of at least [`MIN_HEAD`] letters (työluuseri → luuseri), without
-/// allocating.
+/// The word-list entry `info` matches: library bases exactly; stems through the stem keys,
+/// also with a final vowel dropped (laisko- ~ laisk-), and also every compound head of a stem
+/// of at least [`MIN_HEAD`] letters (työluuseri → luuseri, socialbidragsparasit → parasit),
+/// without allocating.
 fn lookup(list: &WordList, lang: Language, info: &WordInfo) -> Option<usize> {
     for b in &info.bases {
         if let Some(e) = list.exact(lang, b) {
@@ -363,7 +439,7 @@ fn lookup(list: &WordList, lang: Language, info: &WordInfo) -> Option<usize> {
         let dropped = s
             .char_indices()
             .next_back()
-            .filter(|(_, c)| "aeiouyäö".contains(*c) && n > 4)
+            .filter(|(_, c)| "aeiouyäöå".contains(*c) && n > 4)
             .map(|(i, _)| &s[..i]);
         let full = list.may_end(lang, s);
         let short = dropped.filter(|d| list.may_end(lang, d));
@@ -371,7 +447,7 @@ fn lookup(list: &WordList, lang: Language, info: &WordInfo) -> Option<usize> {
             continue;
         }
         for (k, (at, _)) in s.char_indices().enumerate() {
-            if k > 0 && (lang != Language::Fi || n - k < MIN_HEAD) {
+            if k > 0 && n - k < MIN_HEAD {
                 break;
             }
             if full {
@@ -387,6 +463,97 @@ fn lookup(list: &WordList, lang: Language, info: &WordInfo) -> Option<usize> {
         }
     }
     None
+}
+
+/// A health compound (`selkävaivoja`, `uniongelmista`, `ryggproblem`): a site and a part among
+/// the library's bases, or a stem that ends with a part (also less a final vowel) after a piece
+/// that ends with a site (a Swedish linking `s`, a Finnish genitive `n` allowed). Returns the
+/// part.
+fn compound_health(c: &Compounds, lang: Language, info: &WordInfo) -> Option<usize> {
+    if let Some(p) = info.bases.iter().find_map(|b| c.part(lang, b)) {
+        if info.bases.iter().any(|b| c.is_site(lang, b)) {
+            return Some(p);
+        }
+    }
+    // Base forms too: libvoikko may split a compound differently (`paniikkikohtaus` as
+    // paniikki + kohdata + -us) while its base form still ends with the part.
+    for s in info.bases.iter().chain(&info.stems) {
+        let dropped = s
+            .char_indices()
+            .next_back()
+            .filter(|(_, ch)| "aeiouyäöå".contains(*ch))
+            .map(|(i, _)| &s[..i]);
+        // A stem no part key ends like cannot end with a part: most stems stop here.
+        for stem in std::iter::once(s.as_str())
+            .chain(dropped)
+            .filter(|x| c.may_end(lang, x))
+        {
+            for (at, _) in stem.char_indices().skip(2) {
+                let Some(p) = c.part(lang, &stem[at..]) else {
+                    continue;
+                };
+                let left = &stem[..at];
+                // A head (`kipu`, `särky`, `värk`) is health data after any first part.
+                if c.is_head(p) && left.chars().count() >= 3 {
+                    return Some(p);
+                }
+                let linked = match lang {
+                    Language::Sv => left.strip_suffix('s'),
+                    _ => left.strip_suffix('n'),
+                };
+                if c.ends_with_site(lang, left) || linked.is_some_and(|l| c.ends_with_site(lang, l))
+                {
+                    return Some(p);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A health term written in capitals (`ADHD`, `HIV`): its lower-case form is a health-list
+/// base form.
+fn is_health_acronym(data: &Data, lang: Language, head: &str) -> bool {
+    let lang = if lang == Language::Sv {
+        Language::Sv
+    } else {
+        Language::Fi
+    };
+    data.health.exact(lang, &head.to_lowercase()).is_some()
+}
+
+/// Byte spans inside quotation marks (`”…”`, `"…"`, `“…”`, `«…»`, `„…“`): a person's own words,
+/// quoted, are not the writer's labels.
+fn quoted_spans(text: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut open: Option<(usize, char)> = None;
+    for (i, c) in text.char_indices() {
+        match open {
+            None => {
+                let close = match c {
+                    '”' | '"' => Some(c),
+                    '“' => Some('”'),
+                    '«' => Some('»'),
+                    '„' => Some('“'),
+                    _ => None,
+                };
+                if let Some(close) = close {
+                    open = Some((i + c.len_utf8(), close));
+                }
+            }
+            Some((start, close)) => {
+                // `“` closes a `„` quote; a `”` or `“` closes a `“` quote (both styles occur).
+                if c == close || (close == '”' && c == '“') {
+                    spans.push(start..i);
+                    open = None;
+                } else if c == '\n' {
+                    // An unclosed quote ends at the line break.
+                    open = None;
+                }
+            }
+        }
+    }
+    spans
 }
 
 /// `[A-TV-Z][0-9]{2}(\.[0-9]{1,2})?`
@@ -416,6 +583,7 @@ fn is_diagnosis_context(lower: &str) -> bool {
 fn words(
     data: &Data,
     analyzer: &Analyzer,
+    text: &str,
     ctx: &Context,
     toks: &[Token<'_>],
     out: &mut Vec<Finding>,
@@ -423,6 +591,7 @@ fn words(
     let email = ctx.purpose == Purpose::OutgoingEmail;
     let health_allowed = !email && ctx.entry_type == EntryKind::WorkCapacity;
     let lang = ctx.language;
+    let quotes = quoted_spans(text);
     let mut health_context = false;
     let mut bare_codes = Vec::new();
     for t in toks {
@@ -434,10 +603,22 @@ fn words(
             }
             continue;
         }
-        if !t.text.chars().any(char::is_alphabetic)
-            || t.text.chars().any(|c| c.is_ascii_digit())
-            || abbreviation_head(t.text).is_some()
-        {
+        if !t.text.chars().any(char::is_alphabetic) || t.text.chars().any(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        if let Some((head, _)) = abbreviation_head(t.text, lang) {
+            // Capitals: only a health term (`ADHD`) is a word-list match.
+            if is_health_acronym(data, lang, head) {
+                health_context = true;
+                if !health_allowed {
+                    out.push(health_finding(
+                        t,
+                        &head.to_lowercase(),
+                        Category::Diagnosis,
+                        email,
+                    ));
+                }
+            }
             continue;
         }
         let lower = t.text.to_lowercase();
@@ -446,26 +627,39 @@ fn words(
         }
         let info = match lang {
             Language::Fi => analyzer.word(t.text),
-            _ => std::sync::Arc::new(WordInfo {
-                stems: swedish_stems(t.text),
-                ..WordInfo::default()
-            }),
+            Language::Sv => analyzer.swedish_word(t.text),
+            // Sámi and English texts get no word-list checks (no lists in those languages).
+            Language::Se | Language::En => continue,
         };
-        // Matched once per distinct word: the result is cached with the word's analysis.
+        // Matched once per distinct word: the result is cached with the word's analysis. A
+        // health compound is stored as an index past the health list.
         let [offensive, health, benefit] = *info.matches.get_or_init(|| {
             [
                 lookup(&data.offensive, lang, &info),
-                lookup(&data.health, lang, &info),
+                lookup(&data.health, lang, &info).or_else(|| {
+                    compound_health(&data.health_compounds, lang, &info)
+                        .map(|p| data.health.len() + p)
+                }),
                 lookup(&data.benefits, lang, &info),
             ]
         });
+        let quoted = quotes.iter().any(|q| q.start <= t.start && t.end <= q.end);
         if let Some(e) = offensive.and_then(|i| data.offensive.entry(i)) {
-            out.push(offensive_finding(t, e, ctx, email));
+            if !quoted {
+                out.push(offensive_finding(t, e, ctx, email));
+            }
         }
-        if let Some(e) = health.and_then(|i| data.health.entry(i)) {
+        // An organisation named after a condition (`Syöpäsäätiö`, `Diabetesförbundet`) is not
+        // a person's health data.
+        let health = health.filter(|_| !data.health_compounds.is_name(&lower));
+        if let Some(i) = health {
             health_context = true;
             if !health_allowed {
-                out.push(health_finding(t, &e.base, e.category, email));
+                match data.health.entry(i) {
+                    Some(e) => out.push(health_finding(t, &e.base, e.category, email)),
+                    // A compound: the word itself is what matched.
+                    None => out.push(health_finding(t, &lower, Category::Health, email)),
+                }
             }
         }
         if email {

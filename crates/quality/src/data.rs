@@ -9,17 +9,22 @@ use std::path::{Path, PathBuf};
 use kirjuri_domain::Language;
 
 /// The data files, by name, with the repository's versions embedded as the defaults.
-pub const FILES: [(&str, &str); 5] = [
+pub const FILES: [(&str, &str); 6] = [
     (ABBREVIATIONS, include_str!("../data/abbreviations.tsv")),
     (KNOWN, include_str!("../data/known-abbreviations.txt")),
     (OFFENSIVE, include_str!("../data/offensive.tsv")),
     (HEALTH, include_str!("../data/health.tsv")),
+    (
+        HEALTH_COMPOUNDS,
+        include_str!("../data/health-compounds.tsv"),
+    ),
     (BENEFITS, include_str!("../data/benefits.tsv")),
 ];
 const ABBREVIATIONS: &str = "abbreviations.tsv";
 const KNOWN: &str = "known-abbreviations.txt";
 const OFFENSIVE: &str = "offensive.tsv";
 const HEALTH: &str = "health.tsv";
+const HEALTH_COMPOUNDS: &str = "health-compounds.tsv";
 const BENEFITS: &str = "benefits.tsv";
 
 /// Why the data files could not be loaded.
@@ -157,6 +162,11 @@ impl std::hash::Hasher for Fnv {
 }
 
 impl WordList {
+    /// Number of entries (all languages).
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
     /// The entry at an index from [`WordList::exact`] or [`WordList::stem`].
     pub(crate) fn entry(&self, i: usize) -> Option<&WordEntry> {
         self.entries.get(i)
@@ -190,6 +200,7 @@ pub struct Data {
     pub(crate) known: HashSet<AbbrKey>,
     pub(crate) offensive: WordList,
     pub(crate) health: WordList,
+    pub(crate) health_compounds: Compounds,
     pub(crate) benefits: WordList,
 }
 
@@ -248,6 +259,10 @@ impl Data {
                 &[Category::Diagnosis, Category::Medication, Category::Health],
             )?
         };
+        let health_compounds = {
+            let (text, file) = read(HEALTH_COMPOUNDS)?;
+            parse_compounds(&text, &file)?
+        };
         let benefits = {
             let (text, file) = read(BENEFITS)?;
             parse_words(&text, &file, &[Category::Benefit])?
@@ -257,6 +272,7 @@ impl Data {
             known,
             offensive,
             health,
+            health_compounds,
             benefits,
         })
     }
@@ -436,19 +452,251 @@ fn parse_words(text: &str, file: &str, allowed: &[Category]) -> Result<WordList,
             category,
             suggestion,
         });
-        // Stem keys: the base less its last one or two letters (at least four letters left).
-        let chars: Vec<(usize, char)> = base.char_indices().collect();
-        for cut in 1..=2 {
-            if chars.len() >= 4 + cut {
-                let key = &base[..chars[chars.len() - cut].0];
-                list.ends.entry(lang).or_default().extend(end_of(key));
-                list.stem
-                    .entry(lang)
-                    .or_default()
-                    .entry(key.to_owned())
-                    .or_insert(index);
-            }
+        // Stem keys: the base (and, for Finnish, its inflection stems) less its last one or
+        // two letters (at least four letters left).
+        for key in stem_keys(lang, base) {
+            list.ends.entry(lang).or_default().extend(end_of(&key));
+            list.stem
+                .entry(lang)
+                .or_default()
+                .entry(key)
+                .or_insert(index);
         }
     }
     Ok(list)
+}
+
+/// The keys a fallback stem of `base` may take: the base less its last one or two letters
+/// (at least four left), and for Finnish also the inflection stems of [`finnish_variants`],
+/// whole and less one or two letters.
+pub(crate) fn stem_keys(lang: Language, base: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut add = |k: &str| {
+        if !k.is_empty() && !keys.iter().any(|x: &String| x == k) {
+            keys.push(k.to_owned());
+        }
+    };
+    let cuts = |w: &str, whole: bool, add: &mut dyn FnMut(&str)| {
+        let chars: Vec<(usize, char)> = w.char_indices().collect();
+        if whole && chars.len() >= 4 {
+            add(w);
+        }
+        for cut in 1..=2 {
+            if chars.len() >= 4 + cut {
+                add(&w[..chars[chars.len() - cut].0]);
+            }
+        }
+    };
+    cuts(base, false, &mut add);
+    if lang == Language::Fi {
+        for v in finnish_variants(base) {
+            cuts(&v, true, &mut add);
+        }
+    }
+    keys
+}
+
+/// Inflection stems of a Finnish base form that suffix stripping cannot reach: the weak grade
+/// of its last consonant (`kipu` → `kivu`, `syöpä` → `syövä`, `selkä` → `selä`, `juoppo` →
+/// `juopo`, `tauti` → `taudi`, `lintu` → `linnu`), the strong grade of an `-e` word (`lääke` →
+/// `lääkkee`), and the stems of common derivational endings (`sairaus` → `sairaude`,
+/// `saamaton` → `saamattoma`, `loinen` → `loise`, `masentunut` → `masentunee`).
+pub(crate) fn finnish_variants(base: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let c: Vec<char> = base.chars().collect();
+    let n = c.len();
+    let vowel = |ch: char| "aeiouyäö".contains(ch);
+    let s = |v: &[char]| v.iter().collect::<String>();
+    if n < 4 {
+        return out;
+    }
+    // Derivational endings.
+    for (end, stems) in [
+        ("nen", &["se"][..]),
+        ("ton", &["ttoma"][..]),
+        ("tön", &["ttömä"][..]),
+        ("us", &["ude", "uksi"][..]),
+        ("ys", &["yde", "yksi"][..]),
+        ("nut", &["nee"][..]),
+        ("nyt", &["nee"][..]),
+        ("is", &["ikse", "iksi"][..]),
+    ] {
+        if let Some(stem) = base.strip_suffix(end) {
+            for t in stems {
+                out.push(format!("{stem}{t}"));
+            }
+            return out;
+        }
+    }
+    // An `-e` word: strong grade before the long vowel (lääke → lääkkee, tarvike → tarvikkee).
+    if c[n - 1] == 'e' && !vowel(c[n - 2]) && vowel(c[n - 3]) {
+        let strong = match c[n - 2] {
+            'k' => "kk",
+            'p' => "pp",
+            't' => "tt",
+            _ => "",
+        };
+        if !strong.is_empty() {
+            out.push(format!("{}{strong}ee", s(&c[..n - 2])));
+        }
+        out.push(format!("{base}e"));
+        return out;
+    }
+    // A word ending in a vowel: the weak grade of the consonants before it.
+    if vowel(c[n - 1]) && !vowel(c[n - 2]) {
+        let last = c[n - 1];
+        let (a, b) = (c[n - 3], c[n - 2]);
+        let weak: Option<(usize, &str)> = match (a, b) {
+            ('k', 'k') => Some((2, "k")),
+            ('p', 'p') => Some((2, "p")),
+            ('t', 't') => Some((2, "t")),
+            ('n', 'k') => Some((2, "ng")),
+            ('m', 'p') => Some((2, "mm")),
+            ('l', 't') => Some((2, "ll")),
+            ('n', 't') => Some((2, "nn")),
+            ('r', 't') => Some((2, "rr")),
+            ('l', 'k') => Some((2, "l")),
+            ('r', 'k') => Some((2, "r")),
+            ('h', 'k') => Some((2, "h")),
+            (v, 'p') if vowel(v) => Some((1, "v")),
+            (v, 't') if vowel(v) => Some((1, "d")),
+            _ => None,
+        };
+        if let Some((len, repl)) = weak {
+            out.push(format!("{}{repl}{last}", s(&c[..n - 1 - len])));
+        }
+    }
+    out
+}
+
+/// Health compounds: a *site* (a body part or a field of health: `selkä`, `uni`, `päihde`,
+/// `rygg`, `sömn`) with a *part* (a word that alone says little: `ongelma`, `vaiva`, `problem`,
+/// `skada`) is health data (`selkävaiva`, `uniongelmista`, `ryggproblem`); either alone is not
+/// (`rahaongelma`, `pääongelma`).
+#[derive(Debug, Clone, Default)]
+pub struct Compounds {
+    parts: Vec<String>,
+    /// Whether each part is a *head*: health data after any first part, no site needed.
+    heads: Vec<bool>,
+    /// Organisation words (`säätiö`, `förbund`) and their stems: a word containing one is a
+    /// name, not health data.
+    names: Vec<String>,
+    /// Part keys (base forms, Finnish inflection stems, less one or two letters) → part.
+    part_keys: HashMap<Language, FnvMap>,
+    /// Site base forms and their Finnish inflection stems.
+    sites: HashMap<Language, Vec<String>>,
+    /// The last two bytes of every part key (a cheap first test, as in [`WordList`]).
+    ends: HashMap<Language, HashSet<[u8; 2]>>,
+}
+
+impl Compounds {
+    /// A part whose base form or stem key is `s`.
+    pub(crate) fn part(&self, lang: Language, s: &str) -> Option<usize> {
+        self.part_keys.get(&lang)?.get(s).copied()
+    }
+
+    /// Whether some part key could end `s` (or `s` less a final letter of up to two bytes).
+    pub(crate) fn may_end(&self, lang: Language, s: &str) -> bool {
+        end_of(s).is_some_and(|e| self.ends.get(&lang).is_some_and(|set| set.contains(&e)))
+    }
+
+    /// Whether the part at `i` needs no site.
+    pub(crate) fn is_head(&self, i: usize) -> bool {
+        self.heads.get(i).copied().unwrap_or(false)
+    }
+
+    /// Whether a lower-case word contains an organisation word (it is a name).
+    pub(crate) fn is_name(&self, word: &str) -> bool {
+        self.names.iter().any(|n| word.contains(n.as_str()))
+    }
+
+    /// Whether `s` is a site's base form.
+    pub(crate) fn is_site(&self, lang: Language, s: &str) -> bool {
+        self.sites
+            .get(&lang)
+            .is_some_and(|v| v.iter().any(|x| x == s))
+    }
+
+    /// Whether `s` ends with a site (or one of its stems).
+    pub(crate) fn ends_with_site(&self, lang: Language, s: &str) -> bool {
+        self.sites
+            .get(&lang)
+            .is_some_and(|v| v.iter().any(|x| s.ends_with(x.as_str())))
+    }
+}
+
+fn parse_compounds(text: &str, file: &str) -> Result<Compounds, DataError> {
+    let mut c = Compounds::default();
+    let mut seen = HashSet::new();
+    for (n, line) in lines(text) {
+        let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
+        let [lang, role, word] = fields[..] else {
+            return Err(malformed(
+                file,
+                n,
+                format!(
+                    "expected 3 tab-separated fields (language, role, word), found {}",
+                    fields.len()
+                ),
+            ));
+        };
+        let lang = match lang {
+            "fi" => Language::Fi,
+            "sv" => Language::Sv,
+            other => {
+                return Err(malformed(
+                    file,
+                    n,
+                    format!("unknown language {other:?} (fi or sv)"),
+                ))
+            }
+        };
+        if word.chars().count() < 2 || !word.chars().all(|c| c.is_alphabetic() && c.is_lowercase())
+        {
+            return Err(malformed(
+                file,
+                n,
+                format!("word {word:?} must be one lower-case word of at least 2 letters"),
+            ));
+        }
+        if !seen.insert((lang, role.to_owned(), word.to_owned())) {
+            return Err(malformed(file, n, format!("duplicate {role} {word:?}")));
+        }
+        match role {
+            "site" => {
+                let sites = c.sites.entry(lang).or_default();
+                sites.push(word.to_owned());
+                if lang == Language::Fi {
+                    sites.extend(finnish_variants(word));
+                }
+            }
+            "name" => {
+                c.names.push(word.to_owned());
+                if lang == Language::Fi {
+                    c.names.extend(finnish_variants(word));
+                }
+            }
+            "part" | "head" => {
+                let index = c.parts.len();
+                c.parts.push(word.to_owned());
+                c.heads.push(role == "head");
+                let keys = c.part_keys.entry(lang).or_default();
+                let ends = c.ends.entry(lang).or_default();
+                keys.entry(word.to_owned()).or_insert(index);
+                ends.extend(end_of(word));
+                for k in stem_keys(lang, word) {
+                    ends.extend(end_of(&k));
+                    keys.entry(k).or_insert(index);
+                }
+            }
+            other => {
+                return Err(malformed(
+                    file,
+                    n,
+                    format!("unknown role {other:?} (site, part, head or name)"),
+                ))
+            }
+        }
+    }
+    Ok(c)
 }

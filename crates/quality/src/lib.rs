@@ -31,14 +31,18 @@
 mod check;
 mod data;
 mod hetu;
+mod hunspell;
 mod morph;
 mod voikko;
 
 use std::ops::Range;
 
 pub use data::{Category, Data, DataError};
+pub use hunspell::{Hunspell, HunspellError, SwedishAnalysis};
 pub use kirjuri_domain::{EntryKind, Language};
-pub use morph::{Morphology, MorphologyMode};
+pub use morph::{
+    Library, Morphology, MorphologyConfig, MorphologyMode, MorphologyStatus, SwedishMorphology,
+};
 pub use voikko::{Analysis, Voikko, VoikkoError};
 
 /// Longest text checked, in characters (longer: [`CheckError::TooLong`]).
@@ -176,6 +180,8 @@ pub struct Finding {
 pub struct Report {
     /// Which morphology analysed Finnish words (the fallback is weaker: `README.md`).
     pub morphology: Morphology,
+    /// Which morphology analysed Swedish words.
+    pub swedish_morphology: SwedishMorphology,
     /// Findings in text order.
     pub findings: Vec<Finding>,
 }
@@ -193,6 +199,9 @@ pub enum CheckerError {
     /// libvoikko was required ([`MorphologyMode::Voikko`]) and could not be used.
     #[error(transparent)]
     Voikko(#[from] VoikkoError),
+    /// Hunspell was required ([`Library::Required`] for Swedish) and could not be used.
+    #[error(transparent)]
+    Hunspell(#[from] HunspellError),
 }
 
 /// Why a text could not be checked.
@@ -217,17 +226,31 @@ pub struct Checker {
 }
 
 impl Checker {
-    /// A checker over `data` with the chosen morphology.
+    /// A checker over `data` with the chosen morphology ([`MorphologyMode`]: both languages
+    /// automatic, libvoikko required, or both fallbacks).
     pub fn new(data: Data, mode: MorphologyMode) -> Result<Self, CheckerError> {
-        Ok(Checker {
-            data,
-            analyzer: morph::Analyzer::new(mode)?,
-        })
+        Self::with_config(data, mode.into())
     }
 
-    /// Which morphology this checker uses.
+    /// A checker over `data` with each language's morphology chosen separately.
+    pub fn with_config(data: Data, config: MorphologyConfig) -> Result<Self, CheckerError> {
+        let analyzer = morph::Analyzer::new(config).map_err(|e| match e {
+            morph::MorphError::Voikko(e) => CheckerError::Voikko(e),
+            morph::MorphError::Hunspell(e) => CheckerError::Hunspell(e),
+        })?;
+        Ok(Checker { data, analyzer })
+    }
+
+    /// Which morphology this checker uses for Finnish.
     pub fn morphology(&self) -> Morphology {
         self.analyzer.kind()
+    }
+
+    /// Which morphology this checker uses for each language, and why a fallback is in use.
+    /// A server logs it once at start (its `Display`), and shows
+    /// [`MorphologyStatus::notice`] on its pages when that is `Some`.
+    pub fn morphology_status(&self) -> &MorphologyStatus {
+        self.analyzer.status()
     }
 
     /// Checks one text.
@@ -241,6 +264,7 @@ impl Checker {
         }
         Ok(Report {
             morphology: self.analyzer.kind(),
+            swedish_morphology: self.analyzer.status().swedish,
             findings: check::run(&self.data, &self.analyzer, text, context),
         })
     }

@@ -14,6 +14,13 @@ use kirjuri_quality::{
 };
 use proptest::prelude::*;
 
+#[path = "quality/corpus.rs"]
+mod corpus;
+#[path = "quality/inflection.rs"]
+mod inflection;
+#[path = "quality/swedish.rs"]
+mod swedish;
+
 fn voikko() -> Checker {
     Checker::new(Data::embedded().unwrap(), MorphologyMode::Voikko)
         .unwrap_or_else(|e| panic!("libvoikko is required for this test: {e}"))
@@ -590,6 +597,29 @@ fn embedded_data_loads_and_a_directory_overrides_it() {
     let e = Data::from_dir(&dir).unwrap_err().to_string();
     assert!(e.contains("offensive.tsv:1:"), "{e}");
     std::fs::write(dir.join("offensive.tsv"), "fi\tlaiska\tbelittling\n").unwrap();
+    std::fs::write(
+        dir.join("health-compounds.tsv"),
+        "fi\tsite\tselkä\nfi\tlimb\tvaiva\n",
+    )
+    .unwrap();
+    let e = Data::from_dir(&dir).unwrap_err().to_string();
+    assert!(
+        e.contains("health-compounds.tsv:2:") && e.contains("limb"),
+        "{e}"
+    );
+    std::fs::write(
+        dir.join("health-compounds.tsv"),
+        "fi\tsite\tselkä\nfi\tpart\tvaiva\n",
+    )
+    .unwrap();
+    let c = Checker::new(Data::from_dir(&dir).unwrap(), MorphologyMode::Fallback).unwrap();
+    let text = "Asiakkaalla on selkävaivoja ja niskavaivoja.";
+    let r = check(&c, text, fi(EntryKind::Contact));
+    assert_eq!(
+        spans(text, &r, Kind::Health),
+        ["selkävaivoja"],
+        "only the listed site"
+    );
     std::fs::write(dir.join("abbreviations.tsv"), "Xyz\tx\ty\n").unwrap();
     let e = Data::from_dir(&dir).unwrap_err().to_string();
     assert!(
@@ -614,6 +644,13 @@ fn any_text() -> impl Strategy<Value = String> {
                 Just("(OMO) ".to_owned()),
                 Just("\u{0}".to_owned()),
                 Just("äö ".to_owned()),
+                Just("OMOn ".to_owned()),
+                Just("ÄÖÅs ".to_owned()),
+                Just("”".to_owned()),
+                Just("„".to_owned()),
+                Just("selkävaivoja ".to_owned()),
+                Just("knäskadorna ".to_owned()),
+                Just("II ".to_owned()),
                 "[a-zåäö]{1,12} ",
             ],
             0..400
@@ -658,6 +695,8 @@ proptest! {
     fn any_text_checks_without_panic_with_voikko(text in any_text()) {
         let c = &*VOIKKO;
         assert_sound(&text, c.check(&text, &fi(EntryKind::Safety)));
+        // `VOIKKO` takes Hunspell too (`MorphologyMode::Voikko`): Swedish with morphology.
+        assert_sound(&text, c.check(&text, &Context::entry(EntryKind::Safety, Language::Sv)));
     }
 }
 
@@ -679,18 +718,41 @@ fn a_long_text_with_many_findings_checks_soundly() {
     assert_sound(&text, c.check(&text, &fi(EntryKind::Contact)));
 }
 
+/// Issue 18: `Auto` takes libvoikko and Hunspell where installed; `KIRJURI_VOIKKO=off` and
+/// `KIRJURI_HUNSPELL=off` force each language's fallback, and the status says why.
 #[test]
 fn auto_mode_uses_voikko_and_kirjuri_voikko_off_forces_the_fallback() {
     // The only test that uses `MorphologyMode::Auto`, so the environment change races nothing.
     std::env::remove_var("KIRJURI_VOIKKO");
+    std::env::remove_var("KIRJURI_HUNSPELL");
     let c = Checker::new(Data::embedded().unwrap(), MorphologyMode::Auto).unwrap();
     assert_eq!(c.morphology(), Morphology::Voikko, "libvoikko is installed");
+    assert_eq!(
+        c.morphology_status().swedish,
+        kirjuri_quality::SwedishMorphology::Hunspell,
+        "Hunspell is installed"
+    );
     std::env::set_var("KIRJURI_VOIKKO", "off");
+    std::env::set_var("KIRJURI_HUNSPELL", "off");
     let c = Checker::new(Data::embedded().unwrap(), MorphologyMode::Auto).unwrap();
     std::env::remove_var("KIRJURI_VOIKKO");
+    std::env::remove_var("KIRJURI_HUNSPELL");
     assert_eq!(c.morphology(), Morphology::Fallback);
+    assert_eq!(
+        c.morphology_status().to_string(),
+        "Finnish: fallback (KIRJURI_VOIKKO=off); Swedish: fallback (KIRJURI_HUNSPELL=off)"
+    );
     let r = check(&c, "Asiakas on laiska.", fi(EntryKind::Contact));
     assert_eq!(r.morphology, Morphology::Fallback, "the report says so");
+    let r = check(
+        &c,
+        "Kunden är lat.",
+        Context::entry(EntryKind::Contact, Language::Sv),
+    );
+    assert_eq!(
+        r.swedish_morphology,
+        kirjuri_quality::SwedishMorphology::Fallback
+    );
 }
 
 #[test]

@@ -27,6 +27,7 @@ pub mod contract;
 mod diag;
 mod engine;
 mod explain;
+mod outcome;
 mod parser;
 mod replay;
 mod request;

@@ -275,13 +275,13 @@ pub struct Registers {
 #[serde(deny_unknown_fields)]
 pub struct Expect {
     /// `auto_positive` | `auto_end` | `routed`.
-    pub outcome: crate::engine::Outcome,
+    pub outcome: crate::outcome::Outcome,
     /// Reason codes, any order.
     #[serde(deserialize_with = "required_nullable")]
-    pub route: Option<Vec<crate::ReasonCode>>,
+    pub route: Option<Vec<crate::outcome::ReasonCode>>,
     /// Target.
     #[serde(deserialize_with = "required_nullable")]
-    pub to: Option<crate::Target>,
+    pub to: Option<crate::outcome::Target>,
 }
 
 /// A case line: a request plus optional expectation.

@@ -7,6 +7,9 @@ use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
+#[path = "rules/dates.rs"]
+mod dates;
+
 // ------------------------------------------------------------------------------------------
 // helpers
 
@@ -85,7 +88,8 @@ fn shipped_rule_sets_load_without_warnings() {
     assert!(r.end.warnings().is_empty(), "{}", r.end.warnings().render());
     assert_eq!(r.start.kind(), Kind::JobSearchStart);
     assert_eq!(r.end.kind(), Kind::JobSearchEnd);
-    assert_eq!(r.start.version(), "2026.1");
+    assert_eq!(r.start.version(), "2026.2");
+    assert_eq!(r.end.version(), "2026.2");
     assert_eq!(r.start.hash().len(), 64);
 }
 
@@ -189,6 +193,8 @@ fn start_boundaries() {
             vec![
                 ("person.birth_date", json!("2008-02-29")),
                 ("decision_date", json!("2025-02-28")),
+                // registered on the decision date: these rows test age, not the start date
+                ("job_search_start", json!("2025-02-28")),
                 vq.clone(),
             ],
             AutoPositive,
@@ -200,6 +206,7 @@ fn start_boundaries() {
             vec![
                 ("person.birth_date", json!("2008-02-29")),
                 ("decision_date", json!("2025-02-27")),
+                ("job_search_start", json!("2025-02-27")),
                 vq.clone(),
             ],
             Routed,
@@ -211,6 +218,7 @@ fn start_boundaries() {
             vec![
                 ("person.birth_date", json!("1961-03-15")),
                 ("decision_date", json!("2026-03-31")),
+                ("job_search_start", json!("2026-03-31")),
             ],
             AutoPositive,
             vec![],
@@ -221,6 +229,7 @@ fn start_boundaries() {
             vec![
                 ("person.birth_date", json!("1961-03-15")),
                 ("decision_date", json!("2026-04-01")),
+                ("job_search_start", json!("2026-04-01")),
             ],
             Routed,
             vec![C::Age],
@@ -712,7 +721,7 @@ fn hash_is_over_canonical_text() {
     // the decision names the rule set
     let d = evaluate(&a, &request(&[]), false);
     assert_eq!(d.rule_set_hash(), a.hash());
-    assert_eq!(d.rule_set_version(), "2026.1");
+    assert_eq!(d.rule_set_version(), "2026.2");
 }
 
 #[test]
@@ -723,7 +732,7 @@ fn replay_reports_changes_grouped_by_reason() {
             "param min_age: int { from 2000-01-01: 17; }",
             "param min_age: int { from 2000-01-01 to 2025-12-31: 17; from 2026-01-01: 18; }",
         )
-        .replace("version \"2026.1\"", "version \"2026.2\"");
+        .replace("version \"2026.2\"", "version \"2026.3\"");
     let new = check(&new_src, "new").unwrap_or_else(|d| panic!("{}", d.render()));
     let mut reqs: Vec<Request> = dev_cases()
         .into_iter()

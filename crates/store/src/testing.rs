@@ -42,7 +42,7 @@ pub fn backends() -> Vec<Backend> {
 }
 
 /// The backends a `KIRJURI_TEST_BACKENDS` value names, in its order: at least one, each known.
-fn parse_backends(spec: &str) -> Result<Vec<Backend>, String> {
+pub fn parse_backends(spec: &str) -> Result<Vec<Backend>, String> {
     const USE: &str = "use sqlite, postgres or both, comma-separated";
     let backends = spec
         .split(',')

@@ -154,13 +154,13 @@ fn replay_reports_what_a_new_version_changes() {
             "param youth_age_limit: int { from 2000-01-01: 25; }",
             "param youth_age_limit: int { from 2000-01-01: 20; }",
         )
-        .replace("version \"2026.1\"", "version \"2026.2\"");
+        .replace("version \"2026.2\"", "version \"2026.3\"");
     assert_ne!(old_src, new_src);
     let new = dir.join("new.rules");
     std::fs::write(&new, new_src).unwrap();
     let (code, out, err) = run(&["replay".as_ref(), os(&start()), os(&new), os(&dev_cases())]);
     assert_eq!(code, Some(0), "{err}");
-    assert!(out.contains("2026.1") && out.contains("2026.2"), "{out}");
+    assert!(out.contains("2026.2") && out.contains("2026.3"), "{out}");
     assert!(out.contains("YOUTH_EDUCATION"), "{out}");
     let (_, json, _) = run(&[
         "replay".as_ref(),

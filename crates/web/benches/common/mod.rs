@@ -18,17 +18,9 @@ pub fn env_usize(name: &str, default: usize) -> usize {
 
 /// The backends named in `KIRJURI_BENCH_BACKENDS` (default `sqlite,postgres`).
 pub fn backends() -> Vec<Backend> {
-    std::env::var("KIRJURI_BENCH_BACKENDS")
-        .unwrap_or_else(|_| "sqlite,postgres".into())
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|b| match b {
-            "sqlite" => Backend::Sqlite,
-            "postgres" => Backend::Postgres,
-            other => panic!("KIRJURI_BENCH_BACKENDS: unknown backend {other:?}"),
-        })
-        .collect()
+    let spec = std::env::var("KIRJURI_BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
+    kirjuri_store::testing::parse_backends(&spec)
+        .unwrap_or_else(|e| panic!("KIRJURI_BENCH_BACKENDS: {e}"))
 }
 
 /// The app on a free port over `store`, until [`Server::stop`].

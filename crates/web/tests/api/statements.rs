@@ -167,7 +167,7 @@ async fn an_end_for_employment_is_an_automatic_end_statement() {
         let (_, b) = a
             .post(
                 &app.client_path(&format!("/job-searches/{}/end", js["id"].as_str().unwrap())),
-                json!({"end_date": "2026-03-20", "reason": "no_contact"}),
+                json!({"end_date": "2026-03-16", "reason": "no_contact"}),
             )
             .await;
         assert_eq!(b["decision"]["outcome"], "routed", "{b}");
