@@ -1,2 +1,5 @@
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| kirjuri_fuzz::run(kirjuri_fuzz::Target::Checker, data));
+libfuzzer_sys::fuzz_target!(
+    init: kirjuri_fuzz::write_seeds_from_env(kirjuri_fuzz::Target::Checker),
+    |data: &[u8]| kirjuri_fuzz::run(kirjuri_fuzz::Target::Checker, data)
+);

@@ -9,8 +9,8 @@
 //!   an identity code that parses prints back the same, a rule file that checks gives the same
 //!   canonical text when its canonical text is checked again, a request that parses reads back
 //!   the same from its own JSON, and so on (each target's function says what it checks).
-//! - [`seeds`]`(target)`: deterministic seed inputs, committed under `fuzz/seeds/` (a test
-//!   keeps the files equal to this function).
+//! - [`seeds`]`(target)`: deterministic seed inputs (the shipped rule files, a signed bundle, …);
+//!   [`write_seeds_from_env`] puts them into the working corpus when a fuzz binary starts.
 //!
 //! The libFuzzer harness (`fuzz/`, outside the workspace, driven by `scripts/fuzz`) calls [`run`]
 //! on every input; `tests/fuzz.rs` replays the seeds and every input kept under
@@ -86,6 +86,22 @@ impl Target {
     /// The target of a name.
     pub fn from_name(name: &str) -> Option<Target> {
         Target::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
+/// Writes the seeds of `target` into the directory named by `KIRJURI_FUZZ_SEEDS`, if set: the
+/// fuzz binaries call it at start-up, before libFuzzer reads its corpus, so the seeds follow
+/// the code (a changed rule file is the next run's seed) and none are committed.
+pub fn write_seeds_from_env(target: Target) {
+    let Some(dir) = std::env::var_os("KIRJURI_FUZZ_SEEDS") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|e| panic!("KIRJURI_FUZZ_SEEDS {}: {e}", dir.display()));
+    for (name, bytes) in seeds(target) {
+        let path = dir.join(format!("seed-{name}"));
+        std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     }
 }
 

@@ -26,33 +26,6 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// The committed seeds (`fuzz/seeds/<target>/`, where libFuzzer starts from) are exactly what
-/// `kirjuri_fuzz::seeds` makes. `KIRJURI_WRITE_SEEDS=1 cargo test -p kirjuri-fuzz` rewrites
-/// them after a change of the generator.
-#[test]
-fn committed_seeds_are_the_generated_ones() {
-    let write = std::env::var("KIRJURI_WRITE_SEEDS").is_ok_and(|v| v == "1");
-    for target in Target::ALL {
-        let dir = fuzz_dir().join("seeds").join(target.name());
-        let generated: BTreeMap<String, Vec<u8>> = seeds(target)
-            .into_iter()
-            .map(|(name, bytes)| (name.to_owned(), bytes))
-            .collect();
-        if write {
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            for (name, bytes) in &generated {
-                std::fs::write(dir.join(name), bytes).unwrap();
-            }
-        }
-        assert!(
-            files(&dir) == generated,
-            "fuzz/seeds/{} differs from kirjuri_fuzz::seeds; rewrite with KIRJURI_WRITE_SEEDS=1",
-            target.name()
-        );
-    }
-}
-
 /// Every seed holds its target's invariants.
 #[test]
 fn seeds_hold_the_invariants() {
