@@ -295,15 +295,22 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         timeout: (lease / 2).min(std::time::Duration::from_secs(30)),
         ..Default::default()
     };
-    serve_on(store, &args.listen, tls, oidc, delivery, |addr, scheme, notice| {
-        if let Some(n) = notice {
-            tracing::warn!("{}", n.en);
-        }
-        tracing::info!(
-            "Kirjuri listening on {scheme}://{addr} ({:?})",
-            args.database.split(':').next()
-        );
-    })
+    serve_on(
+        store,
+        &args.listen,
+        tls,
+        oidc,
+        delivery,
+        |addr, scheme, notice| {
+            if let Some(n) = notice {
+                tracing::warn!("{}", n.en);
+            }
+            tracing::info!(
+                "Kirjuri listening on {scheme}://{addr} ({:?})",
+                args.database.split(':').next()
+            );
+        },
+    )
     .await
 }
 
