@@ -18,10 +18,9 @@
 
 use std::sync::LazyLock;
 
-use axum::http::header::COOKIE;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::IntoResponse;
 use chrono::NaiveDate;
+use http::header::COOKIE;
+use http::{HeaderMap, HeaderValue};
 use kirjuri_domain::{EntryKind, Hetu, Language};
 use kirjuri_ledger::{
     leaf_hash, open_note, sign_note, Checkpoint, EventType, LeafRecord, MerkleTree, Opening,
@@ -29,7 +28,13 @@ use kirjuri_ledger::{
 };
 use kirjuri_quality::{CheckError, Checker, Context, Data, MorphologyMode, Purpose, MAX_CHARS};
 use kirjuri_rules::{Diagnostics, Lang, Request, RuleSets};
-use kirjuri_web::oidc::{provider_error_code, read_callback};
+
+/// The OIDC callback's parser: the web crate's own source file, compiled here so the fuzz
+/// build does not need the web crate's dependency tree (the file uses no crate paths).
+#[path = "../../web/src/oidc/callback.rs"]
+#[allow(dead_code)]
+mod oidc_callback;
+use oidc_callback::{provider_error_code, read_callback};
 
 /// A fuzz target: one parser and its invariants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,7 +55,7 @@ pub enum Target {
     Note,
     /// Checkpoints: `Checkpoint::parse`, `sign` and `open`.
     Checkpoint,
-    /// The OpenID Connect callback's query string and cookie: `oidc::read_callback`.
+    /// The OpenID Connect callback's query string and cookie: `kirjuri_web::oidc::read_callback`.
     OidcCallback,
 }
 
@@ -447,9 +452,9 @@ fn checkpoint(data: &[u8]) {
 // ------------------------------------------------------------------------------ oidc
 
 /// The OpenID Connect callback: the input is the query string, a newline, and the `Cookie`
-/// header. Parameters that parse are written back and read again to the same; a refusal is a
-/// 400 (never a panic or a 500); the browser cookie's value is part of the header and holds
-/// no `;`; the provider's error code shown back is short and plain.
+/// header. Parameters that parse are written back and read again to the same; a refusal says
+/// why (the handler answers it as a 400); the browser cookie's value is part of the header and
+/// holds no `;`; the provider's error code shown back is short and plain.
 fn oidc_callback(data: &[u8]) {
     let (query, cookie) = match data.iter().position(|b| *b == b'\n') {
         Some(i) => (&data[..i], Some(&data[i + 1..])),
@@ -461,7 +466,7 @@ fn oidc_callback(data: &[u8]) {
         headers.insert(COOKIE, v);
     }
     match read_callback(Some(&query), &headers) {
-        Err(e) => assert_eq!(e.into_response().status(), StatusCode::BAD_REQUEST),
+        Err(e) => assert!(!e.0.is_empty(), "a refusal without a reason"),
         Ok(input) => {
             let written = serde_urlencoded::to_string(&input.params)
                 .unwrap_or_else(|e| panic!("parameters do not serialise: {e}"));

@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
+use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -29,7 +29,7 @@ use openidconnect::{
     OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use kirjuri_app::session::{random_token, token_hash};
 
@@ -38,9 +38,12 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiJson;
 use crate::AppState;
 
-/// The browser-binding cookie of a log-in in progress. SameSite=Lax, because it must come back
-/// on the provider's top-level redirect to the callback (Strict cookies do not).
-const LOGIN_COOKIE: &str = "kirjuri_oidc";
+mod callback;
+// The browser-binding cookie of a log-in in progress is SameSite=Lax, because it must come back
+// on the provider's top-level redirect to the callback (Strict cookies do not).
+pub use callback::{
+    provider_error_code, read_callback, CallbackInput, CallbackParams, QueryError, LOGIN_COOKIE,
+};
 /// How long a log-in may stay at the provider.
 const PENDING_TTL_MINUTES: i64 = 10;
 /// How long provider metadata and keys are reused before they are fetched again.
@@ -240,18 +243,6 @@ fn not_confirmed() -> ApiError {
     )
 }
 
-fn login_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            (k == LOGIN_COOKIE).then(|| v.to_owned())
-        })
-}
-
 fn cookie_value(state: &AppState, value: &str, max_age: i64) -> Result<HeaderValue, ApiError> {
     let secure = if state.config.secure_cookies {
         "; Secure"
@@ -325,54 +316,12 @@ pub async fn oidc_login(
     Ok(resp)
 }
 
-/// What the provider sends back to the callback.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, IntoParams)]
-pub struct CallbackParams {
-    /// The authorization code.
-    pub code: Option<String>,
-    /// The `state` the log-in was started with.
-    pub state: Option<String>,
-    /// An OAuth error code when the provider did not log the user in.
-    pub error: Option<String>,
-    /// The issuer of the answer (RFC 9207), when the provider sends it: must be this provider.
-    pub iss: Option<String>,
-}
-
-/// The callback's input as read from the request: the query string and the browser-binding
-/// cookie. Reading does no I/O, so it is fuzzed on its own (`fuzz/`, target `oidc_callback`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallbackInput {
-    /// The query parameters.
-    pub params: CallbackParams,
-    /// The value of the browser-binding cookie, when the browser sent one.
-    pub browser: Option<String>,
-}
-
-/// Reads the callback's query string and cookies. A query string that does not parse (a
-/// parameter given twice, say) is refused with a JSON error naming the query.
-pub fn read_callback(query: Option<&str>, headers: &HeaderMap) -> Result<CallbackInput, ApiError> {
-    let params: CallbackParams =
-        serde_urlencoded::from_str(query.unwrap_or_default()).map_err(|e| {
-            ApiError::bad_request("query", format!("the query string does not parse: {e}"))
-        })?;
-    Ok(CallbackInput {
-        params,
-        browser: login_cookie(headers),
-    })
-}
-
-/// A provider's OAuth error code as it may be shown back: ASCII letters, digits and `_`, at
-/// most 64 characters (the code comes from the query string, so anyone can write it).
-pub fn provider_error_code(error: &str) -> String {
-    error
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .take(64)
-        .collect()
-}
-
 #[utoipa::path(get, path = "/api/oidc/{provider}/callback", tag = "session",
-    params(("provider" = String, Path, description = "configured identity provider"), CallbackParams),
+    params(("provider" = String, Path, description = "configured identity provider"),
+        ("code" = Option<String>, Query, description = "the authorization code"),
+        ("state" = Option<String>, Query, description = "the `state` the log-in was started with"),
+        ("error" = Option<String>, Query, description = "an OAuth error code when the provider did not log the user in"),
+        ("iss" = Option<String>, Query, description = "the issuer of the answer (RFC 9207): must be this provider")),
     responses((status = 303, description = "logged in: session cookie set, on to `/`"),
         (status = 400, body = ErrorBody, description = "unknown, reused or expired `state`, or another browser"),
         (status = 401, body = ErrorBody, description = "the provider refused, or its answer did not verify"),
@@ -384,7 +333,8 @@ pub async fn oidc_callback(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let p = state.oidc.provider(&provider)?;
-    let CallbackInput { params, browser } = read_callback(query.as_deref(), &headers)?;
+    let CallbackInput { params, browser } = read_callback(query.as_deref(), &headers)
+        .map_err(|e| ApiError::bad_request("query", e.to_string()))?;
     // Login CSRF: the browser that comes back must be the one that started the log-in; the
     // pending log-in is taken only together with that browser's cookie.
     let pending = match (params.state.as_deref(), browser) {
