@@ -23,6 +23,7 @@ pub mod csrf;
 pub mod error;
 pub mod extract;
 pub mod oidc;
+pub mod openapi;
 pub mod tls;
 pub mod wire;
 
@@ -170,6 +171,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .with_state(state.clone())
         .split_for_parts();
+    let mut doc = doc;
+    openapi::add_error_responses(&mut doc);
     let doc = Arc::new(doc);
     router
         .route(

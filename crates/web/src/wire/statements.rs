@@ -144,7 +144,7 @@ pub struct DecisionView {
     /// Made by the automated procedure without an official (B8).
     pub automated: bool,
     /// Routing reasons: code, target, legal basis, rule.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<Object>)]
     pub reasons: serde_json::Value,
     /// `employment_authority` or `keha` when routed.
     pub to: Option<String>,
