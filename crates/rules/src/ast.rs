@@ -321,12 +321,15 @@ impl File {
     /// The canonical text: the parsed file pretty-printed in one fixed layout, without
     /// comments. Whitespace, line endings, comments and redundant parentheses do not change
     /// it; any change to a name, type, value, title, basis, condition or effect does. The rule
-    /// set's identity is the SHA-256 of this text.
+    /// set's identity is the SHA-256 of this text. Strings are written as they were read: a
+    /// string cannot hold `"` or a line break, so the quotes delimit it, and checking the
+    /// canonical text gives the same canonical text (escaping them, as Rust's `{:?}` did, made
+    /// a backslash or a tab in a title a different title on every round; issue 17).
     pub fn canonical(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "ruleset {:?} version {:?}\nkind {}\nvalid from {}",
+            "ruleset \"{}\" version \"{}\"\nkind {}\nvalid from {}",
             self.name.text, self.version.text, self.kind.text, self.valid_from.0
         );
         for item in &self.items {
@@ -363,10 +366,10 @@ impl File {
                     for c in &r.clauses {
                         match c {
                             Clause::Title(l, t) => {
-                                let _ = write!(s, "\n  title {} {:?}", l.text, t.text);
+                                let _ = write!(s, "\n  title {} \"{}\"", l.text, t.text);
                             }
                             Clause::Basis(b) => {
-                                let _ = write!(s, "\n  basis {:?}", b.text);
+                                let _ = write!(s, "\n  basis \"{}\"", b.text);
                             }
                             Clause::When(e) => {
                                 let _ = write!(s, "\n  when {e}");

@@ -724,6 +724,41 @@ fn hash_is_over_canonical_text() {
     assert_eq!(d.rule_set_version(), "2026.2");
 }
 
+/// Issue 17 (found by the rules fuzzer): checking a rule set's canonical text gives the same
+/// canonical text and hash, also when a title holds a backslash, a tab or a NUL. The printer
+/// escaped them like Rust's `{:?}` while the language has no escapes, so each round made the
+/// title longer. The shipped rule sets' strings hold nothing that was escaped, so their
+/// canonical text, and hash, are what they were.
+#[test]
+fn canonical_text_checks_to_itself() {
+    for odd in ["back\\slash", "tab\there", "nul\0x", "\\u{41}"] {
+        let src = START_RULES.replace("title en \"Studies\"", &format!("title en \"S {odd}\""));
+        let rs = check(&src, "odd").unwrap_or_else(|d| panic!("{}", d.render()));
+        assert!(rs
+            .canonical_text()
+            .contains(&format!("title en \"S {odd}\"")));
+        let again = check(rs.canonical_text(), "canonical").unwrap();
+        assert_eq!(again.canonical_text(), rs.canonical_text(), "{odd:?}");
+        assert_eq!(again.hash(), rs.hash());
+    }
+    for (src, name) in [(START_RULES, "start"), (END_RULES, "end")] {
+        let rs = check(src, name).unwrap();
+        let strings = rs.rules().iter().flat_map(|r| {
+            [
+                Some(&r.title_fi),
+                Some(&r.title_sv),
+                r.title_en.as_ref(),
+                Some(&r.basis),
+            ]
+            .into_iter()
+            .flatten()
+        });
+        for t in strings.chain([&rs.name().to_owned(), &rs.version().to_owned()]) {
+            assert_eq!(format!("{t:?}"), format!("\"{t}\""), "{name}: {t}");
+        }
+    }
+}
+
 #[test]
 fn replay_reports_changes_grouped_by_reason() {
     let old = check(START_RULES, "old").unwrap();
