@@ -404,7 +404,7 @@ fn note(data: &[u8]) {
     let parsed = ParsedNote::parse(&s);
     if let Ok(n) = &parsed {
         assert_eq!(n.to_text(), s, "a parsed note is written back differently");
-        let signed = sign_note(&n.text, &[SIGNER.clone()])
+        let signed = sign_note(&n.text, std::slice::from_ref(&SIGNER))
             .unwrap_or_else(|e| panic!("the text of a parsed note cannot be signed: {e}"));
         let opened = open_note(&signed, std::slice::from_ref(&VERIFIER))
             .unwrap_or_else(|e| panic!("a note just signed does not open: {e}"));
@@ -438,7 +438,7 @@ fn checkpoint(data: &[u8]) {
         c.validate()
             .unwrap_or_else(|e| panic!("a parsed checkpoint does not validate: {e}"));
         let signed = c
-            .sign(&[SIGNER.clone()])
+            .sign(std::slice::from_ref(&SIGNER))
             .unwrap_or_else(|e| panic!("a parsed checkpoint cannot be signed: {e}"));
         let (back, _) = Checkpoint::open(&signed, std::slice::from_ref(&VERIFIER))
             .unwrap_or_else(|e| panic!("a signed checkpoint does not open: {e}"));
@@ -600,7 +600,7 @@ pub fn seeds(target: Target) -> Vec<(&'static str, Vec<u8>)> {
                 ("checkpoint-note", b(&signed)),
                 (
                     "text-note",
-                    b(&sign_note("a note\n\nwith a blank line\n", &[SIGNER.clone()])
+                    b(&sign_note("a note\n\nwith a blank line\n", std::slice::from_ref(&SIGNER))
                         .unwrap_or_else(|e| panic!("seed note: {e}"))),
                 ),
             ]
