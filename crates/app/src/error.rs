@@ -107,6 +107,8 @@ impl From<StoreError> for AppError {
             | S::LedgerNotConfigured
             | S::LedgerKeys(_)
             | S::AlreadyErased(_)
+            | S::BackupUnsupported
+            | S::BackupTarget(_)
             | S::Ledger(_)
             | S::Database(_) => AppError::Internal(e.to_string()),
         }

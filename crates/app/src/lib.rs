@@ -32,6 +32,7 @@ mod guard;
 pub mod me;
 pub mod policy;
 mod quality;
+pub mod retention;
 pub mod session;
 pub mod statements;
 mod stored;
@@ -58,7 +59,7 @@ pub mod model {
         BenefitPayer, DeliveryFailure, DeliveryReceipt, DeliveryStatus, GapReason, NewBenefitPayer,
         OfficialStep, PendingOidcLogin, QualityFigures, QueueCase, Reconsideration,
         ReconsiderationCase, ReconsiderationStep, RecordedRegisterFacts, RegisterFacts, Resolution,
-        RoutedCount, StatementGap, StoredDecision,
+        RetentionRun, RoutedCount, StatementGap, StoredDecision,
     };
 }
 

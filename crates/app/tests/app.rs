@@ -6,3 +6,9 @@ mod policy;
 
 #[path = "app/cases.rs"]
 mod cases;
+
+#[path = "app/backup.rs"]
+mod backup;
+
+#[path = "app/retention.rs"]
+mod retention;

@@ -10,9 +10,11 @@ use clap::{Args, Parser, Subcommand};
 use kirjuri_domain::SystemClock;
 use kirjuri_store::{IdSource, Store};
 
+mod backup_cmd;
 mod demo;
 mod ledger_cmd;
 mod provenance_cmd;
+mod retention_cmd;
 mod rules_cmd;
 mod statements_cmd;
 
@@ -41,6 +43,11 @@ enum Command {
     /// Which rule-set version decided a statement, every step with who and when, and an
     /// offline-verifiable ledger proof (B10).
     Provenance(provenance_cmd::ProvenanceArgs),
+    /// A consistent copy of the embedded (SQLite) database, taken while the server writes.
+    Backup(backup_cmd::BackupArgs),
+    /// Retention: erase what has expired, and the reports of what was erased.
+    #[command(subcommand)]
+    Retention(retention_cmd::RetentionCmd),
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +151,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ledger(cmd) => ledger_cmd::run(cmd),
         Command::Statements(cmd) => statements_cmd::run(cmd),
         Command::Provenance(args) => provenance_cmd::run(args),
+        Command::Backup(args) => backup_cmd::run(args),
+        Command::Retention(cmd) => retention_cmd::run(cmd),
     }
 }
 

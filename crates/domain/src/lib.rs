@@ -18,6 +18,7 @@ pub mod hetu;
 pub mod ids;
 pub mod model;
 pub mod payer;
+pub mod retention;
 pub mod text;
 pub mod time;
 
@@ -34,6 +35,7 @@ pub use model::{
     NewClient, OrgKind, Organisation, ResponsibleExpert, Role, UnknownValue, User,
 };
 pub use payer::{EndpointError, EndpointUrl};
+pub use retention::{RecordKind, RetentionCutoffs, RetentionPeriod, RetentionPolicy};
 pub use text::{
     Address, ClientReasons, EntryText, LegalBasis, PersonName, Reasoning, ShortText, TextError,
     Username,

@@ -169,6 +169,13 @@ impl<T> EffectiveDated<T> {
         Ok(Self { periods })
     }
 
+    /// One value in force from `from` on (one period is always valid).
+    pub fn from_date(from: NaiveDate, value: T) -> Self {
+        Self {
+            periods: vec![(from, value)],
+        }
+    }
+
     /// The value in force on `date`, or `None` before the first period starts.
     pub fn on(&self, date: NaiveDate) -> Option<&T> {
         self.periods

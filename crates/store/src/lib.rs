@@ -12,7 +12,7 @@
 //!
 //! - plumbing: `rows` (row ↔ domain conversions), `migrate`, `writer` (transactions, group
 //!   commit), `ledger` (leaves, checkpoints, proofs, verification), `access` (the access log
-//!   every client-data method writes);
+//!   every client-data method writes), `backup` (online copy of a SQLite database);
 //! - registries: `organisations`, `users`, `sessions`, `login`, `clients`, `payers` (benefit
 //!   payers);
 //! - the client record: `entries`, `job_searches`, `appointments`, `contact`, `experts`;
@@ -22,7 +22,9 @@
 //!   steps on routed decisions), `reconsideration`, `quality` (the quality figures per
 //!   rule-set version);
 //! - delivery and validity: `applications` (benefit applications), `deliveries` (where
-//!   deliveries stand, the worker's side), `gaps` (the validity query).
+//!   deliveries stand, the worker's side), `gaps` (the validity query);
+//! - retention: `retention` (erasure of what the retention policy says has expired, and the
+//!   runs' reports).
 //!
 //! No module imports one above it (`scripts/check-module-cycles crates/store/src`).
 //!
@@ -36,6 +38,7 @@
 mod access;
 mod applications;
 mod appointments;
+mod backup;
 mod clients;
 mod contact;
 mod deliveries;
@@ -51,6 +54,7 @@ mod outbox;
 mod payers;
 mod quality;
 mod reconsideration;
+mod retention;
 mod rows;
 mod sessions;
 mod statements;
@@ -73,6 +77,7 @@ use ledger::LeafParams;
 
 pub use access::{Access, AccessAction, AccessLogEntry, AccessLogQuery};
 pub use applications::BenefitApplication;
+pub use backup::BackupReport;
 pub use deliveries::{DeliveryFailure, DeliveryReceipt, DeliveryStatus, DueDelivery};
 pub use entries::EntryFinding;
 pub use gaps::{gap_on, ClientHistory, Gap, GapReason, GapScope, StatementGap};
@@ -86,6 +91,7 @@ pub use quality::{QualityFigures, RoutedCount};
 pub use reconsideration::{
     issued_from_reconsideration, Reconsideration, ReconsiderationCase, ReconsiderationStep,
 };
+pub use retention::RetentionRun;
 pub use statements::{
     issued_from_decision, AdoptionDecision, Decide, NewAdoptionDecision, NewDecision,
     RecordedRegisterFacts, RegisterFacts, StatementContext, StoredDecision,
@@ -157,6 +163,10 @@ pub enum StoreError {
     LedgerKeys(String),
     #[error("the opening of ledger leaf {0} is already erased")]
     AlreadyErased(u64),
+    #[error("online backup is for the embedded (SQLite) database; back up PostgreSQL with pg_dump or a base backup (README, Backup and restore)")]
+    BackupUnsupported,
+    #[error("backup file: {0}")]
+    BackupTarget(String),
     #[error("ledger: {0}")]
     Ledger(#[from] kirjuri_ledger::LedgerError),
     #[error("database error: {0}")]
@@ -320,6 +330,18 @@ impl Store {
         clock: Arc<dyn Clock>,
         ids: IdSource,
     ) -> Result<Self, StoreError> {
+        Self::connect_at(url, schema, clock, ids, migrate::latest()).await
+    }
+
+    /// [`Store::connect`], applying migrations only up to version `upto`: the upgrade tests
+    /// make a database as an earlier release left it this way (feature `testing`).
+    async fn connect_at(
+        url: &str,
+        schema: Option<&str>,
+        clock: Arc<dyn Clock>,
+        ids: IdSource,
+        upto: i64,
+    ) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -371,7 +393,7 @@ impl Store {
                     .await?
             }
         };
-        migrate::run(&pool, backend).await?;
+        migrate::run(&pool, backend, upto).await?;
         let read = if backend == Backend::Sqlite && !url.contains(":memory:") {
             let url = url.split('?').next().unwrap_or(url);
             sqlite_pool(&format!("{url}?mode=ro"), 4, true).await?

@@ -135,6 +135,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(api::cases::resolve_reconsideration))
         .routes(routes!(api::statements::statement_quality))
         .routes(routes!(api::audit::search_access_log))
+        .routes(routes!(api::audit::retention_report))
         .routes(routes!(api::quality::check_text))
         .routes(routes!(
             api::admin::list_accounts,

@@ -314,7 +314,7 @@ impl RecordTable {
     }
 
     /// The join condition between the table (alias `t`) and `ledger_links` (alias `k`).
-    pub(super) fn link_condition(&self) -> String {
+    pub(crate) fn link_condition(&self) -> String {
         if self.int_key {
             format!("t.{} = CAST(k.record_key AS BIGINT)", self.key)
         } else {

@@ -1,4 +1,5 @@
-//! The supervisor's search of the access log (A3; Information Management Act 17 §).
+//! The supervisor's search of the access log (A3; Information Management Act 17 §), and the
+//! retention job's reports (issue 17).
 
 use axum::extract::{Query, State};
 use axum::Json;
@@ -8,7 +9,7 @@ use utoipa::IntoParams;
 
 use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
-use crate::wire::{field, instant, AccessLogView};
+use crate::wire::{field, instant, AccessLogView, RetentionReportView};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -66,4 +67,29 @@ pub async fn search_access_log(
     };
     let rows = state.app.search_access_log(&actor, &q).await?;
     Ok(Json(rows.iter().map(AccessLogView::from).collect()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RetentionParams {
+    /// At most this many runs, newest first, 1–1000 (default 20).
+    pub limit: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/api/retention", tag = "supervision", params(RetentionParams),
+    responses((status = 200, body = RetentionReportView), (status = 403, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+/// The retention policy in force and what the retention job erased, newest run first (the
+/// supervisor). Counts only: no client's data.
+pub async fn retention_report(
+    State(state): State<AppState>,
+    Act(actor): Act,
+    Query(p): Query<RetentionParams>,
+) -> Result<Json<RetentionReportView>, ApiError> {
+    let report = state
+        .app
+        .retention_report(&actor, p.limit.unwrap_or(20))
+        .await?;
+    Ok(Json(RetentionReportView::from(&report)))
 }

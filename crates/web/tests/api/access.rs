@@ -143,6 +143,7 @@ fn matrix() -> Vec<Row> {
         row("GET", "/api/statements/gaps", Kind::Other, [401, 403, 200, 403, 403, 200, 403, 200]),
         row("POST", "/api/check", Kind::Other, [401, 200, 200, 200, 200, 200, 200, 200]),
         row("GET", "/api/access-log", Kind::Other, [401, 403, 403, 403, 403, 200, 403, 403]),
+        row("GET", "/api/retention", Kind::Other, [401, 403, 403, 403, 403, 200, 403, 403]),
         row("GET", "/api/admin/users", Kind::Other, [401, 403, 403, 403, 403, 403, 200, 403]),
         row("POST", "/api/admin/users", Kind::Other, [401, 403, 403, 403, 403, 403, 201, 403]),
     ]
