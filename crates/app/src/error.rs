@@ -39,6 +39,10 @@ pub enum AppError {
         field: Option<&'static str>,
         message: String,
     },
+    /// The database cannot take writes now (its storage is full). Nothing was saved, nothing
+    /// saved before is affected; the same request succeeds once there is space again.
+    #[error("{0}")]
+    Unavailable(String),
     /// A failure inside Kirjuri or its database. The transport logs it under a reference and
     /// shows the user only that reference.
     #[error("internal error: {0}")]
@@ -100,6 +104,9 @@ impl From<StoreError> for AppError {
             S::EndBeforeStart { .. } => AppError::invalid("end_date", &e),
             S::NotAnOfficialOfClientOrg => AppError::invalid("official_id", &e),
             S::Entry(ref inner) => AppError::invalid(entry_error_field(inner), &e),
+            S::StorageFull => AppError::Unavailable(
+                "the database's storage is full: nothing was saved; try again later".into(),
+            ),
             S::Corrupt(_)
             | S::MigrationChanged(_)
             | S::UnsupportedUrl(_)

@@ -157,6 +157,10 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("the write was not committed: {0}")]
     CommitFailed(String),
+    /// The database's file system (or PostgreSQL's disk) is full: the write was not made.
+    /// Nothing committed before is affected, and writes succeed again once there is space.
+    #[error("the database's storage is full: nothing was saved")]
+    StorageFull,
     #[error("this store has no ledger keys, so it cannot write the record (every write appends a ledger leaf)")]
     LedgerNotConfigured,
     #[error("ledger key file: {0}")]
@@ -182,6 +186,9 @@ impl From<sqlx::Error> for StoreError {
 /// Named constraints and what they mean. PostgreSQL reports the constraint name; SQLite reports
 /// `table.column` in the message, so both spellings are listed.
 fn map_constraint(e: sqlx::Error) -> StoreError {
+    if is_storage_full(&e) {
+        return StoreError::StorageFull;
+    }
     if let sqlx::Error::Database(db) = &e {
         let name = db.constraint().unwrap_or_default().to_owned();
         let msg = db.message().to_owned();
@@ -229,6 +236,19 @@ fn map_constraint(e: sqlx::Error) -> StoreError {
         }
     }
     StoreError::Database(e)
+}
+
+/// SQLite's `SQLITE_FULL` (13; "database or disk is full") and PostgreSQL's `disk_full`
+/// (53100), or the operating system's ENOSPC on a file the driver writes itself.
+fn is_storage_full(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => {
+            matches!(db.code().as_deref(), Some("13") | Some("53100"))
+                || db.message().contains("database or disk is full")
+        }
+        sqlx::Error::Io(io) => io.kind() == std::io::ErrorKind::StorageFull,
+        _ => false,
+    }
 }
 
 /// Where new ids come from. Randomness is a parameter like time: the demo generator uses a

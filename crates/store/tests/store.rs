@@ -1885,3 +1885,6 @@ mod delivery;
 
 #[path = "store/upgrade.rs"]
 mod upgrade;
+
+#[path = "store/storage.rs"]
+mod storage;

@@ -160,6 +160,13 @@ impl From<AppError> for ApiError {
                 field: field.map(str::to_owned),
                 ..ApiError::conflict(message)
             },
+            AppError::Unavailable(message) => {
+                tracing::error!("refused a request: {message}");
+                ApiError {
+                    retry_after: Some(30),
+                    ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "storage_full", message)
+                }
+            }
             AppError::Internal(ref what) => ApiError::internal(what),
         }
     }

@@ -68,6 +68,12 @@ fn add_to_operation(method: &str, path: &str, op: &mut Operation) {
     let mut add = |status: &str, response: RefOr<Response>| {
         responses.entry(status.to_owned()).or_insert(response);
     };
+    // Any operation may write (reads of client data write their access-log row), so any may
+    // meet a full database (issue 17).
+    add(
+        "503",
+        error_response("the database's storage is full: nothing was saved; try again later"),
+    );
     if !PUBLIC.contains(&key) {
         add(
             "401",
