@@ -209,17 +209,24 @@ impl Erased {
     }
 }
 
+/// What every part of one client's erasure shares.
+struct Job<'a> {
+    backend: Backend,
+    ids: &'a IdSource,
+    now: &'a str,
+    client: &'a str,
+    /// The access log's cutoff, for the part that reads it.
+    cutoff: &'a str,
+}
+
 /// Erases the ledger opening of every row of `part` and deletes the rows.
 async fn erase_part(
     tx: &mut AnyConnection,
-    backend: Backend,
-    ids: &IdSource,
-    now: &str,
+    job: &Job<'_>,
     part: &Part,
-    client: &str,
-    cutoff: &str,
     out: &mut Erased,
 ) -> Result<(), StoreError> {
+    let (client, cutoff) = (job.client, job.cutoff);
     if let Some(record) = part.record {
         let sql = format!(
             "SELECT k.idx FROM ledger_links k
@@ -243,7 +250,7 @@ async fn erase_part(
             .collect::<Result<_, _>>()?;
         for idx in leaves {
             let idx = u64::try_from(idx).map_err(|_| StoreError::Corrupt("ledger index".into()))?;
-            let at = erase(tx, backend, idx, ids.salt(), now).await?;
+            let at = erase(tx, job.backend, idx, job.ids.salt(), job.now).await?;
             out.first.get_or_insert(at);
             out.last = Some(at);
         }
@@ -300,23 +307,20 @@ async fn erase_client(
         .execute(&mut *tx)
         .await?;
     let access_cutoff = cut.access_log.to_string();
+    let job = Job {
+        backend,
+        ids,
+        now,
+        client,
+        cutoff: &access_cutoff,
+    };
     let mut parts: Vec<&Part> = CLIENT_RECORD.iter().collect();
     if decisions {
         parts.extend(DECISIONS_PARTS.iter());
         parts.push(&ACCESS_PART);
     }
     for part in parts {
-        erase_part(
-            tx,
-            backend,
-            ids,
-            now,
-            part,
-            client,
-            &access_cutoff,
-            &mut out,
-        )
-        .await?;
+        erase_part(tx, &job, part, &mut out).await?;
     }
     // With nothing left that names the client, the client's identity goes too: the
     // registration and the client's own account.

@@ -222,7 +222,10 @@ async fn a_backup_under_load_restores_into_a_fresh_database_that_verifies_with_e
             .unwrap();
         // The verification `kirjuri ledger verify` runs.
         let verifier = test_ledger_keys().verifier();
-        let report = restored.verify_ledger(&[verifier.clone()]).await.unwrap();
+        let report = restored
+            .verify_ledger(std::slice::from_ref(&verifier))
+            .await
+            .unwrap();
         assert_eq!(report.fault, None, "{report:?}");
         assert!(report.checkpoints >= 1);
 
