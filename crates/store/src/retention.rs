@@ -228,14 +228,15 @@ async fn erase_part(
 ) -> Result<(), StoreError> {
     let (client, cutoff) = (job.client, job.cutoff);
     if let Some(record) = part.record {
+        // The client's rows first, then their links through the links' unique index.
         let sql = format!(
             "SELECT k.idx FROM ledger_links k
              JOIN ledger_openings o ON o.idx = k.idx
-             JOIN {table} t ON {cond}
-             WHERE k.record_table = '{table}' AND o.erased_at IS NULL AND ({rows})
+             WHERE k.record_table = '{table}' AND o.erased_at IS NULL
+               AND k.record_key IN (SELECT {key} FROM {table} t WHERE {rows})
              ORDER BY k.idx",
             table = part.table,
-            cond = record.link_condition(),
+            key = record.key_as_text("t"),
             rows = part.rows,
         );
         let mut q = sqlx::query(&sql).bind(client.to_owned());

@@ -314,6 +314,16 @@ impl RecordTable {
     }
 
     /// The join condition between the table (alias `t`) and `ledger_links` (alias `k`).
+    /// The row's key under `alias` as `ledger_links.record_key` holds it (text), so a
+    /// lookup of the links of chosen rows goes through the links' unique index.
+    pub(crate) fn key_as_text(&self, alias: &str) -> String {
+        if self.int_key {
+            format!("CAST({alias}.{} AS TEXT)", self.key)
+        } else {
+            format!("{alias}.{}", self.key)
+        }
+    }
+
     pub(crate) fn link_condition(&self) -> String {
         if self.int_key {
             format!("t.{} = CAST(k.record_key AS BIGINT)", self.key)
