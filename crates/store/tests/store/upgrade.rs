@@ -1,7 +1,8 @@
-//! Issue 17, upgrades: a database as an earlier release left it — its schema made by the
-//! migrations that release shipped, its record and ledger written by the store at that level
-//! — is migrated by the current release at start, and then verifies, reads back and takes
-//! new writes. On every backend under test.
+//! Issue 17, upgrades: a database as an earlier release left it is migrated by the current
+//! release at start, and then verifies, reads back and takes new writes. Two ways: a
+//! committed SQLite file made by the previous release's own binary (`fixtures/`, see its
+//! README), and on every backend a database whose schema is made by the migrations that
+//! release shipped and whose record and ledger are written by the store at that level.
 
 use std::sync::Arc;
 
@@ -131,4 +132,77 @@ async fn a_database_of_the_previous_release_migrates_verifies_reads_back_and_tak
         }
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+/// The committed database made by the previous release's binary (commit 05b41b5, migrations
+/// 1–9: `kirjuri demo --clients 3 --seed 17 --no-serve`, then `kirjuri ledger checkpoint`).
+#[tokio::test]
+async fn the_previous_release_s_demo_database_migrates_verifies_reads_back_and_takes_writes() {
+    if !backends().contains(&Backend::Sqlite) {
+        return; // a SQLite file
+    }
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let dir = std::env::temp_dir().join(format!("kirjuri-upgrade-file-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("kirjuri.db");
+    std::fs::copy(fixtures.join("release-05b41b5.sqlite"), &db).unwrap();
+    let keys = kirjuri_store::LedgerKeys::parse_file_text(
+        &std::fs::read_to_string(fixtures.join("release-05b41b5-ledger-key.txt")).unwrap(),
+    )
+    .unwrap();
+    let verifier = keys.verifier();
+    let url = format!("sqlite:{}", db.display());
+
+    let store = Store::connect(&url, None, clock(), IdSource::seeded(3))
+        .await
+        .unwrap()
+        .with_ledger(keys);
+    assert_eq!(
+        raw_i64(&store, "SELECT MAX(version) FROM kirjuri_migrations").await,
+        latest_migration()
+    );
+    let report = store
+        .verify_ledger(std::slice::from_ref(&verifier))
+        .await
+        .unwrap();
+    assert_eq!(report.fault, None, "{report:?}");
+    let leaves = report.leaves;
+    assert!(leaves > 0 && report.checkpoint_size == leaves, "{report:?}");
+
+    // What the previous release wrote reads back through today's store.
+    let (official, _) = store
+        .user_by_username("anna.virtanen")
+        .await
+        .unwrap()
+        .unwrap();
+    let by = acting(&official);
+    let client: String = kirjuri_store::testing::raw_text(
+        &store,
+        &format!(
+            "SELECT client_id FROM entries e JOIN clients c ON c.id = e.client_id \
+             WHERE c.org_id = '{}' ORDER BY e.recorded_at LIMIT 1",
+            official.org_id.unwrap()
+        ),
+    )
+    .await;
+    let client: ClientId = client.parse().unwrap();
+    let read = store.entries(client, &by).await.unwrap();
+    assert!(!read.is_empty());
+    assert!(!store.job_searches(client, &by).await.unwrap().is_empty());
+
+    // It takes writes, and the log only grew.
+    store
+        .append_entry(
+            &entry(client, "Ensimmäinen merkintä päivityksen jälkeen."),
+            &by,
+        )
+        .await
+        .unwrap();
+    store.ledger_checkpoint().await.unwrap();
+    let report = store.verify_ledger(&[verifier]).await.unwrap();
+    assert_eq!(report.fault, None, "{report:?}");
+    assert!(report.leaves > leaves);
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
 }
