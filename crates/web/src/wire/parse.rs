@@ -24,12 +24,21 @@ pub fn field<T, E: std::fmt::Display>(name: &str, r: Result<T, E>) -> Parsed<T> 
     })
 }
 
-/// A calendar date written `YYYY-MM-DD`.
+/// A calendar date written exactly `YYYY-MM-DD`: four-digit year, no sign, no padding
+/// (chrono's `%Y` alone takes `+002026-01-01` and `+262142-12-31`, issue 15).
 pub fn date(name: &str, s: &str) -> Parsed<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| FieldError {
-        field: name.to_owned(),
-        message: format!("{s:?} is not a date that exists (YYYY-MM-DD)"),
-    })
+    let shape = s.len() == 10
+        && s.bytes().enumerate().all(|(i, c)| match i {
+            4 | 7 => c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+    shape
+        .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| FieldError {
+            field: name.to_owned(),
+            message: format!("{s:?} is not a date that exists (YYYY-MM-DD)"),
+        })
 }
 
 /// An instant in RFC 3339 with an offset.
