@@ -89,9 +89,10 @@ impl From<StoreError> for AppError {
                 conflict(Some("number"), &e)
             }
             S::DuplicatePayer => conflict(Some("name_fi"), &e),
-            S::CorrectedEntryMissing | S::CorrectionOtherClient | S::AlreadyCorrected(..) => {
-                AppError::invalid("corrects.entry_id", &e)
-            }
+            S::CorrectedEntryMissing
+            | S::CorrectionOtherClient
+            | S::AlreadyCorrected(..)
+            | S::CorrectedConcurrently => AppError::invalid("corrects.entry_id", &e),
             S::JobSearchInProgress(_)
             | S::JobSearchStartedConcurrently
             | S::JobSearchAlreadyEnded

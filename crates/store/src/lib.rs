@@ -119,6 +119,8 @@ pub enum StoreError {
     CorrectionOtherClient,
     #[error("entry {0} has already been corrected by entry {1}; correct the latest entry")]
     AlreadyCorrected(EntryId, EntryId),
+    #[error("the entry has just been corrected by another entry; correct the latest entry")]
+    CorrectedConcurrently,
     #[error("the client already has a job search in progress since {0}")]
     JobSearchInProgress(NaiveDate),
     #[error("the client already has a job search in progress")]
@@ -196,6 +198,10 @@ fn map_constraint(e: sqlx::Error) -> StoreError {
             "open_job_searches.client_id",
         ) {
             return StoreError::JobSearchStartedConcurrently;
+        }
+        // Two corrections of one entry at once: the second finds it corrected (A5: a chain).
+        if hit("entries_corrected_once", "entries.corrects_id") {
+            return StoreError::CorrectedConcurrently;
         }
         // Two ends of one job search at once: the second finds it ended.
         if hit("job_search_ends_pkey", "job_search_ends.job_search_id") {

@@ -160,11 +160,19 @@ async fn at_once(http: &Http, n: usize, path: &str, body: Value) -> Vec<StatusCo
             format!("{}{path}", http.base),
             body.clone(),
         );
-        set.spawn(async move { client.post(url).json(&body).send().await.unwrap().status() });
+        set.spawn(async move {
+            let r = client.post(url).json(&body).send().await.unwrap();
+            (r.status(), r.text().await.unwrap_or_default())
+        });
     }
     let mut statuses = Vec::new();
     while let Some(s) = set.join_next().await {
-        statuses.push(s.unwrap());
+        let (status, body) = s.unwrap();
+        // A failure inside shows its answer (the reference of the logged error).
+        if status.is_server_error() {
+            eprintln!("{status}: {body}");
+        }
+        statuses.push(status);
     }
     statuses
 }
@@ -246,6 +254,19 @@ async fn simultaneous_writes_of_a_one_only_thing_give_one_success_and_conflicts(
         )
         .await;
         assert_eq!(tally(&statuses), (1, 7, 8), "{statuses:?}");
+
+        // An entry is corrected once (corrections form a chain): of eight corrections at once,
+        // one is written and the others are told to correct the latest entry (they were 500).
+        let entries = app.client_path("/entries");
+        let (s, e) = a
+            .post(&entries, json!({"entry_type": "contact", "text": "Soitto.", "event_at": "2026-03-02T10:00:00+02:00"}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{e}");
+        let body = json!({"entry_type": "contact", "text": "Soitto, korjattu.", "event_at": "2026-03-02T10:00:00+02:00",
+            "corrects": {"entry_id": e["id"], "reason": "Korjaus"}});
+        let statuses = at_once(&a, 8, &entries, body).await;
+        let refused = statuses.iter().filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY).count();
+        assert_eq!((tally(&statuses).0, refused), (1, 7), "{statuses:?}");
         app
     })
     .await;
