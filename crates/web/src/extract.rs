@@ -30,15 +30,28 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                     .is_some_and(|m| m.trim() == "application/json")
             });
         if !is_json {
-            return Err(
+            return Err(whole(
+                "content-type",
                 ApiError::bad_request("content_type", "send the body as application/json")
                     .with_status(axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE),
-            );
+            ));
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::bad_request("body", e.body_text()).with_status(e.status()))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            whole(
+                "body",
+                ApiError::bad_request("body", e.body_text()).with_status(e.status()),
+            )
+        })?;
         parse_body(&bytes).map(ApiJson)
+    }
+}
+
+/// `e` naming what of the request as a whole is at fault (the body, its content type): every
+/// error names a field (issue 15 item 14).
+fn whole(field: &str, e: ApiError) -> ApiError {
+    ApiError {
+        field: Some(field.to_owned()),
+        ..e
     }
 }
 
@@ -56,9 +69,12 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 .is_ok_and(|s| serde_json::from_str::<serde::de::IgnoredAny>(s).is_ok())
         };
         if (inner.is_syntax() || inner.is_eof()) && (path == "." || !well_formed()) {
-            return ApiError::bad_request(
-                "invalid_json",
-                format!("the body is not valid JSON: {inner}"),
+            return whole(
+                "body",
+                ApiError::bad_request(
+                    "invalid_json",
+                    format!("the body is not valid JSON: {inner}"),
+                ),
             );
         }
         let msg = inner.to_string();

@@ -414,6 +414,10 @@ async fn every_error_is_json_naming_the_field() {
         // Not JSON at all is still the body's fault as a whole.
         let (s, b) = a.post_raw(&app.client_path("/appointments"), br#"{"mode": {"kind": "#, "application/json").await;
         assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_json")));
+        assert_field_error(s, &b, "body");
+        let (s, b) = a.post_raw(&app.client_path("/appointments"), b"date=1", "application/x-www-form-urlencoded").await;
+        assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_field_error(s, &b, "content-type");
         let mut answers = json!({
             "employment": "none", "seeks_full_time_work": "yes",
             "previous_employment_end": {"date": "2026-02-27", "reason": "fixed_term_ended"},
