@@ -119,7 +119,7 @@ pub async fn start_job_search(
     let client = client_id(&id)?;
     let start = date("start_date", &req.start_date)?;
     let form = FormAnswers {
-        answers: req.answers,
+        answers: answers(req.answers.as_ref())?,
         acknowledged_notice: req.acknowledged_notice,
     };
     let d = state
@@ -147,7 +147,7 @@ pub async fn end_job_search(
     let js: JobSearchId = path_id("job search", &js)?;
     let (end, reason) = req.parse()?;
     let form = FormAnswers {
-        answers: req.answers,
+        answers: answers(req.answers.as_ref())?,
         acknowledged_notice: req.acknowledged_notice,
     };
     let d = state

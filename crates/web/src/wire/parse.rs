@@ -51,6 +51,45 @@ pub fn instant(name: &str, s: &str) -> Parsed<DateTime<Utc>> {
         })
 }
 
+/// The client's answers on the form (`answers`): the rules contract's `Reported`. Its dates are
+/// held to [`date`]'s exact `YYYY-MM-DD` first (the contract type reads chrono's wider forms,
+/// `+002026-02-27` among them, which the rules' own tests rely on), and an error names its path
+/// under `answers` (issue 15).
+pub fn answers(v: Option<&serde_json::Value>) -> Parsed<Option<kirjuri_rules::Reported>> {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        return Ok(None);
+    };
+    for (path, pointer) in [
+        (
+            "answers.previous_employment_end.date",
+            "/previous_employment_end/date",
+        ),
+        (
+            "answers.business_started_while_unemployed_on",
+            "/business_started_while_unemployed_on",
+        ),
+    ] {
+        if let Some(serde_json::Value::String(s)) = v.pointer(pointer) {
+            date(path, s)?;
+        }
+    }
+    serde_path_to_error::deserialize(v).map(Some).map_err(|e| {
+        let path = e.path().to_string();
+        let msg = e.into_inner().to_string();
+        // serde reports a missing field at the parent's path; name the field itself.
+        let field = match msg
+            .strip_prefix("missing field `")
+            .and_then(|r| r.split('`').next())
+        {
+            Some(name) if path == "." => format!("answers.{name}"),
+            Some(name) => format!("answers.{path}.{name}"),
+            None if path == "." => "answers".to_owned(),
+            None => format!("answers.{path}"),
+        };
+        invalid(field, msg)
+    })
+}
+
 pub(crate) fn opt_short(name: &str, s: Option<&str>) -> Parsed<Option<d::ShortText>> {
     s.map(|s| field(name, d::ShortText::parse(s))).transpose()
 }

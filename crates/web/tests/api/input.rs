@@ -440,7 +440,7 @@ async fn every_error_is_json_naming_the_field() {
 }
 
 /// Issue 15 items 1 and 9: the dates in the client's answers on the form are held to the same
-/// range as every other date, naming their path.
+/// strict format and range as every other date, naming their path.
 #[tokio::test]
 async fn dates_in_the_form_answers_are_checked_like_every_date() {
     each_backend(|app| async move {
@@ -453,7 +453,9 @@ async fn dates_in_the_form_answers_are_checked_like_every_date() {
         });
         let before = snapshot(&app).await;
         for (answers, field) in [
+            (answers(json!("+002026-02-27"), Value::Null), "answers.previous_employment_end.date"),
             (answers(json!("9999-02-27"), Value::Null), "answers.previous_employment_end.date"),
+            (answers(json!("2026-02-27"), json!("+002026-01-01")), "answers.business_started_while_unemployed_on"),
             (answers(json!("2026-02-27"), json!("+262142-12-31")), "answers.business_started_while_unemployed_on"),
             (answers(json!("2026-02-27"), json!("1800-01-01")), "answers.business_started_while_unemployed_on"),
         ] {
