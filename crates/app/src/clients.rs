@@ -136,8 +136,9 @@ impl App {
 
     /// Registers a client of the official's own organisation. Registering someone who is
     /// already a client tells that they are, so the attempt is an access like any other: a
-    /// read if the official may see the client, otherwise a flagged refusal; then the conflict
-    /// is answered.
+    /// read if the official may see the client, answered as a conflict; otherwise a flagged
+    /// refusal, answered exactly as [`App::lookup_client`] answers for that code ("not
+    /// found"), so the two are no existence oracle together (issue 15 item 8).
     pub async fn register_client(
         &self,
         actor: &Actor,
@@ -150,17 +151,11 @@ impl App {
             ));
         };
         if let Ok(existing) = self.store.client_by_hetu(&new.hetu).await {
-            match self
+            // A refusal is logged (flagged) by `authorise` and answered as the lookup's.
+            let Granted { client, access } = self
                 .authorise(actor, existing, Action::Read, "client", None)
-                .await
-            {
-                Ok(Granted { client, access }) => {
-                    self.log_read(&access, client.id, "client").await?
-                }
-                // Refused: logged as a flagged refusal by `authorise`.
-                Err(AppError::NotFound(_) | AppError::Forbidden(_)) => {}
-                Err(e) => return Err(e),
-            }
+                .await?;
+            self.log_read(&access, client.id, "client").await?;
             return Err(AppError::Conflict {
                 field: Some("hetu"),
                 message: "a client with this identity code is already registered".into(),
@@ -211,7 +206,7 @@ impl App {
         Ok(ClientRecord {
             initial_interview_deadline: job_search
                 .as_ref()
-                .map(|j| time::initial_interview_deadline(j.start_date)),
+                .and_then(|j| time::initial_interview_deadline(j.start_date)),
             client,
             organisation,
             contact_method: contact.into_iter().next(),
@@ -262,6 +257,10 @@ impl App {
         let Granted { client, access } = self
             .client_access(actor, new.client_id(), Action::Write, "entries")
             .await?;
+        self.plausible_instant("event_at", new.event_at())?;
+        for (i, d) in new.details().follow_up_dates.iter().enumerate() {
+            self.plausible(&format!("follow_up_dates[{i}]"), *d)?;
+        }
         let report = self.check_entry_text(new.text().as_str(), new.kind(), client.language)?;
         let entry = self
             .store
@@ -316,6 +315,7 @@ impl App {
         let Granted { access, .. } = self
             .client_access(actor, new.client_id, Action::Write, "appointments")
             .await?;
+        self.plausible("date", new.date)?;
         Ok(self.store.book_appointment(&new, &access).await?)
     }
 
@@ -345,6 +345,7 @@ impl App {
         let Granted { client, access } = self
             .client_access(actor, client, Action::Write, "contact_methods")
             .await?;
+        self.plausible("agreed_on", agreed_on)?;
         Ok(self
             .store
             .agree_contact_method(client.id, method, agreed_on, note, &access)
@@ -374,6 +375,7 @@ impl App {
         let Granted { client, access } = self
             .client_access(actor, client, Action::Write, "responsible_experts")
             .await?;
+        self.plausible("from", from)?;
         Ok(self
             .store
             .assign_responsible_expert(client.id, official, from, &access)

@@ -109,6 +109,7 @@ impl App {
         let Granted { client, access } = self
             .client_access(actor, client, Action::Write, "benefit_applications")
             .await?;
+        self.plausible("from_date", from)?;
         match self.store.payer(payer).await {
             Ok(_) => {}
             Err(StoreError::NotFound(_)) => {
@@ -145,7 +146,10 @@ impl App {
             Scope::Organisation(org) => GapScope::Organisation(org),
             _ => GapScope::All,
         };
-        let date = on.unwrap_or_else(|| self.store.clock().today());
+        let date = match on {
+            Some(d) => self.plausible("date", d)?,
+            None => self.store.clock().today(),
+        };
         let gaps = self.store.statement_gaps(scope, date, &access).await?;
         Ok(Gaps {
             date,

@@ -25,6 +25,7 @@ pub mod admin;
 mod audit;
 pub mod cases;
 pub mod clients;
+mod dates;
 pub mod delivery;
 pub mod documents;
 mod error;

@@ -6,3 +6,7 @@ mod policy;
 
 #[path = "app/cases.rs"]
 mod cases;
+
+/// Issue 15 item 3: one-only things written by many at once.
+#[path = "app/concurrency.rs"]
+mod concurrency;

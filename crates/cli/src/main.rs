@@ -345,12 +345,11 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let existed = path.exists();
-    let logins = if existed {
+    if existed {
         eprintln!(
             "Using the existing demo database {} (--fresh makes a new one).",
             path.display()
         );
-        demo::LOGINS.to_vec()
     } else {
         eprintln!(
             "Generating demo data ({} clients) into {} ...",
@@ -361,7 +360,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         // never leaves a half-made demo database behind.
         let partial = args.dir.join("kirjuri-demo.db.partial");
         let _ = std::fs::remove_file(&partial);
-        let logins = demo::generate(
+        demo::generate(
             &format!("sqlite:{}", partial.display()),
             args.seed,
             args.clients,
@@ -375,12 +374,12 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         for suffix in ["-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
         }
-        logins
-    };
+    }
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
     let store = open_store(&url).await?.with_ledger(keys);
+    let logins = demo::logins(&store).await?;
     let delivery = kirjuri_app::worker::DeliveryConfig::default();
     serve_on(
         store,

@@ -69,6 +69,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_delivery.sql"),
         postgres: include_str!("../migrations/postgres/0009_delivery.sql"),
     },
+    Migration {
+        version: 10,
+        description: "one open job search per client, enforced by the database (issue 15)",
+        sqlite: include_str!("../migrations/sqlite/0010_one_open_job_search.sql"),
+        postgres: include_str!("../migrations/postgres/0010_one_open_job_search.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -179,6 +179,8 @@ pub fn router(state: AppState) -> Router {
             "/api/openapi.json",
             get(move || async move { Json(doc.as_ref().clone()) }),
         )
+        .fallback(extract::no_route)
+        .method_not_allowed_fallback(extract::no_method)
         .layer(axum::middleware::from_fn_with_state(
             state,
             csrf::check_origin,

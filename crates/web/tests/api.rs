@@ -653,6 +653,10 @@ async fn access_follows_organisation_and_role() {
 #[path = "api/access.rs"]
 mod access;
 
+/// Issue 15: bad dates, concurrent writes, existence oracles and error answers.
+#[path = "api/input.rs"]
+mod input;
+
 /// Issue 11: handlers neither check roles nor write the access log.
 #[path = "api/layering.rs"]
 mod layering;

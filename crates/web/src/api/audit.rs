@@ -1,6 +1,6 @@
 //! The supervisor's search of the access log (A3; Information Management Act 17 §).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use kirjuri_app::model::{AccessAction, AccessLogQuery};
 use serde::Deserialize;
@@ -8,6 +8,7 @@ use utoipa::IntoParams;
 
 use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiQuery;
 use crate::wire::{field, instant, AccessLogView};
 use crate::AppState;
 
@@ -38,7 +39,7 @@ pub struct AccessLogParams {
 pub async fn search_access_log(
     State(state): State<AppState>,
     Act(actor): Act,
-    Query(p): Query<AccessLogParams>,
+    ApiQuery(p): ApiQuery<AccessLogParams>,
 ) -> Result<Json<Vec<AccessLogView>>, ApiError> {
     let q = AccessLogQuery {
         client: p

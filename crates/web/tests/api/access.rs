@@ -536,8 +536,9 @@ async fn a_cross_organisation_read_needs_a_reason_and_is_flagged() {
                 .unwrap();
             assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{hetu}");
         }
-        // Registering a person who is another organisation's client is a conflict (the code is
-        // unique), and the attempt is a flagged refusal in the log.
+        // Registering a person who is another organisation's client is refused as looking them
+        // up is, "not found" (issue 15 item 8: a conflict told what the lookup hid), and the
+        // attempt is a flagged refusal in the log.
         let before = raw_i64(&app, &format!(
             "SELECT COUNT(*) FROM access_log WHERE client_id = '{}' AND action = 'denied' AND flagged = 1",
             app.fx.client_a.id)).await;
@@ -545,7 +546,7 @@ async fn a_cross_organisation_read_needs_a_reason_and_is_flagged() {
             .post("/api/clients", json!({"hetu": app.fx.client_a.hetu.as_str(), "first_name": "Testi",
                                          "last_name": "Asiakas", "language": "fi"}))
             .await;
-        assert_eq!(s, StatusCode::CONFLICT);
+        assert_eq!(s, StatusCode::NOT_FOUND);
         let after = raw_i64(&app, &format!(
             "SELECT COUNT(*) FROM access_log WHERE client_id = '{}' AND action = 'denied' AND flagged = 1",
             app.fx.client_a.id)).await;
