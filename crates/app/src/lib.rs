@@ -75,6 +75,10 @@ pub struct AppConfig {
     /// The names of the configured OpenID Connect identity providers (identities are linked
     /// only to these).
     pub identity_providers: Vec<String>,
+    /// Benefit payers on loopback (`http://127.0.0.1:…`) may be registered and sent to: a
+    /// test configuration only (the tests, the demo, `scripts/crash-test`), never production
+    /// (issue 15 item 5).
+    pub loopback_payers: bool,
 }
 
 impl Default for AppConfig {
@@ -84,6 +88,7 @@ impl Default for AppConfig {
             login_throttle: LoginThrottle::default(),
             quality_data: None,
             identity_providers: Vec::new(),
+            loopback_payers: false,
         }
     }
 }

@@ -6,3 +6,6 @@ mod policy;
 
 #[path = "app/cases.rs"]
 mod cases;
+
+#[path = "app/payers.rs"]
+mod payers;

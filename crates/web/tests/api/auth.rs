@@ -611,3 +611,52 @@ async fn oidc_login_with_a_real_provider() {
         drop(provider);
     }
 }
+
+/// Issue 15 item 12: the cross-site check compares the whole origin — `https://` on the plain
+/// HTTP server is another site — and a `Host` header naming another server (a DNS-rebinding
+/// page) is refused for reads and writes alike; nothing is written.
+#[tokio::test]
+async fn another_scheme_or_another_host_name_is_refused() {
+    each_backend(|app| async move {
+        let http = app.login("a").await;
+        let before = snapshot(&app).await;
+        let new_client = json!({"hetu": "131052-308T", "first_name": "Uusi", "last_name": "Asiakas",
+            "language": "fi"});
+        let https_origin = app.base.replace("http://", "https://");
+        let r = http
+            .client
+            .post(app.url("/api/clients"))
+            .header("origin", https_origin)
+            .json(&new_client)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert_eq!(error_code(r).await, "cross_origin");
+        for method in [reqwest::Method::GET, reqwest::Method::POST] {
+            let r = http
+                .client
+                .request(method.clone(), app.url("/api/clients"))
+                .header("host", "evil.example")
+                .json(&new_client)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::MISDIRECTED_REQUEST, "{method}");
+            assert_eq!(error_code(r).await, "unknown_host");
+        }
+        assert_eq!(snapshot(&app).await, before);
+        // `localhost` is this server's name too.
+        let port = app.base.rsplit(':').next().unwrap().to_owned();
+        let r = http
+            .client
+            .get(app.url("/api/me"))
+            .header("host", format!("localhost:{port}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        app
+    })
+    .await;
+}
