@@ -58,7 +58,7 @@ pub mod model {
         BenefitPayer, DeliveryFailure, DeliveryReceipt, DeliveryStatus, GapReason, NewBenefitPayer,
         OfficialStep, PendingOidcLogin, QualityFigures, QueueCase, Reconsideration,
         ReconsiderationCase, ReconsiderationStep, RecordedRegisterFacts, RegisterFacts, Resolution,
-        RoutedCount, StatementGap, StoredDecision,
+        RoutedCount, SecurityEvent, SecurityEventKind, StatementGap, StoredDecision,
     };
 }
 

@@ -79,7 +79,9 @@ pub use gaps::{gap_on, ClientHistory, Gap, GapReason, GapScope, StatementGap};
 pub use ledger::{
     origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport, StoredCheckpoint,
 };
-pub use login::{FailureCount, PendingOidcLogin};
+pub use login::{
+    FailureCount, NewSecurityEvent, PendingOidcLogin, SecurityEvent, SecurityEventKind,
+};
 pub use outbox::{idempotency_key, IssuedStatement};
 pub use payers::{BenefitPayer, NewBenefitPayer};
 pub use quality::{QualityFigures, RoutedCount};

@@ -69,6 +69,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_delivery.sql"),
         postgres: include_str!("../migrations/postgres/0009_delivery.sql"),
     },
+    Migration {
+        version: 11,
+        description: "security log: failed and delayed log-ins, lifted delays (issue 15 item 7)",
+        sqlite: include_str!("../migrations/sqlite/0011_security_log.sql"),
+        postgres: include_str!("../migrations/postgres/0011_security_log.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 
 use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
-use crate::wire::{field, instant, AccessLogView};
+use crate::wire::{field, instant, AccessLogView, SecurityEventView};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -66,4 +66,28 @@ pub async fn search_access_log(
     };
     let rows = state.app.search_access_log(&actor, &q).await?;
     Ok(Json(rows.iter().map(AccessLogView::from).collect()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SecurityLogParams {
+    /// At most this many rows, 1–10000 (default 200).
+    pub limit: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/security-log", tag = "supervision", params(SecurityLogParams),
+    responses((status = 200, body = [SecurityEventView]), (status = 403, body = ErrorBody)))]
+/// The lasting security log, newest first (the supervisor): failed and delayed password
+/// log-ins and lifted delays (issue 15 item 7).
+pub async fn security_log(
+    State(state): State<AppState>,
+    Act(actor): Act,
+    Query(p): Query<SecurityLogParams>,
+) -> Result<Json<Vec<SecurityEventView>>, ApiError> {
+    let rows = state
+        .app
+        .security_log(&actor, p.limit.unwrap_or(200))
+        .await?;
+    Ok(Json(rows.iter().map(SecurityEventView::from).collect()))
 }

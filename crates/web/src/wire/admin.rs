@@ -55,3 +55,35 @@ impl NewAccountRequest {
         })
     }
 }
+
+/// One row of the lasting security log (issue 15 item 7): failed and delayed password
+/// log-ins, and an administrator lifting an account's delays.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SecurityEventView {
+    pub seq: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// `login_failed`, `login_delayed` or `delays_lifted`.
+    pub event: &'static str,
+    /// The username as typed (control and format characters replaced).
+    pub username: String,
+    /// The client's address as the server saw it.
+    pub address: Option<String>,
+    /// The account of that username, when there is one.
+    pub user_id: Option<String>,
+    /// The administrator who lifted the delays.
+    pub by_user: Option<String>,
+}
+
+impl From<&kirjuri_app::model::SecurityEvent> for SecurityEventView {
+    fn from(e: &kirjuri_app::model::SecurityEvent) -> Self {
+        Self {
+            seq: e.seq,
+            at: e.at,
+            event: e.kind.code(),
+            username: e.username.clone(),
+            address: e.address.clone(),
+            user_id: e.user_id.map(|u| u.to_string()),
+            by_user: e.by_user.map(|u| u.to_string()),
+        }
+    }
+}

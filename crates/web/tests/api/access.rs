@@ -145,6 +145,10 @@ fn matrix() -> Vec<Row> {
         row("GET", "/api/access-log", Kind::Other, [401, 403, 403, 403, 403, 200, 403, 403]),
         row("GET", "/api/admin/users", Kind::Other, [401, 403, 403, 403, 403, 403, 200, 403]),
         row("POST", "/api/admin/users", Kind::Other, [401, 403, 403, 403, 403, 403, 201, 403]),
+        // Issue 15 item 7: the security log is the supervisor's; an administrator lifts the
+        // log-in delays of an account of their own organisation.
+        row("GET", "/api/security-log", Kind::Other, [401, 403, 403, 403, 403, 200, 403, 403]),
+        row("POST", "/api/admin/users/{id}/lift-login-delays", Kind::Other, [401, 403, 403, 403, 403, 403, 204, 403]),
     ]
 }
 
@@ -156,6 +160,7 @@ fn body(app: &App, row: &Row, r: R, n: usize) -> Option<Value> {
             json!({"username": format!("nobody-{n}"), "password": "wrong password"})
         }
         ("POST", "/api/logout") => return None,
+        ("POST", "/api/admin/users/{id}/lift-login-delays") => return None,
         ("POST", "/api/oidc-identities") => {
             json!({"provider": "none", "subject": format!("s{n}"), "user_id": app.fx.official_a.id.to_string()})
         }
@@ -236,6 +241,10 @@ fn body(app: &App, row: &Row, r: R, n: usize) -> Option<Value> {
 }
 
 async fn path(app: &App, row: &Row) -> String {
+    if row.path.starts_with("/api/admin/users/{id}/") {
+        let a = raw_string(app, "SELECT id FROM users WHERE username = 'a'").await;
+        return row.path.replace("{id}", &a);
+    }
     if row.path.starts_with("/api/reconsiderations/{id}/") {
         let r = raw_string(
             app,
@@ -741,7 +750,8 @@ async fn administrators_manage_accounts_without_client_data() {
 }
 
 /// A1: parallel guesses at one account are counted one after another, so the throttle's limit
-/// holds however many arrive at once.
+/// holds however many arrive at once (issue 15 item 7: three free failures of a username from
+/// one address, then a delay the fixed clock never lets pass).
 #[tokio::test]
 async fn parallel_wrong_passwords_do_not_outrun_the_throttle() {
     each_backend(|app| async move {
@@ -765,7 +775,7 @@ async fn parallel_wrong_passwords_do_not_outrun_the_throttle() {
         }
         let wrong = statuses.iter().filter(|s| **s == 401).count();
         let throttled = statuses.iter().filter(|s| **s == 429).count();
-        assert_eq!((wrong, throttled), (5, 7), "{statuses:?}");
+        assert_eq!((wrong, throttled), (3, 9), "{statuses:?}");
         app
     })
     .await;
