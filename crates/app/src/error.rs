@@ -85,6 +85,7 @@ impl From<StoreError> for AppError {
             S::NotFound(what) => AppError::NotFound(what),
             S::DuplicateHetu => conflict(Some("hetu"), &e),
             S::DuplicateUsername => conflict(Some("username"), &e),
+            S::DuplicateDisplayName => conflict(Some("display_name"), &e),
             S::DuplicateAdoptionDecision(_) => conflict(Some("number"), &e),
             S::DuplicatePayer => conflict(Some("name_fi"), &e),
             S::CorrectedEntryMissing | S::CorrectionOtherClient | S::AlreadyCorrected(..) => {

@@ -54,11 +54,12 @@ pub use session::{hash_password, LoginThrottle, Session};
 /// transports depend on this crate alone and never reach the store itself.
 pub mod model {
     pub use kirjuri_store::{
-        AccessAction, AccessLogEntry, AccessLogQuery, AdoptionDecision, BenefitApplication,
-        BenefitPayer, DeliveryFailure, DeliveryReceipt, DeliveryStatus, GapReason, NewBenefitPayer,
-        OfficialStep, PendingOidcLogin, QualityFigures, QueueCase, Reconsideration,
-        ReconsiderationCase, ReconsiderationStep, RecordedRegisterFacts, RegisterFacts, Resolution,
-        RoutedCount, SecurityEvent, SecurityEventKind, StatementGap, StoredDecision,
+        AccessAction, AccessLogEntry, AccessLogQuery, AccountEvent, AdoptionDecision,
+        BenefitApplication, BenefitPayer, DeliveryFailure, DeliveryReceipt, DeliveryStatus,
+        GapReason, NewBenefitPayer, OfficialStep, PendingOidcLogin, QualityFigures, QueueCase,
+        Reconsideration, ReconsiderationCase, ReconsiderationStep, RecordedRegisterFacts,
+        RegisterFacts, Resolution, RoutedCount, SecurityEvent, SecurityEventKind, StatementGap,
+        StoredDecision,
     };
 }
 

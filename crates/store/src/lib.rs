@@ -92,7 +92,7 @@ pub use statements::{
     issued_from_decision, AdoptionDecision, Decide, NewAdoptionDecision, NewDecision,
     RecordedRegisterFacts, RegisterFacts, StatementContext, StoredDecision,
 };
-pub use users::NewUser;
+pub use users::{AccountEvent, NewUser};
 pub use work_queue::{issued_from_step, OfficialStep, Queue, QueueCase, Resolution};
 
 /// Which database a [`Store`] runs on.
@@ -113,6 +113,8 @@ pub enum StoreError {
     DuplicateHetu,
     #[error("the username is already taken")]
     DuplicateUsername,
+    #[error("another account of the organisation has this display name")]
+    DuplicateDisplayName,
     #[error("the corrected entry does not exist")]
     CorrectedEntryMissing,
     #[error("the corrected entry belongs to another client")]
@@ -183,6 +185,10 @@ fn map_constraint(e: sqlx::Error) -> StoreError {
         }
         if hit("users_username_unique", "users.username") {
             return StoreError::DuplicateUsername;
+        }
+        // Issue 15 item 6: SQLite names an expression index in its message.
+        if hit("users_display_name_per_org", "users_display_name_per_org") {
+            return StoreError::DuplicateDisplayName;
         }
         // Two officials resolving one case at once: the second finds it resolved.
         if hit(

@@ -75,6 +75,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_security_log.sql"),
         postgres: include_str!("../migrations/postgres/0011_security_log.sql"),
     },
+    Migration {
+        version: 15,
+        description: "account events (who made which account); distinct display names per organisation (issue 15 item 6)",
+        sqlite: include_str!("../migrations/sqlite/0015_account_events.sql"),
+        postgres: include_str!("../migrations/postgres/0015_account_events.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 
 use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
-use crate::wire::{field, instant, AccessLogView, SecurityEventView};
+use crate::wire::{field, instant, AccessLogView, AccountEventView, SecurityEventView};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -90,4 +90,19 @@ pub async fn security_log(
         .security_log(&actor, p.limit.unwrap_or(200))
         .await?;
     Ok(Json(rows.iter().map(SecurityEventView::from).collect()))
+}
+
+#[utoipa::path(get, path = "/api/account-events", tag = "supervision", params(SecurityLogParams),
+    responses((status = 200, body = [AccountEventView]), (status = 403, body = ErrorBody)))]
+/// Who created which account with which role, newest first (the supervisor; issue 15 item 6).
+pub async fn account_events(
+    State(state): State<AppState>,
+    Act(actor): Act,
+    Query(p): Query<SecurityLogParams>,
+) -> Result<Json<Vec<AccountEventView>>, ApiError> {
+    let rows = state
+        .app
+        .account_events(&actor, p.limit.unwrap_or(200))
+        .await?;
+    Ok(Json(rows.iter().map(AccountEventView::from).collect()))
 }

@@ -87,3 +87,39 @@ impl From<&kirjuri_app::model::SecurityEvent> for SecurityEventView {
         }
     }
 }
+
+/// Who created an account, with which role (issue 15 item 6): the supervisor's view.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountEventView {
+    pub seq: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// `created`.
+    pub event: String,
+    pub user_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub organisation_id: Option<String>,
+    /// The administrator who acted: id, username and display name.
+    pub by_user: String,
+    pub by_username: String,
+    pub by_display_name: String,
+}
+
+impl From<&kirjuri_app::model::AccountEvent> for AccountEventView {
+    fn from(e: &kirjuri_app::model::AccountEvent) -> Self {
+        Self {
+            seq: e.seq,
+            at: e.at,
+            event: e.event.clone(),
+            user_id: e.user_id.to_string(),
+            username: e.username.clone(),
+            display_name: e.display_name.clone(),
+            role: e.role.clone(),
+            organisation_id: e.org_id.map(|o| o.to_string()),
+            by_user: e.by_user.to_string(),
+            by_username: e.by_username.clone(),
+            by_display_name: e.by_display_name.clone(),
+        }
+    }
+}
