@@ -4,9 +4,9 @@
 
 use chrono::NaiveDate;
 use kirjuri_domain::{
-    time, Appointment, Client, ClientId, ContactMethod, ContactMethodKind, Entry, EntryId, Hetu,
-    JobSearch, Language, NewAppointment, NewClient, NewEntry, OrgId, Organisation, PersonName,
-    ResponsibleExpert, ShortText, User, UserId,
+    time, Appointment, AppointmentMode, Client, ClientId, ContactMethod, ContactMethodKind, Entry,
+    EntryId, EntryKind, Hetu, JobSearch, Language, NewAppointment, NewClient, NewEntry, OrgId,
+    Organisation, PersonName, ResponsibleExpert, ShortText, User, UserId,
 };
 use kirjuri_quality::Report;
 
@@ -262,6 +262,15 @@ impl App {
             self.plausible(&format!("follow_up_dates[{i}]"), *d)?;
         }
         let report = self.check_entry_text(new.text().as_str(), new.kind(), client.language)?;
+        // The short texts beside it reach the client's record too (issue 15 item 4).
+        if let Some(c) = new.corrects() {
+            let reason = c.reason.as_str();
+            self.check_record_text("corrects.reason", reason, new.kind(), client.language)?;
+        }
+        if let Some(service) = &new.details().service {
+            let service = service.as_str();
+            self.check_record_text("service", service, new.kind(), client.language)?;
+        }
         let entry = self
             .store
             .append_checked_entry(&new, stored_findings(&report), &access)
@@ -312,10 +321,22 @@ impl App {
         actor: &Actor,
         new: NewAppointment,
     ) -> AppResult<Appointment> {
-        let Granted { access, .. } = self
+        let Granted { client, access } = self
             .client_access(actor, new.client_id, Action::Write, "appointments")
             .await?;
         self.plausible("date", new.date)?;
+        // What the client is told about the appointment (issue 15 item 4).
+        let (field, text) = match &new.mode {
+            AppointmentMode::Phone { phone_number } => (
+                "mode.phone_number",
+                phone_number.as_ref().map(|t| t.as_str()),
+            ),
+            AppointmentMode::Video { link } => ("mode.link", link.as_ref().map(|t| t.as_str())),
+            AppointmentMode::Visit { address } => ("mode.address", Some(address.as_str())),
+        };
+        if let Some(text) = text {
+            self.check_record_text(field, text, EntryKind::Other, client.language)?;
+        }
         Ok(self.store.book_appointment(&new, &access).await?)
     }
 

@@ -57,6 +57,12 @@ impl App {
         new: NewBenefitPayer,
     ) -> AppResult<BenefitPayer> {
         self.permit(actor, Capability::RegisterPayer)?;
+        if new.endpoint.is_loopback() && !self.config.loopback_payers {
+            return Err(AppError::invalid(
+                "endpoint_url",
+                "points to this machine (loopback), which only a test configuration allows",
+            ));
+        }
         Ok(self.store.register_payer(new, actor.user.id).await?)
     }
 

@@ -85,6 +85,7 @@ impl From<StoreError> for AppError {
             S::NotFound(what) => AppError::NotFound(what),
             S::DuplicateHetu => conflict(Some("hetu"), &e),
             S::DuplicateUsername => conflict(Some("username"), &e),
+            S::DuplicateDisplayName => conflict(Some("display_name"), &e),
             S::DuplicateAdoptionDecision(_) | S::DuplicateAdoptionDecisionNumber => {
                 conflict(Some("number"), &e)
             }

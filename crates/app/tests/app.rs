@@ -10,3 +10,5 @@ mod cases;
 /// Issue 15 item 3: one-only things written by many at once.
 #[path = "app/concurrency.rs"]
 mod concurrency;
+#[path = "app/payers.rs"]
+mod payers;

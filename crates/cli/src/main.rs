@@ -92,6 +92,11 @@ struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 120,
           value_parser = clap::value_parser!(u32).range(2..=86_400))]
     delivery_lease: u32,
+    /// Allow benefit payers on loopback (`http://127.0.0.1:…`): a test configuration only
+    /// (`scripts/crash-test` serves a demo database whose payer is a local receiver). Without
+    /// it a payer's address must be public (issue 15 item 5).
+    #[arg(long)]
+    allow_loopback_payers: bool,
     #[command(flatten)]
     listen: ListenArgs,
 }
@@ -241,6 +246,7 @@ async fn serve_on(
     tls: Option<Arc<rustls::ServerConfig>>,
     oidc: Vec<kirjuri_web::oidc::OidcProviderConfig>,
     delivery: kirjuri_app::worker::DeliveryConfig,
+    loopback_payers: bool,
     banner: impl FnOnce(SocketAddr, &str, Option<&kirjuri_quality::Message>),
 ) -> anyhow::Result<ExitCode> {
     let app = kirjuri_app::App::new(
@@ -248,6 +254,7 @@ async fn serve_on(
         kirjuri_app::AppConfig {
             quality_data: listen.quality_data.clone(),
             identity_providers: oidc.iter().map(|p| p.name.clone()).collect(),
+            loopback_payers,
             ..Default::default()
         },
     )?;
@@ -301,6 +308,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         tls,
         oidc,
         delivery,
+        args.allow_loopback_payers,
         |addr, scheme, notice| {
             if let Some(n) = notice {
                 tracing::warn!("{}", n.en);
@@ -387,6 +395,8 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         tls,
         Vec::new(),
         delivery,
+        // The demo is a test configuration: its payer may be a local receiver.
+        true,
         |addr, scheme, notice| demo::print_banner(addr, scheme, &logins, &public_key, notice),
     )
     .await

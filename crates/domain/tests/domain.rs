@@ -353,6 +353,49 @@ fn texts_refuse_empty_control_and_oversize() {
     ));
 }
 
+/// Issue 15 item 11: a zero-width space, a right-to-left override or any other invisible
+/// format character makes a name or identifier look like another one; names, usernames,
+/// addresses and short texts refuse them, free texts keep them (the checker reports them).
+#[test]
+fn names_and_identifiers_refuse_invisible_format_characters() {
+    for c in [
+        '\u{200B}', '\u{202E}', '\u{200D}', '\u{2066}', '\u{FEFF}', '\u{00AD}', '\u{2028}',
+    ] {
+        let text = format!("Kansanel{c}äkelaitos");
+        let code = u32::from(c);
+        assert_eq!(
+            PersonName::parse(&text),
+            Err(TextError::FormatChar(code)),
+            "{code:X}"
+        );
+        assert_eq!(
+            Username::parse(&text),
+            Err(TextError::FormatChar(code)),
+            "{code:X}"
+        );
+        assert_eq!(
+            ShortText::parse(&text),
+            Err(TextError::FormatChar(code)),
+            "{code:X}"
+        );
+        assert_eq!(
+            Address::parse(&text),
+            Err(TextError::FormatChar(code)),
+            "{code:X}"
+        );
+        assert_eq!(
+            LegalBasis::parse(&text),
+            Err(TextError::FormatChar(code)),
+            "{code:X}"
+        );
+        assert!(EntryText::parse(&text).is_ok(), "{code:X}");
+        assert!(Reasoning::parse(&text).is_ok(), "{code:X}");
+    }
+    assert!(PersonName::parse("Kansaneläkelaitos").is_ok());
+    assert!(PersonName::parse("Anna-Liisa O'Brien").is_ok());
+    assert!(is_bidi_control('\u{202E}') && !is_bidi_control('\u{200B}'));
+}
+
 #[test]
 fn appointment_times_are_unambiguous_in_helsinki() {
     let phone = AppointmentMode::Phone { phone_number: None };

@@ -79,7 +79,9 @@ pub use gaps::{gap_on, ClientHistory, Gap, GapReason, GapScope, StatementGap};
 pub use ledger::{
     origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport, StoredCheckpoint,
 };
-pub use login::{FailureCount, PendingOidcLogin};
+pub use login::{
+    FailureCount, NewSecurityEvent, PendingOidcLogin, SecurityEvent, SecurityEventKind,
+};
 pub use outbox::{idempotency_key, IssuedStatement};
 pub use payers::{BenefitPayer, NewBenefitPayer};
 pub use quality::{QualityFigures, RoutedCount};
@@ -90,7 +92,7 @@ pub use statements::{
     issued_from_decision, AdoptionDecision, Decide, NewAdoptionDecision, NewDecision,
     RecordedRegisterFacts, RegisterFacts, StatementContext, StoredDecision,
 };
-pub use users::NewUser;
+pub use users::{AccountEvent, NewUser};
 pub use work_queue::{issued_from_step, OfficialStep, Queue, QueueCase, Resolution};
 
 /// Which database a [`Store`] runs on.
@@ -111,6 +113,8 @@ pub enum StoreError {
     DuplicateHetu,
     #[error("the username is already taken")]
     DuplicateUsername,
+    #[error("another account of the organisation has this display name")]
+    DuplicateDisplayName,
     // One message for both (issue 15 item 13): "does not exist" beside "belongs to another
     // client" told an official which entry ids exist in other clients' records.
     #[error("the corrected entry is not an entry of this client's record")]
@@ -210,6 +214,10 @@ fn map_constraint(e: sqlx::Error) -> StoreError {
         // Two registrations of one adoption decision at once.
         if hit("adoption_decisions_pkey", "adoption_decisions.number") {
             return StoreError::DuplicateAdoptionDecisionNumber;
+        }
+        // Issue 15 item 6: SQLite names an expression index in its message.
+        if hit("users_display_name_per_org", "users_display_name_per_org") {
+            return StoreError::DuplicateDisplayName;
         }
         // Two officials resolving one case at once: the second finds it resolved.
         if hit(

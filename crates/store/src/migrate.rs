@@ -75,6 +75,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_one_open_job_search.sql"),
         postgres: include_str!("../migrations/postgres/0010_one_open_job_search.sql"),
     },
+    Migration {
+        version: 11,
+        description: "security log: failed and delayed log-ins, lifted delays (issue 15 item 7)",
+        sqlite: include_str!("../migrations/sqlite/0011_security_log.sql"),
+        postgres: include_str!("../migrations/postgres/0011_security_log.sql"),
+    },
+    Migration {
+        version: 15,
+        description: "account events (who made which account); distinct display names per organisation (issue 15 item 6)",
+        sqlite: include_str!("../migrations/sqlite/0015_account_events.sql"),
+        postgres: include_str!("../migrations/postgres/0015_account_events.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -135,6 +135,9 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(api::cases::resolve_reconsideration))
         .routes(routes!(api::statements::statement_quality))
         .routes(routes!(api::audit::search_access_log))
+        .routes(routes!(api::audit::security_log))
+        .routes(routes!(api::audit::account_events))
+        .routes(routes!(api::admin::lift_login_delays))
         .routes(routes!(api::quality::check_text))
         .routes(routes!(
             api::admin::list_accounts,

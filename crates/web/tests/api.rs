@@ -128,6 +128,8 @@ impl App {
             store.clone(),
             kirjuri_app::AppConfig {
                 identity_providers: opts.config.oidc.iter().map(|p| p.name.clone()).collect(),
+                // The payers of these tests are servers on loopback.
+                loopback_payers: true,
                 ..Default::default()
             },
         )

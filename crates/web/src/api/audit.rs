@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
-use crate::wire::{field, instant, AccessLogView};
+use crate::wire::{field, instant, AccessLogView, AccountEventView, SecurityEventView};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -67,4 +67,43 @@ pub async fn search_access_log(
     };
     let rows = state.app.search_access_log(&actor, &q).await?;
     Ok(Json(rows.iter().map(AccessLogView::from).collect()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SecurityLogParams {
+    /// At most this many rows, 1–10000 (default 200).
+    pub limit: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/security-log", tag = "supervision", params(SecurityLogParams),
+    responses((status = 200, body = [SecurityEventView]), (status = 403, body = ErrorBody)))]
+/// The lasting security log, newest first (the supervisor): failed and delayed password
+/// log-ins and lifted delays (issue 15 item 7).
+pub async fn security_log(
+    State(state): State<AppState>,
+    Act(actor): Act,
+    ApiQuery(p): ApiQuery<SecurityLogParams>,
+) -> Result<Json<Vec<SecurityEventView>>, ApiError> {
+    let rows = state
+        .app
+        .security_log(&actor, p.limit.unwrap_or(200))
+        .await?;
+    Ok(Json(rows.iter().map(SecurityEventView::from).collect()))
+}
+
+#[utoipa::path(get, path = "/api/account-events", tag = "supervision", params(SecurityLogParams),
+    responses((status = 200, body = [AccountEventView]), (status = 403, body = ErrorBody)))]
+/// Who created which account with which role, newest first (the supervisor; issue 15 item 6).
+pub async fn account_events(
+    State(state): State<AppState>,
+    Act(actor): Act,
+    ApiQuery(p): ApiQuery<SecurityLogParams>,
+) -> Result<Json<Vec<AccountEventView>>, ApiError> {
+    let rows = state
+        .app
+        .account_events(&actor, p.limit.unwrap_or(200))
+        .await?;
+    Ok(Json(rows.iter().map(AccountEventView::from).collect()))
 }
