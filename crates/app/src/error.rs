@@ -89,12 +89,17 @@ impl From<StoreError> for AppError {
             S::NotFound(what) => AppError::NotFound(what),
             S::DuplicateHetu => conflict(Some("hetu"), &e),
             S::DuplicateUsername => conflict(Some("username"), &e),
-            S::DuplicateAdoptionDecision(_) => conflict(Some("number"), &e),
-            S::DuplicatePayer => conflict(Some("name_fi"), &e),
-            S::CorrectedEntryMissing | S::CorrectionOtherClient | S::AlreadyCorrected(..) => {
-                AppError::invalid("corrects.entry_id", &e)
+            S::DuplicateDisplayName => conflict(Some("display_name"), &e),
+            S::DuplicateAdoptionDecision(_) | S::DuplicateAdoptionDecisionNumber => {
+                conflict(Some("number"), &e)
             }
+            S::DuplicatePayer => conflict(Some("name_fi"), &e),
+            S::CorrectedEntryMissing
+            | S::CorrectionOtherClient
+            | S::AlreadyCorrected(..)
+            | S::CorrectedConcurrently => AppError::invalid("corrects.entry_id", &e),
             S::JobSearchInProgress(_)
+            | S::JobSearchStartedConcurrently
             | S::JobSearchAlreadyEnded
             | S::CaseNotOpen
             | S::NoStatement

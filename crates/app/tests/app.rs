@@ -12,3 +12,9 @@ mod backup;
 
 #[path = "app/retention.rs"]
 mod retention;
+
+/// Issue 15 item 3: one-only things written by many at once.
+#[path = "app/concurrency.rs"]
+mod concurrency;
+#[path = "app/payers.rs"]
+mod payers;

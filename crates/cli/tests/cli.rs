@@ -100,6 +100,42 @@ fn demo_generates_data_serves_it_and_prints_url_and_logins() {
             .unwrap();
         let clients = list["clients"].as_array().unwrap();
         assert!(!clients.is_empty());
+        // Issue 15 item 16: each demo client's banner line names the organisation their own
+        // record shows (it called asiakas2 a client of Esimerkkilä; it is Testilä's).
+        for seeker in ["asiakas1", "asiakas2"] {
+            let own = reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap();
+            let r = own
+                .post(format!("{url}/api/login"))
+                .json(&serde_json::json!({"username": seeker, "password": "kirjuri-demo"}))
+                .send()
+                .await
+                .unwrap();
+            assert!(r.status().is_success(), "log-in of {seeker}");
+            let record: serde_json::Value = own
+                .get(format!("{url}/api/me/record"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let org = record["organisation"]["name_fi"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let line = banner
+                .lines()
+                .find(|l| l.split_whitespace().next() == Some(seeker))
+                .unwrap_or_else(|| panic!("{seeker} missing from banner:\n{banner}"));
+            assert!(
+                line.trim_end()
+                    .ends_with(&format!("a demo client of {org}")),
+                "{seeker}'s banner line does not name {org}: {line}"
+            );
+        }
         // Demo identity codes come only from the test range: the individual number is masked,
         // so check the stored codes through the store instead.
     });

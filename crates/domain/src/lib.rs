@@ -34,10 +34,10 @@ pub use model::{
     Client, ContactMethod, ContactMethodKind, EndReason, JobSearch, JobSearchEnd, Language,
     NewClient, OrgKind, Organisation, ResponsibleExpert, Role, UnknownValue, User,
 };
-pub use payer::{EndpointError, EndpointUrl};
+pub use payer::{is_loopback_ip, is_public_ip, EndpointError, EndpointUrl};
 pub use retention::{RecordKind, RetentionCutoffs, RetentionPeriod, RetentionPolicy};
 pub use text::{
-    Address, ClientReasons, EntryText, LegalBasis, PersonName, Reasoning, ShortText, TextError,
-    Username,
+    is_bidi_control, is_format_char, Address, ClientReasons, EntryText, LegalBasis, PersonName,
+    Reasoning, ShortText, TextError, Username,
 };
 pub use time::{EffectiveDated, HELSINKI};

@@ -84,7 +84,9 @@ pub use gaps::{gap_on, ClientHistory, Gap, GapReason, GapScope, StatementGap};
 pub use ledger::{
     origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport, StoredCheckpoint,
 };
-pub use login::{FailureCount, PendingOidcLogin};
+pub use login::{
+    FailureCount, NewSecurityEvent, PendingOidcLogin, SecurityEvent, SecurityEventKind,
+};
 pub use outbox::{idempotency_key, IssuedStatement};
 pub use payers::{BenefitPayer, NewBenefitPayer};
 pub use quality::{QualityFigures, RoutedCount};
@@ -96,7 +98,7 @@ pub use statements::{
     issued_from_decision, AdoptionDecision, Decide, NewAdoptionDecision, NewDecision,
     RecordedRegisterFacts, RegisterFacts, StatementContext, StoredDecision,
 };
-pub use users::NewUser;
+pub use users::{AccountEvent, NewUser};
 pub use work_queue::{issued_from_step, OfficialStep, Queue, QueueCase, Resolution};
 
 /// Which database a [`Store`] runs on.
@@ -117,14 +119,22 @@ pub enum StoreError {
     DuplicateHetu,
     #[error("the username is already taken")]
     DuplicateUsername,
-    #[error("the corrected entry does not exist")]
+    #[error("another account of the organisation has this display name")]
+    DuplicateDisplayName,
+    // One message for both (issue 15 item 13): "does not exist" beside "belongs to another
+    // client" told an official which entry ids exist in other clients' records.
+    #[error("the corrected entry is not an entry of this client's record")]
     CorrectedEntryMissing,
-    #[error("the corrected entry belongs to another client")]
+    #[error("the corrected entry is not an entry of this client's record")]
     CorrectionOtherClient,
     #[error("entry {0} has already been corrected by entry {1}; correct the latest entry")]
     AlreadyCorrected(EntryId, EntryId),
+    #[error("the entry has just been corrected by another entry; correct the latest entry")]
+    CorrectedConcurrently,
     #[error("the client already has a job search in progress since {0}")]
     JobSearchInProgress(NaiveDate),
+    #[error("the client already has a job search in progress")]
+    JobSearchStartedConcurrently,
     #[error("the job search has already ended")]
     JobSearchAlreadyEnded,
     #[error("the end date {end} is before the start date {start}")]
@@ -133,6 +143,8 @@ pub enum StoreError {
     DuplicateAdoptionDecision(String),
     #[error("the decision is not an open case: it was not routed to an official, or it is already resolved")]
     CaseNotOpen,
+    #[error("an adoption decision with this number is already registered")]
+    DuplicateAdoptionDecisionNumber,
     #[error("a benefit payer with this Finnish name is already registered")]
     DuplicatePayer,
     #[error("the delivery was claimed or delivered by another worker")]
@@ -198,6 +210,31 @@ fn map_constraint(e: sqlx::Error) -> StoreError {
         }
         if hit("users_username_unique", "users.username") {
             return StoreError::DuplicateUsername;
+        }
+        // Two starts of a job search at once: the second finds the first (issue 15 item 3).
+        // The start date is the open one's, which the loser did not read: it is the date of
+        // neither, so the message names none.
+        if hit(
+            "open_job_searches_one_per_client",
+            "open_job_searches.client_id",
+        ) {
+            return StoreError::JobSearchStartedConcurrently;
+        }
+        // Two corrections of one entry at once: the second finds it corrected (A5: a chain).
+        if hit("entries_corrected_once", "entries.corrects_id") {
+            return StoreError::CorrectedConcurrently;
+        }
+        // Two ends of one job search at once: the second finds it ended.
+        if hit("job_search_ends_pkey", "job_search_ends.job_search_id") {
+            return StoreError::JobSearchAlreadyEnded;
+        }
+        // Two registrations of one adoption decision at once.
+        if hit("adoption_decisions_pkey", "adoption_decisions.number") {
+            return StoreError::DuplicateAdoptionDecisionNumber;
+        }
+        // Issue 15 item 6: SQLite names an expression index in its message.
+        if hit("users_display_name_per_org", "users_display_name_per_org") {
+            return StoreError::DuplicateDisplayName;
         }
         // Two officials resolving one case at once: the second finds it resolved.
         if hit(

@@ -69,12 +69,29 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_delivery.sql"),
         postgres: include_str!("../migrations/postgres/0009_delivery.sql"),
     },
-    // 10 and 11 are reserved for other branches.
+    Migration {
+        version: 10,
+        description: "one open job search per client, enforced by the database (issue 15)",
+        sqlite: include_str!("../migrations/sqlite/0010_one_open_job_search.sql"),
+        postgres: include_str!("../migrations/postgres/0010_one_open_job_search.sql"),
+    },
+    Migration {
+        version: 11,
+        description: "security log: failed and delayed log-ins, lifted delays (issue 15 item 7)",
+        sqlite: include_str!("../migrations/sqlite/0011_security_log.sql"),
+        postgres: include_str!("../migrations/postgres/0011_security_log.sql"),
+    },
     Migration {
         version: 12,
         description: "retention: deletes only inside the retention job, the runs' reports",
         sqlite: include_str!("../migrations/sqlite/0012_retention.sql"),
         postgres: include_str!("../migrations/postgres/0012_retention.sql"),
+    },
+    Migration {
+        version: 13,
+        description: "account events (who made which account); distinct display names per organisation (issue 15 item 6)",
+        sqlite: include_str!("../migrations/sqlite/0013_account_events.sql"),
+        postgres: include_str!("../migrations/postgres/0013_account_events.sql"),
     },
 ];
 

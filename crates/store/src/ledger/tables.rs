@@ -285,7 +285,25 @@ pub(crate) const DELIVERY_RECEIPTS: RecordTable = RecordTable {
     ],
 };
 
-pub(super) const RECORD_TABLES: [&RecordTable; 15] = [
+/// Issue 15 item 6: who created which account with which role.
+pub(crate) const ACCOUNT_EVENTS: RecordTable = RecordTable {
+    name: "account_events",
+    key: "seq",
+    int_key: true,
+    cols: &[
+        "at",
+        "by_user",
+        "display_name",
+        "event",
+        "org_id",
+        "role",
+        "seq",
+        "user_id",
+        "username",
+    ],
+};
+
+pub(super) const RECORD_TABLES: [&RecordTable; 16] = [
     &ENTRIES,
     &JOB_SEARCHES,
     &JOB_SEARCH_ENDS,
@@ -301,6 +319,7 @@ pub(super) const RECORD_TABLES: [&RecordTable; 15] = [
     &BENEFIT_APPLICATIONS,
     &DELIVERIES,
     &DELIVERY_RECEIPTS,
+    &ACCOUNT_EVENTS,
 ];
 
 impl RecordTable {

@@ -25,7 +25,7 @@ pub use cases::*;
 pub use clients::*;
 pub use delivery::*;
 pub use own::*;
-pub use parse::{date, field, instant, FieldError, Parsed};
+pub use parse::{answers, date, field, instant, FieldError, Parsed};
 pub use quality::*;
 pub use record::*;
 pub use retention::*;
