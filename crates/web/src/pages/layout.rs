@@ -80,7 +80,10 @@ pub async fn page_headers(State(state): State<AppState>, req: Request, next: Nex
     h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // `same-origin`, not `no-referrer`: addresses (with client ids) never go to another site,
+    // while Chromium still sends the real `Origin` on our own form posts (with `no-referrer`
+    // it sends `Origin: null`, which the cross-site check rightly refuses).
+    h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     if !is_static {
         h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
