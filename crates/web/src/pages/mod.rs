@@ -9,13 +9,14 @@
 //!
 //! Modules: [`layout`] (language, CSRF token, headers, dates), [`i18n`] (Fluent), [`error`]
 //! (errors as pages), [`session`] (log-in, log-out, signed-in forms), [`today`] ("my work
-//! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry),
+//! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`jobsearch`] (starting a job search),
 //! [`assets`] (the stylesheets, compiled in).
 
 pub mod assets;
 pub mod entry;
 pub mod error;
 pub mod i18n;
+pub mod jobsearch;
 pub mod layout;
 pub mod record;
 pub mod session;
@@ -38,6 +39,14 @@ pub fn routes(state: AppState) -> Router {
         .route("/clients/{id}", get(record::record))
         .route("/clients/{id}/entries/new", get(entry::new_entry))
         .route("/clients/{id}/entries", post(entry::post_entry))
+        .route(
+            "/clients/{id}/job-search/new",
+            get(jobsearch::new_job_search),
+        )
+        .route(
+            "/clients/{id}/job-search",
+            post(jobsearch::start_job_search),
+        )
         .route("/static/{file}", get(assets::file))
         .fallback(assets::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -442,6 +442,73 @@ async fn the_language_is_remembered_and_errors_are_pages_in_it() {
     .await;
 }
 
+/// Issue 12 page 7: the official starts a job search from the record with the prior notice
+/// (B14) shown; without the client's answers the case routes, and the result page says to
+/// which queue and why, in words, through the same use case as the API.
+#[tokio::test]
+async fn starting_a_job_search_shows_where_the_case_went_and_why() {
+    each_backend(|app| async move {
+        let b = Browser::new(&app);
+        let csrf = b.login("a").await;
+        let c = app.fx.client_a.id;
+        let (s, _, html) = b.get(&format!("/clients/{c}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            html.contains(&format!("/clients/{c}/job-search/new")),
+            "{html}"
+        );
+        let (s, h, html) = b.get(&format!("/clients/{c}/job-search/new")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_page_headers(&h);
+        assert!(
+            html.contains(kirjuri_app::statements::NOTICE_FI),
+            "the prior notice: {html}"
+        );
+        let (s, _, _) = b
+            .post(
+                &format!("/clients/{c}/job-search"),
+                &[("csrf", "forged"), ("start_date", "2026-03-02")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _, html) = b
+            .post(
+                &format!("/clients/{c}/job-search"),
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("start_date", "2026-03-02"),
+                    ("acknowledged_notice", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{html}");
+        assert!(html.contains("Siirretty virkailijalle"), "{html}");
+        assert!(
+            html.contains("Asia siirtyi työjonoon: työvoimaviranomainen"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<ul class=\"reasons\">\n<li>"),
+            "reasons in words: {html}"
+        );
+        // The same start again is a conflict shown at the field, not an error page.
+        let (s, _, html) = b
+            .post(
+                &format!("/clients/{c}/job-search"),
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("start_date", "2026-03-02"),
+                    ("acknowledged_notice", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        assert!(html.contains("jo voimassa oleva työnhaku"), "{html}");
+        app
+    })
+    .await;
+}
+
 /// Issue 12, done-when: a real Chromium (the system's, through playwright-core) logs in,
 /// finds a client, checks an entry with an unexplained abbreviation (the finding at its
 /// place), fixes and saves it, has a blocked entry kept unsaved with its text, tabs through

@@ -1,10 +1,10 @@
 // Kirjuri's pages in a real Chromium (the system's, driven by playwright-core), started by
-// the Rust test `pages::browser` with a server and demo data of its own. For Finnish and
+// the Rust test `pages::a_real_browser_walks_the_pages_in_finnish_and_swedish` with a server and demo data of its own. For Finnish and
 // Swedish: log in, find a client, write an entry with an unexplained abbreviation, see the
-// finding at its place, fix it and save, a blocking finding that keeps the entry unsaved, and
-// a keyboard-only pass through the entry form. axe-core runs on every page visited and must
-// find 0 violations of the WCAG 2.1 A and AA rules; no page may log a console error (a CSP
-// violation is one). Then the same path with JavaScript disabled. Screenshots go to $SHOTS.
+// finding at its place, fix it and save, a blocking finding that keeps the entry unsaved, a
+// keyboard-only pass through the entry form, and (in the first flow) a job search that routes.
+// axe-core runs on every page visited and must find 0 violations of the WCAG 2.1 A and AA
+// rules; no page may log a console error (a CSP violation is one). Then the same path with JavaScript disabled. Screenshots go to $SHOTS.
 //
 // Environment: BASE (server origin), USERNAME, PASSWORD, CLIENT_NAME (a last name to search),
 // SHOTS (folder for screenshots), CHROMIUM (browser binary, default /usr/bin/chromium).
@@ -117,6 +117,20 @@ async function flow(browser, lang, js) {
   if (js) await shot(page, `entry-blocked-${lang}`);
   await page.goto(recordUrl);
   check(!(await page.content()).includes(blocked), 'the blocked entry was not saved');
+
+  // Start a job search (once: the first flow): the prior notice shown, the case routes and
+  // the result page says where and why.
+  const start = page.locator('a[href$="/job-search/new"]');
+  if (await start.count() > 0) {
+    await start.click();
+    await audit(page, `job search ${lang}`);
+    if (js) await shot(page, `jobsearch-${lang}`);
+    await page.check('#acknowledged_notice');
+    await page.click('form[action$="/job-search"] button[type=submit]');
+    await page.waitForSelector('ul.reasons li');
+    await audit(page, `job search result ${lang}`);
+    if (js) await shot(page, `jobsearch-result-${lang}`);
+  }
 
   // An error page, in the language.
   await page.goto(`${BASE}/no-such-page`);
