@@ -9,7 +9,7 @@
 //!
 //! Modules: [`layout`] (language, CSRF token, headers, dates), [`i18n`] (Fluent), [`error`]
 //! (errors as pages), [`session`] (log-in, log-out, signed-in forms), [`today`] ("my work
-//! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`jobsearch`] (starting a job search),
+//! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`jobsearch`] (starting a job search), [`queue`] (the work queue: take, preview, resolve),
 //! [`assets`] (the stylesheets, compiled in).
 
 pub mod assets;
@@ -18,6 +18,7 @@ pub mod error;
 pub mod i18n;
 pub mod jobsearch;
 pub mod layout;
+pub mod queue;
 pub mod record;
 pub mod session;
 pub mod today;
@@ -47,6 +48,9 @@ pub fn routes(state: AppState) -> Router {
             "/clients/{id}/job-search",
             post(jobsearch::start_job_search),
         )
+        .route("/queue", get(queue::queue))
+        .route("/queue/{id}", get(queue::case).post(queue::resolve))
+        .route("/queue/{id}/take", post(queue::take))
         .route("/static/{file}", get(assets::file))
         .fallback(assets::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -509,6 +509,89 @@ async fn starting_a_job_search_shows_where_the_case_went_and_why() {
     .await;
 }
 
+/// Issue 12 page 8: the routed case waits in the organisation's work queue; the official
+/// takes it, previews the statement (nothing issued), then issues it; the case leaves the
+/// queue. Each form needs its CSRF token.
+#[tokio::test]
+async fn a_routed_case_is_taken_previewed_and_resolved_from_the_queue() {
+    each_backend(|app| async move {
+        let b = Browser::new(&app);
+        let csrf = b.login("a").await;
+        let c = app.fx.client_a.id;
+        let (s, _, _) = b
+            .post(
+                &format!("/clients/{c}/job-search"),
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("start_date", "2026-03-02"),
+                    ("acknowledged_notice", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (s, h, html) = b.get("/queue").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_page_headers(&h);
+        assert!(
+            html.contains("Testi Asiakas") && html.contains("Työnhaun alkaminen"),
+            "{html}"
+        );
+        let at = html.find("action=\"/queue/").expect("a take form") + 15;
+        let id = html[at..].split('/').next().unwrap().to_owned();
+        let (s, _, _) = b
+            .post(&format!("/queue/{id}/take"), &[("csrf", "forged")])
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, h, _) = b
+            .post(&format!("/queue/{id}/take"), &[("csrf", csrf.as_str())])
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert_eq!(h["location"].to_str().unwrap(), format!("/queue/{id}"));
+        let (s, _, html) = b.get(&format!("/queue/{id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("käsittelijä Anni A"), "{html}");
+        let form = |action: &'static str| {
+            vec![
+                ("csrf", csrf.clone()),
+                ("outcome", "no_obstacle".to_owned()),
+                ("effective_date", "2026-03-02".to_owned()),
+                (
+                    "reasoning",
+                    "Asiakas on ilmoittautunut työnhakijaksi eikä työnhaulle ole estettä."
+                        .to_owned(),
+                ),
+                ("basis", "JTYPL 2 luku 3 §".to_owned()),
+                ("action", action.to_owned()),
+            ]
+        };
+        let preview = form("preview");
+        let preview: Vec<(&str, &str)> = preview.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (s, _, html) = b.post(&format!("/queue/{id}"), &preview).await;
+        assert_eq!(s, StatusCode::OK, "{html}");
+        assert!(
+            html.contains("Lausunnon esikatselu") && html.contains("<pre class=\"statement\">"),
+            "{html}"
+        );
+        let (_, _, queue) = b.get("/queue").await;
+        assert!(queue.contains("Testi Asiakas"), "a preview issues nothing");
+        let resolve = form("resolve");
+        let resolve: Vec<(&str, &str)> = resolve.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (s, _, html) = b.post(&format!("/queue/{id}"), &resolve).await;
+        assert_eq!(s, StatusCode::CREATED, "{html}");
+        assert!(
+            html.contains("Lausunto annettu") && html.contains("<pre class=\"statement\">"),
+            "{html}"
+        );
+        let (_, _, queue) = b.get("/queue").await;
+        assert!(
+            !queue.contains("Testi Asiakas") && queue.contains("ei ole avoimia"),
+            "{queue}"
+        );
+        app
+    })
+    .await;
+}
+
 /// Issue 12, done-when: a real Chromium (the system's, through playwright-core) logs in,
 /// finds a client, checks an entry with an unexplained abbreviation (the finding at its
 /// place), fixes and saves it, has a blocked entry kept unsaved with its text, tabs through

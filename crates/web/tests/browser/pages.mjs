@@ -2,7 +2,8 @@
 // the Rust test `pages::a_real_browser_walks_the_pages_in_finnish_and_swedish` with a server and demo data of its own. For Finnish and
 // Swedish: log in, find a client, write an entry with an unexplained abbreviation, see the
 // finding at its place, fix it and save, a blocking finding that keeps the entry unsaved, a
-// keyboard-only pass through the entry form, and (in the first flow) a job search that routes.
+// keyboard-only pass through the entry form, and (in the first flow) a job search that routes,
+// taken from the work queue, previewed and resolved.
 // axe-core runs on every page visited and must find 0 violations of the WCAG 2.1 A and AA
 // rules; no page may log a console error (a CSP violation is one). Then the same path with JavaScript disabled. Screenshots go to $SHOTS.
 //
@@ -130,6 +131,26 @@ async function flow(browser, lang, js) {
     await page.waitForSelector('ul.reasons li');
     await audit(page, `job search result ${lang}`);
     if (js) await shot(page, `jobsearch-result-${lang}`);
+  }
+
+  // The work queue: take the routed case, preview the statement, issue it.
+  await page.goto(`${BASE}/queue`);
+  await audit(page, `queue ${lang}`);
+  if (js) await shot(page, `queue-${lang}`);
+  const take = page.locator('form[action$="/take"] button');
+  if (await take.count() > 0) {
+    await Promise.all([page.waitForURL(/\/queue\/[0-9a-f-]+$/), take.first().click()]);
+    await audit(page, `resolve ${lang}`);
+    await page.fill('#reasoning', 'Asiakas on ilmoittautunut työnhakijaksi eikä työnhaulle ole estettä.');
+    await page.fill('#basis', 'JTYPL 2 luku 3 §');
+    await page.click('button[value=preview]');
+    await page.waitForSelector('section.preview pre.statement');
+    await audit(page, `resolve preview ${lang}`);
+    if (js) await shot(page, `resolve-preview-${lang}`);
+    await page.click('button[value=resolve]');
+    await page.waitForSelector('pre.statement');
+    check(!(await page.isVisible('section.preview')), 'issued, not a preview');
+    await audit(page, `issued ${lang}`);
   }
 
   // An error page, in the language.
