@@ -9,9 +9,10 @@
 //!
 //! Modules: [`layout`] (language, CSRF token, headers, dates), [`i18n`] (Fluent), [`error`]
 //! (errors as pages), [`session`] (log-in, log-out, signed-in forms), [`today`] ("my work
-//! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`jobsearch`] (starting a job search), [`queue`] (the work queue: take, preview, resolve),
+//! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`appointment`] (booking one), [`jobsearch`] (starting a job search), [`queue`] (the work queue: take, preview, resolve),
 //! [`assets`] (the stylesheets, compiled in).
 
+pub mod appointment;
 pub mod assets;
 pub mod entry;
 pub mod error;
@@ -48,6 +49,11 @@ pub fn routes(state: AppState) -> Router {
             "/clients/{id}/job-search",
             post(jobsearch::start_job_search),
         )
+        .route(
+            "/clients/{id}/appointments/new",
+            get(appointment::new_appointment),
+        )
+        .route("/clients/{id}/appointments", post(appointment::book))
         .route("/queue", get(queue::queue))
         .route("/queue/{id}", get(queue::case).post(queue::resolve))
         .route("/queue/{id}/take", post(queue::take))

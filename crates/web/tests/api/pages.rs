@@ -592,6 +592,82 @@ async fn a_routed_case_is_taken_previewed_and_resolved_from_the_queue() {
     .await;
 }
 
+/// Issue 12 page 6 (A12): an appointment is booked from the record in Finnish time; a visit
+/// without an address is refused at the field and nothing is booked.
+#[tokio::test]
+async fn an_appointment_is_booked_from_the_record() {
+    each_backend(|app| async move {
+        let b = Browser::new(&app);
+        let csrf = b.login("a").await;
+        let c = app.fx.client_a.id;
+        let (s, h, _) = b.get(&format!("/clients/{c}/appointments/new")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_page_headers(&h);
+        let before = snapshot(&app).await;
+        let path = format!("/clients/{c}/appointments");
+        let (s, _, html) = b
+            .post(
+                &path,
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("date", "2026-03-10"),
+                    ("time", "14:00"),
+                    ("duration", "45"),
+                    ("mode", "visit"),
+                    ("place", ""),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+        assert!(
+            html.contains("href=\"#place\"") && html.contains("tarvitaan osoite"),
+            "{html}"
+        );
+        assert_eq!(snapshot(&app).await, before);
+        let (s, _, _) = b
+            .post(
+                &path,
+                &[
+                    ("csrf", "forged"),
+                    ("date", "2026-03-10"),
+                    ("time", "14:00"),
+                    ("duration", "45"),
+                    ("mode", "visit"),
+                    ("place", "Työllisyyspalvelut, Esimerkkikatu 1"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, h, _) = b
+            .post(
+                &path,
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("date", "2026-03-10"),
+                    ("time", "14:00"),
+                    ("duration", "45"),
+                    ("mode", "visit"),
+                    ("place", "Työllisyyspalvelut, Esimerkkikatu 1"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert_eq!(
+            h["location"].to_str().unwrap(),
+            format!("/clients/{c}#appointments")
+        );
+        let (_, _, html) = b.get(&format!("/clients/{c}")).await;
+        assert!(
+            html.contains(
+                "10.3.2026 klo 14.00 · käynti toimistolla · Työllisyyspalvelut, Esimerkkikatu 1"
+            ),
+            "{html}"
+        );
+        app
+    })
+    .await;
+}
+
 /// Issue 12, done-when: a real Chromium (the system's, through playwright-core) logs in,
 /// finds a client, checks an entry with an unexplained abbreviation (the finding at its
 /// place), fixes and saves it, has a blocked entry kept unsaved with its text, tabs through

@@ -2,7 +2,7 @@
 // the Rust test `pages::a_real_browser_walks_the_pages_in_finnish_and_swedish` with a server and demo data of its own. For Finnish and
 // Swedish: log in, find a client, write an entry with an unexplained abbreviation, see the
 // finding at its place, fix it and save, a blocking finding that keeps the entry unsaved, a
-// keyboard-only pass through the entry form, and (in the first flow) a job search that routes,
+// keyboard-only pass through the entry form, an appointment booked, and (in the first flow) a job search that routes,
 // taken from the work queue, previewed and resolved.
 // axe-core runs on every page visited and must find 0 violations of the WCAG 2.1 A and AA
 // rules; no page may log a console error (a CSP violation is one). Then the same path with JavaScript disabled. Screenshots go to $SHOTS.
@@ -118,6 +118,18 @@ async function flow(browser, lang, js) {
   if (js) await shot(page, `entry-blocked-${lang}`);
   await page.goto(recordUrl);
   check(!(await page.content()).includes(blocked), 'the blocked entry was not saved');
+
+  // Book an appointment (A12).
+  await page.goto(`${recordUrl}/appointments/new`);
+  await audit(page, `appointment ${lang}`);
+  if (js) await shot(page, `appointment-${lang}`);
+  await page.fill('#date', '2026-03-10');
+  await page.fill('#time', '14:00');
+  await page.selectOption('#mode', 'visit');
+  const address = `Esimerkkikatu 1 (${tag})`;
+  await page.fill('#place', address);
+  await Promise.all([page.waitForURL(/#appointments$/), page.click('form[action$="/appointments"] button[type=submit]')]);
+  check((await page.content()).includes(address), 'the appointment is on the record');
 
   // Start a job search (once: the first flow): the prior notice shown, the case routes and
   // the result page says where and why.
