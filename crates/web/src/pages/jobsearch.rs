@@ -51,6 +51,7 @@ struct ResultPage {
     queue: Option<String>,
     reasons: Vec<ReasonRow>,
     document: Option<String>,
+    decision_id: String,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -216,6 +217,7 @@ pub async fn start_job_search(
             .map(|t| text(lang, &format!("queue-{t}"), &[])),
         reasons,
         document: decision.document.clone(),
+        decision_id: d.decision.stored.id.to_string(),
     };
     let html = page.render().map_err(|e| PageError::render(&ctx, e))?;
     Ok((StatusCode::CREATED, Html(html)).into_response())

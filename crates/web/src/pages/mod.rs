@@ -9,7 +9,7 @@
 //!
 //! Modules: [`layout`] (language, CSRF token, headers, dates), [`i18n`] (Fluent), [`error`]
 //! (errors as pages), [`session`] (log-in, log-out, signed-in forms), [`today`] ("my work
-//! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`appointment`] (booking one), [`jobsearch`] (starting a job search), [`queue`] (the work queue: take, preview, resolve),
+//! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`appointment`] (booking one), [`jobsearch`] (starting a job search), [`queue`] (the work queue: take, preview, resolve), [`provenance`] (a decision's provenance),
 //! [`assets`] (the stylesheets, compiled in).
 
 pub mod appointment;
@@ -19,6 +19,7 @@ pub mod error;
 pub mod i18n;
 pub mod jobsearch;
 pub mod layout;
+pub mod provenance;
 pub mod queue;
 pub mod record;
 pub mod session;
@@ -54,6 +55,8 @@ pub fn routes(state: AppState) -> Router {
             get(appointment::new_appointment),
         )
         .route("/clients/{id}/appointments", post(appointment::book))
+        .route("/decisions/{id}/provenance", get(provenance::provenance))
+        .route("/decisions/{id}/proof", get(provenance::proof))
         .route("/queue", get(queue::queue))
         .route("/queue/{id}", get(queue::case).post(queue::resolve))
         .route("/queue/{id}/take", post(queue::take))

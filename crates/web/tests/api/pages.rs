@@ -668,6 +668,57 @@ async fn an_appointment_is_booked_from_the_record() {
     .await;
 }
 
+/// Issue 12 page 9 (B10): the result of a job search links to the decision's provenance:
+/// rule set, version and hash, every step with who and when, and the proof bundle to download.
+#[tokio::test]
+async fn a_decisions_provenance_is_a_page_with_its_proof_to_download() {
+    each_backend(|app| async move {
+        let b = Browser::new(&app);
+        let csrf = b.login("a").await;
+        let c = app.fx.client_a.id;
+        let (s, _, html) = b
+            .post(
+                &format!("/clients/{c}/job-search"),
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("start_date", "2026-03-02"),
+                    ("acknowledged_notice", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let at = html.find("href=\"/decisions/").expect("a provenance link") + 6;
+        let link = html[at..].split('"').next().unwrap().to_owned();
+        let (s, h, page) = b.get(&link).await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        assert_page_headers(&h);
+        let rules = kirjuri_rules::RuleSets::shipped().unwrap();
+        assert!(
+            page.contains(rules.start.hash()),
+            "the rule set's hash: {page}"
+        );
+        assert!(
+            page.contains("Automaattinen ratkaisu") && page.contains("2.3.2026 klo 11.00"),
+            "{page}"
+        );
+        let proof = link.replace("/provenance", "/proof");
+        let r = b
+            .client
+            .get(format!("{}{proof}", b.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment"));
+        assert!(!r.text().await.unwrap().is_empty());
+        app
+    })
+    .await;
+}
+
 /// Issue 12, done-when: a real Chromium (the system's, through playwright-core) logs in,
 /// finds a client, checks an entry with an unexplained abbreviation (the finding at its
 /// place), fixes and saves it, has a blocked entry kept unsaved with its text, tabs through

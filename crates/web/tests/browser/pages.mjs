@@ -3,7 +3,7 @@
 // Swedish: log in, find a client, write an entry with an unexplained abbreviation, see the
 // finding at its place, fix it and save, a blocking finding that keeps the entry unsaved, a
 // keyboard-only pass through the entry form, an appointment booked, and (in the first flow) a job search that routes,
-// taken from the work queue, previewed and resolved.
+// taken from the work queue, previewed and resolved, and its provenance read.
 // axe-core runs on every page visited and must find 0 violations of the WCAG 2.1 A and AA
 // rules; no page may log a console error (a CSP violation is one). Then the same path with JavaScript disabled. Screenshots go to $SHOTS.
 //
@@ -143,6 +143,10 @@ async function flow(browser, lang, js) {
     await page.waitForSelector('ul.reasons li');
     await audit(page, `job search result ${lang}`);
     if (js) await shot(page, `jobsearch-result-${lang}`);
+    await page.click('a[href$="/provenance"]');
+    await page.waitForSelector('ol.steps li');
+    await audit(page, `provenance ${lang}`);
+    if (js) await shot(page, `provenance-${lang}`);
   }
 
   // The work queue: take the routed case, preview the statement, issue it.
