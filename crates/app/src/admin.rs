@@ -1,9 +1,11 @@
 //! Account administration (A1): an administrator lists and creates the personal accounts of
 //! their own organisation, with the roles the policy lets that kind of organisation grant.
-//! Administrators see no client data.
+//! Administrators see no client data. Every account an administrator creates is recorded with
+//! who created it (`account_events`, a ledger leaf; the supervisor reads them), and display
+//! names are distinct within an organisation (409 naming `display_name`).
 
 use kirjuri_domain::{PersonName, Role, User, Username};
-use kirjuri_store::NewUser;
+use kirjuri_store::{AccountEvent, NewUser};
 
 use crate::policy::{grantable_roles, Capability, Scope};
 use crate::session::hash_password;
@@ -74,16 +76,27 @@ impl App {
             Some(p) => Some(hash_password(&p).map_err(AppError::internal)?),
             None => None,
         };
+        // Who made the account is recorded with it (issue 15 item 6).
         Ok(self
             .store
-            .create_user(NewUser {
-                username: new.username,
-                display_name: new.display_name,
-                role: new.role,
-                org_id: Some(org),
-                client_id: None,
-                password_hash,
-            })
+            .create_account_by(
+                NewUser {
+                    username: new.username,
+                    display_name: new.display_name,
+                    role: new.role,
+                    org_id: Some(org),
+                    client_id: None,
+                    password_hash,
+                },
+                actor.user.id,
+            )
             .await?)
+    }
+
+    /// Who created which account with which role, newest first (the supervisor; issue 15
+    /// item 6).
+    pub async fn account_events(&self, actor: &Actor, limit: i64) -> AppResult<Vec<AccountEvent>> {
+        self.permit(actor, Capability::SearchAccessLog)?;
+        Ok(self.store.account_events(limit.clamp(1, 10_000)).await?)
     }
 }

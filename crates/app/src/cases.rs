@@ -312,6 +312,7 @@ impl App {
         input: &ResolutionInput,
     ) -> AppResult<(String, CaseResolution, bool)> {
         let resolution = input.check(kind)?;
+        self.plausible("effective_date", resolution.effective_date)?;
         let client = &granted.client;
         let language = document_language(client.language);
         // B12, A13–A18: what the official writes goes to the client and the benefit payer.

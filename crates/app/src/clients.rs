@@ -4,9 +4,9 @@
 
 use chrono::NaiveDate;
 use kirjuri_domain::{
-    time, Appointment, Client, ClientId, ContactMethod, ContactMethodKind, Entry, EntryId, Hetu,
-    JobSearch, Language, NewAppointment, NewClient, NewEntry, OrgId, Organisation, PersonName,
-    ResponsibleExpert, ShortText, User, UserId,
+    time, Appointment, AppointmentMode, Client, ClientId, ContactMethod, ContactMethodKind, Entry,
+    EntryId, EntryKind, Hetu, JobSearch, Language, NewAppointment, NewClient, NewEntry, OrgId,
+    Organisation, PersonName, ResponsibleExpert, ShortText, User, UserId,
 };
 use kirjuri_quality::Report;
 
@@ -136,8 +136,9 @@ impl App {
 
     /// Registers a client of the official's own organisation. Registering someone who is
     /// already a client tells that they are, so the attempt is an access like any other: a
-    /// read if the official may see the client, otherwise a flagged refusal; then the conflict
-    /// is answered.
+    /// read if the official may see the client, answered as a conflict; otherwise a flagged
+    /// refusal, answered exactly as [`App::lookup_client`] answers for that code ("not
+    /// found"), so the two are no existence oracle together (issue 15 item 8).
     pub async fn register_client(
         &self,
         actor: &Actor,
@@ -150,17 +151,11 @@ impl App {
             ));
         };
         if let Ok(existing) = self.store.client_by_hetu(&new.hetu).await {
-            match self
+            // A refusal is logged (flagged) by `authorise` and answered as the lookup's.
+            let Granted { client, access } = self
                 .authorise(actor, existing, Action::Read, "client", None)
-                .await
-            {
-                Ok(Granted { client, access }) => {
-                    self.log_read(&access, client.id, "client").await?
-                }
-                // Refused: logged as a flagged refusal by `authorise`.
-                Err(AppError::NotFound(_) | AppError::Forbidden(_)) => {}
-                Err(e) => return Err(e),
-            }
+                .await?;
+            self.log_read(&access, client.id, "client").await?;
             return Err(AppError::Conflict {
                 field: Some("hetu"),
                 message: "a client with this identity code is already registered".into(),
@@ -211,7 +206,7 @@ impl App {
         Ok(ClientRecord {
             initial_interview_deadline: job_search
                 .as_ref()
-                .map(|j| time::initial_interview_deadline(j.start_date)),
+                .and_then(|j| time::initial_interview_deadline(j.start_date)),
             client,
             organisation,
             contact_method: contact.into_iter().next(),
@@ -262,7 +257,20 @@ impl App {
         let Granted { client, access } = self
             .client_access(actor, new.client_id(), Action::Write, "entries")
             .await?;
+        self.plausible_instant("event_at", new.event_at())?;
+        for (i, d) in new.details().follow_up_dates.iter().enumerate() {
+            self.plausible(&format!("follow_up_dates[{i}]"), *d)?;
+        }
         let report = self.check_entry_text(new.text().as_str(), new.kind(), client.language)?;
+        // The short texts beside it reach the client's record too (issue 15 item 4).
+        if let Some(c) = new.corrects() {
+            let reason = c.reason.as_str();
+            self.check_record_text("corrects.reason", reason, new.kind(), client.language)?;
+        }
+        if let Some(service) = &new.details().service {
+            let service = service.as_str();
+            self.check_record_text("service", service, new.kind(), client.language)?;
+        }
         let entry = self
             .store
             .append_checked_entry(&new, stored_findings(&report), &access)
@@ -313,9 +321,22 @@ impl App {
         actor: &Actor,
         new: NewAppointment,
     ) -> AppResult<Appointment> {
-        let Granted { access, .. } = self
+        let Granted { client, access } = self
             .client_access(actor, new.client_id, Action::Write, "appointments")
             .await?;
+        self.plausible("date", new.date)?;
+        // What the client is told about the appointment (issue 15 item 4).
+        let (field, text) = match &new.mode {
+            AppointmentMode::Phone { phone_number } => (
+                "mode.phone_number",
+                phone_number.as_ref().map(|t| t.as_str()),
+            ),
+            AppointmentMode::Video { link } => ("mode.link", link.as_ref().map(|t| t.as_str())),
+            AppointmentMode::Visit { address } => ("mode.address", Some(address.as_str())),
+        };
+        if let Some(text) = text {
+            self.check_record_text(field, text, EntryKind::Other, client.language)?;
+        }
         Ok(self.store.book_appointment(&new, &access).await?)
     }
 
@@ -345,6 +366,7 @@ impl App {
         let Granted { client, access } = self
             .client_access(actor, client, Action::Write, "contact_methods")
             .await?;
+        self.plausible("agreed_on", agreed_on)?;
         Ok(self
             .store
             .agree_contact_method(client.id, method, agreed_on, note, &access)
@@ -374,6 +396,7 @@ impl App {
         let Granted { client, access } = self
             .client_access(actor, client, Action::Write, "responsible_experts")
             .await?;
+        self.plausible("from", from)?;
         Ok(self
             .store
             .assign_responsible_expert(client.id, official, from, &access)

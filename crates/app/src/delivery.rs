@@ -57,6 +57,12 @@ impl App {
         new: NewBenefitPayer,
     ) -> AppResult<BenefitPayer> {
         self.permit(actor, Capability::RegisterPayer)?;
+        if new.endpoint.is_loopback() && !self.config.loopback_payers {
+            return Err(AppError::invalid(
+                "endpoint_url",
+                "points to this machine (loopback), which only a test configuration allows",
+            ));
+        }
         Ok(self.store.register_payer(new, actor.user.id).await?)
     }
 
@@ -109,6 +115,7 @@ impl App {
         let Granted { client, access } = self
             .client_access(actor, client, Action::Write, "benefit_applications")
             .await?;
+        self.plausible("from_date", from)?;
         match self.store.payer(payer).await {
             Ok(_) => {}
             Err(StoreError::NotFound(_)) => {
@@ -145,7 +152,10 @@ impl App {
             Scope::Organisation(org) => GapScope::Organisation(org),
             _ => GapScope::All,
         };
-        let date = on.unwrap_or_else(|| self.store.clock().today());
+        let date = match on {
+            Some(d) => self.plausible("date", d)?,
+            None => self.store.clock().today(),
+        };
         let gaps = self.store.statement_gaps(scope, date, &access).await?;
         Ok(Gaps {
             date,

@@ -39,6 +39,10 @@ pub enum AppError {
         field: Option<&'static str>,
         message: String,
     },
+    /// The database cannot take writes now (its storage is full). Nothing was saved, nothing
+    /// saved before is affected; the same request succeeds once there is space again.
+    #[error("{0}")]
+    Unavailable(String),
     /// A failure inside Kirjuri or its database. The transport logs it under a reference and
     /// shows the user only that reference.
     #[error("internal error: {0}")]
@@ -85,12 +89,17 @@ impl From<StoreError> for AppError {
             S::NotFound(what) => AppError::NotFound(what),
             S::DuplicateHetu => conflict(Some("hetu"), &e),
             S::DuplicateUsername => conflict(Some("username"), &e),
-            S::DuplicateAdoptionDecision(_) => conflict(Some("number"), &e),
-            S::DuplicatePayer => conflict(Some("name_fi"), &e),
-            S::CorrectedEntryMissing | S::CorrectionOtherClient | S::AlreadyCorrected(..) => {
-                AppError::invalid("corrects.entry_id", &e)
+            S::DuplicateDisplayName => conflict(Some("display_name"), &e),
+            S::DuplicateAdoptionDecision(_) | S::DuplicateAdoptionDecisionNumber => {
+                conflict(Some("number"), &e)
             }
+            S::DuplicatePayer => conflict(Some("name_fi"), &e),
+            S::CorrectedEntryMissing
+            | S::CorrectionOtherClient
+            | S::AlreadyCorrected(..)
+            | S::CorrectedConcurrently => AppError::invalid("corrects.entry_id", &e),
             S::JobSearchInProgress(_)
+            | S::JobSearchStartedConcurrently
             | S::JobSearchAlreadyEnded
             | S::CaseNotOpen
             | S::NoStatement
@@ -100,6 +109,9 @@ impl From<StoreError> for AppError {
             S::EndBeforeStart { .. } => AppError::invalid("end_date", &e),
             S::NotAnOfficialOfClientOrg => AppError::invalid("official_id", &e),
             S::Entry(ref inner) => AppError::invalid(entry_error_field(inner), &e),
+            S::StorageFull => AppError::Unavailable(
+                "the database's storage is full: nothing was saved; try again later".into(),
+            ),
             S::Corrupt(_)
             | S::MigrationChanged(_)
             | S::UnsupportedUrl(_)
@@ -107,6 +119,8 @@ impl From<StoreError> for AppError {
             | S::LedgerNotConfigured
             | S::LedgerKeys(_)
             | S::AlreadyErased(_)
+            | S::BackupUnsupported
+            | S::BackupTarget(_)
             | S::Ledger(_)
             | S::Database(_) => AppError::Internal(e.to_string()),
         }

@@ -25,6 +25,7 @@ pub mod admin;
 mod audit;
 pub mod cases;
 pub mod clients;
+mod dates;
 pub mod delivery;
 pub mod documents;
 mod error;
@@ -32,6 +33,7 @@ mod guard;
 pub mod me;
 pub mod policy;
 mod quality;
+pub mod retention;
 pub mod session;
 pub mod statements;
 mod stored;
@@ -54,11 +56,12 @@ pub use session::{hash_password, LoginThrottle, Session};
 /// transports depend on this crate alone and never reach the store itself.
 pub mod model {
     pub use kirjuri_store::{
-        AccessAction, AccessLogEntry, AccessLogQuery, AdoptionDecision, BenefitApplication,
-        BenefitPayer, DeliveryFailure, DeliveryReceipt, DeliveryStatus, GapReason, NewBenefitPayer,
-        OfficialStep, PendingOidcLogin, QualityFigures, QueueCase, Reconsideration,
-        ReconsiderationCase, ReconsiderationStep, RecordedRegisterFacts, RegisterFacts, Resolution,
-        RoutedCount, StatementGap, StoredDecision,
+        AccessAction, AccessLogEntry, AccessLogQuery, AccountEvent, AdoptionDecision,
+        BenefitApplication, BenefitPayer, DeliveryFailure, DeliveryReceipt, DeliveryStatus,
+        GapReason, NewBenefitPayer, OfficialStep, PendingOidcLogin, QualityFigures, QueueCase,
+        Reconsideration, ReconsiderationCase, ReconsiderationStep, RecordedRegisterFacts,
+        RegisterFacts, Resolution, RetentionRun, RoutedCount, SecurityEvent, SecurityEventKind,
+        StatementGap, StoredDecision,
     };
 }
 
@@ -75,6 +78,10 @@ pub struct AppConfig {
     /// The names of the configured OpenID Connect identity providers (identities are linked
     /// only to these).
     pub identity_providers: Vec<String>,
+    /// Benefit payers on loopback (`http://127.0.0.1:…`) may be registered and sent to: a
+    /// test configuration only (the tests, the demo, `scripts/crash-test`), never production
+    /// (issue 15 item 5).
+    pub loopback_payers: bool,
 }
 
 impl Default for AppConfig {
@@ -84,6 +91,7 @@ impl Default for AppConfig {
             login_throttle: LoginThrottle::default(),
             quality_data: None,
             identity_providers: Vec::new(),
+            loopback_payers: false,
         }
     }
 }

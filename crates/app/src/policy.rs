@@ -228,6 +228,8 @@ pub enum Capability {
     RegisterAdoptionDecision,
     /// Search the access log (A3).
     SearchAccessLog,
+    /// Read what the retention job erased, and the policy (issue 17).
+    RetentionReport,
     /// List and create the accounts of one's own organisation (A1).
     ManageAccounts,
     /// Link an identity provider's subject to an account.
@@ -241,7 +243,7 @@ pub enum Capability {
 }
 
 impl Capability {
-    pub const ALL: [Capability; 13] = [
+    pub const ALL: [Capability; 14] = [
         Capability::ListClients,
         Capability::RegisterClient,
         Capability::WorkQueue,
@@ -250,6 +252,7 @@ impl Capability {
         Capability::QualityFigures,
         Capability::RegisterAdoptionDecision,
         Capability::SearchAccessLog,
+        Capability::RetentionReport,
         Capability::ManageAccounts,
         Capability::LinkIdentity,
         Capability::RegisterPayer,
@@ -330,6 +333,8 @@ pub fn permit(user: &User, cap: Capability) -> Result<Grant, &'static str> {
         }
         (C::SearchAccessLog, Role::Supervisor, _) => grant(purpose::SUPERVISION, Scope::All),
         (C::SearchAccessLog, _, _) => Err("only the supervisor searches the access log"),
+        (C::RetentionReport, Role::Supervisor, _) => grant(purpose::SUPERVISION, Scope::All),
+        (C::RetentionReport, _, _) => Err("only the supervisor reads the retention reports"),
         (C::ManageAccounts, Role::Administrator, Some(org)) => {
             grant(purpose::CUSTOMER_SERVICE, Scope::Organisation(org))
         }

@@ -36,7 +36,11 @@ pub fn stored_findings(report: &Report) -> Vec<EntryFinding> {
 
 /// Whether a finding keeps a text out of a client's document.
 fn blocks_document(f: &kirjuri_quality::Finding) -> bool {
-    f.severity == Severity::Block || matches!(f.kind, Kind::Offensive | Kind::Health | Kind::Hetu)
+    f.severity == Severity::Block
+        || matches!(
+            f.kind,
+            Kind::Offensive | Kind::Health | Kind::Hetu | Kind::Format
+        )
 }
 
 impl App {
@@ -65,6 +69,25 @@ impl App {
             });
         }
         Ok(report)
+    }
+
+    /// Checks a short text that goes into the client's record beside an entry or an
+    /// appointment (a correction's reason, a service's name, an appointment's address, phone
+    /// number or link) by the rules of an entry of `kind`: a blocking finding (an identity
+    /// code, bidirectional controls, a slur, …) refuses it naming `field`. Its warnings are
+    /// not kept: they have no place in the record (issue 15 item 4).
+    pub(crate) fn check_record_text(
+        &self,
+        field: &'static str,
+        text: &str,
+        kind: EntryKind,
+        language: Language,
+    ) -> AppResult<()> {
+        let report = self.check(field, text, &Context::entry(kind, language))?;
+        if report.blocks() {
+            return Err(AppError::Blocked { field, report });
+        }
+        Ok(())
     }
 
     /// Checks a text an official puts into a client's document (`field` names the input),

@@ -8,10 +8,21 @@
 //!
 //! The worker is a system process: it discloses a statement to its payer, and the receipt (a
 //! ledger leaf) is the record of that disclosure, so its reads are not access-logged.
+//!
+//! Issue 15 item 5: the statement carries the client's identity code, so the worker sends
+//! only to public addresses (loopback too when the configuration is a test one,
+//! `AppConfig::loopback_payers`). The check is made on the address actually connected to:
+//! an address written in the endpoint is checked before sending, and a host name is resolved
+//! by the worker's own resolver, which refuses the whole answer when any address in it is not
+//! allowed — so a name that resolved to a public address at registration and to an internal
+//! one now (DNS rebinding) is not sent to. What the payer answered is never kept or shown:
+//! a failure records the status only, a receipt the answer's SHA-256.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
+use kirjuri_domain::{is_loopback_ip, is_public_ip};
 use kirjuri_store::{DueDelivery, Store};
 
 use crate::App;
@@ -96,8 +107,10 @@ impl DeliveryWorker {
                 timeout,
             });
         }
+        let loopback = app.config.loopback_payers;
         let http = reqwest::Client::builder()
             .use_rustls_tls()
+            .dns_resolver(Arc::new(AllowedOnly { loopback }))
             .redirect(reqwest::redirect::Policy::none())
             .timeout(config.timeout)
             .build()
@@ -110,7 +123,7 @@ impl DeliveryWorker {
                 if *rx.borrow() {
                     break;
                 }
-                if let Err(e) = run_once(&store, &http, &config, &rx).await {
+                if let Err(e) = run_once(&store, &http, &config, loopback, &rx).await {
                     tracing::warn!("statement delivery: {e}");
                 }
                 tokio::select! {
@@ -153,11 +166,70 @@ impl Drop for DeliveryWorker {
     }
 }
 
+/// Whether the worker may send to `ip`: a public address, or loopback in a test configuration.
+pub fn allowed_ip(ip: IpAddr, loopback: bool) -> bool {
+    is_public_ip(ip) || (loopback && is_loopback_ip(ip))
+}
+
+/// Why a payer's host was not connected to.
+#[derive(Debug, thiserror::Error)]
+#[error("the payer's host {0} resolves to an address that is not public")]
+struct NotAllowed(String);
+
+/// The worker's resolver: the system's, with every answer checked (see the module's notes).
+struct AllowedOnly {
+    loopback: bool,
+}
+
+impl reqwest::dns::Resolve for AllowedOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let loopback = self.loopback;
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let addrs = resolve_allowed(&host, loopback).await?;
+            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// The addresses of `host`, when every one of them is allowed.
+async fn resolve_allowed(
+    host: &str,
+    loopback: bool,
+) -> Result<Vec<SocketAddr>, Box<dyn std::error::Error + Send + Sync>> {
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, 0)).await?.collect();
+    if addrs.is_empty() || addrs.iter().any(|a| !allowed_ip(a.ip(), loopback)) {
+        return Err(Box::new(NotAllowed(host.to_owned())));
+    }
+    Ok(addrs)
+}
+
+/// Whether the endpoint's host may be sent to now: an address written in it is checked as
+/// it is; a name is resolved and every address checked (the resolver checks again at
+/// connect).
+async fn endpoint_allowed(endpoint: &str, loopback: bool) -> bool {
+    let Ok(url) = reqwest::Url::parse(endpoint) else {
+        return false;
+    };
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    match host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+    {
+        Ok(ip) => allowed_ip(ip, loopback),
+        Err(_) => resolve_allowed(host, loopback).await.is_ok(),
+    }
+}
+
 /// One pass over the due deliveries.
 async fn run_once(
     store: &Store,
     http: &reqwest::Client,
     config: &DeliveryConfig,
+    loopback: bool,
     stop: &tokio::sync::watch::Receiver<bool>,
 ) -> Result<(), kirjuri_store::StoreError> {
     for due in store.due_deliveries(config.batch).await? {
@@ -170,19 +242,30 @@ async fn run_once(
         else {
             continue;
         };
-        deliver(store, http, config, &due, attempt).await?;
+        deliver(store, http, config, loopback, &due, attempt).await?;
     }
     Ok(())
 }
+
+/// The failure recorded when the endpoint's address may not be sent to.
+pub const NOT_PUBLIC: &str = "not sent: the address of the payer is not a public address";
 
 /// Sends one claimed attempt and records its outcome.
 async fn deliver(
     store: &Store,
     http: &reqwest::Client,
     config: &DeliveryConfig,
+    loopback: bool,
     due: &DueDelivery,
     attempt: i64,
 ) -> Result<(), kirjuri_store::StoreError> {
+    let retry_at = store.clock().now() + config.backoff_after(attempt);
+    if !endpoint_allowed(&due.endpoint, loopback).await {
+        tracing::warn!(delivery = %due.id, attempt, "statement delivery: the payer's address is not public; not sent");
+        return store
+            .record_delivery_failure(due.id, attempt, None, NOT_PUBLIC, retry_at)
+            .await;
+    }
     let sent = http
         .post(&due.endpoint)
         .header("content-type", "application/json")
@@ -190,7 +273,6 @@ async fn deliver(
         .body(due.body.clone())
         .send()
         .await;
-    let retry_at = store.clock().now() + config.backoff_after(attempt);
     match sent {
         Ok(resp) if resp.status().is_success() => {
             let status = resp.status().as_u16();
@@ -208,22 +290,24 @@ async fn deliver(
                 .await
         }
         Ok(resp) => {
+            // The answer's body is neither kept nor shown (issue 15 item 5): an endpoint that
+            // is not a payer could answer with anything, an internal service's secret say.
             let status = resp.status();
-            let answer = resp.text().await.unwrap_or_default();
-            let excerpt: String = answer.chars().take(200).collect();
             tracing::warn!(delivery = %due.id, attempt, %status, "payer refused the statement");
             store
                 .record_delivery_failure(
                     due.id,
                     attempt,
                     Some(status.as_u16()),
-                    &format!("HTTP {status}: {excerpt}"),
+                    &format!("the payer answered HTTP {}", status.as_u16()),
                     retry_at,
                 )
                 .await
         }
         Err(e) => {
-            let what = if e.is_timeout() {
+            let what = if e.is_connect() && is_not_allowed(&e) {
+                NOT_PUBLIC.to_owned()
+            } else if e.is_timeout() {
                 "no answer in time".to_owned()
             } else if e.is_connect() {
                 "could not connect".to_owned()
@@ -236,4 +320,16 @@ async fn deliver(
                 .await
         }
     }
+}
+
+/// Whether a send failed because the resolver refused the payer's addresses.
+fn is_not_allowed(e: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<NotAllowed>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }

@@ -6,3 +6,15 @@ mod policy;
 
 #[path = "app/cases.rs"]
 mod cases;
+
+#[path = "app/backup.rs"]
+mod backup;
+
+#[path = "app/retention.rs"]
+mod retention;
+
+/// Issue 15 item 3: one-only things written by many at once.
+#[path = "app/concurrency.rs"]
+mod concurrency;
+#[path = "app/payers.rs"]
+mod payers;

@@ -18,38 +18,48 @@ use rand::{Rng, SeedableRng};
 /// password or through the organisation's identity provider.
 pub const DEMO_PASSWORD: &str = "kirjuri-demo";
 
-/// Demo accounts: (username, role, who).
-pub const LOGINS: &[(&str, &str, &str)] = &[
-    (
-        "anna.virtanen",
-        "official",
-        "Testilän kaupunki, työllisyyspalvelut",
-    ),
-    (
-        "mikko.laine",
-        "official",
-        "Testilän kaupunki, työllisyyspalvelut",
-    ),
-    ("sara.lindqvist", "official", "Esimerkkilän työllisyysalue"),
-    (
-        "kaisa.keha",
-        "keha_official",
-        "KEHA-keskus, työttömyysturvan vastuualue",
-    ),
-    (
-        "ville.valvoja",
-        "supervisor",
-        "Länsi- ja Sisä-Suomen aluehallintovirasto",
-    ),
-    ("sanna.saannot", "rules_author", "KEHA-keskus"),
-    (
-        "admin",
-        "administrator",
-        "Testilän kaupunki, työllisyyspalvelut",
-    ),
-    ("asiakas1", "job_seeker", "a demo client of Testilä"),
-    ("asiakas2", "job_seeker", "a demo client of Esimerkkilä"),
+/// The demo accounts the banner lists, in its order. What each is (role, organisation) is read
+/// from the generated data by [`logins`], never written here: a hand-written line once called
+/// `asiakas2` a client of Esimerkkilä while the account's client was Testilä's (issue 15).
+pub const LOGINS: &[&str] = &[
+    "anna.virtanen",
+    "mikko.laine",
+    "sara.lindqvist",
+    "kaisa.keha",
+    "ville.valvoja",
+    "sanna.saannot",
+    "admin",
+    "asiakas1",
+    "asiakas2",
 ];
+
+/// A banner line: username, role and the organisation (for a job seeker, their client's).
+pub type Login = (String, String, String);
+
+/// The banner's lines for the demo accounts found in `store`, each with its role and
+/// organisation as the data has them. The client of a job seeker's account is read without an
+/// access-log row: the operator starting the demo sees only which organisation it belongs to.
+pub async fn logins(store: &Store) -> anyhow::Result<Vec<Login>> {
+    let mut lines = Vec::new();
+    for username in LOGINS {
+        let Some((user, _)) = store.user_by_username(username).await? else {
+            continue;
+        };
+        let who = match (user.org_id, user.client_id) {
+            (Some(org), _) => store.organisation(org).await?.name_fi.to_string(),
+            (None, Some(client)) => {
+                let org = store.client(client).await?.org_id;
+                format!(
+                    "a demo client of {}",
+                    store.organisation(org).await?.name_fi
+                )
+            }
+            (None, None) => String::new(),
+        };
+        lines.push(((*username).to_owned(), user.role.code().to_owned(), who));
+    }
+    Ok(lines)
+}
 
 const FIRST: &[&str] = &[
     "Aino", "Eino", "Helmi", "Onni", "Sofia", "Leo", "Aada", "Elias", "Venla", "Oliver", "Lilja",
@@ -119,7 +129,7 @@ fn at(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
 }
 
 fn next_working_day(d: NaiveDate) -> NaiveDate {
-    time::add_working_days(d, 1)
+    time::add_working_days(d, 1).unwrap_or(d)
 }
 
 /// The demo benefit payer's default delivery address: a placeholder, so deliveries wait in the
@@ -133,7 +143,7 @@ pub async fn generate(
     clients: u32,
     keys: kirjuri_store::LedgerKeys,
     payer_endpoint: &str,
-) -> anyhow::Result<Vec<(&'static str, &'static str, &'static str)>> {
+) -> anyhow::Result<()> {
     let mut rng = StdRng::seed_from_u64(seed);
     // The demo clock is moved to each event as the history is written, so recording times and
     // lags look like real work; the server then runs on the wall clock.
@@ -420,9 +430,10 @@ pub async fn generate(
             .await?;
 
         // Initial interview within the deadline; the contact method is agreed there (A9).
-        let deadline = time::initial_interview_deadline(start);
+        // The demo's dates are this decade's, so every deadline exists.
+        let deadline = time::initial_interview_deadline(start).unwrap_or(start);
         let span = time::working_days_between(start, deadline).max(1);
-        let interview = time::add_working_days(start, rng.gen_range(1..=span));
+        let interview = time::add_working_days(start, rng.gen_range(1..=span)).unwrap_or(start);
         let ev = at(interview, rng.gen_range(9..15), 0);
         if ev > today {
             continue;
@@ -578,7 +589,8 @@ pub async fn generate(
         }
         // An upcoming appointment, recorded today.
         clock.set(today);
-        let date = time::add_working_days(today.date_naive(), rng.gen_range(1..15));
+        let date = time::add_working_days(today.date_naive(), rng.gen_range(1..15))
+            .unwrap_or(today.date_naive());
         let mode = match rng.gen_range(0..3) {
             0 => AppointmentMode::Phone { phone_number: None },
             1 => AppointmentMode::Video { link: None },
@@ -598,14 +610,14 @@ pub async fn generate(
         store.book_appointment(&new, by).await?;
     }
     store.close().await;
-    Ok(LOGINS.to_vec())
+    Ok(())
 }
 
 #[allow(clippy::print_stdout)] // the banner is the command's output
 pub fn print_banner(
     addr: SocketAddr,
     scheme: &str,
-    logins: &[(&str, &str, &str)],
+    logins: &[Login],
     ledger_public_key: &str,
     checker_notice: Option<&kirjuri_quality::Message>,
 ) {

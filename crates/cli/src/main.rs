@@ -10,9 +10,11 @@ use clap::{Args, Parser, Subcommand};
 use kirjuri_domain::SystemClock;
 use kirjuri_store::{IdSource, Store};
 
+mod backup_cmd;
 mod demo;
 mod ledger_cmd;
 mod provenance_cmd;
+mod retention_cmd;
 mod rules_cmd;
 mod statements_cmd;
 
@@ -41,6 +43,11 @@ enum Command {
     /// Which rule-set version decided a statement, every step with who and when, and an
     /// offline-verifiable ledger proof (B10).
     Provenance(provenance_cmd::ProvenanceArgs),
+    /// A consistent copy of the embedded (SQLite) database, taken while the server writes.
+    Backup(backup_cmd::BackupArgs),
+    /// Retention: erase what has expired, and the reports of what was erased.
+    #[command(subcommand)]
+    Retention(retention_cmd::RetentionCmd),
 }
 
 #[derive(Debug, Args)]
@@ -92,6 +99,11 @@ struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 120,
           value_parser = clap::value_parser!(u32).range(2..=86_400))]
     delivery_lease: u32,
+    /// Allow benefit payers on loopback (`http://127.0.0.1:…`): a test configuration only
+    /// (`scripts/crash-test` serves a demo database whose payer is a local receiver). Without
+    /// it a payer's address must be public (issue 15 item 5).
+    #[arg(long)]
+    allow_loopback_payers: bool,
     #[command(flatten)]
     listen: ListenArgs,
 }
@@ -144,6 +156,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ledger(cmd) => ledger_cmd::run(cmd),
         Command::Statements(cmd) => statements_cmd::run(cmd),
         Command::Provenance(args) => provenance_cmd::run(args),
+        Command::Backup(args) => backup_cmd::run(args),
+        Command::Retention(cmd) => retention_cmd::run(cmd),
     }
 }
 
@@ -241,6 +255,7 @@ async fn serve_on(
     tls: Option<Arc<rustls::ServerConfig>>,
     oidc: Vec<kirjuri_web::oidc::OidcProviderConfig>,
     delivery: kirjuri_app::worker::DeliveryConfig,
+    loopback_payers: bool,
     banner: impl FnOnce(SocketAddr, &str, Option<&kirjuri_quality::Message>),
 ) -> anyhow::Result<ExitCode> {
     let app = kirjuri_app::App::new(
@@ -248,6 +263,7 @@ async fn serve_on(
         kirjuri_app::AppConfig {
             quality_data: listen.quality_data.clone(),
             identity_providers: oidc.iter().map(|p| p.name.clone()).collect(),
+            loopback_payers,
             ..Default::default()
         },
     )?;
@@ -301,6 +317,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         tls,
         oidc,
         delivery,
+        args.allow_loopback_payers,
         |addr, scheme, notice| {
             if let Some(n) = notice {
                 tracing::warn!("{}", n.en);
@@ -345,12 +362,11 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let existed = path.exists();
-    let logins = if existed {
+    if existed {
         eprintln!(
             "Using the existing demo database {} (--fresh makes a new one).",
             path.display()
         );
-        demo::LOGINS.to_vec()
     } else {
         eprintln!(
             "Generating demo data ({} clients) into {} ...",
@@ -361,7 +377,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         // never leaves a half-made demo database behind.
         let partial = args.dir.join("kirjuri-demo.db.partial");
         let _ = std::fs::remove_file(&partial);
-        let logins = demo::generate(
+        demo::generate(
             &format!("sqlite:{}", partial.display()),
             args.seed,
             args.clients,
@@ -375,12 +391,12 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         for suffix in ["-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
         }
-        logins
-    };
+    }
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
     let store = open_store(&url).await?.with_ledger(keys);
+    let logins = demo::logins(&store).await?;
     let delivery = kirjuri_app::worker::DeliveryConfig::default();
     serve_on(
         store,
@@ -388,6 +404,8 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         tls,
         Vec::new(),
         delivery,
+        // The demo is a test configuration: its payer may be a local receiver.
+        true,
         |addr, scheme, notice| demo::print_banner(addr, scheme, &logins, &public_key, notice),
     )
     .await

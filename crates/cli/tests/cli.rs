@@ -105,6 +105,42 @@ fn demo_generates_data_serves_it_and_prints_url_and_logins() {
             .unwrap();
         let clients = list["clients"].as_array().unwrap();
         assert!(!clients.is_empty());
+        // Issue 15 item 16: each demo client's banner line names the organisation their own
+        // record shows (it called asiakas2 a client of Esimerkkilä; it is Testilä's).
+        for seeker in ["asiakas1", "asiakas2"] {
+            let own = reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap();
+            let r = own
+                .post(format!("{url}/api/login"))
+                .json(&serde_json::json!({"username": seeker, "password": "kirjuri-demo"}))
+                .send()
+                .await
+                .unwrap();
+            assert!(r.status().is_success(), "log-in of {seeker}");
+            let record: serde_json::Value = own
+                .get(format!("{url}/api/me/record"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let org = record["organisation"]["name_fi"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let line = banner
+                .lines()
+                .find(|l| l.split_whitespace().next() == Some(seeker))
+                .unwrap_or_else(|| panic!("{seeker} missing from banner:\n{banner}"));
+            assert!(
+                line.trim_end()
+                    .ends_with(&format!("a demo client of {org}")),
+                "{seeker}'s banner line does not name {org}: {line}"
+            );
+        }
         // Demo identity codes come only from the test range: the individual number is masked,
         // so check the stored codes through the store instead.
     });
@@ -801,4 +837,124 @@ fn serve_names_a_malformed_word_list() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("offensive.tsv") && err.contains(":1"), "{err}");
+}
+
+// ---- kirjuri backup, kirjuri retention (issue 17) -----------------------------------------------
+
+mod reliability {
+    use super::*;
+    use std::sync::Arc;
+
+    use kirjuri_store::{IdSource, LedgerKeys, Store};
+
+    fn run(args: &[&str]) -> (Option<i32>, String, String) {
+        let out = kirjuri().args(args).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Issue 17: `kirjuri backup` writes a copy that verifies, never overwrites a file, names
+    /// PostgreSQL's tools for PostgreSQL and refuses a database file that is not there;
+    /// `kirjuri retention run` on a database where nothing has expired erases nothing and the
+    /// ledger still verifies.
+    #[test]
+    fn backup_copies_a_database_that_verifies_and_retention_run_reports_what_it_erased() {
+        let dir = tempdir("backup");
+        let key = dir.join("ledger-key.txt");
+        let (code, public_key, err) = run(&[
+            "ledger",
+            "keygen",
+            "--name",
+            "kirjuri-cli-test",
+            "--out",
+            key.to_str().unwrap(),
+        ]);
+        assert_eq!(code, Some(0), "{err}");
+        let public_key = public_key.trim().to_owned();
+        let db = dir.join("kirjuri.db");
+        let url = format!("sqlite:{}", db.display());
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let keys =
+                LedgerKeys::parse_file_text(&std::fs::read_to_string(&key).unwrap()).unwrap();
+            let store = Store::connect(
+                &url,
+                None,
+                Arc::new(kirjuri_domain::SystemClock),
+                IdSource::seeded(9),
+            )
+            .await
+            .unwrap()
+            .with_ledger(keys);
+            kirjuri_store::testing::fixture(&store).await;
+            store.ledger_checkpoint().await.unwrap();
+            store.close().await;
+        });
+
+        let out = dir.join("backup.db");
+        let (code, stdout, err) =
+            run(&["backup", "--database", &url, "--out", out.to_str().unwrap()]);
+        assert_eq!(code, Some(0), "{err}");
+        assert!(stdout.starts_with("backup written: "), "{stdout}");
+        let backup_url = format!("sqlite:{}", out.display());
+        let (code, stdout, _) = run(&[
+            "ledger",
+            "verify",
+            "--database",
+            &backup_url,
+            "--public-key",
+            &public_key,
+        ]);
+        assert_eq!(code, Some(0), "{stdout}");
+
+        let (code, _, err) = run(&["backup", "--database", &url, "--out", out.to_str().unwrap()]);
+        assert_ne!(code, Some(0));
+        assert!(err.contains("already exists"), "{err}");
+        let (code, _, err) = run(&[
+            "backup",
+            "--database",
+            "postgres://kirjuri@db.example/kirjuri",
+            "--out",
+            dir.join("pg.db").to_str().unwrap(),
+        ]);
+        assert_ne!(code, Some(0));
+        assert!(err.contains("pg_dump"), "{err}");
+        let missing = format!("sqlite:{}", dir.join("missing.db").display());
+        let (code, _, err) = run(&[
+            "backup",
+            "--database",
+            &missing,
+            "--out",
+            dir.join("m.db").to_str().unwrap(),
+        ]);
+        assert_ne!(code, Some(0));
+        assert!(err.contains("no database file"), "{err}");
+        assert!(!dir.join("missing.db").exists());
+
+        let (code, stdout, err) = run(&[
+            "retention",
+            "run",
+            "--database",
+            &url,
+            "--ledger-key",
+            key.to_str().unwrap(),
+        ]);
+        assert_eq!(code, Some(0), "{err}");
+        assert!(
+            stdout.contains("0 clients touched, 0 removed entirely"),
+            "{stdout}"
+        );
+        let (code, stdout, _) = run(&[
+            "ledger",
+            "verify",
+            "--database",
+            &url,
+            "--public-key",
+            &public_key,
+        ]);
+        assert_eq!(code, Some(0), "{stdout}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

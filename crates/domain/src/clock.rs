@@ -5,15 +5,13 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use crate::time::HELSINKI;
-
 /// Source of the current instant.
 pub trait Clock: Send + Sync + std::fmt::Debug {
     fn now(&self) -> DateTime<Utc>;
 
     /// Today's date in Finland, which is what deadlines and statements are about.
     fn today(&self) -> NaiveDate {
-        self.now().with_timezone(&HELSINKI).date_naive()
+        crate::time::helsinki_date(self.now())
     }
 }
 

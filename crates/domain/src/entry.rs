@@ -89,7 +89,7 @@ impl NewEntry {
                 if details.follow_up_dates.is_empty() {
                     return Err(EntryError::PlanWithoutFollowUp);
                 }
-                let made = event_at.with_timezone(&crate::time::HELSINKI).date_naive();
+                let made = crate::time::helsinki_date(event_at);
                 if let Some(d) = details.follow_up_dates.iter().find(|d| **d < made) {
                     return Err(EntryError::FollowUpBeforePlan(*d));
                 }
@@ -128,7 +128,11 @@ impl NewEntry {
     /// Checks the event time against the recording time the store is about to assign. A small
     /// allowance covers clocks of browsers and servers that differ by seconds.
     pub fn check_event_time(&self, recorded_at: DateTime<Utc>) -> Result<(), EntryError> {
-        if self.event_at > recorded_at + Duration::minutes(5) {
+        // Checked: an instant at the end of the calendar must not panic (issue 15).
+        let allowed = recorded_at
+            .checked_add_signed(Duration::minutes(5))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        if self.event_at > allowed {
             return Err(EntryError::EventInFuture {
                 event_at: self.event_at,
                 recorded_at,

@@ -18,6 +18,7 @@ pub mod hetu;
 pub mod ids;
 pub mod model;
 pub mod payer;
+pub mod retention;
 pub mod text;
 pub mod time;
 
@@ -33,9 +34,10 @@ pub use model::{
     Client, ContactMethod, ContactMethodKind, EndReason, JobSearch, JobSearchEnd, Language,
     NewClient, OrgKind, Organisation, ResponsibleExpert, Role, UnknownValue, User,
 };
-pub use payer::{EndpointError, EndpointUrl};
+pub use payer::{is_loopback_ip, is_public_ip, EndpointError, EndpointUrl};
+pub use retention::{RecordKind, RetentionCutoffs, RetentionPeriod, RetentionPolicy};
 pub use text::{
-    Address, ClientReasons, EntryText, LegalBasis, PersonName, Reasoning, ShortText, TextError,
-    Username,
+    is_bidi_control, is_format_char, Address, ClientReasons, EntryText, LegalBasis, PersonName,
+    Reasoning, ShortText, TextError, Username,
 };
 pub use time::{EffectiveDated, HELSINKI};

@@ -1,11 +1,20 @@
 //! Finnish calendar time: the Europe/Helsinki zone, public holidays, working-day arithmetic and
 //! effective-dated parameters (a value per validity period, e.g. a statutory deadline).
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Offset, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
 /// The one time zone appointments and deadlines are expressed in.
 pub const HELSINKI: Tz = chrono_tz::Europe::Helsinki;
+
+/// The date in Finland at the instant `at`. Where Finnish time would run past the last date
+/// the calendar holds (chrono's `with_timezone(..).date_naive()` panics there), the UTC date.
+pub fn helsinki_date(at: DateTime<Utc>) -> NaiveDate {
+    let utc = at.naive_utc();
+    let offset = HELSINKI.offset_from_utc_datetime(&utc).fix();
+    utc.checked_add_offset(offset)
+        .map_or(utc.date(), |local| local.date())
+}
 
 /// Easter Sunday of `year` (anonymous Gregorian algorithm; valid for every Gregorian year).
 pub fn easter_sunday(year: i32) -> NaiveDate {
@@ -115,29 +124,70 @@ pub fn is_working_day(date: NaiveDate) -> bool {
 }
 
 /// The `n`th working day after `start` (`start` itself is not counted). `n = 0` gives `start`.
-pub fn add_working_days(start: NaiveDate, n: u32) -> NaiveDate {
+/// `None` when it would fall after the last date the calendar can represent (issue 15: a
+/// far-future date must not crash a read, so no date arithmetic here can panic).
+pub fn add_working_days(start: NaiveDate, n: u32) -> Option<NaiveDate> {
     let mut date = start;
     let mut left = n;
     while left > 0 {
-        date += Duration::days(1);
+        date = date.succ_opt()?;
         if is_working_day(date) {
             left -= 1;
         }
     }
-    date
+    Some(date)
 }
 
 /// Working days in `(from, to]`; zero when `to <= from`.
 pub fn working_days_between(from: NaiveDate, to: NaiveDate) -> u32 {
-    let mut n = 0;
+    let mut n: u32 = 0;
     let mut date = from;
     while date < to {
-        date += Duration::days(1);
+        // `date < to`, so the next day exists.
+        let Some(next) = date.succ_opt() else { break };
+        date = next;
         if is_working_day(date) {
-            n += 1;
+            n = n.saturating_add(1);
         }
     }
     n
+}
+
+/// The earliest date a person can mean in the record: nobody served today was born, applied or
+/// met an official before 1900 (issue 15).
+pub fn earliest_plausible_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// How far ahead of today a date a person enters may lie: appointments, follow-ups and
+/// planned starts are booked at most this far ahead (issue 15).
+pub const MONTHS_AHEAD: u32 = 24;
+
+/// A date outside the range a person can mean.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{date} is not a plausible date: give a date from {earliest} to {latest}")]
+pub struct DateOutOfRange {
+    pub date: NaiveDate,
+    pub earliest: NaiveDate,
+    pub latest: NaiveDate,
+}
+
+/// The dates a person may enter on `today`: from [`earliest_plausible_date`] to
+/// [`MONTHS_AHEAD`] months after today. Year 0, year 9999 and `+262142-12-31` are typing
+/// errors or probes, and a stored one would reach every later computation with the record.
+pub fn plausible_date(date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, DateOutOfRange> {
+    let earliest = earliest_plausible_date();
+    let latest = today
+        .checked_add_months(Months::new(MONTHS_AHEAD))
+        .unwrap_or(NaiveDate::MAX);
+    if date < earliest || date > latest {
+        return Err(DateOutOfRange {
+            date,
+            earliest,
+            latest,
+        });
+    }
+    Ok(date)
 }
 
 /// Why an effective-dated parameter could not be built.
@@ -169,6 +219,13 @@ impl<T> EffectiveDated<T> {
         Ok(Self { periods })
     }
 
+    /// One value in force from `from` on (one period is always valid).
+    pub fn from_date(from: NaiveDate, value: T) -> Self {
+        Self {
+            periods: vec![(from, value)],
+        }
+    }
+
     /// The value in force on `date`, or `None` before the first period starts.
     pub fn on(&self, date: NaiveDate) -> Option<&T> {
         self.periods
@@ -192,8 +249,9 @@ pub fn initial_interview_working_days() -> EffectiveDated<u32> {
     }
 }
 
-/// Last day for the initial interview of a job search that started on `start`.
-pub fn initial_interview_deadline(start: NaiveDate) -> NaiveDate {
+/// Last day for the initial interview of a job search that started on `start`; `None` when
+/// that day cannot be represented (a start at the end of the calendar).
+pub fn initial_interview_deadline(start: NaiveDate) -> Option<NaiveDate> {
     let days = initial_interview_working_days()
         .on(start)
         .copied()

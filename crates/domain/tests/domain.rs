@@ -206,8 +206,8 @@ fn working_days_across_easter_2026() {
     assert!(is_working_day(d(2026, 4, 2)));
     assert!(!is_working_day(d(2026, 4, 3)));
     assert!(!is_working_day(d(2026, 4, 6)));
-    assert_eq!(add_working_days(d(2026, 4, 2), 1), d(2026, 4, 7));
-    assert_eq!(add_working_days(d(2026, 4, 1), 5), d(2026, 4, 10));
+    assert_eq!(add_working_days(d(2026, 4, 2), 1), Some(d(2026, 4, 7)));
+    assert_eq!(add_working_days(d(2026, 4, 1), 5), Some(d(2026, 4, 10)));
     assert_eq!(working_days_between(d(2026, 4, 2), d(2026, 4, 7)), 1);
     assert_eq!(working_days_between(d(2026, 3, 30), d(2026, 4, 10)), 7);
 }
@@ -215,10 +215,10 @@ fn working_days_across_easter_2026() {
 #[test]
 fn working_days_across_christmas() {
     // Mon 21 Dec 2026; 24, 25 (Fri) and 26 (Sat) Dec off; 1 Jan 2027 (Fri) off.
-    assert_eq!(add_working_days(d(2026, 12, 22), 1), d(2026, 12, 23));
-    assert_eq!(add_working_days(d(2026, 12, 23), 1), d(2026, 12, 28));
-    assert_eq!(add_working_days(d(2026, 12, 23), 5), d(2027, 1, 4));
-    assert_eq!(add_working_days(d(2026, 12, 23), 0), d(2026, 12, 23));
+    assert_eq!(add_working_days(d(2026, 12, 22), 1), Some(d(2026, 12, 23)));
+    assert_eq!(add_working_days(d(2026, 12, 23), 1), Some(d(2026, 12, 28)));
+    assert_eq!(add_working_days(d(2026, 12, 23), 5), Some(d(2027, 1, 4)));
+    assert_eq!(add_working_days(d(2026, 12, 23), 0), Some(d(2026, 12, 23)));
     assert_eq!(working_days_between(d(2026, 12, 23), d(2027, 1, 4)), 5);
     assert_eq!(working_days_between(d(2027, 1, 4), d(2026, 12, 23)), 0);
 }
@@ -226,11 +226,20 @@ fn working_days_across_christmas() {
 #[test]
 fn initial_interview_deadline_is_effective_dated() {
     // Started Mon 22 Dec 2025: 5 working days (23, 29, 30, 31 Dec, 2 Jan).
-    assert_eq!(initial_interview_deadline(d(2025, 12, 22)), d(2026, 1, 2));
+    assert_eq!(
+        initial_interview_deadline(d(2025, 12, 22)),
+        Some(d(2026, 1, 2))
+    );
     // Started Fri 2 Jan 2026: 10 working days, skipping Epiphany (Tue 6 Jan).
-    assert_eq!(initial_interview_deadline(d(2026, 1, 2)), d(2026, 1, 19));
+    assert_eq!(
+        initial_interview_deadline(d(2026, 1, 2)),
+        Some(d(2026, 1, 19))
+    );
     // Across Easter 2026.
-    assert_eq!(initial_interview_deadline(d(2026, 4, 1)), d(2026, 4, 17));
+    assert_eq!(
+        initial_interview_deadline(d(2026, 4, 1)),
+        Some(d(2026, 4, 17))
+    );
 }
 
 #[test]
@@ -344,6 +353,49 @@ fn texts_refuse_empty_control_and_oversize() {
     ));
 }
 
+/// Issue 15 item 11: a zero-width space, a right-to-left override or any other invisible
+/// format character makes a name or identifier look like another one; names, usernames,
+/// addresses and short texts refuse them, free texts keep them (the checker reports them).
+#[test]
+fn names_and_identifiers_refuse_invisible_format_characters() {
+    for c in [
+        '\u{200B}', '\u{202E}', '\u{200D}', '\u{2066}', '\u{FEFF}', '\u{00AD}', '\u{2028}',
+    ] {
+        let text = format!("Kansanel{c}äkelaitos");
+        let code = u32::from(c);
+        assert_eq!(
+            PersonName::parse(&text),
+            Err(TextError::FormatChar(code)),
+            "{code:X}"
+        );
+        assert_eq!(
+            Username::parse(&text),
+            Err(TextError::FormatChar(code)),
+            "{code:X}"
+        );
+        assert_eq!(
+            ShortText::parse(&text),
+            Err(TextError::FormatChar(code)),
+            "{code:X}"
+        );
+        assert_eq!(
+            Address::parse(&text),
+            Err(TextError::FormatChar(code)),
+            "{code:X}"
+        );
+        assert_eq!(
+            LegalBasis::parse(&text),
+            Err(TextError::FormatChar(code)),
+            "{code:X}"
+        );
+        assert!(EntryText::parse(&text).is_ok(), "{code:X}");
+        assert!(Reasoning::parse(&text).is_ok(), "{code:X}");
+    }
+    assert!(PersonName::parse("Kansaneläkelaitos").is_ok());
+    assert!(PersonName::parse("Anna-Liisa O'Brien").is_ok());
+    assert!(is_bidi_control('\u{202E}') && !is_bidi_control('\u{200B}'));
+}
+
 #[test]
 fn appointment_times_are_unambiguous_in_helsinki() {
     let phone = AppointmentMode::Phone { phone_number: None };
@@ -399,5 +451,121 @@ fn enums_parse_codes_and_name_the_alternatives() {
     );
     for k in EntryKind::ALL {
         assert_eq!(k.code().parse::<EntryKind>(), Ok(*k));
+    }
+}
+
+// ---- issue 15: dates at the ends of the calendar -------------------------------------------
+
+/// Any date chrono can represent: half drawn from the whole range, half from the last and
+/// first few weeks, where arithmetic overflows.
+fn any_date() -> impl proptest::strategy::Strategy<Value = NaiveDate> {
+    use proptest::prelude::*;
+    let (min, max) = (
+        NaiveDate::MIN.num_days_from_ce(),
+        NaiveDate::MAX.num_days_from_ce(),
+    );
+    prop_oneof![min..=max, (max - 40)..=max, min..=(min + 40),]
+        .prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap())
+}
+
+/// Issue 15 item 1: the initial-interview deadline of a job search started on the last day
+/// the calendar holds does not exist; asking for it is an answer, not a panic (it was
+/// `NaiveDate + TimeDelta overflowed` in every later read of the client).
+#[test]
+fn deadlines_at_the_end_of_the_calendar_are_none_not_a_panic() {
+    assert_eq!(initial_interview_deadline(NaiveDate::MAX), None);
+    assert_eq!(add_working_days(NaiveDate::MAX, 1), None);
+    assert_eq!(add_working_days(NaiveDate::MAX, 0), Some(NaiveDate::MAX));
+    assert_eq!(working_days_between(NaiveDate::MAX, NaiveDate::MIN), 0);
+    // The probe's `+262142-12-31` is that last day.
+    assert_eq!(
+        NaiveDate::from_ymd_opt(262_142, 12, 31),
+        Some(NaiveDate::MAX)
+    );
+}
+
+/// Issue 15 items 1 and 9: a date a person enters lies from 1900-01-01 to two years after
+/// today; year 0, year 9999 and the probe's `+262142-12-31` are refused, naming the range.
+#[test]
+fn plausible_dates_run_from_1900_to_two_years_ahead() {
+    use kirjuri_domain::time::plausible_date;
+    let today = d(2026, 3, 2);
+    assert_eq!(plausible_date(d(1900, 1, 1), today), Ok(d(1900, 1, 1)));
+    assert_eq!(plausible_date(d(2028, 3, 2), today), Ok(d(2028, 3, 2)));
+    for bad in [
+        d(1899, 12, 31),
+        d(2028, 3, 3),
+        d(0, 1, 1),
+        d(9999, 12, 31),
+        d(262_142, 12, 31),
+    ] {
+        let err = plausible_date(bad, today).unwrap_err();
+        assert!(
+            err.to_string().contains("1900-01-01") && err.to_string().contains("2028-03-02"),
+            "{err}"
+        );
+    }
+}
+
+proptest::proptest! {
+    /// Issue 15 item 1: no calendar arithmetic of the domain panics anywhere in the range of
+    /// `NaiveDate` (holidays, working days, deadlines, the plausible range, Easter, job-search
+    /// periods, appointments, entry times, identity codes built from a date).
+    #[test]
+    fn calendar_arithmetic_never_panics(
+        date in any_date(),
+        other in any_date(),
+        n in 0u32..40,
+        secs in 0u32..86_400,
+        individual in 2u16..1000,
+    ) {
+        let _ = holiday(date);
+        let _ = is_working_day(date);
+        let _ = easter_sunday(chrono::Datelike::year(&date));
+        let deadline = initial_interview_deadline(date);
+        if let Some(d) = deadline {
+            proptest::prop_assert!(d > date);
+        }
+        if let Some(d) = add_working_days(date, n) {
+            proptest::prop_assert!(d >= date);
+        }
+        // Bounded spans only: the count itself is linear in the span.
+        let near = add_working_days(date, n).unwrap_or(date);
+        proptest::prop_assert!(working_days_between(date, near) <= n);
+        let _ = working_days_between(other, date.min(other));
+        let _ = kirjuri_domain::time::plausible_date(date, other);
+        let time = NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).unwrap();
+        let _ = NewAppointment::new(
+            client(),
+            None,
+            date,
+            time,
+            30,
+            AppointmentMode::Phone { phone_number: None },
+        );
+        let at = date.and_time(time).and_utc();
+        let _ = kirjuri_domain::time::helsinki_date(at);
+        let _ = FixedClock::new(at).today();
+        let entry = NewEntry::new(
+            client(),
+            EntryKind::EmploymentPlan,
+            EntryText::parse("Suunnitelma.").unwrap(),
+            at,
+            EntryDetails { follow_up_dates: vec![other], service: None },
+            None,
+        );
+        if let Ok(e) = entry {
+            let _ = e.check_event_time(other.and_time(time).and_utc());
+        }
+        let _ = Hetu::from_parts(date, individual);
+        let search = JobSearch {
+            id: JobSearchId::from_uuid(uuid::Uuid::nil()),
+            client_id: client(),
+            start_date: date,
+            end: None,
+            recorded_at: at,
+            recorded_by: UserId::from_uuid(uuid::Uuid::nil()),
+        };
+        let _ = search.is_active_on(other);
     }
 }

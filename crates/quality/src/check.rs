@@ -90,11 +90,9 @@ pub(crate) fn run(data: &Data, analyzer: &Analyzer, text: &str, ctx: &Context) -
         let masked = hetu::mask(&text[r.clone()]);
         out.push(finding(
             Kind::Hetu,
-            if email {
-                Severity::Block
-            } else {
-                Severity::Warn
-            },
+            // Issue 15 item 15: the code belongs in the client's identity-code field; in free
+            // text it would be copied wherever the text goes (documents, payers, exports).
+            Severity::Block,
             r.clone(),
             masked.clone(),
             if email {
@@ -128,6 +126,7 @@ pub(crate) fn run(data: &Data, analyzer: &Analyzer, text: &str, ctx: &Context) -
     abbreviations(data, analyzer, text, ctx, &toks, &mut out);
     words(data, analyzer, text, ctx, &toks, &mut out);
     clarity(text, &mut out);
+    format_chars(text, &mut out);
 
     out.sort_by_key(|f| (f.bytes.start, f.bytes.end, f.kind));
     set_char_ranges(text, &mut out);
@@ -801,6 +800,63 @@ fn offensive_finding(t: &Token<'_>, e: &WordEntry, ctx: &Context, email: bool) -
             ),
         }),
     )
+}
+
+// ---------------------------------------------------------------- format characters
+
+/// One finding per run of invisible format characters (issue 15 item 11). `matched` names the
+/// code points, never the text around them.
+fn format_chars(text: &str, out: &mut Vec<Finding>) {
+    let mut run: Option<Range<usize>> = None;
+    let flush = |r: Range<usize>, out: &mut Vec<Finding>| {
+        let seg = &text[r.clone()];
+        let bidi = seg.chars().any(kirjuri_domain::is_bidi_control);
+        let codes = seg
+            .chars()
+            .map(|c| format!("U+{:04X}", u32::from(c)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push(finding(
+            Kind::Format,
+            if bidi { Severity::Block } else { Severity::Warn },
+            r,
+            codes.clone(),
+            if bidi {
+                msg(
+                    format!("Tekstissä on näkymätön suunnanvaihtomerkki ({codes}): teksti näkyy eri järjestyksessä kuin se on kirjoitettu."),
+                    format!("Texten innehåller ett osynligt riktningstecken ({codes}): texten visas i en annan ordning än den skrivits."),
+                    format!("The text contains an invisible bidirectional control ({codes}): it is shown in another order than it was written."),
+                )
+            } else {
+                msg(
+                    format!("Tekstissä on näkymätön muotoilumerkki ({codes})."),
+                    format!("Texten innehåller ett osynligt formateringstecken ({codes})."),
+                    format!("The text contains an invisible format character ({codes})."),
+                )
+            },
+            Some(msg(
+                "Poista merkki.".into(),
+                "Ta bort tecknet.".into(),
+                "Remove the character.".into(),
+            )),
+        ));
+    };
+    for (i, c) in text.char_indices() {
+        let format = kirjuri_domain::is_format_char(c);
+        match (&mut run, format) {
+            (Some(r), true) if r.end == i => r.end = i + c.len_utf8(),
+            (_, true) => {
+                if let Some(r) = run.take() {
+                    flush(r, out);
+                }
+                run = Some(i..i + c.len_utf8());
+            }
+            (_, false) => {}
+        }
+    }
+    if let Some(r) = run {
+        flush(r, out);
+    }
 }
 
 // ---------------------------------------------------------------- clarity (A13)

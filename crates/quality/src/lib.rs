@@ -8,10 +8,12 @@
 //! - **offensive** (A15): words of a curated list, matched on base forms and compound parts;
 //!   blocking in `safety` entries and for slurs;
 //! - **health** (A17): diagnoses, medicines and ICD-10 codes outside `work_capacity` entries;
-//! - **hetu** (A16, A18): valid personal identity codes in free text;
+//! - **hetu** (A16, A18, issue 15 item 15): valid personal identity codes in free text; they
+//!   block: the code belongs in the client's identity-code field only;
 //! - **benefit** (A18): benefit details, reported only for [`Purpose::OutgoingEmail`], where
 //!   identity codes, health data and benefit details block;
-//! - **clarity** (A13): very long sentences, control characters.
+//! - **clarity** (A13): very long sentences, control characters;
+//! - **format** (issue 15 item 11): invisible format characters; bidirectional controls block.
 //!
 //! Main types and functions:
 //! - [`Checker`]`::new(`[`Data`]`, `[`MorphologyMode`]`) -> Result<Checker, `[`CheckerError`]`>`;
@@ -64,6 +66,10 @@ pub enum Kind {
     Benefit,
     /// Plain language: long sentences, control characters (A13).
     Clarity,
+    /// An invisible format character: a zero-width space or joiner, a bidirectional override
+    /// or isolate, … (issue 15 item 11). A bidirectional control blocks: it reorders how the
+    /// text is shown, so a reader would not see what is stored.
+    Format,
 }
 
 impl Kind {
@@ -76,6 +82,7 @@ impl Kind {
             Kind::Hetu => "hetu",
             Kind::Benefit => "benefit",
             Kind::Clarity => "clarity",
+            Kind::Format => "format",
         }
     }
 }

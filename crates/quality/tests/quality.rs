@@ -464,9 +464,62 @@ fn outgoing_email_blocks_identity_codes_health_and_benefit_details() {
         // The same text as an entry: benefit details are not findings there.
         let r = check(&c, text, fi(EntryKind::Contact));
         assert!(of_kind(&r, Kind::Benefit).is_empty());
-        assert_eq!(of_kind(&r, Kind::Hetu)[0].severity, Severity::Warn);
+        assert_eq!(of_kind(&r, Kind::Hetu)[0].severity, Severity::Block);
         assert_eq!(Context::email(Language::Fi).purpose, Purpose::OutgoingEmail);
     }
+}
+
+/// Issue 15 item 15: a full identity code in any free text blocks it (entries of every type,
+/// in both languages): the code belongs in the client's identity-code field, and a finding
+/// shows only its masked form.
+#[test]
+fn an_identity_code_in_free_text_blocks_it_in_every_entry_type() {
+    let c = fallback();
+    for kind in EntryKind::ALL {
+        for lang in [Language::Fi, Language::Sv] {
+            let r = check(
+                &c,
+                "Asiakkaan tunnus 010594Y9032 tarkistettu.",
+                Context::entry(*kind, lang),
+            );
+            let h = of_kind(&r, Kind::Hetu);
+            assert_eq!(h.len(), 1, "{kind:?} {lang:?}");
+            assert_eq!(h[0].severity, Severity::Block, "{kind:?} {lang:?}");
+            assert!(r.blocks());
+            assert!(!serde_json::to_string(&r).unwrap().contains("Y9032"));
+        }
+    }
+}
+
+// ------------------------------------------------------------------ format characters
+
+/// Issue 15 item 11: invisible format characters in free text are findings of their own kind,
+/// one per run; a bidirectional override or isolate blocks (what is shown is not what is
+/// stored), a zero-width space warns.
+#[test]
+fn invisible_format_characters_are_findings_and_bidi_controls_block() {
+    let c = fallback();
+    let text = "Asiakas soitti.\u{200B}\u{200B} Sovittiin tapaaminen.";
+    let r = check(&c, text, fi(EntryKind::Contact));
+    let f = of_kind(&r, Kind::Format);
+    assert_eq!(f.len(), 1, "{r:?}");
+    assert_eq!(f[0].severity, Severity::Warn);
+    assert_eq!(&text[f[0].bytes.clone()], "\u{200B}\u{200B}");
+    assert_eq!(f[0].matched, "U+200B U+200B");
+    assert!(!r.blocks());
+
+    for bidi in ['\u{202E}', '\u{2066}', '\u{200F}'] {
+        let text = format!("Asiakas soitti {bidi}ja peruutti ajan.");
+        let r = check(&c, &text, fi(EntryKind::Contact));
+        let f = of_kind(&r, Kind::Format);
+        assert_eq!(f.len(), 1, "{r:?}");
+        assert_eq!(f[0].severity, Severity::Block);
+        assert_eq!(f[0].chars.len(), 1);
+        assert!(r.blocks());
+    }
+    let r = check(&c, "Asiakas soitti.", fi(EntryKind::Contact));
+    assert!(of_kind(&r, Kind::Format).is_empty());
+    assert_eq!(Kind::Format.code(), "format");
 }
 
 // ------------------------------------------------------------------ clarity (A13), Swedish

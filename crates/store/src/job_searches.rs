@@ -133,6 +133,11 @@ pub(crate) async fn end_job_search_in(
     .bind(by.to_string())
     .execute(&mut *tx)
     .await?;
+    // The client may start a new one (migration 10).
+    sqlx::query("DELETE FROM open_job_searches WHERE job_search_id = $1")
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
     leaf.defer(
         leaves,
         &ledger::JOB_SEARCH_ENDS,
@@ -179,6 +184,13 @@ pub(crate) async fn start_job_search_in(
     .bind(by.to_string())
     .execute(&mut *tx)
     .await?;
+    // The check above answers the sequential case; this row makes the database refuse a
+    // concurrent second start (`open_job_searches_one_per_client`, migration 10, issue 15).
+    sqlx::query("INSERT INTO open_job_searches (client_id, job_search_id) VALUES ($1, $2)")
+        .bind(client.to_string())
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
     leaf.defer(
         leaves,
         &ledger::JOB_SEARCHES,

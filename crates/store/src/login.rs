@@ -40,6 +40,63 @@ pub struct FailureCount {
     pub count: i64,
     /// The oldest failure still inside the window: the count drops when it leaves.
     pub oldest: Option<DateTime<Utc>>,
+    /// The latest failure: the throttle's delay runs from it.
+    pub latest: Option<DateTime<Utc>>,
+}
+
+/// What the security log records (migration 11, issue 15 item 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecurityEventKind {
+    /// A password log-in failed (unknown username or wrong password).
+    LoginFailed,
+    /// A log-in was refused unchecked: the throttle's delay had not passed.
+    LoginDelayed,
+    /// An administrator lifted the log-in delays of an account.
+    DelaysLifted,
+}
+
+impl SecurityEventKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            SecurityEventKind::LoginFailed => "login_failed",
+            SecurityEventKind::LoginDelayed => "login_delayed",
+            SecurityEventKind::DelaysLifted => "delays_lifted",
+        }
+    }
+
+    fn parse(code: &str) -> Result<Self, StoreError> {
+        match code {
+            "login_failed" => Ok(SecurityEventKind::LoginFailed),
+            "login_delayed" => Ok(SecurityEventKind::LoginDelayed),
+            "delays_lifted" => Ok(SecurityEventKind::DelaysLifted),
+            other => Err(StoreError::Corrupt(format!(
+                "security_log.event: {other:?}"
+            ))),
+        }
+    }
+}
+
+/// One row of the security log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityEvent {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub kind: SecurityEventKind,
+    /// As typed, cleaned by the caller.
+    pub username: String,
+    pub address: Option<String>,
+    pub user_id: Option<UserId>,
+    pub by_user: Option<UserId>,
+}
+
+/// A security-log row to write.
+#[derive(Debug, Clone)]
+pub struct NewSecurityEvent {
+    pub kind: SecurityEventKind,
+    pub username: String,
+    pub address: Option<String>,
+    pub user_id: Option<UserId>,
+    pub by_user: Option<UserId>,
 }
 
 impl Store {
@@ -140,14 +197,17 @@ impl Store {
         }))
     }
 
-    /// Records one failed log-in under each key, and forgets failures older than `keep`.
+    /// Records one failed log-in under each key and in the security log, and forgets
+    /// throttle counts older than `keep` (the security log is kept).
     pub async fn record_login_failure(
         &self,
         keys: &[String],
         keep: chrono::Duration,
+        event: NewSecurityEvent,
     ) -> Result<(), StoreError> {
         let now = self.clock.now();
         let mut tx = self.pool.begin().await?;
+        insert_security_event(&mut tx, &event, now).await?;
         sqlx::query("DELETE FROM login_failures WHERE failed_at <= $1")
             .bind(ts(now - keep))
             .execute(&mut *tx)
@@ -170,18 +230,79 @@ impl Store {
         since: DateTime<Utc>,
     ) -> Result<FailureCount, StoreError> {
         let row = sqlx::query(
-            "SELECT COUNT(*) AS n, MIN(failed_at) AS oldest FROM login_failures
-             WHERE key = $1 AND failed_at > $2",
+            "SELECT COUNT(*) AS n, MIN(failed_at) AS oldest, MAX(failed_at) AS latest
+             FROM login_failures WHERE key = $1 AND failed_at > $2",
         )
         .bind(key)
         .bind(ts(since))
         .fetch_one(&self.pool)
         .await?;
         let oldest: Option<String> = row.try_get("oldest")?;
+        let latest: Option<String> = row.try_get("latest")?;
         Ok(FailureCount {
             count: row.try_get("n")?,
             oldest: oldest.as_deref().map(parse_ts).transpose()?,
+            latest: latest.as_deref().map(parse_ts).transpose()?,
         })
+    }
+
+    /// Writes one security-log row.
+    pub async fn record_security_event(&self, event: NewSecurityEvent) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_security_event(&mut tx, &event, self.clock.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Forgets the throttle counts of every key starting with `prefix` and writes `event` to
+    /// the security log, together (an administrator lifting an account's delays).
+    pub async fn lift_login_failures(
+        &self,
+        prefix: &str,
+        event: NewSecurityEvent,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // `key` is compared by prefix without LIKE, so `%` or `_` in a username match only
+        // themselves.
+        sqlx::query("DELETE FROM login_failures WHERE SUBSTR(key, 1, LENGTH($1)) = $1")
+            .bind(prefix)
+            .execute(&mut *tx)
+            .await?;
+        insert_security_event(&mut tx, &event, self.clock.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The security log, newest first, at most `limit` rows.
+    pub async fn security_log(&self, limit: i64) -> Result<Vec<SecurityEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, at, event, username, address, user_id, by_user FROM security_log
+             ORDER BY seq DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let user = |col: &str| -> Result<Option<UserId>, StoreError> {
+                    let v: Option<String> = r.try_get(col)?;
+                    v.map(|s| {
+                        s.parse()
+                            .map_err(|e| StoreError::Corrupt(format!("security_log.{col}: {e}")))
+                    })
+                    .transpose()
+                };
+                Ok(SecurityEvent {
+                    seq: r.try_get("seq")?,
+                    at: parse_ts(&r.try_get::<String, _>("at")?)?,
+                    kind: SecurityEventKind::parse(&r.try_get::<String, _>("event")?)?,
+                    username: r.try_get("username")?,
+                    address: r.try_get("address")?,
+                    user_id: user("user_id")?,
+                    by_user: user("by_user")?,
+                })
+            })
+            .collect()
     }
 
     /// Forgets the failures of `key` (after a successful log-in of that account).
@@ -192,4 +313,24 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+async fn insert_security_event(
+    tx: &mut sqlx::AnyConnection,
+    event: &NewSecurityEvent,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO security_log (at, event, username, address, user_id, by_user)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(ts(now))
+    .bind(event.kind.code())
+    .bind(event.username.clone())
+    .bind(event.address.clone())
+    .bind(event.user_id.map(|u| u.to_string()))
+    .bind(event.by_user.map(|u| u.to_string()))
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }

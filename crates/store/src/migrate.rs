@@ -69,6 +69,30 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_delivery.sql"),
         postgres: include_str!("../migrations/postgres/0009_delivery.sql"),
     },
+    Migration {
+        version: 10,
+        description: "one open job search per client, enforced by the database (issue 15)",
+        sqlite: include_str!("../migrations/sqlite/0010_one_open_job_search.sql"),
+        postgres: include_str!("../migrations/postgres/0010_one_open_job_search.sql"),
+    },
+    Migration {
+        version: 11,
+        description: "security log: failed and delayed log-ins, lifted delays (issue 15 item 7)",
+        sqlite: include_str!("../migrations/sqlite/0011_security_log.sql"),
+        postgres: include_str!("../migrations/postgres/0011_security_log.sql"),
+    },
+    Migration {
+        version: 12,
+        description: "retention: deletes only inside the retention job, the runs' reports",
+        sqlite: include_str!("../migrations/sqlite/0012_retention.sql"),
+        postgres: include_str!("../migrations/postgres/0012_retention.sql"),
+    },
+    Migration {
+        version: 13,
+        description: "account events (who made which account); distinct display names per organisation (issue 15 item 6)",
+        sqlite: include_str!("../migrations/sqlite/0013_account_events.sql"),
+        postgres: include_str!("../migrations/postgres/0013_account_events.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {
@@ -78,8 +102,15 @@ fn checksum(sql: &str) -> String {
         .collect()
 }
 
-/// Applies every migration not yet applied, each in its own transaction.
-pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
+/// The newest migration version this build knows.
+pub(crate) fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// Applies every migration not yet applied up to and including version `upto` (the newest,
+/// [`latest`], except when the upgrade tests make a database as an earlier release left it),
+/// each in its own transaction.
+pub(crate) async fn run(pool: &AnyPool, backend: Backend, upto: i64) -> Result<(), StoreError> {
     sqlx::raw_sql(
         "CREATE TABLE IF NOT EXISTS kirjuri_migrations (
             version BIGINT PRIMARY KEY,
@@ -92,7 +123,7 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreErr
     let applied = sqlx::query("SELECT version, checksum FROM kirjuri_migrations ORDER BY version")
         .fetch_all(pool)
         .await?;
-    for m in MIGRATIONS {
+    for m in MIGRATIONS.iter().filter(|m| m.version <= upto) {
         let sql = match backend {
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,

@@ -123,6 +123,23 @@ pub async fn fresh_store(backend: Backend, clock: Arc<dyn Clock>) -> TestStore {
     }
 }
 
+/// [`Store::connect`] applying only the migrations up to and including version `upto`, as a
+/// release that shipped with those migrations left its database (upgrade tests, issue 17).
+pub async fn connect_at_migration(
+    url: &str,
+    schema: Option<&str>,
+    clock: Arc<dyn Clock>,
+    ids: IdSource,
+    upto: i64,
+) -> Result<Store, crate::StoreError> {
+    Store::connect_at(url, schema, clock, ids, upto).await
+}
+
+/// The version of the newest migration this build ships.
+pub fn latest_migration() -> i64 {
+    crate::migrate::latest()
+}
+
 /// Runs raw SQL against the store's database: for tests that prove the schema itself refuses
 /// what the API never offers (updates and deletes of the record).
 pub async fn raw_execute(store: &Store, sql: &str) -> Result<u64, sqlx::Error> {

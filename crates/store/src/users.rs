@@ -1,11 +1,32 @@
 //! Personal accounts: officials, KEHA officials, supervisors, administrators and job seekers,
 //! each with a role and, for staff, the organisation they act for.
 
+use chrono::{DateTime, Utc};
 use kirjuri_domain::{ClientId, OrgId, PersonName, Role, User, UserId, Username};
+use kirjuri_ledger::EventType;
 use sqlx::Row;
 
-use crate::rows::{ts, user_from_row, USER_COLS};
+use crate::ledger::{self, LeafParams};
+use crate::rows::{parse_ts, ts, user_from_row, USER_COLS};
 use crate::{Store, StoreError};
+
+/// Who created an account, when, with which role (issue 15 item 6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountEvent {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    /// `created`.
+    pub event: String,
+    pub user_id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub org_id: Option<OrgId>,
+    pub by_user: UserId,
+    /// The acting administrator's username and display name.
+    pub by_username: String,
+    pub by_display_name: String,
+}
 
 /// An account to be created.
 #[derive(Debug, Clone)]
@@ -44,6 +65,103 @@ impl Store {
             org_id: new.org_id,
             client_id: new.client_id,
         })
+    }
+
+    /// Creates an account on an administrator's behalf and records who did it, in one write
+    /// job: the account, its `account_events` row and that row's ledger leaf (issue 15 item
+    /// 6). A display name another account of the organisation has is
+    /// [`StoreError::DuplicateDisplayName`].
+    pub async fn create_account_by(&self, new: NewUser, by: UserId) -> Result<User, StoreError> {
+        let id = UserId::from_uuid(self.ids.next());
+        let leaf = LeafParams::new(self.keys()?.subject(&id.to_string()), self.ids.salt());
+        let now = self.now();
+        let user = User {
+            id,
+            username: new.username.clone(),
+            display_name: new.display_name.clone(),
+            role: new.role,
+            org_id: new.org_id,
+            client_id: new.client_id,
+        };
+        self.writer
+            .write(move |tx, leaves| {
+                Box::pin(async move {
+                    sqlx::query(
+                        "INSERT INTO users (id, username, display_name, role, org_id, client_id, password_hash, created_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(id.to_string())
+                    .bind(new.username.as_str().to_owned())
+                    .bind(new.display_name.as_str().to_owned())
+                    .bind(new.role.code())
+                    .bind(new.org_id.map(|o| o.to_string()))
+                    .bind(new.client_id.map(|c| c.to_string()))
+                    .bind(new.password_hash)
+                    .bind(ts(now))
+                    .execute(&mut *tx)
+                    .await?;
+                    let seq: i64 = sqlx::query_scalar(
+                        "INSERT INTO account_events (at, event, user_id, username, display_name, role, org_id, by_user)
+                         VALUES ($1, 'created', $2, $3, $4, $5, $6, $7) RETURNING seq",
+                    )
+                    .bind(ts(now))
+                    .bind(id.to_string())
+                    .bind(new.username.as_str().to_owned())
+                    .bind(new.display_name.as_str().to_owned())
+                    .bind(new.role.code())
+                    .bind(new.org_id.map(|o| o.to_string()))
+                    .bind(by.to_string())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    leaf.defer(leaves, &ledger::ACCOUNT_EVENTS, &seq.to_string(), EventType::OfficialAction, now);
+                    Ok(())
+                })
+            })
+            .await?;
+        Ok(user)
+    }
+
+    /// Who created which account, newest first, at most `limit` rows (the supervisor).
+    pub async fn account_events(&self, limit: i64) -> Result<Vec<AccountEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT e.seq, e.at, e.event, e.user_id, e.username, e.display_name, e.role,
+                 e.org_id, e.by_user, b.username AS by_username, b.display_name AS by_display_name
+             FROM account_events e JOIN users b ON b.id = e.by_user
+             ORDER BY e.seq DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        let id = |r: &sqlx::any::AnyRow, col: &str| -> Result<String, StoreError> {
+            Ok(r.try_get::<String, _>(col)?)
+        };
+        let corrupt = |col: &str, e: &dyn std::fmt::Display| {
+            StoreError::Corrupt(format!("account_events.{col}: {e}"))
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(AccountEvent {
+                    seq: r.try_get("seq")?,
+                    at: parse_ts(&id(r, "at")?)?,
+                    event: id(r, "event")?,
+                    user_id: id(r, "user_id")?
+                        .parse()
+                        .map_err(|e| corrupt("user_id", &e))?,
+                    username: id(r, "username")?,
+                    display_name: id(r, "display_name")?,
+                    role: id(r, "role")?,
+                    org_id: r
+                        .try_get::<Option<String>, _>("org_id")?
+                        .map(|o| o.parse().map_err(|e| corrupt("org_id", &e)))
+                        .transpose()?,
+                    by_user: id(r, "by_user")?
+                        .parse()
+                        .map_err(|e| corrupt("by_user", &e))?,
+                    by_username: id(r, "by_username")?,
+                    by_display_name: id(r, "by_display_name")?,
+                })
+            })
+            .collect()
     }
 
     pub async fn user(&self, id: UserId) -> Result<User, StoreError> {

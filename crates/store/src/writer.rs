@@ -37,7 +37,7 @@ type Erased = Box<
 >;
 
 /// Hands a job its result once the commit is decided: `Some(why)` if the commit failed.
-type Deliver = Box<dyn FnOnce(Option<&str>) + Send>;
+type Deliver = Box<dyn FnOnce(Option<&StoreError>) + Send>;
 
 pub(crate) struct Ran {
     ok: bool,
@@ -92,10 +92,13 @@ impl Writer {
                         Box::pin(async move {
                             let result = job(conn, pending).await;
                             let ok = result.is_ok();
-                            let deliver = Box::new(move |commit_failed: Option<&str>| {
+                            let deliver = Box::new(move |commit_failed: Option<&StoreError>| {
                                 let result = match commit_failed {
+                                    Some(StoreError::StorageFull) if ok => {
+                                        Err(StoreError::StorageFull)
+                                    }
                                     Some(why) if ok => {
-                                        Err(StoreError::CommitFailed(why.to_owned()))
+                                        Err(StoreError::CommitFailed(why.to_string()))
                                     }
                                     _ => result,
                                 };
@@ -135,9 +138,9 @@ async fn run(pool: AnyPool, backend: Backend, mut rx: mpsc::Receiver<Erased>) {
         if let Err(e) = &outcome {
             tracing::error!("group commit of {} writes failed: {e}", delivered.len());
         }
-        let why = outcome.err().map(|e| e.to_string());
+        let why = outcome.err();
         for ran in delivered.drain(..) {
-            (ran.deliver)(why.as_deref());
+            (ran.deliver)(why.as_ref());
         }
         // Jobs never started (the batch broke off early) are dropped unrun; their callers
         // hear that the writer stopped, and nothing of theirs was written.

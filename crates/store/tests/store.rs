@@ -1882,3 +1882,9 @@ async fn issue11_a_resolution_missing_a_stored_column_reads_back_as_corrupt() {
 /// Benefit payers, applications, the statement outbox and the validity query (migration 9).
 #[path = "store/delivery.rs"]
 mod delivery;
+
+#[path = "store/upgrade.rs"]
+mod upgrade;
+
+#[path = "store/storage.rs"]
+mod storage;

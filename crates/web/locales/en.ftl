@@ -13,6 +13,7 @@ error-bad-request = The request was not one that Kirjuri's forms send.
 error-conflict = This has already been recorded.
 error-too-many-logins = Too many failed log-ins. Wait a moment and try again.
 error-internal = The service had an error.
+error-unavailable = The service cannot save anything right now. Nothing was saved; please try again in a moment.
 error-reference = Reference for an error report: { $reference }
 error-back = Back to my work today
 error-summary = Please correct the following

@@ -13,6 +13,7 @@ error-bad-request = Pyyntö ei ollut sellainen, jonka Kirjurin lomakkeet lähett
 error-conflict = Tieto on jo tallennettu.
 error-too-many-logins = Liian monta epäonnistunutta kirjautumista. Odota hetki ja yritä uudelleen.
 error-internal = Palvelussa tapahtui virhe.
+error-unavailable = Palvelu ei juuri nyt voi tallentaa mitään. Mitään ei tallennettu; yritä hetken kuluttua uudelleen.
 error-reference = Viite virheilmoitukseen: { $reference }
 error-back = Takaisin omaan työpäivään
 error-summary = Korjaa seuraavat kohdat

@@ -13,6 +13,7 @@ error-bad-request = Begäran var inte en sådan som Kirjuris formulär skickar.
 error-conflict = Uppgiften är redan sparad.
 error-too-many-logins = För många misslyckade inloggningar. Vänta en stund och försök igen.
 error-internal = Ett fel inträffade i tjänsten.
+error-unavailable = Tjänsten kan inte spara något just nu. Ingenting sparades; försök igen om en stund.
 error-reference = Referens till felanmälan: { $reference }
 error-back = Tillbaka till min arbetsdag
 error-summary = Rätta följande

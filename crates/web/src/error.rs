@@ -12,6 +12,9 @@ use utoipa::ToSchema;
 
 use crate::wire::{FieldError, FindingView};
 
+/// The message of every "not found": it does not exist, or the user may not see it.
+pub const NOT_FOUND: &str = "not found, or not visible to you";
+
 /// Body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
@@ -71,12 +74,11 @@ impl ApiError {
     pub fn conflict(message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, "conflict", message)
     }
+    /// Not found. One message whatever was looked for (issue 15 item 13): "decision not
+    /// found" beside "client not found" told which of two ids exists. `what` goes to the log.
     pub fn not_found(what: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("{what} not found"),
-        )
+        tracing::debug!(what, "not found");
+        Self::new(StatusCode::NOT_FOUND, "not_found", NOT_FOUND)
     }
     pub fn unauthenticated() -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "log in first")
@@ -160,6 +162,13 @@ impl From<AppError> for ApiError {
                 field: field.map(str::to_owned),
                 ..ApiError::conflict(message)
             },
+            AppError::Unavailable(message) => {
+                tracing::error!("refused a request: {message}");
+                ApiError {
+                    retry_after: Some(30),
+                    ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "storage_full", message)
+                }
+            }
             AppError::Internal(ref what) => ApiError::internal(what),
         }
     }

@@ -136,6 +136,10 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(api::cases::resolve_reconsideration))
         .routes(routes!(api::statements::statement_quality))
         .routes(routes!(api::audit::search_access_log))
+        .routes(routes!(api::audit::retention_report))
+        .routes(routes!(api::audit::security_log))
+        .routes(routes!(api::audit::account_events))
+        .routes(routes!(api::admin::lift_login_delays))
         .routes(routes!(api::quality::check_text))
         .routes(routes!(
             api::admin::list_accounts,
@@ -181,6 +185,8 @@ pub fn router(state: AppState) -> Router {
             get(move || async move { Json(doc.as_ref().clone()) }),
         )
         .merge(pages::routes(state.clone()))
+        .fallback(extract::no_route)
+        .method_not_allowed_fallback(extract::no_method)
         .layer(axum::middleware::from_fn_with_state(
             state,
             csrf::check_origin,

@@ -6,8 +6,8 @@
 //! - behind the session (every operation but [`PUBLIC`]): 401 without a session, and 403 when
 //!   the policy refuses the role (except [`ANY_USER`], which every logged-in user may use);
 //! - with a path parameter: 404 (an id that does not parse, or names nothing the user may see);
-//! - with query parameters: 400 when the query string does not parse (for now also in plain
-//!   text, as axum answers it), 422 when a value is not valid;
+//! - with query parameters: 422 when a parameter does not parse or is not valid
+//!   (`extract::ApiQuery` names it);
 //! - with a JSON body (`extract::ApiJson`): 400 when it is not JSON, 415 when it is not sent as
 //!   `application/json`, 422 when a field is not valid.
 //!
@@ -15,7 +15,6 @@
 //! itself is left as it is.
 
 use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Response, ResponseBuilder};
 
 /// Operations that need no session: `(method, path)`.
@@ -68,6 +67,12 @@ fn add_to_operation(method: &str, path: &str, op: &mut Operation) {
     let mut add = |status: &str, response: RefOr<Response>| {
         responses.entry(status.to_owned()).or_insert(response);
     };
+    // Any operation may write (reads of client data write their access-log row), so any may
+    // meet a full database (issue 17).
+    add(
+        "503",
+        error_response("the database's storage is full: nothing was saved; try again later"),
+    );
     if !PUBLIC.contains(&key) {
         add(
             "401",
@@ -86,22 +91,11 @@ fn add_to_operation(method: &str, path: &str, op: &mut Operation) {
         );
     }
     if in_query {
-        // axum's `Query` answers a query string that does not parse in plain text; issue 15
-        // makes it JSON. Until then both are stated, so the document says what is answered
-        // (drop the plain-text one with that change).
-        let mut response = error_response("the query string does not parse");
-        if let RefOr::T(r) = &mut response {
-            r.content.insert(
-                "text/plain; charset=utf-8".to_owned(),
-                ContentBuilder::new()
-                    .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
-                    .build(),
-            );
-        }
-        add("400", response);
+        // `extract::ApiQuery`: a parameter that does not parse (or is unknown, or given
+        // twice) is a 422 naming it, like a value that is not valid (issue 15).
         add(
             "422",
-            error_response("a query parameter is not valid; `field` names it"),
+            error_response("a query parameter does not parse or is not valid; `field` names it"),
         );
     }
     if body {

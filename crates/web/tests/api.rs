@@ -128,6 +128,8 @@ impl App {
             store.clone(),
             kirjuri_app::AppConfig {
                 identity_providers: opts.config.oidc.iter().map(|p| p.name.clone()).collect(),
+                // The payers of these tests are servers on loopback.
+                loopback_payers: true,
                 ..Default::default()
             },
         )
@@ -652,6 +654,10 @@ async fn access_follows_organisation_and_role() {
 
 #[path = "api/access.rs"]
 mod access;
+
+/// Issue 15: bad dates, concurrent writes, existence oracles and error answers.
+#[path = "api/input.rs"]
+mod input;
 
 /// Issue 11: handlers neither check roles nor write the access log.
 #[path = "api/layering.rs"]

@@ -164,6 +164,7 @@ impl App {
     ) -> AppResult<AdoptionDecision> {
         self.permit(actor, Capability::RegisterAdoptionDecision)?;
         let new = input.parse()?;
+        self.plausible("decided_on", new.decided_on)?;
         Ok(self
             .store
             .register_adoption_decision(new, actor.user.id)
@@ -198,6 +199,8 @@ impl App {
         let Granted { client, access } = self
             .client_access(actor, client, Action::Write, "job_searches")
             .await?;
+        self.plausible("start_date", start)?;
+        self.plausible_answers(form.answers.as_ref())?;
         let org = self.store.organisation(client.org_id).await?;
         let decide = procedure::decide(
             self.rules.clone(),
@@ -230,6 +233,8 @@ impl App {
         let Granted { client, access } = self
             .client_access(actor, client, Action::Write, "job_searches")
             .await?;
+        self.plausible("end_date", end)?;
+        self.plausible_answers(form.answers.as_ref())?;
         let org = self.store.organisation(client.org_id).await?;
         let decide = procedure::decide(
             self.rules.clone(),

@@ -153,3 +153,127 @@ async fn a_statement_with_an_insult_a_diagnosis_or_an_identity_code_is_refused_a
         s.ts.cleanup().await;
     }
 }
+
+/// Issue 15 item 4: the other texts of a statement and of the client's record are checked
+/// too — the legal basis, a bidirectional override in the reasoning, and beside an entry or
+/// an appointment the correction's reason, the service's name and the appointment's address.
+/// Each is refused naming its field, and nothing is written.
+#[tokio::test]
+async fn every_other_text_that_reaches_a_client_is_checked_and_a_refusal_writes_nothing() {
+    for backend in backends() {
+        let s = setup(backend).await;
+        let started = s
+            .app
+            .start_job_search(
+                &s.official,
+                s.client.id,
+                NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+                FormAnswers::default(),
+            )
+            .await
+            .unwrap();
+        let routed = CaseRef::Routed(started.decision.stored.id);
+        let records = "SELECT COUNT(*) FROM ledger_links WHERE record_table <> 'access_log'";
+        let before = count(&s, records).await;
+        let mut basis = input("Asiakkaan vastaukset saatiin puhelimitse.");
+        basis.basis = LegalBasis::parse("TTL 2:1, asiakas 010594Y9032").unwrap();
+        let bidi = input("Asiakkaan vastaukset saatiin \u{202E}puhelimitse.");
+        for (resolution, field, kind) in [(basis, "basis", "hetu"), (bidi, "reasoning", "format")] {
+            let err = s
+                .app
+                .resolve_case(&s.official, routed, &resolution)
+                .await
+                .unwrap_err();
+            let AppError::Blocked { field: f, report } = err else {
+                panic!("{field}: expected a block, got {err:?}");
+            };
+            assert_eq!(f, field);
+            assert!(
+                report.findings.iter().any(|x| x.kind.code() == kind),
+                "{report:?}"
+            );
+        }
+        assert_eq!(count(&s, records).await, before, "a record was written");
+
+        // Beside an entry: the correction's reason and the service's name.
+        let at = Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap();
+        let entry = |kind, details, corrects| {
+            NewEntry::new(
+                s.client.id,
+                kind,
+                EntryText::parse("Asiakas soitti ja kertoi tilanteestaan.").unwrap(),
+                at,
+                details,
+                corrects,
+            )
+            .unwrap()
+        };
+        let first = s
+            .app
+            .write_entry(
+                &s.official,
+                entry(EntryKind::Contact, EntryDetails::default(), None),
+            )
+            .await
+            .unwrap();
+        let before = count(&s, records).await;
+        let entries = count(&s, "SELECT COUNT(*) FROM entries").await;
+        let hetu = "asiakas 010594Y9032";
+        let correction = Correction {
+            entry_id: first.entry.id,
+            reason: ShortText::parse(hetu).unwrap(),
+        };
+        let service = EntryDetails {
+            service: Some(ShortText::parse(hetu).unwrap()),
+            ..Default::default()
+        };
+        for (new, field) in [
+            (
+                entry(
+                    EntryKind::Contact,
+                    EntryDetails::default(),
+                    Some(correction),
+                ),
+                "corrects.reason",
+            ),
+            (entry(EntryKind::ServiceStart, service, None), "service"),
+        ] {
+            let err = s.app.write_entry(&s.official, new).await.unwrap_err();
+            assert!(
+                matches!(&err, AppError::Blocked { field: f, .. } if *f == field),
+                "{field}: {err:?}"
+            );
+        }
+        // An appointment's address is shown to the client.
+        let visit = NewAppointment::new(
+            s.client.id,
+            None,
+            NaiveDate::from_ymd_opt(2026, 3, 10).unwrap(),
+            chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+            30,
+            AppointmentMode::Visit {
+                address: Address::parse("Kauppakatu 1, asiakas 010594Y9032").unwrap(),
+            },
+        )
+        .unwrap();
+        let err = s
+            .app
+            .book_appointment(&s.official, visit)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                AppError::Blocked {
+                    field: "mode.address",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(count(&s, "SELECT COUNT(*) FROM entries").await, entries);
+        assert_eq!(count(&s, "SELECT COUNT(*) FROM appointments").await, 0);
+        assert_eq!(count(&s, records).await, before, "a record was written");
+        s.ts.cleanup().await;
+    }
+}

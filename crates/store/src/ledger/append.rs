@@ -264,7 +264,7 @@ pub(crate) async fn flush(
 
 /// Erases the opening of leaf `idx` and appends an [`EventType::Erasure`] leaf about the same
 /// subject whose record is the [`ErasureRecord`]. Returns the erasure leaf's index.
-async fn erase(
+pub(crate) async fn erase(
     tx: &mut AnyConnection,
     backend: Backend,
     idx: u64,

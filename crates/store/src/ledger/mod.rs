@@ -28,13 +28,14 @@ mod verify;
 use crate::StoreError;
 
 pub use append::LedgerEvent;
-pub(crate) use append::{flush, LeafParams, Pending};
+pub(crate) use append::{erase, flush, LeafParams, Pending};
 pub use keys::{origin_for, LedgerKeys};
 pub use proofs::StoredCheckpoint;
 pub(crate) use tables::{
-    ACCESS_LOG, APPOINTMENTS, BENEFIT_APPLICATIONS, CONTACT_METHODS, DECISIONS, DELIVERIES,
-    DELIVERY_RECEIPTS, ENTRIES, JOB_SEARCHES, JOB_SEARCH_ENDS, OFFICIAL_STEPS,
-    RECONSIDERATION_REQUESTS, RECONSIDERATION_STEPS, REGISTER_FACTS, RESPONSIBLE_EXPERTS,
+    RecordTable, ACCESS_LOG, ACCOUNT_EVENTS, APPOINTMENTS, BENEFIT_APPLICATIONS, CONTACT_METHODS,
+    DECISIONS, DELIVERIES, DELIVERY_RECEIPTS, ENTRIES, JOB_SEARCHES, JOB_SEARCH_ENDS,
+    OFFICIAL_STEPS, RECONSIDERATION_REQUESTS, RECONSIDERATION_STEPS, REGISTER_FACTS,
+    RESPONSIBLE_EXPERTS,
 };
 pub use verify::{LedgerFault, LedgerReport};
 

@@ -285,7 +285,25 @@ pub(crate) const DELIVERY_RECEIPTS: RecordTable = RecordTable {
     ],
 };
 
-pub(super) const RECORD_TABLES: [&RecordTable; 15] = [
+/// Issue 15 item 6: who created which account with which role.
+pub(crate) const ACCOUNT_EVENTS: RecordTable = RecordTable {
+    name: "account_events",
+    key: "seq",
+    int_key: true,
+    cols: &[
+        "at",
+        "by_user",
+        "display_name",
+        "event",
+        "org_id",
+        "role",
+        "seq",
+        "user_id",
+        "username",
+    ],
+};
+
+pub(super) const RECORD_TABLES: [&RecordTable; 16] = [
     &ENTRIES,
     &JOB_SEARCHES,
     &JOB_SEARCH_ENDS,
@@ -301,6 +319,7 @@ pub(super) const RECORD_TABLES: [&RecordTable; 15] = [
     &BENEFIT_APPLICATIONS,
     &DELIVERIES,
     &DELIVERY_RECEIPTS,
+    &ACCOUNT_EVENTS,
 ];
 
 impl RecordTable {
@@ -314,7 +333,17 @@ impl RecordTable {
     }
 
     /// The join condition between the table (alias `t`) and `ledger_links` (alias `k`).
-    pub(super) fn link_condition(&self) -> String {
+    /// The row's key under `alias` as `ledger_links.record_key` holds it (text), so a
+    /// lookup of the links of chosen rows goes through the links' unique index.
+    pub(crate) fn key_as_text(&self, alias: &str) -> String {
+        if self.int_key {
+            format!("CAST({alias}.{} AS TEXT)", self.key)
+        } else {
+            format!("{alias}.{}", self.key)
+        }
+    }
+
+    pub(crate) fn link_condition(&self) -> String {
         if self.int_key {
             format!("t.{} = CAST(k.record_key AS BIGINT)", self.key)
         } else {

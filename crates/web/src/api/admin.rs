@@ -1,13 +1,13 @@
 //! Account administration (A1): an administrator's own organisation's accounts.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 
 use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiJson;
-use crate::wire::{AccountView, NewAccountRequest};
+use crate::wire::{field, AccountView, NewAccountRequest};
 use crate::AppState;
 
 #[utoipa::path(get, path = "/api/admin/users", tag = "administration",
@@ -32,4 +32,20 @@ pub async fn create_account(
 ) -> Result<(StatusCode, Json<AccountView>), ApiError> {
     let created = state.app.create_account(&actor, req.parse()?).await?;
     Ok((StatusCode::CREATED, Json(AccountView::from(&created))))
+}
+
+#[utoipa::path(post, path = "/api/admin/users/{id}/lift-login-delays", tag = "administration",
+    params(("id" = String, Path, description = "account id")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+/// Lifts the log-in delays of an account of the administrator's organisation, from every
+/// address (written to the security log).
+pub async fn lift_login_delays(
+    State(state): State<AppState>,
+    Act(actor): Act,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let user = field("id", id.parse())?;
+    state.app.lift_login_delays(&actor, user).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

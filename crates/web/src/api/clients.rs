@@ -1,7 +1,7 @@
 //! Clients: listing, registering, finding, the client record; job searches with the
 //! statements the automated procedure decides on them.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use kirjuri_app::statements::{FormAnswers, NOTICE};
@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 
 use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{path_id, ApiJson};
+use crate::extract::{path_id, ApiJson, ApiQuery};
 use crate::wire::*;
 use crate::AppState;
 
@@ -38,7 +38,7 @@ pub struct ListParams {
 pub async fn list_clients(
     State(state): State<AppState>,
     Act(actor): Act,
-    Query(p): Query<ListParams>,
+    ApiQuery(p): ApiQuery<ListParams>,
 ) -> ApiResult<Json<ClientList>> {
     let org = p
         .organisation_id
@@ -53,7 +53,10 @@ pub async fn list_clients(
 }
 
 #[utoipa::path(post, path = "/api/clients", tag = "clients", request_body = NewClientRequest,
-    responses((status = 201, body = ClientView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = ClientView),
+        (status = 404, body = ErrorBody, description = "the identity code is a client's whom the official may not see: answered as the lookup answers it"),
+        (status = 409, body = ErrorBody, description = "already a client the official may see"),
+        (status = 422, body = ErrorBody)))]
 /// Registers a client of the official's own organisation.
 pub async fn create_client(
     State(state): State<AppState>,
@@ -116,7 +119,7 @@ pub async fn start_job_search(
     let client = client_id(&id)?;
     let start = date("start_date", &req.start_date)?;
     let form = FormAnswers {
-        answers: req.answers,
+        answers: answers(req.answers.as_ref())?,
         acknowledged_notice: req.acknowledged_notice,
     };
     let d = state
@@ -144,7 +147,7 @@ pub async fn end_job_search(
     let js: JobSearchId = path_id("job search", &js)?;
     let (end, reason) = req.parse()?;
     let form = FormAnswers {
-        answers: req.answers,
+        answers: answers(req.answers.as_ref())?,
         acknowledged_notice: req.acknowledged_notice,
     };
     let d = state

@@ -1,7 +1,7 @@
 //! Benefit payers, benefit applications, the delivery of statements to the payers, and the
 //! validity query (TTL 1:4, A11).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use kirjuri_domain::{ClientId, PayerId};
@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 
 use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{path_id, ApiJson};
+use crate::extract::{path_id, ApiJson, ApiQuery};
 use crate::wire::*;
 use crate::AppState;
 
@@ -106,7 +106,7 @@ pub struct GapParams {
 pub async fn statement_gaps(
     State(state): State<AppState>,
     Act(actor): Act,
-    Query(p): Query<GapParams>,
+    ApiQuery(p): ApiQuery<GapParams>,
 ) -> ApiResult<Json<StatementGaps>> {
     let on = p.date.as_deref().map(|s| date("date", s)).transpose()?;
     let gaps = state.app.statement_gaps(&actor, on).await?;

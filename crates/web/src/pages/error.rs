@@ -38,6 +38,8 @@ pub enum PageErrorKind {
     BadRequest,
     Conflict,
     TooManyLogins,
+    /// The database cannot take writes now (storage full): nothing was saved; try again.
+    Unavailable(String),
     Internal(String),
 }
 
@@ -57,6 +59,7 @@ impl PageError {
             AppError::TooManyLogins { .. } => PageErrorKind::TooManyLogins,
             AppError::Invalid { .. } | AppError::Blocked { .. } => PageErrorKind::BadRequest,
             AppError::Conflict { .. } => PageErrorKind::Conflict,
+            AppError::Unavailable(what) => PageErrorKind::Unavailable(what),
             AppError::Internal(what) => PageErrorKind::Internal(what),
         };
         PageError::new(ctx, kind)
@@ -88,6 +91,10 @@ impl IntoResponse for PageError {
             PageErrorKind::Conflict => (StatusCode::CONFLICT, "error-conflict", None),
             PageErrorKind::TooManyLogins => {
                 (StatusCode::TOO_MANY_REQUESTS, "error-too-many-logins", None)
+            }
+            PageErrorKind::Unavailable(what) => {
+                tracing::error!("refused a page request: {what}");
+                (StatusCode::SERVICE_UNAVAILABLE, "error-unavailable", None)
             }
             PageErrorKind::Internal(what) => {
                 // The same short random reference as the JSON API's: the log has the cause.

@@ -95,7 +95,7 @@ pub struct StartJobSearchRequest {
     /// Without answers the start statement cannot be automatic: the case goes to an official.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
-    pub answers: Option<kirjuri_rules::Reported>,
+    pub answers: Option<serde_json::Value>,
     /// The client has been shown the prior notice of automated decision-making (B14).
     #[serde(default)]
     pub acknowledged_notice: bool,
@@ -111,7 +111,7 @@ pub struct EndJobSearchRequest {
     /// The client's answers (as for the start); at the end only `free_text` is read.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
-    pub answers: Option<kirjuri_rules::Reported>,
+    pub answers: Option<serde_json::Value>,
     /// The client has been shown the prior notice of automated decision-making (B14).
     #[serde(default)]
     pub acknowledged_notice: bool,

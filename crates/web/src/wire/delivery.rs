@@ -40,7 +40,8 @@ pub struct NewPayerRequest {
     pub name_fi: String,
     /// In Swedish (`Folkpensionsanstalten`).
     pub name_sv: String,
-    /// The delivery endpoint: `https://...` (plain http only to a loopback address).
+    /// The delivery endpoint: `https://...` to a public host (no private, link-local or
+    /// numerically encoded address; plain http only to loopback in a test configuration).
     pub endpoint_url: String,
 }
 
@@ -98,6 +99,7 @@ pub struct DeliveryFailureView {
     pub attempt: i64,
     pub at: DateTime<Utc>,
     pub http_status: Option<i64>,
+    /// What went wrong, in Kirjuri's words: the payer's status, never what it answered.
     pub error: String,
     pub retry_at: DateTime<Utc>,
 }
@@ -155,7 +157,12 @@ impl From<&m::DeliveryStatus> for DeliveryView {
                 attempt: f.attempt_no,
                 at: f.at,
                 http_status: f.http_status,
-                error: f.error.clone(),
+                // Failures recorded before issue 15 item 5 kept up to 200 characters of the
+                // answer after the status: only the status is shown.
+                error: match f.http_status {
+                    Some(status) => format!("the payer answered HTTP {status}"),
+                    None => f.error.clone(),
+                },
                 retry_at: f.retry_at,
             }),
             receipt: s.receipt.as_ref().map(|r| DeliveryReceiptView {

@@ -16,6 +16,7 @@ pub mod own;
 pub mod parse;
 pub mod quality;
 pub mod record;
+pub mod retention;
 pub mod session;
 pub mod statements;
 
@@ -24,8 +25,9 @@ pub use cases::*;
 pub use clients::*;
 pub use delivery::*;
 pub use own::*;
-pub use parse::{date, field, instant, FieldError, Parsed};
+pub use parse::{answers, date, field, instant, FieldError, Parsed};
 pub use quality::*;
 pub use record::*;
+pub use retention::*;
 pub use session::*;
 pub use statements::*;

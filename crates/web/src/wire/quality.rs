@@ -21,7 +21,7 @@ pub struct CheckRequest {
 /// One finding of the checker.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FindingView {
-    /// `abbreviation`, `offensive`, `health`, `hetu`, `benefit` or `clarity`.
+    /// `abbreviation`, `offensive`, `health`, `hetu`, `benefit`, `clarity` or `format`.
     pub kind: String,
     /// `warn` or `block`.
     pub severity: String,

@@ -454,6 +454,17 @@ async fn issue5_failures_and_restarts_lose_nothing_and_send_nothing_twice() {
         };
         assert_eq!(d[0]["last_failure"]["http_status"], 503);
         assert_eq!(d[0]["attempts"], 1);
+        // Issue 15 item 5: the status, never what the payer answered (kept nowhere).
+        assert_eq!(d[0]["last_failure"]["error"], "the payer answered HTTP 503");
+        assert!(!d[0].to_string().contains("huoltokatko"), "{}", d[0]);
+        assert_eq!(
+            raw_i64(
+                &app.store,
+                "SELECT COUNT(*) FROM delivery_failures WHERE error LIKE '%huoltokatko%'"
+            )
+            .await,
+            0
+        );
         // The worker is stopped: the app goes down.
         w1.stop().await;
         assert_eq!(payer.arrivals().len(), 1);
@@ -889,6 +900,40 @@ async fn issue5_end_to_end_from_job_search_to_the_payer() {
             format!("decision:{start_id}")
         );
         ledger_holds(&app).await;
+        app
+    })
+    .await;
+}
+
+/// Issue 15 item 5: a payer's endpoint must not point into the server's own network — the
+/// cloud metadata address, a private address, loopback written as a number in decimal or
+/// hexadecimal — and its name must not hide an invisible character ("Kansaneläkelaitos"
+/// with a zero-width space). Each is refused naming the field; nothing is written.
+#[tokio::test]
+async fn payers_inside_the_network_or_with_hidden_characters_are_refused() {
+    each_backend(|app| async move {
+        let admin = app.login("admin").await;
+        for (name_fi, url, fieldname) in [
+            ("Kansaneläkelaitos", "https://169.254.169.254/latest/meta-data/", "endpoint_url"),
+            ("Kansaneläkelaitos", "https://10.0.0.1/lausunnot", "endpoint_url"),
+            ("Kansaneläkelaitos", "https://[fd00::1]/lausunnot", "endpoint_url"),
+            ("Kansaneläkelaitos", "http://2130706433:8099/", "endpoint_url"),
+            ("Kansaneläkelaitos", "http://0x7f000001:8099/", "endpoint_url"),
+            ("Kansanel\u{200B}äkelaitos", "https://kela.example.fi/lausunnot", "name_fi"),
+            ("Kansaneläkelaitos\u{202E}", "https://kela.example.fi/lausunnot", "name_fi"),
+        ] {
+            let (s, b) = admin
+                .post(
+                    "/api/benefit-payers",
+                    json!({"name_fi": name_fi, "name_sv": "Folkpensionsanstalten", "endpoint_url": url}),
+                )
+                .await;
+            assert_field_error(s, &b, fieldname);
+        }
+        assert_eq!(
+            raw_i64(&app.store, "SELECT COUNT(*) FROM benefit_payers").await,
+            0
+        );
         app
     })
     .await;

@@ -1,0 +1,38 @@
+-- 0010 one open job search per client (SQLite; mirrors the PostgreSQL file statement by statement).
+-- Shipped: never edit; add a new numbered file instead.
+--
+-- Issue 15 item 3: two simultaneous job-search starts for one client both passed the store's
+-- "is one already open?" check before either had committed, so the client had two open job
+-- searches and two automatic start statements, each delivered to the payers. The check stays
+-- (it gives the sequential caller the start date of the open one), and this table makes the
+-- database itself refuse the second: a client has at most one row here, inserted in the
+-- transaction that starts a job search and deleted in the one that ends it. The loser of a
+-- race waits for the winner's commit (PostgreSQL) or runs after it (SQLite's single writer)
+-- and fails on open_job_searches_one_per_client, which the store reads as "a job search is
+-- already in progress" (409), never as a database failure.
+--
+-- A partial unique index on job_searches cannot say "open": whether a job search is open is
+-- the absence of a row in job_search_ends, and job_searches is append-only (no column can be
+-- set when it ends). So, like delivery_outstanding (0009), this is a work index, not a
+-- record: job_searches and job_search_ends are the truth, no ledger leaf covers it, and it
+-- alone may change.
+CREATE TABLE open_job_searches (
+    client_id     TEXT NOT NULL REFERENCES clients (id),
+    job_search_id TEXT NOT NULL REFERENCES job_searches (id),
+    CONSTRAINT open_job_searches_one_per_client PRIMARY KEY (client_id)
+);
+
+-- The job searches open when this migration runs. A client the race already left with two
+-- gets the latest as the open one; the other stays open in the record (an official ends it),
+-- and no new one can start until both are ended.
+INSERT INTO open_job_searches (client_id, job_search_id)
+SELECT j.client_id, j.id
+FROM job_searches j
+LEFT JOIN job_search_ends e ON e.job_search_id = j.id
+WHERE e.job_search_id IS NULL
+  AND NOT EXISTS (
+      SELECT 1 FROM job_searches k
+      LEFT JOIN job_search_ends f ON f.job_search_id = k.id
+      WHERE k.client_id = j.client_id AND f.job_search_id IS NULL
+        AND (k.start_date, k.recorded_at, k.id) > (j.start_date, j.recorded_at, j.id)
+  );
