@@ -16,6 +16,10 @@ apt_needs=(
     "/usr/lib/voikko/5/mor-standard/mor.vfst:voikko-fi"
     "/usr/lib/$multiarch/libhunspell-1.7.so.0:libhunspell-1.7-0"
     "/usr/share/hunspell/sv_SE.dic:hunspell-sv"
+    # chromium + chromium-driver: the browser tests of the pages (issue 12) drive the system
+    # Chromium (playwright-core downloads no browser); chromedriver is there for WebDriver.
+    "/usr/bin/chromium:chromium"
+    "/usr/bin/chromedriver:chromium-driver"
 )
 for spec in "${apt_needs[@]}" ${KIRJURI_APT_NEEDS:-}; do
     file=${spec%%:*}; pkg=${spec##*:}
@@ -49,6 +53,13 @@ if [ ! -d "$oidc_dir/node_modules/oidc-provider" ]; then
     fi
     echo "setup: installing the OpenID Connect test provider (npm ci in $oidc_dir)"
     (cd "$oidc_dir" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# The browser tests of the pages (issue 12): playwright-core and axe-core, exactly as locked.
+browser_dir=crates/web/tests/browser
+if [ ! -d "$browser_dir/node_modules/playwright-core" ] || [ ! -d "$browser_dir/node_modules/axe-core" ]; then
+    echo "setup: installing the browser test's packages (npm ci in $browser_dir)"
+    (cd "$browser_dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # PostgreSQL: the suite runs on both backends, so an unreachable server is an error, not a skip.

@@ -623,6 +623,7 @@ pub fn print_banner(
 ) {
     println!();
     println!("Kirjuri demo is running at {scheme}://{addr}/");
+    println!("  Officials' pages: log in at {scheme}://{addr}/login (Suomi, Svenska, English)");
     println!(
         "  API document: {scheme}://{addr}/api/openapi.json   health: {scheme}://{addr}/health"
     );

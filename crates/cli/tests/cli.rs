@@ -67,6 +67,11 @@ fn demo_generates_data_serves_it_and_prints_url_and_logins() {
             .await
             .unwrap();
         assert_eq!(health["status"], "ok");
+        // Issue 12: the banner names the officials' log-in page, and it answers with the form.
+        assert!(banner.contains(&format!("{url}/login")), "{banner}");
+        let page = http.get(format!("{url}/login")).send().await.unwrap();
+        assert_eq!(page.status(), reqwest::StatusCode::OK);
+        assert!(page.text().await.unwrap().contains("name=\"password\""));
         // The adoption decision of the automated statements is registered and public (B13).
         let adoptions: serde_json::Value = http
             .get(format!("{url}/api/adoption-decisions"))

@@ -24,6 +24,7 @@ pub mod error;
 pub mod extract;
 pub mod oidc;
 pub mod openapi;
+pub mod pages;
 pub mod tls;
 pub mod wire;
 
@@ -183,6 +184,7 @@ pub fn router(state: AppState) -> Router {
             "/api/openapi.json",
             get(move || async move { Json(doc.as_ref().clone()) }),
         )
+        .merge(pages::routes(state.clone()))
         .fallback(extract::no_route)
         .method_not_allowed_fallback(extract::no_method)
         .layer(axum::middleware::from_fn_with_state(

@@ -676,3 +676,7 @@ mod delivery;
 /// Issue 5: reconsideration (B7), GDPR art. 22 safeguards (B15), quality figures (B11).
 #[path = "api/reconsideration.rs"]
 mod reconsideration;
+
+/// Issue 12: pages for officials.
+#[path = "api/pages.rs"]
+mod pages;

@@ -1,0 +1,40 @@
+//! The stylesheets, compiled into the binary so that `cargo build` needs nothing else and the
+//! pages load nothing from elsewhere: hds-core 5.2.2 (Helsinki Design System, MIT; its
+//! `base.min.css` and `components/all.min.css` joined, licence beside it in `static/`) and
+//! Kirjuri's own small additions.
+
+use axum::extract::Path;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
+
+use super::error::{PageError, PageErrorKind};
+use super::layout::PageCtx;
+
+pub const HDS_CSS: &str = include_str!("../../static/hds-core-5.2.2.min.css");
+pub const KIRJURI_CSS: &str = include_str!("../../static/kirjuri.css");
+
+/// `GET /static/{file}`.
+pub async fn file(ctx: PageCtx, Path(name): Path<String>) -> Response {
+    let body = match name.as_str() {
+        "hds-core-5.2.2.min.css" => HDS_CSS,
+        "kirjuri.css" => KIRJURI_CSS,
+        _ => return PageError::new(&ctx, PageErrorKind::NotFound).into_response(),
+    };
+    let mut resp = body.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    h.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    resp
+}
+
+/// Any other address outside the API: a not-found page in the user's language.
+pub async fn not_found(ctx: PageCtx) -> Response {
+    PageError::new(&ctx, PageErrorKind::NotFound).into_response()
+}

@@ -1,0 +1,429 @@
+//! Writing an entry. Without script the form has two buttons: "check" runs the entry-quality
+//! checker and shows its findings at their place in the text, "save" writes the entry through
+//! the same use case as the API (which checks again). A blocking finding keeps the entry
+//! unsaved and the form shows the text exactly as it was sent.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse};
+use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use kirjuri_app::AppError;
+use kirjuri_domain::{EntryDetails, EntryKind, EntryText, NewEntry};
+use kirjuri_quality::{Context, Finding, Report, Severity};
+use serde::Deserialize;
+
+use super::error::{see_other, PageError, PageResult};
+use super::i18n::{text, Lang};
+use super::layout::{Layout, PageCtx, Signed};
+use super::record::{client_id, FieldMessage};
+use super::session::{signed, signed_form, HasCsrf};
+use crate::AppState;
+
+/// A piece of the checked text: plain, or marked with the number of its finding.
+#[derive(Debug)]
+pub struct Segment {
+    pub text: String,
+    pub finding: Option<usize>,
+}
+
+/// A finding as the form lists it.
+#[derive(Debug)]
+pub struct FindingRow {
+    pub number: usize,
+    pub blocks: bool,
+    pub matched: String,
+    pub message: String,
+    pub suggestion: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct KindOption {
+    pub code: &'static str,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "entry.html")]
+struct EntryPage {
+    l: Layout,
+    client_id: String,
+    client_name: String,
+    kinds: Vec<KindOption>,
+    event_date: String,
+    event_time: String,
+    text: String,
+    follow_up: String,
+    service: String,
+    checked: bool,
+    blocked: bool,
+    segments: Vec<Segment>,
+    findings: Vec<FindingRow>,
+    errors: Vec<FieldMessage>,
+}
+
+fn message(lang: Lang, f: &Finding) -> (String, Option<String>) {
+    let m = match lang {
+        Lang::Fi => f.message.fi.clone(),
+        Lang::Sv => f.message.sv.clone(),
+        Lang::En => f.message.en.clone(),
+    };
+    let s = f.suggestion.as_ref().map(|s| match lang {
+        Lang::Sv => s.sv.clone(),
+        _ => s.fi.clone(),
+    });
+    (m, s)
+}
+
+/// The text cut at the findings' character ranges (overlapping findings are listed, and the
+/// first of them marked).
+pub fn mark(textv: &str, report: &Report, lang: Lang) -> (Vec<Segment>, Vec<FindingRow>) {
+    let chars: Vec<char> = textv.chars().collect();
+    let mut order: Vec<&Finding> = report.findings.iter().collect();
+    order.sort_by_key(|f| (f.chars.start, f.chars.end));
+    let mut segments = Vec::new();
+    let mut rows = Vec::new();
+    let mut at = 0;
+    for (i, f) in order.iter().enumerate() {
+        let number = i + 1;
+        let (msg, suggestion) = message(lang, f);
+        rows.push(FindingRow {
+            number,
+            blocks: f.severity == Severity::Block,
+            matched: f.matched.clone(),
+            message: msg,
+            suggestion,
+        });
+        let (start, end) = (f.chars.start.min(chars.len()), f.chars.end.min(chars.len()));
+        if start < at || end <= start {
+            continue;
+        }
+        if start > at {
+            segments.push(Segment {
+                text: chars[at..start].iter().collect(),
+                finding: None,
+            });
+        }
+        segments.push(Segment {
+            text: chars[start..end].iter().collect(),
+            finding: Some(number),
+        });
+        at = end;
+    }
+    if at < chars.len() {
+        segments.push(Segment {
+            text: chars[at..].iter().collect(),
+            finding: None,
+        });
+    }
+    (segments, rows)
+}
+
+fn kinds(lang: Lang, selected: &str) -> Vec<KindOption> {
+    EntryKind::ALL
+        .iter()
+        .map(|k| KindOption {
+            code: k.code(),
+            label: text(lang, &format!("kind-{}", k.code()), &[]),
+            selected: k.code() == selected,
+        })
+        .collect()
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct EntryForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    entry_type: String,
+    #[serde(default)]
+    event_date: String,
+    #[serde(default)]
+    event_time: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    follow_up: String,
+    #[serde(default)]
+    service: String,
+    /// `check` or `save`.
+    #[serde(default)]
+    action: String,
+}
+
+impl HasCsrf for EntryForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+struct Rendered<'a> {
+    checked: bool,
+    blocked: bool,
+    report: Option<&'a Report>,
+    errors: Vec<FieldMessage>,
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &PageCtx,
+    s: &Signed,
+    client: kirjuri_domain::ClientId,
+    f: &EntryForm,
+    r: Rendered<'_>,
+    status: StatusCode,
+) -> PageResult {
+    let record = state
+        .app
+        .client_record(&s.actor, client)
+        .await
+        .map_err(|e| PageError::app(ctx, e))?;
+    let (segments, findings) = match r.report {
+        Some(rep) => mark(&f.text, rep, ctx.lang),
+        None => (Vec::new(), Vec::new()),
+    };
+    let now = state
+        .app
+        .clock()
+        .now()
+        .with_timezone(&kirjuri_domain::time::HELSINKI);
+    let p = EntryPage {
+        l: Layout::new(ctx, "entry-title", Some(&s.actor.user), s.csrf.clone()),
+        client_id: client.to_string(),
+        client_name: format!("{} {}", record.client.first_name, record.client.last_name),
+        kinds: kinds(
+            ctx.lang,
+            if f.entry_type.is_empty() {
+                "contact"
+            } else {
+                &f.entry_type
+            },
+        ),
+        event_date: if f.event_date.is_empty() {
+            now.format("%Y-%m-%d").to_string()
+        } else {
+            f.event_date.clone()
+        },
+        event_time: if f.event_time.is_empty() {
+            now.format("%H:%M").to_string()
+        } else {
+            f.event_time.clone()
+        },
+        text: f.text.clone(),
+        follow_up: f.follow_up.clone(),
+        service: f.service.clone(),
+        checked: r.checked,
+        blocked: r.blocked,
+        segments,
+        findings,
+        errors: r.errors,
+    };
+    let html = p.render().map_err(|e| PageError::render(ctx, e))?;
+    Ok((status, Html(html)).into_response())
+}
+
+/// `GET /clients/{id}/entries/new`: the empty form.
+pub async fn new_entry(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+) -> PageResult {
+    let s = signed(&state, &ctx).await?;
+    let client = client_id(&ctx, &id)?;
+    let none = Rendered {
+        checked: false,
+        blocked: false,
+        report: None,
+        errors: Vec::new(),
+    };
+    page(
+        &state,
+        &ctx,
+        &s,
+        client,
+        &EntryForm::default(),
+        none,
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn field_error(lang: Lang, field: &str, key: &str) -> FieldMessage {
+    FieldMessage {
+        field: field.to_owned(),
+        message: text(lang, key, &[]),
+    }
+}
+
+/// An application-layer field error at the form field it concerns.
+fn app_field_error(lang: Lang, field: &str) -> FieldMessage {
+    match field {
+        "follow_up_dates" => field_error(lang, "follow_up", "entry-error-follow-up"),
+        "service" => field_error(lang, "service", "entry-error-service"),
+        "text" => field_error(lang, "text", "entry-error-text"),
+        "entry_type" => field_error(lang, "entry_type", "entry-error-type"),
+        _ => field_error(lang, "event_date", "entry-error-event"),
+    }
+}
+
+/// The form's fields as domain values, or the errors to show at the fields.
+fn parse(
+    lang: Lang,
+    client: kirjuri_domain::ClientId,
+    f: &EntryForm,
+) -> Result<(EntryKind, NewEntry), Vec<FieldMessage>> {
+    let mut errors = Vec::new();
+    let kind = f.entry_type.parse::<EntryKind>().ok();
+    if kind.is_none() {
+        errors.push(field_error(lang, "entry_type", "entry-error-type"));
+    }
+    let text_value = EntryText::parse(&f.text).ok();
+    if text_value.is_none() {
+        errors.push(field_error(lang, "text", "entry-error-text"));
+    }
+    let event_at = NaiveDate::parse_from_str(f.event_date.trim(), "%Y-%m-%d")
+        .ok()
+        .zip(NaiveTime::parse_from_str(f.event_time.trim(), "%H:%M").ok())
+        .and_then(|(d, t)| {
+            kirjuri_domain::time::HELSINKI
+                .from_local_datetime(&d.and_time(t))
+                .single()
+        })
+        .map(|t| t.with_timezone(&Utc));
+    if event_at.is_none() {
+        errors.push(field_error(lang, "event_date", "entry-error-event"));
+    }
+    let follow_up_dates = if f.follow_up.trim().is_empty() {
+        Vec::new()
+    } else {
+        match NaiveDate::parse_from_str(f.follow_up.trim(), "%Y-%m-%d") {
+            Ok(d) => vec![d],
+            Err(_) => {
+                errors.push(field_error(lang, "follow_up", "entry-error-follow-up"));
+                Vec::new()
+            }
+        }
+    };
+    let service = if f.service.trim().is_empty() {
+        None
+    } else {
+        match kirjuri_domain::ShortText::parse(f.service.trim()) {
+            Ok(s) => Some(s),
+            Err(_) => {
+                errors.push(field_error(lang, "service", "entry-error-service"));
+                None
+            }
+        }
+    };
+    let (Some(kind), Some(text_value), Some(event_at), true) =
+        (kind, text_value, event_at, errors.is_empty())
+    else {
+        return Err(errors);
+    };
+    let details = EntryDetails {
+        follow_up_dates,
+        service,
+    };
+    NewEntry::new(client, kind, text_value, event_at, details, None)
+        .map(|n| (kind, n))
+        .map_err(|e| vec![app_field_error(lang, kirjuri_app::entry_error_field(&e))])
+}
+
+/// `POST /clients/{id}/entries`: checks (`action=check`) or saves the entry.
+pub async fn post_entry(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let (s, f): (Signed, EntryForm) = signed_form(&state, &ctx, &body).await?;
+    let client = client_id(&ctx, &id)?;
+    let (kind, new) = match parse(ctx.lang, client, &f) {
+        Ok(v) => v,
+        Err(errors) => {
+            let r = Rendered {
+                checked: false,
+                blocked: false,
+                report: None,
+                errors,
+            };
+            return page(
+                &state,
+                &ctx,
+                &s,
+                client,
+                &f,
+                r,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    if f.action == "check" {
+        let record = state
+            .app
+            .client_record(&s.actor, client)
+            .await
+            .map_err(|e| PageError::app(&ctx, e))?;
+        let report = state
+            .app
+            .check_text(
+                &s.actor,
+                &f.text,
+                &Context::entry(kind, record.client.language),
+            )
+            .map_err(|e| PageError::app(&ctx, e))?;
+        let r = Rendered {
+            checked: true,
+            blocked: report.blocks(),
+            report: Some(&report),
+            errors: Vec::new(),
+        };
+        return page(&state, &ctx, &s, client, &f, r, StatusCode::OK).await;
+    }
+    match state.app.write_entry(&s.actor, new).await {
+        Ok(written) => Ok(see_other(&format!(
+            "/clients/{client}#entry-{}",
+            written.entry.id
+        ))),
+        Err(AppError::Blocked { report, .. }) => {
+            let r = Rendered {
+                checked: true,
+                blocked: true,
+                report: Some(&report),
+                errors: Vec::new(),
+            };
+            page(
+                &state,
+                &ctx,
+                &s,
+                client,
+                &f,
+                r,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(AppError::Invalid { field, .. }) => {
+            let r = Rendered {
+                checked: false,
+                blocked: false,
+                report: None,
+                errors: vec![app_field_error(ctx.lang, &field)],
+            };
+            page(
+                &state,
+                &ctx,
+                &s,
+                client,
+                &f,
+                r,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(PageError::app(&ctx, e)),
+    }
+}

@@ -1,0 +1,70 @@
+//! Pages for officials: server-rendered HTML that works without JavaScript (forms post and
+//! redirect). Thin like the JSON API beside it: each handler calls use cases of
+//! `kirjuri_app` only, so policy, access logging and content checks happen once, there.
+//!
+//! **Invariants:** HTML is written only by askama templates (`crates/web/templates/`, every
+//! value escaped); UI text comes from Fluent (`crates/web/locales/`); every form carries a
+//! CSRF token checked before anything else; every answer carries the security headers of
+//! [`layout::page_headers`] and pages are never cached.
+//!
+//! Modules: [`layout`] (language, CSRF token, headers, dates), [`i18n`] (Fluent), [`error`]
+//! (errors as pages), [`session`] (log-in, log-out, signed-in forms), [`today`] ("my work
+//! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`appointment`] (booking one), [`jobsearch`] (starting a job search), [`queue`] (the work queue: take, preview, resolve), [`provenance`] (a decision's provenance),
+//! [`assets`] (the stylesheets, compiled in).
+
+pub mod appointment;
+pub mod assets;
+pub mod entry;
+pub mod error;
+pub mod i18n;
+pub mod jobsearch;
+pub mod layout;
+pub mod provenance;
+pub mod queue;
+pub mod record;
+pub mod session;
+pub mod today;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::AppState;
+
+/// Every page route, with the page headers.
+pub fn routes(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(today::root))
+        .route("/login", get(session::login_form).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/today", get(today::today))
+        .route("/clients", get(record::find))
+        .route("/clients/lookup", post(record::lookup))
+        .route("/clients/{id}", get(record::record))
+        .route("/clients/{id}/entries/new", get(entry::new_entry))
+        .route("/clients/{id}/entries", post(entry::post_entry))
+        .route(
+            "/clients/{id}/job-search/new",
+            get(jobsearch::new_job_search),
+        )
+        .route(
+            "/clients/{id}/job-search",
+            post(jobsearch::start_job_search),
+        )
+        .route(
+            "/clients/{id}/appointments/new",
+            get(appointment::new_appointment),
+        )
+        .route("/clients/{id}/appointments", post(appointment::book))
+        .route("/decisions/{id}/provenance", get(provenance::provenance))
+        .route("/decisions/{id}/proof", get(provenance::proof))
+        .route("/queue", get(queue::queue))
+        .route("/queue/{id}", get(queue::case).post(queue::resolve))
+        .route("/queue/{id}/take", post(queue::take))
+        .route("/static/{file}", get(assets::file))
+        .fallback(assets::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            layout::page_headers,
+        ))
+        .with_state(state)
+}

@@ -1,0 +1,334 @@
+//! Finding a client and the client record: header, timeline of entries and appointments.
+//! Every read goes through one use case of the application layer, which asks the policy and
+//! writes the access log (with the stated reason, for another organisation's client).
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse};
+use kirjuri_app::clients::RecordEntry;
+use kirjuri_app::{Actor, AppError};
+use kirjuri_domain::{ClientId, Hetu, ShortText};
+use serde::Deserialize;
+
+use super::error::{PageError, PageErrorKind, PageResult};
+use super::i18n::{text, Lang};
+use super::layout::{date, date_time, helsinki_date, time, Layout, PageCtx};
+use super::session::{signed, signed_form, HasCsrf};
+use crate::AppState;
+
+/// A client in a list of found clients.
+#[derive(Debug)]
+pub struct FoundClient {
+    pub id: String,
+    pub name: String,
+    pub hetu_masked: String,
+}
+
+#[derive(Template)]
+#[template(path = "find.html")]
+struct FindPage {
+    l: Layout,
+    q: String,
+    searched: bool,
+    found: Vec<FoundClient>,
+    hetu: String,
+    reason: String,
+    error: Option<FieldMessage>,
+}
+
+/// An error to show at a form field (and in the error summary at the top).
+#[derive(Debug)]
+pub struct FieldMessage {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FindQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /clients?q=`: the clients of the official's own organisation whose name contains the
+/// words asked (every client listed is a logged read, as the API's list is).
+pub async fn find(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(query): Query<FindQuery>,
+) -> PageResult {
+    let s = signed(&state, &ctx).await?;
+    let q = query.q.trim().to_owned();
+    let mut found = Vec::new();
+    if !q.is_empty() {
+        let page = state
+            .app
+            .list_clients(&s.actor, None, 500, 0)
+            .await
+            .map_err(|e| PageError::app(&ctx, e))?;
+        let words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
+        for c in page.clients {
+            let name = format!("{} {}", c.first_name, c.last_name);
+            let lower = name.to_lowercase();
+            if words.iter().all(|w| lower.contains(w.as_str())) {
+                found.push(FoundClient {
+                    id: c.id.to_string(),
+                    name,
+                    hetu_masked: c.hetu.masked(),
+                });
+            }
+        }
+    }
+    let page = FindPage {
+        l: Layout::new(&ctx, "find-title", Some(&s.actor.user), s.csrf),
+        searched: !q.is_empty(),
+        q,
+        found,
+        hetu: String::new(),
+        reason: String::new(),
+        error: None,
+    };
+    let html = page.render().map_err(|e| PageError::render(&ctx, e))?;
+    Ok(Html(html).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LookupForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    hetu: String,
+    #[serde(default)]
+    reason: String,
+}
+
+impl HasCsrf for LookupForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// `POST /clients/lookup`: a client by identity code (posted, so the code stays out of
+/// addresses and logs). Another organisation's client is shown only with a stated reason,
+/// which becomes the purpose of the access (flagged in the log, as the API does).
+pub async fn lookup(State(state): State<AppState>, ctx: PageCtx, body: Bytes) -> PageResult {
+    let (s, f): (_, LookupForm) = signed_form(&state, &ctx, &body).await?;
+    let user = s.actor.user.clone();
+    let again = |key: &str, field: &str, status: StatusCode| -> PageResult {
+        let page = FindPage {
+            l: Layout::new(&ctx, "find-title", Some(&user), s.csrf.clone()),
+            q: String::new(),
+            searched: false,
+            found: Vec::new(),
+            hetu: f.hetu.clone(),
+            reason: f.reason.clone(),
+            error: Some(FieldMessage {
+                field: field.to_owned(),
+                message: text(ctx.lang, key, &[]),
+            }),
+        };
+        let html = page.render().map_err(|e| PageError::render(&ctx, e))?;
+        Ok((status, Html(html)).into_response())
+    };
+    let Ok(hetu) = Hetu::parse(f.hetu.trim()) else {
+        return again(
+            "find-hetu-invalid",
+            "hetu",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let reason = f.reason.trim();
+    let purpose = if reason.is_empty() {
+        None
+    } else {
+        match ShortText::parse(reason) {
+            Ok(p) => Some(p),
+            Err(_) => {
+                return again(
+                    "find-reason-invalid",
+                    "reason",
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+            }
+        }
+    };
+    let actor = Actor::with_purpose(user.clone(), purpose);
+    match state.app.lookup_client(&actor, &hetu).await {
+        Ok(client) => {
+            render_record(
+                &state,
+                &ctx,
+                &actor,
+                s.csrf.clone(),
+                client.id,
+                StatusCode::OK,
+            )
+            .await
+        }
+        // Not found and not visible without a reason answer alike (the API's rule).
+        Err(AppError::NotFound(_)) => again("find-hetu-not-found", "hetu", StatusCode::NOT_FOUND),
+        Err(e) => Err(PageError::app(&ctx, e)),
+    }
+}
+
+/// One entry of the timeline.
+#[derive(Debug)]
+pub struct TimelineEntry {
+    pub id: String,
+    pub kind: String,
+    pub text: String,
+    pub event_at: String,
+    pub recorded_at: String,
+    pub lag: String,
+    /// Recorded more than 5 working days after the event (A6).
+    pub late: bool,
+    pub author: String,
+    pub corrects: Option<String>,
+    pub correction_reason: Option<String>,
+    pub corrected_by: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct AppointmentRow {
+    pub when: String,
+    pub mode: String,
+    pub place: String,
+}
+
+#[derive(Template)]
+#[template(path = "record.html")]
+struct RecordPage {
+    l: Layout,
+    client_id: String,
+    name: String,
+    hetu_masked: String,
+    language: String,
+    organisation: String,
+    contact_method: Option<String>,
+    job_search: Option<String>,
+    interview_deadline: Option<String>,
+    entries: Vec<TimelineEntry>,
+    appointments: Vec<AppointmentRow>,
+}
+
+/// The recording lag in words: hours under a day, else days.
+pub fn lag_words(lang: Lang, seconds: i64) -> String {
+    let hours = seconds.max(0) / 3600;
+    if hours < 24 {
+        text(lang, "lag-hours", &[("n", &hours.to_string())])
+    } else {
+        text(lang, "lag-days", &[("n", &(hours / 24).to_string())])
+    }
+}
+
+pub fn timeline(lang: Lang, entries: &[RecordEntry]) -> Vec<TimelineEntry> {
+    entries
+        .iter()
+        .rev()
+        .map(|r| {
+            let e = &r.entry;
+            let late = kirjuri_domain::time::working_days_between(
+                helsinki_date(e.event_at),
+                helsinki_date(e.recorded_at),
+            ) > 5;
+            TimelineEntry {
+                id: e.id.to_string(),
+                kind: text(lang, &format!("kind-{}", e.kind.code()), &[]),
+                text: e.text.to_string(),
+                event_at: date_time(lang, e.event_at),
+                recorded_at: date_time(lang, e.recorded_at),
+                lag: lag_words(lang, e.recording_lag().num_seconds()),
+                late,
+                author: e.author_name.to_string(),
+                corrects: e.corrects.as_ref().map(|c| c.entry_id.to_string()),
+                correction_reason: e.corrects.as_ref().map(|c| c.reason.to_string()),
+                corrected_by: r.corrected_by.map(|i| i.to_string()),
+            }
+        })
+        .collect()
+}
+
+/// Renders a client's record for `actor` (whose stated purpose, if any, covers every read).
+pub async fn render_record(
+    state: &AppState,
+    ctx: &PageCtx,
+    actor: &Actor,
+    csrf: String,
+    client: ClientId,
+    status: StatusCode,
+) -> PageResult {
+    let app = &state.app;
+    let err = |e| PageError::app(ctx, e);
+    let record = app.client_record(actor, client).await.map_err(err)?;
+    let entries = app.entries(actor, client).await.map_err(err)?;
+    let appointments = app.appointments(actor, client).await.map_err(err)?;
+    let lang = ctx.lang;
+    let c = &record.client;
+    let organisation = match lang {
+        Lang::Sv => record.organisation.name_sv.to_string(),
+        _ => record.organisation.name_fi.to_string(),
+    };
+    let page = RecordPage {
+        l: Layout::new(ctx, "record-title", Some(&actor.user), csrf),
+        client_id: c.id.to_string(),
+        name: format!("{} {}", c.first_name, c.last_name),
+        hetu_masked: c.hetu.masked(),
+        language: text(lang, &format!("language-{}", c.language.code()), &[]),
+        organisation,
+        contact_method: record
+            .contact_method
+            .as_ref()
+            .map(|m| text(lang, &format!("contact-{}", m.method.code()), &[])),
+        job_search: record.job_search.as_ref().map(|j| {
+            text(
+                lang,
+                "record-job-search-since",
+                &[("date", &date(j.start_date))],
+            )
+        }),
+        interview_deadline: record.initial_interview_deadline.map(date),
+        entries: timeline(lang, &entries),
+        appointments: appointments
+            .iter()
+            .map(|a| AppointmentRow {
+                when: format!(
+                    "{} {} {}",
+                    date(a.date),
+                    text(lang, "time-at", &[]),
+                    time(a.time)
+                ),
+                mode: text(lang, &format!("mode-{}", a.mode.code()), &[]),
+                place: match &a.mode {
+                    kirjuri_domain::AppointmentMode::Phone { phone_number } => phone_number
+                        .as_ref()
+                        .map(|p| p.to_string())
+                        .unwrap_or_default(),
+                    kirjuri_domain::AppointmentMode::Video { link } => {
+                        link.as_ref().map(|p| p.to_string()).unwrap_or_default()
+                    }
+                    kirjuri_domain::AppointmentMode::Visit { address } => address.to_string(),
+                },
+            })
+            .collect(),
+    };
+    let html = page.render().map_err(|e| PageError::render(ctx, e))?;
+    Ok((status, Html(html)).into_response())
+}
+
+/// A client id in a page address; one that does not parse names nothing.
+pub fn client_id(ctx: &PageCtx, s: &str) -> Result<ClientId, PageError> {
+    s.parse()
+        .map_err(|_| PageError::new(ctx, PageErrorKind::NotFound))
+}
+
+/// `GET /clients/{id}`: the client's record.
+pub async fn record(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+) -> PageResult {
+    let s = signed(&state, &ctx).await?;
+    let client = client_id(&ctx, &id)?;
+    render_record(&state, &ctx, &s.actor, s.csrf, client, StatusCode::OK).await
+}
