@@ -308,7 +308,7 @@ fn from_value<T: serde::de::DeserializeOwned>(
     prefix: &str,
 ) -> Result<T, RequestError> {
     serde_path_to_error::deserialize(v).map_err(|e| {
-        let p = e.path().to_string();
+        let p = render_path(e.path());
         let path = match (prefix.is_empty(), p.as_str()) {
             (true, _) => p.clone(),
             (false, ".") => prefix.to_string(),
@@ -319,6 +319,38 @@ fn from_value<T: serde::de::DeserializeOwned>(
             message: e.into_inner().to_string(),
         }
     })
+}
+
+/// The path as `serde_path_to_error` writes it (`a.b[0].c`, `.` for the whole document), except
+/// that a key which is empty or holds `.`, `[`, `]` or `"` is written quoted: the key `""` is
+/// otherwise written as nothing, and an error at it named no field (found by the request
+/// fuzzer, issue 17; `fuzz/regressions/request/`).
+fn render_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        let key = match segment {
+            Segment::Seq { index } => {
+                out.push_str(&format!("[{index}]"));
+                continue;
+            }
+            Segment::Map { key } | Segment::Enum { variant: key } => key.as_str(),
+            Segment::Unknown => "?",
+        };
+        if !out.is_empty() {
+            out.push('.');
+        }
+        if key.is_empty() || key.contains(['.', '[', ']', '"']) {
+            out.push_str(&format!("{key:?}"));
+        } else {
+            out.push_str(key);
+        }
+    }
+    if out.is_empty() {
+        ".".to_owned()
+    } else {
+        out
+    }
 }
 
 fn parse_value(json: &str) -> Result<serde_json::Value, RequestError> {
