@@ -22,6 +22,7 @@ pub mod auth;
 pub mod csrf;
 pub mod error;
 pub mod extract;
+pub mod headers;
 pub mod oidc;
 pub mod openapi;
 pub mod pages;
@@ -184,12 +185,19 @@ pub fn router(state: AppState) -> Router {
             "/api/openapi.json",
             get(move || async move { Json(doc.as_ref().clone()) }),
         )
+        // An unknown path under /api/ is a JSON 404 naming `path` (issue 15 item 14); any other
+        // is the pages' not-found page in the user's language (their fallback).
+        .route("/api/{*rest}", axum::routing::any(extract::no_route))
         .merge(pages::routes(state.clone()))
-        .fallback(extract::no_route)
         .method_not_allowed_fallback(extract::no_method)
         .layer(axum::middleware::from_fn_with_state(
-            state,
+            state.clone(),
             csrf::check_origin,
+        ))
+        // Outermost, so refusals of the cross-site check carry the headers too.
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            headers::security_headers,
         ))
 }
 

@@ -1,4 +1,4 @@
-//! Issue 15 (items 1, 3, 8, 9, 13, 14): bad dates, concurrent writes, existence oracles and
+//! Issue 15 (items 1, 3, 8, 9, 10, 13, 14): bad dates, concurrent writes, existence oracles and
 //! error answers found by probing the running server.
 
 use super::*;
@@ -465,6 +465,66 @@ async fn dates_in_the_form_answers_are_checked_like_every_date() {
             assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
             assert_field_error(s, &b, field);
             assert_eq!(snapshot(&app).await, before);
+        }
+        app
+    })
+    .await;
+}
+
+/// Issue 15 item 10: every answer of the API — a read of personal data, an error, an unknown
+/// route, a refused cross-site request, the health check — carries the security headers: no
+/// sniffing, no framing, no referrer, no script or style of any origin, and no cache.
+#[tokio::test]
+async fn every_api_answer_carries_the_security_headers() {
+    each_backend(|app| async move {
+        let a = app.login("a").await;
+        let raw = reqwest::Client::new();
+        let mut answers = vec![
+            (
+                "client record",
+                a.client
+                    .get(app.url(&app.client_path("")))
+                    .send()
+                    .await
+                    .unwrap(),
+            ),
+            ("health", raw.get(app.url("/health")).send().await.unwrap()),
+            (
+                "unknown route",
+                raw.get(app.url("/api/no-such-thing")).send().await.unwrap(),
+            ),
+            (
+                "not logged in",
+                raw.get(app.url("/api/me")).send().await.unwrap(),
+            ),
+        ];
+        answers.push((
+            "cross-site post",
+            a.client
+                .post(app.url(&app.client_path("/entries")))
+                .header("origin", "https://evil.example")
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap(),
+        ));
+        for (what, r) in &answers {
+            let h = r.headers();
+            let get = |n: &str| h.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            assert_eq!(get("x-content-type-options"), "nosniff", "{what}: {h:?}");
+            assert_eq!(get("x-frame-options"), "DENY", "{what}: {h:?}");
+            assert_eq!(get("referrer-policy"), "no-referrer", "{what}: {h:?}");
+            assert_eq!(get("cache-control"), "no-store", "{what}: {h:?}");
+            let csp = get("content-security-policy");
+            assert!(
+                csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+                "{what}: {h:?}"
+            );
+            // Plain HTTP in the tests: HSTS is only for TLS.
+            assert!(
+                h.get("strict-transport-security").is_none(),
+                "{what}: {h:?}"
+            );
         }
         app
     })
