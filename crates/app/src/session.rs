@@ -69,10 +69,32 @@ impl LoginThrottle {
     }
 }
 
+/// An address as the throttle counts it: an IPv4 address (also one written as an
+/// IPv4-mapped IPv6 address) whole, an IPv6 address by its /64. One end site gets a whole /64
+/// (RFC 6177) and picks any address in it at will, so counting full IPv6 addresses would let
+/// one attacker start afresh with every try.
+fn throttle_address(address: std::net::IpAddr) -> String {
+    match address {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let net = u128::from(v6) & !((1u128 << 64) - 1);
+                format!("{}/64", std::net::Ipv6Addr::from(net))
+            }
+        },
+    }
+}
+
 /// The throttle key of a username from an address.
 fn pair_key(username: &str, address: Option<std::net::IpAddr>) -> String {
-    let address = address.map_or_else(|| "-".to_owned(), |a| a.to_string());
+    let address = address.map_or_else(|| "-".to_owned(), throttle_address);
     format!("{}{address}", pair_prefix(username))
+}
+
+/// The throttle key of an address, whatever the username.
+fn address_key(address: std::net::IpAddr) -> String {
+    format!("ip:{}", throttle_address(address))
 }
 
 /// The start of every throttle key of a username (whatever the address).
@@ -155,7 +177,7 @@ impl App {
     ) -> AppResult<Session> {
         let username = username.trim();
         let user_key = pair_key(username, address);
-        let addr_key = address.map(|a| format!("ip:{a}"));
+        let addr_key = address.map(address_key);
         // Log-in attempts of one username run one at a time, so parallel guesses cannot all
         // pass the throttle's count before any failure is recorded.
         let stripe = {
@@ -397,5 +419,37 @@ impl App {
         }
         tracing::info!(%provider, user = %user.id, by = %actor.user.id, "identity linked");
         Ok(user)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    /// Review finding (log-in delays keyed by the full IPv6 address): every address of one
+    /// IPv6 /64 shares the username-and-address key and the address key; another /64 and
+    /// IPv4 addresses keep keys of their own.
+    #[test]
+    fn login_delays_key_an_ipv6_address_by_its_64() {
+        let (a, b) = (
+            ip("2001:db8:1:2::1"),
+            ip("2001:db8:1:2:ffff:ffff:ffff:fffe"),
+        );
+        assert_eq!(pair_key("Matti", Some(a)), pair_key("matti", Some(b)));
+        assert_eq!(address_key(a), address_key(b));
+        assert_eq!(address_key(a), "ip:2001:db8:1:2::/64");
+        let other = ip("2001:db8:1:3::1");
+        assert_ne!(pair_key("matti", Some(a)), pair_key("matti", Some(other)));
+        assert_ne!(address_key(a), address_key(other));
+        // IPv4 stays whole, also when written IPv4-mapped.
+        assert_eq!(address_key(ip("192.0.2.7")), "ip:192.0.2.7");
+        assert_eq!(address_key(ip("::ffff:192.0.2.7")), "ip:192.0.2.7");
+        assert_ne!(address_key(ip("192.0.2.7")), address_key(ip("192.0.2.8")));
+        assert_eq!(pair_key("matti", None), "user:matti|-");
     }
 }
