@@ -11,7 +11,8 @@
 //! leniently, from the address for any username; the same username from another address is
 //! not delayed. An administrator can lift an account's delays at once. Every failure, every
 //! delayed try and every lifting is written to the lasting security log, which the supervisor
-//! reads.
+//! reads. Of the delayed tries only the first after each failure of a key is written: they
+//! cost no Argon2 work, and a row for each would let one address fill the disk.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -69,10 +70,38 @@ impl LoginThrottle {
     }
 }
 
+/// An address as the throttle counts it: an IPv4 address (also one written as an
+/// IPv4-mapped IPv6 address) whole, an IPv6 address by its /64. One end site gets a whole /64
+/// (RFC 6177) and picks any address in it at will, so counting full IPv6 addresses would let
+/// one attacker start afresh with every try.
+fn throttle_address(address: std::net::IpAddr) -> String {
+    match address {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let net = u128::from(v6) & !((1u128 << 64) - 1);
+                format!("{}/64", std::net::Ipv6Addr::from(net))
+            }
+        },
+    }
+}
+
 /// The throttle key of a username from an address.
 fn pair_key(username: &str, address: Option<std::net::IpAddr>) -> String {
-    let address = address.map_or_else(|| "-".to_owned(), |a| a.to_string());
+    let address = address.map_or_else(|| "-".to_owned(), throttle_address);
     format!("{}{address}", pair_prefix(username))
+}
+
+/// The key under which the first delayed try of `key` since its latest failure is marked as
+/// logged (kept with the failures, so every instance sees it and it is pruned with them).
+fn delay_mark(key: &str) -> String {
+    format!("logged-delay:{key}")
+}
+
+/// The throttle key of an address, whatever the username.
+fn address_key(address: std::net::IpAddr) -> String {
+    format!("ip:{}", throttle_address(address))
 }
 
 /// The start of every throttle key of a username (whatever the address).
@@ -155,7 +184,7 @@ impl App {
     ) -> AppResult<Session> {
         let username = username.trim();
         let user_key = pair_key(username, address);
-        let addr_key = address.map(|a| format!("ip:{a}"));
+        let addr_key = address.map(address_key);
         // Log-in attempts of one username run one at a time, so parallel guesses cannot all
         // pass the throttle's count before any failure is recorded.
         let stripe = {
@@ -172,17 +201,34 @@ impl App {
             user_id,
             by_user: None,
         };
-        if let Err(e) = self.refuse_if_delayed(&user_key, addr_key.as_deref()).await {
-            // Who is being tried, and from where, is what the supervisor needs to see.
-            let known = self
-                .store
-                .user_by_username(username)
-                .await?
-                .map(|(u, _)| u.id);
-            self.store
-                .record_security_event(event(SecurityEventKind::LoginDelayed, known))
-                .await?;
-            return Err(e);
+        if let Some((retry_at, delaying)) = self.delay(&user_key, addr_key.as_deref()).await? {
+            // Who is being tried, and from where, is what the supervisor needs to see; once
+            // per delay is enough. A delayed try costs no Argon2 work, so logging every one
+            // would let one address fill the disk with permanent rows: only the first
+            // delayed try after a key's latest failure is logged (the failure clears the
+            // key's mark, see record_login_failure).
+            let now = self.store.clock().now();
+            let since = now - self.config.login_throttle.window;
+            let mut unmarked = Vec::new();
+            for key in delaying {
+                let mark = delay_mark(&key);
+                if self.store.login_failures_since(&mark, since).await?.count == 0 {
+                    unmarked.push(mark);
+                }
+            }
+            if !unmarked.is_empty() {
+                let known = self
+                    .store
+                    .user_by_username(username)
+                    .await?
+                    .map(|(u, _)| u.id);
+                self.store
+                    .record_login_delayed(&unmarked, event(SecurityEventKind::LoginDelayed, known))
+                    .await?;
+            }
+            return Err(AppError::TooManyLogins {
+                retry_after_seconds: (retry_at - now).num_seconds().max(1),
+            });
         }
         let found = self.store.user_by_username(username).await?;
         let user = match found {
@@ -214,38 +260,34 @@ impl App {
         self.start_session(user).await
     }
 
-    /// Refuses a try while the delay after the latest failure of this username from this
-    /// address, or from this address at all, has not passed.
-    async fn refuse_if_delayed(&self, user_key: &str, addr_key: Option<&str>) -> AppResult<()> {
+    /// Whether a try must wait: until when, and the keys whose delay has not passed (this
+    /// username from this address, this address at all).
+    async fn delay(
+        &self,
+        user_key: &str,
+        addr_key: Option<&str>,
+    ) -> AppResult<Option<(DateTime<Utc>, Vec<String>)>> {
         let limits = &self.config.login_throttle;
         let now = self.store.clock().now();
         let since = now - limits.window;
         let mut retry_at: Option<DateTime<Utc>> = None;
-        let mut check = |count: kirjuri_store::FailureCount, free: i64| {
+        let mut delaying = Vec::new();
+        let keys = [
+            Some((user_key, limits.free_per_username_and_address)),
+            addr_key.map(|k| (k, limits.free_per_address)),
+        ];
+        for (key, free) in keys.into_iter().flatten() {
+            let count = self.store.login_failures_since(key, since).await?;
             let delay = limits.delay(count.count, free);
             if let Some(latest) = count.latest {
                 let at = latest + delay;
                 if delay > chrono::Duration::zero() && at > now {
                     retry_at = Some(retry_at.map_or(at, |r| r.max(at)));
+                    delaying.push(key.to_owned());
                 }
             }
-        };
-        check(
-            self.store.login_failures_since(user_key, since).await?,
-            limits.free_per_username_and_address,
-        );
-        if let Some(addr_key) = addr_key {
-            check(
-                self.store.login_failures_since(addr_key, since).await?,
-                limits.free_per_address,
-            );
         }
-        match retry_at {
-            Some(at) => Err(AppError::TooManyLogins {
-                retry_after_seconds: (at - now).num_seconds().max(1),
-            }),
-            None => Ok(()),
-        }
+        Ok(retry_at.map(|at| (at, delaying)))
     }
 
     async fn record_login_failure(
@@ -256,6 +298,10 @@ impl App {
     ) -> AppResult<()> {
         let mut keys = vec![user_key.to_owned()];
         keys.extend(addr_key.map(str::to_owned));
+        // A new failure starts a new delay, whose first delayed try is logged again.
+        for key in &keys {
+            self.store.clear_login_failures(&delay_mark(key)).await?;
+        }
         self.store
             .record_login_failure(&keys, self.config.login_throttle.window, event)
             .await?;
@@ -397,5 +443,37 @@ impl App {
         }
         tracing::info!(%provider, user = %user.id, by = %actor.user.id, "identity linked");
         Ok(user)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    /// Review finding (log-in delays keyed by the full IPv6 address): every address of one
+    /// IPv6 /64 shares the username-and-address key and the address key; another /64 and
+    /// IPv4 addresses keep keys of their own.
+    #[test]
+    fn login_delays_key_an_ipv6_address_by_its_64() {
+        let (a, b) = (
+            ip("2001:db8:1:2::1"),
+            ip("2001:db8:1:2:ffff:ffff:ffff:fffe"),
+        );
+        assert_eq!(pair_key("Matti", Some(a)), pair_key("matti", Some(b)));
+        assert_eq!(address_key(a), address_key(b));
+        assert_eq!(address_key(a), "ip:2001:db8:1:2::/64");
+        let other = ip("2001:db8:1:3::1");
+        assert_ne!(pair_key("matti", Some(a)), pair_key("matti", Some(other)));
+        assert_ne!(address_key(a), address_key(other));
+        // IPv4 stays whole, also when written IPv4-mapped.
+        assert_eq!(address_key(ip("192.0.2.7")), "ip:192.0.2.7");
+        assert_eq!(address_key(ip("::ffff:192.0.2.7")), "ip:192.0.2.7");
+        assert_ne!(address_key(ip("192.0.2.7")), address_key(ip("192.0.2.8")));
+        assert_eq!(pair_key("matti", None), "user:matti|-");
     }
 }

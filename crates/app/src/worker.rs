@@ -110,6 +110,9 @@ impl DeliveryWorker {
         let loopback = app.config.loopback_payers;
         let http = reqwest::Client::builder()
             .use_rustls_tls()
+            // Through a proxy (HTTPS_PROXY, ALL_PROXY from the environment) the proxy would
+            // resolve the payer's host and our resolver's address check would never run.
+            .no_proxy()
             .dns_resolver(Arc::new(AllowedOnly { loopback }))
             .redirect(reqwest::redirect::Policy::none())
             .timeout(config.timeout)

@@ -13,6 +13,9 @@ mod backup;
 #[path = "app/retention.rs"]
 mod retention;
 
+#[path = "app/login.rs"]
+mod login;
+
 /// Issue 15 item 3: one-only things written by many at once.
 #[path = "app/concurrency.rs"]
 mod concurrency;

@@ -59,13 +59,14 @@ pub fn run(cmd: RetentionCmd) -> anyhow::Result<ExitCode> {
 
 fn print_run(r: &RetentionRunView) {
     println!(
-        "run {} at {} as of {} under {}: {} clients touched, {} removed entirely",
+        "run {} at {} as of {} under {}: {} clients touched, {} removed entirely, {} failed",
         r.id,
         r.ran_at.to_rfc3339(),
         r.as_of,
         r.policy,
         r.clients,
-        r.clients_removed
+        r.clients_removed,
+        r.clients_failed
     );
     for (table, n) in &r.rows {
         println!("  {table:<26} {n:>8} rows erased");
@@ -91,6 +92,15 @@ async fn run_job(args: RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         print_run(&run);
         println!("took {:.2} s", started.elapsed().as_secs_f64());
+    }
+    // The run is recorded either way; a scheduler still has to hear that some clients were
+    // not erased (the server log names them).
+    if run.clients_failed > 0 {
+        eprintln!(
+            "{} clients could not be erased (see the log); the next run tries them again",
+            run.clients_failed
+        );
+        return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
 }

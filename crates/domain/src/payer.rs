@@ -64,16 +64,24 @@ pub fn is_public_ip(ip: IpAddr) -> bool {
                     return is_public_ip(IpAddr::V4(v4));
                 }
             }
-            let first = v6.segments()[0];
+            let [first, second, third, ..] = v6.segments();
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
                 || (first & 0xffc0) == 0xfec0
-                || first == 0x2001 && v6.segments()[1] == 0x0db8
-                || first == 0x0064 && v6.segments()[1] == 0xff9b
-                || first == 0x0100)
+                || first == 0x2001 && second == 0x0db8
+                // NAT64, 64:ff9b::/96 and the local-use 64:ff9b:1::/48, both inside this
+                // /32: they reach an IPv4 address of the translator's choosing.
+                || first == 0x0064 && second == 0xff9b
+                || first == 0x0100
+                // Tunnels carrying an IPv4 address inside (6to4 2002::/16, Teredo 2001::/32)
+                // would reach whatever IPv4 host they encode, private ones included.
+                || first == 0x2002
+                || first == 0x2001 && second == 0x0000
+                // Benchmarking (RFC 5180), 2001:2::/48.
+                || first == 0x2001 && second == 0x0002 && third == 0x0000)
         }
     }
 }
@@ -262,6 +270,27 @@ mod tests {
                 "https://[::ffff:10.0.0.1]/x",
                 EndpointError::NotPublic("::ffff:10.0.0.1".into()),
             ),
+            // Review finding: tunnels, NAT64 and benchmarking prefixes are not public.
+            (
+                "https://[2002:a00:1::1]/x",
+                EndpointError::NotPublic("2002:a00:1::1".into()),
+            ),
+            (
+                "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/x",
+                EndpointError::NotPublic("2001:0:4136:e378:8000:63bf:3fff:fdd2".into()),
+            ),
+            (
+                "https://[64:ff9b::a00:1]/x",
+                EndpointError::NotPublic("64:ff9b::a00:1".into()),
+            ),
+            (
+                "https://[64:ff9b:1::a00:1]/x",
+                EndpointError::NotPublic("64:ff9b:1::a00:1".into()),
+            ),
+            (
+                "https://[2001:2::1]/x",
+                EndpointError::NotPublic("2001:2::1".into()),
+            ),
             (
                 "http://2130706433:8099/",
                 EndpointError::NumericHost("127.0.0.1".into()),
@@ -286,6 +315,10 @@ mod tests {
             assert_eq!(EndpointUrl::parse(url), Err(err), "{url}");
         }
         let public = EndpointUrl::parse("https://193.166.3.2/lausunnot").unwrap();
+        // Next to the refused prefixes, ordinary global unicast stays public.
+        for ok in ["https://[2001:2:1::1]/x", "https://[2a00:1450::1]/x"] {
+            assert!(EndpointUrl::parse(ok).is_ok(), "{ok}");
+        }
         assert!(!public.is_loopback());
         assert!(EndpointUrl::parse("http://127.0.0.1:8099/x")
             .unwrap()

@@ -31,6 +31,18 @@ fn settle(partial: &Path, out: &Path) -> std::io::Result<u64> {
     Ok(bytes)
 }
 
+/// Creates `path` empty, readable and writable by the owner only; fails when it exists.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map(drop)
+}
+
 /// `VACUUM INTO` on a reader connection. Readers are `query_only`, which refuses even a
 /// copy into another file, so it is lifted for this one statement; the connection itself
 /// is opened read-only (`mode=ro`) on a file database, so it still cannot change it. A
@@ -90,6 +102,11 @@ impl Store {
             .to_str()
             .ok_or_else(|| StoreError::BackupTarget(format!("{} is not UTF-8", out.display())))?
             .to_owned();
+        // The copy holds every client's data: it is made readable by the owner only before a
+        // byte is written (VACUUM INTO would create it with the umask's mode, often 0644), and
+        // VACUUM INTO fills an existing empty file.
+        create_private(&partial)
+            .map_err(|e| StoreError::BackupTarget(format!("{}: {e}", partial.display())))?;
         let copied = vacuum_into(&self.read, target).await;
         if let Err(e) = copied {
             let _ = std::fs::remove_file(&partial);

@@ -223,6 +223,28 @@ impl Store {
         Ok(())
     }
 
+    /// Writes a `login_delayed` row to the security log and, in the same transaction, marks
+    /// each of `marks` (throttle keys of their own, counted like failures) so that the
+    /// further delayed tries of the same delay are not logged again.
+    pub async fn record_login_delayed(
+        &self,
+        marks: &[String],
+        event: NewSecurityEvent,
+    ) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        let mut tx = self.pool.begin().await?;
+        insert_security_event(&mut tx, &event, now).await?;
+        for key in marks {
+            sqlx::query("INSERT INTO login_failures (key, failed_at) VALUES ($1, $2)")
+                .bind(key)
+                .bind(ts(now))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Failed log-ins of `key` after `since`.
     pub async fn login_failures_since(
         &self,

@@ -40,6 +40,9 @@ pub struct RetentionRun {
     pub clients: u64,
     /// Clients erased entirely (identity included): nothing of them is left.
     pub clients_removed: u64,
+    /// Clients whose erasure failed (rolled back, logged): the run went on without them and
+    /// the next run tries them again.
+    pub clients_failed: u64,
     /// Rows erased per table.
     pub rows: BTreeMap<String, u64>,
     /// The first and last erasure leaf the run appended (none when nothing was erased).
@@ -114,6 +117,16 @@ const ACCESS_PART: Part = Part {
     record: Some(&ACCESS_LOG),
     cutoff: true,
 };
+
+/// Rows of the append-only logs that name one of the client's (`$1`) accounts: while any
+/// exists the account cannot be deleted (the foreign keys refuse it).
+const ACCOUNT_REFERRED: &str = "SELECT
+      (SELECT COUNT(*) FROM security_log l JOIN users u ON u.id = l.user_id OR u.id = l.by_user
+        WHERE u.client_id = $1)
+    + (SELECT COUNT(*) FROM access_log l JOIN users u ON u.id = l.user_id
+        WHERE u.client_id = $1)
+    + (SELECT COUNT(*) FROM account_events l JOIN users u ON u.id = l.user_id OR u.id = l.by_user
+        WHERE u.client_id = $1)";
 
 /// The latest UTC date of an instant and the latest date recorded for the client, over the
 /// client record and the job searches: the client relationship ended on the later of them.
@@ -324,7 +337,11 @@ async fn erase_client(
         erase_part(tx, &job, part, &mut out).await?;
     }
     // With nothing left that names the client, the client's identity goes too: the
-    // registration and the client's own account.
+    // registration and the client's own account. Not while an append-only log still names
+    // the account (a failed log-in in the security log, a refused read of another client in
+    // that client's access log, the account's creation): those rows cannot go, so the
+    // account and registration stay (empty of record) and the client is not counted as
+    // removed; a later run removes them once nothing refers to the account.
     if decisions
         && count(
             tx,
@@ -333,6 +350,7 @@ async fn erase_client(
         )
         .await?
             == 0
+        && count(tx, ACCOUNT_REFERRED, client).await? == 0
     {
         for sql in [
             "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE client_id = $1)",
@@ -389,6 +407,11 @@ fn run_from_row(row: &sqlx::any::AnyRow) -> Result<RetentionRun, StoreError> {
         policy: row.try_get(3)?,
         clients: count(4)?,
         clients_removed,
+        // Runs recorded before the count existed stopped at their first failure.
+        clients_failed: report
+            .get("clients_failed")
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0),
         rows,
         first_erasure: leaf(6)?,
         last_erasure: leaf(7)?,
@@ -411,10 +434,11 @@ impl Store {
             .fetch_all(&self.read)
             .await?;
         let mut total = Erased::default();
-        let (mut touched, mut removed) = (0u64, 0u64);
+        let (mut touched, mut removed, mut failed) = (0u64, 0u64, 0u64);
         for client in clients {
             let (backend, ids, now) = (self.backend, Arc::clone(&self.ids), ts(self.now()));
             let run = run_id.clone();
+            let who = client.clone();
             let erased = self
                 .writer
                 .write(move |tx, _| {
@@ -422,7 +446,19 @@ impl Store {
                         erase_client(tx, backend, &ids, &now, &run, &client, &cutoffs).await
                     })
                 })
-                .await?;
+                .await;
+            // One client's failure (its job rolled back) must not stop the run: the clients
+            // after it would never be erased and the run would leave no row for the
+            // supervisor. Each client's erasure is its own transaction, so what was erased
+            // before stays erased and is counted.
+            let erased = match erased {
+                Ok(erased) => erased,
+                Err(error) => {
+                    tracing::error!(run = %run_id, client = %who, %error, "retention: erasing a client failed");
+                    failed += 1;
+                    continue;
+                }
+            };
             if erased.any() {
                 touched += 1;
             }
@@ -444,6 +480,7 @@ impl Store {
             policy: policy.to_owned(),
             clients: touched,
             clients_removed: removed,
+            clients_failed: failed,
             rows: total.rows,
             first_erasure: total.first,
             last_erasure: total.last,
@@ -451,6 +488,7 @@ impl Store {
         let report = serde_json::json!({
             "rows": run.rows,
             "clients_removed": run.clients_removed,
+            "clients_failed": run.clients_failed,
         })
         .to_string();
         let stored = run.clone();

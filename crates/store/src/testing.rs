@@ -84,6 +84,8 @@ pub async fn drop_schema(schema: &str) {
             .all(|c| c.is_ascii_alphanumeric() || c == '_'),
         "schema name {schema:?}"
     );
+    // Called before any store is connected (a test's first step), when no driver is yet.
+    sqlx::any::install_default_drivers();
     if let Ok(pool) = sqlx::AnyPool::connect(&postgres_url()).await {
         let _ = sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
             .execute(&pool)

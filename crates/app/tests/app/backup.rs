@@ -267,3 +267,25 @@ async fn a_backup_under_load_restores_into_a_fresh_database_that_verifies_with_e
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// Review finding (backup file permissions): the backup holds every client's data, so it is
+/// written readable and writable by its owner only (0600), whatever the umask.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_backup_file_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    if !backends().contains(&Backend::Sqlite) {
+        return; // a SQLite file
+    }
+    let dir = scratch("backup-mode");
+    let store = open_sqlite(&dir.join("kirjuri.db")).await;
+    fixture(&store).await;
+    let out = dir.join("kirjuri-backup.db");
+    let report = store.backup_to(&out).await.unwrap();
+    assert!(report.bytes > 0);
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{mode:o}");
+    assert!(!dir.join("kirjuri-backup.db.partial").exists());
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -225,3 +225,124 @@ async fn the_retention_job_erases_only_what_has_expired_and_the_ledger_still_ver
         ts.cleanup().await;
     }
 }
+
+/// Review finding (retention job stuck): a job seeker whose record has expired but whose
+/// account is still named by the append-only logs (a failed log-in in the security log, a
+/// refused read in another client's access log) keeps the account and registration row, and
+/// the run goes on; a client whose erasure fails is rolled back, counted as failed, and does
+/// not stop the run either: the clients after it are erased, the run's row is written and
+/// the ledger still verifies.
+#[tokio::test]
+async fn a_client_the_logs_still_name_or_whose_erasure_fails_does_not_stop_the_retention_run() {
+    for backend in backends() {
+        eprintln!("backend {backend:?}");
+        let clock = Arc::new(FixedClock::new(at(2026, 3, 2)));
+        let ts = fresh_store(backend, clock.clone()).await;
+        let store = ts.store.clone();
+        let fx = fixture(&store).await;
+        let app = App::new(store.clone(), Default::default()).unwrap();
+        let official = Actor::new(fx.official_a.clone());
+        let by = acting(&fx.official_a);
+        let name = |s: &str| PersonName::parse(s).unwrap();
+        let client = |hetu: &str| NewClient {
+            hetu: Hetu::parse(hetu).unwrap(),
+            first_name: name("Testi"),
+            last_name: name("Asiakas"),
+            language: Language::Fi,
+            org_id: fx.org_a.id,
+        };
+        // A: the seeker's own record. D: its erasure will fail. E: created after D, so the
+        // run reaches it only by going on past D's failure.
+        let a = fx.client_a.id;
+        let d = store
+            .create_client(client("131052-308T"), &by)
+            .await
+            .unwrap()
+            .id;
+        let e = store
+            .create_client(client("020516C903K"), &by)
+            .await
+            .unwrap()
+            .id;
+        for id in [a, d, e] {
+            app.write_entry(&official, entry(id, at(2026, 3, 2)))
+                .await
+                .unwrap();
+        }
+        let seeker = store
+            .create_user(NewUser {
+                username: Username::parse("asiakas.a").unwrap(),
+                display_name: name("Testi Asiakas"),
+                role: Role::JobSeeker,
+                org_id: None,
+                client_id: Some(a),
+                password_hash: None,
+            })
+            .await
+            .unwrap();
+        store
+            .record_security_event(kirjuri_store::NewSecurityEvent {
+                kind: kirjuri_store::SecurityEventKind::LoginFailed,
+                username: "asiakas.a".into(),
+                address: Some("192.0.2.7".into()),
+                user_id: Some(seeker.id),
+                by_user: None,
+            })
+            .await
+            .unwrap();
+        assert!(app.entries(&Actor::new(seeker.clone()), d).await.is_err());
+        let refusals = format!(
+            "SELECT COUNT(*) FROM access_log WHERE client_id = '{d}' AND user_id = '{}'",
+            seeker.id
+        );
+        assert_eq!(raw_i64(&store, &refusals).await, 1);
+        let inject = match backend {
+            kirjuri_store::Backend::Sqlite => format!(
+                "CREATE TRIGGER test_injected_failure BEFORE DELETE ON entries
+                 WHEN old.client_id = '{d}'
+                 BEGIN SELECT RAISE(ABORT, 'injected failure'); END;"
+            ),
+            kirjuri_store::Backend::Postgres => format!(
+                "CREATE FUNCTION test_injected_failure() RETURNS trigger LANGUAGE plpgsql
+                 AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$;
+                 CREATE TRIGGER test_injected_failure BEFORE DELETE ON entries FOR EACH ROW
+                 WHEN (old.client_id = '{d}') EXECUTE FUNCTION test_injected_failure();"
+            ),
+        };
+        kirjuri_store::testing::raw_execute(&store, &inject)
+            .await
+            .unwrap();
+        let d_before = rows(&store, d).await;
+
+        // Six years on, everything of A, D and E has expired.
+        clock.set(at(2032, 3, 10));
+        let run = app.run_retention().await.unwrap();
+        assert_eq!(
+            (run.clients, run.clients_removed, run.clients_failed),
+            (2, 1, 1),
+            "{run:?}"
+        );
+        // A's record and access log are gone; the account and registration stay while the
+        // security log and D's access log name the account.
+        assert_eq!(rows(&store, a).await, [0, 0, 0, 0, 1]);
+        assert_eq!(
+            raw_i64(
+                &store,
+                &format!("SELECT COUNT(*) FROM users WHERE id = '{}'", seeker.id)
+            )
+            .await,
+            1
+        );
+        // D was rolled back whole; E, after it, is erased entirely.
+        assert_eq!(rows(&store, d).await, d_before);
+        assert_eq!(rows(&store, e).await, [0; 5]);
+        let runs = store.retention_runs(10).await.unwrap();
+        assert_eq!(runs.len(), 1);
+        assert_eq!(
+            (runs[0].id.as_str(), runs[0].clients_failed, &runs[0].rows),
+            (run.id.as_str(), 1, &run.rows)
+        );
+        verifies(&store).await;
+        ts.cleanup().await;
+    }
+}

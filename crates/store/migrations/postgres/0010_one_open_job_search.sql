@@ -24,10 +24,11 @@ CREATE TABLE open_job_searches (
 
 -- The job searches open when this migration runs. A client the race already left with two
 -- gets the latest as the open one; the other stays open in the record (an official ends it),
--- and no new one can start until both are ended.
+-- and no new one can start until both are ended. Ties on the dates go to the greater id, as
+-- in the SQLite file ((start_date, recorded_at, id) compared as a row there).
 INSERT INTO open_job_searches (client_id, job_search_id)
 SELECT DISTINCT ON (j.client_id) j.client_id, j.id
 FROM job_searches j
 LEFT JOIN job_search_ends e ON e.job_search_id = j.id
 WHERE e.job_search_id IS NULL
-ORDER BY j.client_id, j.start_date DESC, j.recorded_at DESC;
+ORDER BY j.client_id, j.start_date DESC, j.recorded_at DESC, j.id DESC;

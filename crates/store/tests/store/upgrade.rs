@@ -211,3 +211,66 @@ async fn the_previous_release_s_demo_database_migrates_verifies_reads_back_and_t
     store.close().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Review finding (migration 10 on PostgreSQL broke date ties differently from SQLite): a
+/// client the race left with two open job searches started on the same day and recorded at
+/// the same instant gets the one with the greater id as its open one, on every backend.
+#[tokio::test]
+async fn migration_10_breaks_a_tie_between_two_open_job_searches_by_id_on_every_backend() {
+    for backend in backends() {
+        eprintln!("backend {backend:?}");
+        let dir = std::env::temp_dir().join(format!("kirjuri-m10-tie-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (url, schema) = match backend {
+            Backend::Sqlite => (format!("sqlite:{}", dir.join("old.db").display()), None),
+            Backend::Postgres => (
+                postgres_url(),
+                Some(format!("kirjuri_m10_tie_{}", std::process::id())),
+            ),
+        };
+        let schema = schema.as_deref();
+        if let Some(s) = schema {
+            drop_schema(s).await;
+        }
+        let old = connect_at_migration(&url, schema, clock(), IdSource::seeded(1), 9)
+            .await
+            .unwrap()
+            .with_ledger(test_ledger_keys());
+        let fx = fixture(&old).await;
+        // The smaller id first: without the id in its ORDER BY, PostgreSQL's DISTINCT ON
+        // kept whichever tied row its sort left first (here the smaller id), unlike SQLite.
+        for id in ["js-a", "js-b"] {
+            kirjuri_store::testing::raw_execute(
+                &old,
+                &format!(
+                    "INSERT INTO job_searches (id, client_id, start_date, recorded_at, recorded_by)
+                     VALUES ('{id}', '{}', '2026-03-02', '2026-03-02T09:00:00.000000Z', '{}')",
+                    fx.client_a.id, fx.official_a.id
+                ),
+            )
+            .await
+            .unwrap();
+        }
+        old.close().await;
+        let new = Store::connect(&url, schema, clock(), IdSource::seeded(2))
+            .await
+            .unwrap();
+        assert_eq!(
+            kirjuri_store::testing::raw_text(
+                &new,
+                &format!(
+                    "SELECT job_search_id FROM open_job_searches WHERE client_id = '{}'",
+                    fx.client_a.id
+                )
+            )
+            .await,
+            "js-b"
+        );
+        new.close().await;
+        if let Some(s) = schema {
+            drop_schema(s).await;
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -33,6 +33,8 @@ pub struct RetentionRunView {
     pub clients: u64,
     /// Clients of whom nothing is left, identity included.
     pub clients_removed: u64,
+    /// Clients whose erasure failed (rolled back and logged; the next run tries again).
+    pub clients_failed: u64,
     /// Rows erased per table.
     pub rows: BTreeMap<String, u64>,
     /// The first and last erasure leaf appended to the ledger.
@@ -57,6 +59,7 @@ impl From<&kirjuri_app::model::RetentionRun> for RetentionRunView {
             policy: r.policy.clone(),
             clients: r.clients,
             clients_removed: r.clients_removed,
+            clients_failed: r.clients_failed,
             rows: r.rows.clone(),
             first_erasure_leaf: r.first_erasure,
             last_erasure_leaf: r.last_erasure,
