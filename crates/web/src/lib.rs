@@ -184,8 +184,8 @@ pub fn router(state: AppState) -> Router {
             "/api/openapi.json",
             get(move || async move { Json(doc.as_ref().clone()) }),
         )
+        // The pages' fallback answers every unrouted path: JSON under `/api`, a page elsewhere.
         .merge(pages::routes(state.clone()))
-        .fallback(extract::no_route)
         .method_not_allowed_fallback(extract::no_method)
         .layer(axum::middleware::from_fn_with_state(
             state,

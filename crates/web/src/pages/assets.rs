@@ -5,7 +5,7 @@
 
 use axum::extract::Path;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::HeaderValue;
+use axum::http::{HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
 
 use super::error::{PageError, PageErrorKind};
@@ -34,7 +34,12 @@ pub async fn file(ctx: PageCtx, Path(name): Path<String>) -> Response {
     resp
 }
 
-/// Any other address outside the API: a not-found page in the user's language.
-pub async fn not_found(ctx: PageCtx) -> Response {
+/// Any address no route is at (the whole router's fallback, merged in from here): under
+/// `/api` the API's JSON answer, elsewhere a not-found page in the user's language.
+pub async fn not_found(ctx: PageCtx, uri: Uri) -> Response {
+    let path = uri.path();
+    if path == "/api" || path.starts_with("/api/") {
+        return crate::extract::no_route().await.into_response();
+    }
     PageError::new(&ctx, PageErrorKind::NotFound).into_response()
 }

@@ -776,3 +776,84 @@ async fn a_real_browser_walks_the_pages_in_finnish_and_swedish() {
     })
     .await;
 }
+
+/// Issue 12 (record-page benchmark): a long history is shown newest first a page at a time
+/// (50 entries), with links to older and newer pages; a correction links to the entry it
+/// corrects on the page that entry is on.
+#[tokio::test]
+async fn a_long_timeline_is_paged_newest_first() {
+    each_backend(|app| async move {
+        let c = &app.fx.client_a;
+        let by = acting(&app.fx.official_a);
+        let mut first = None;
+        for i in 0..120 {
+            let e = app
+                .store
+                .append_entry(
+                    &NewEntry::new(
+                        c.id,
+                        EntryKind::Contact,
+                        EntryText::parse(&format!("Puhelu numero {i:03} asiakkaan kanssa."))
+                            .unwrap(),
+                        Utc.with_ymd_and_hms(2026, 1, 5, 8, 0, 0).unwrap(),
+                        EntryDetails::default(),
+                        None,
+                    )
+                    .unwrap(),
+                    &by,
+                )
+                .await
+                .unwrap();
+            first.get_or_insert(e.id);
+        }
+        let first = first.unwrap();
+        let fix = app
+            .store
+            .append_entry(
+                &NewEntry::new(
+                    c.id,
+                    EntryKind::Contact,
+                    EntryText::parse("Puhelu numero 000 korjattu asiakkaan kanssa.").unwrap(),
+                    Utc.with_ymd_and_hms(2026, 1, 5, 8, 0, 0).unwrap(),
+                    EntryDetails::default(),
+                    Some(Correction {
+                        entry_id: first,
+                        reason: ShortText::parse("väärä päivä").unwrap(),
+                    }),
+                )
+                .unwrap(),
+                &by,
+            )
+            .await
+            .unwrap();
+        let b = Browser::new(&app);
+        b.login("a").await;
+        let (s, _, html) = b.get(&format!("/clients/{}", c.id)).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(html.matches("<li id=\"entry-").count(), 50, "{html}");
+        assert!(html.contains("numero 119") && html.contains("numero 071"));
+        assert!(!html.contains("numero 070"), "older entries on later pages");
+        assert!(html.contains("Sivu 1/3"), "{html}");
+        assert!(html.contains(&format!("/clients/{}?page=2#timeline", c.id)));
+        assert!(
+            html.contains(&format!("href=\"?page=3#entry-{first}\"")),
+            "the correction links to the page of the corrected entry: {html}"
+        );
+        let (s, _, html) = b.get(&format!("/clients/{}?page=3", c.id)).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(html.matches("<li id=\"entry-").count(), 21, "{html}");
+        assert!(html.contains("numero 000") && html.contains("Sivu 3/3"));
+        assert!(html.contains(&format!("href=\"?page=1#entry-{}\"", fix.id)));
+        assert!(html.contains(&format!("/clients/{}?page=2#timeline", c.id)));
+        assert!(
+            !html.contains("Vanhemmat merkinnät"),
+            "no page after the last"
+        );
+        // A page address that is not a page number shows the first page.
+        let (s, _, html) = b.get(&format!("/clients/{}?page=x", c.id)).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("Sivu 1/3"));
+        app
+    })
+    .await;
+}
