@@ -202,6 +202,16 @@ pub struct AppointmentRow {
     pub place: String,
 }
 
+/// A benefit application in the record's header, with where the statements sent to its payer
+/// stand.
+#[derive(Debug)]
+pub struct ApplicationRow {
+    pub payer: String,
+    pub from: String,
+    /// One line per statement delivery to the payer, e.g. "delivered 3.3.2026 at 10.00".
+    pub deliveries: Vec<String>,
+}
+
 #[derive(Template)]
 #[template(path = "record.html")]
 struct RecordPage {
@@ -214,6 +224,8 @@ struct RecordPage {
     contact_method: Option<String>,
     job_search: Option<String>,
     interview_deadline: Option<String>,
+    responsible_expert: Option<String>,
+    applications: Vec<ApplicationRow>,
     entries: Vec<TimelineEntry>,
     /// The timeline page shown (from 1) and how many there are.
     page: usize,
@@ -287,6 +299,51 @@ pub async fn render_record(
     let entries = app.entries(actor, client).await.map_err(err)?;
     let appointments = app.appointments(actor, client).await.map_err(err)?;
     let lang = ctx.lang;
+    let applications = app.benefit_applications(actor, client).await.map_err(err)?;
+    let deliveries = if applications.is_empty() {
+        Vec::new()
+    } else {
+        app.deliveries(actor, client).await.map_err(err)?
+    };
+    let applications = applications
+        .iter()
+        .map(|a| ApplicationRow {
+            payer: match lang {
+                Lang::Sv => a.payer.name_sv.to_string(),
+                _ => a.payer.name_fi.to_string(),
+            },
+            from: date(a.application.from_date),
+            deliveries: deliveries
+                .iter()
+                .filter(|d| d.payer_id == a.payer.id)
+                .map(|d| {
+                    let key = match d.statement_kind.as_str() {
+                        "decision" | "official_step" => "statement-kind-decision",
+                        "reconsideration" => "statement-kind-reconsideration",
+                        _ => "statement-kind-other",
+                    };
+                    let kind = text(lang, key, &[]);
+                    let state = match (&d.receipt, &d.last_failure) {
+                        (Some(r), _) => text(
+                            lang,
+                            "delivery-delivered",
+                            &[("at", &date_time(lang, r.delivered_at))],
+                        ),
+                        (None, Some(f)) => text(
+                            lang,
+                            "delivery-retrying",
+                            &[
+                                ("n", &d.attempts.to_string()),
+                                ("at", &date_time(lang, f.retry_at)),
+                            ],
+                        ),
+                        (None, None) => text(lang, "delivery-pending", &[]),
+                    };
+                    format!("{kind}: {state}")
+                })
+                .collect(),
+        })
+        .collect();
     let c = &record.client;
     let organisation = match lang {
         Lang::Sv => record.organisation.name_sv.to_string(),
@@ -311,6 +368,17 @@ pub async fn render_record(
             )
         }),
         interview_deadline: record.initial_interview_deadline.map(date),
+        responsible_expert: record.responsible_expert.as_ref().map(|r| {
+            text(
+                lang,
+                "record-expert-since",
+                &[
+                    ("name", &r.official_name.to_string()),
+                    ("date", &date(r.from)),
+                ],
+            )
+        }),
+        applications,
         entries: timeline(lang, &entries, page),
         page: page + 1,
         pages: entries.len().div_ceil(TIMELINE_PAGE).max(1),

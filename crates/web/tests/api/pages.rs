@@ -857,3 +857,53 @@ async fn a_long_timeline_is_paged_newest_first() {
     })
     .await;
 }
+
+/// Issue 12 (record header): the header shows the responsible expert and the client's benefit
+/// applications with where each statement's delivery to that payer stands.
+#[tokio::test]
+async fn the_record_header_shows_the_expert_and_benefit_applications() {
+    each_backend(|app| async move {
+        let c = &app.fx.client_a;
+        let b = Browser::new(&app);
+        b.login("a").await;
+        let (_, _, html) = b.get(&format!("/clients/{}", c.id)).await;
+        assert!(html.contains("Vastuuasiantuntija</dt><dd>ei ole"), "{html}");
+        assert!(html.contains("Etuushakemukset</dt><dd>ei ole"), "{html}");
+
+        let admin = app.login("admin").await;
+        let (s, payer) = admin
+            .post(
+                "/api/benefit-payers",
+                json!({"name_fi": "Kela", "name_sv": "FPA", "endpoint_url": "https://kela.example.fi/lausunnot"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{payer}");
+        let a = app.login("a").await;
+        let (s, body) = a
+            .post(
+                &app.client_path("/responsible-expert"),
+                json!({"official_id": app.fx.official_a.id.to_string(), "from": "2026-03-02"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        let (s, body) = a
+            .post(
+                &app.client_path("/benefit-applications"),
+                json!({"payer_id": payer["id"], "from_date": "2026-03-01"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+
+        let (s, _, html) = b.get(&format!("/clients/{}", c.id)).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("Anna Asiantuntija 2.3.2026 alkaen"), "{html}");
+        assert!(
+            html.contains("Kela 1.3.2026 alkaen · lausuntoa ei ole lähetetty"),
+            "{html}"
+        );
+        let (_, _, html) = b.get(&format!("/clients/{}?lang=sv", c.id)).await;
+        assert!(html.contains("FPA från 1.3.2026"), "{html}");
+        app
+    })
+    .await;
+}
