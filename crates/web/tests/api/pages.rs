@@ -907,3 +907,48 @@ async fn the_record_header_shows_the_expert_and_benefit_applications() {
     })
     .await;
 }
+
+/// Issue 12 (live check while typing): the entry form loads Kirjuri's own script (no inline
+/// script, nothing from another host) with the client's language for the check endpoint it
+/// calls; the script is served by Kirjuri under the same CSP, and the endpoint answers the
+/// page's session.
+#[tokio::test]
+async fn the_entry_form_checks_while_typing_with_a_script_of_its_own() {
+    each_backend(|app| async move {
+        let c = &app.fx.client_a;
+        let b = Browser::new(&app);
+        b.login("a").await;
+        let (s, h, html) = b.get(&format!("/clients/{}/entries/new", c.id)).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_page_headers(&h);
+        assert!(
+            html.contains("<script src=\"/static/live-check.js\" defer></script>"),
+            "{html}"
+        );
+        assert_eq!(html.matches("<script").count(), 1, "no inline script: {html}");
+        assert!(html.contains("id=\"live-check\""), "{html}");
+        assert!(html.contains("data-language=\"fi\""), "{html}");
+        let (s, h, js) = b.get("/static/live-check.js").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(h["content-type"].to_str().unwrap().starts_with("text/javascript"));
+        assert!(h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'"));
+        assert!(js.contains("/api/check") && !js.contains("innerHTML") && !js.contains("http"));
+        // The page's session is enough for the endpoint the script calls.
+        let r = b
+            .client
+            .post(format!("{}/api/check", b.base))
+            .header("origin", &b.base)
+            .json(&json!({"text": "Asiakas ohjattiin TTV:lle.", "entry_type": "contact", "language": "fi"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let report: Value = r.json().await.unwrap();
+        assert_eq!(report["findings"][0]["kind"], "abbreviation", "{report}");
+        app
+    })
+    .await;
+}
