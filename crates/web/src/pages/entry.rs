@@ -51,6 +51,8 @@ struct EntryPage {
     l: Layout,
     client_id: String,
     client_name: String,
+    /// The client's language, in which the text is checked (also while typing).
+    client_language: String,
     kinds: Vec<KindOption>,
     event_date: String,
     event_time: String,
@@ -193,6 +195,7 @@ async fn page(
         l: Layout::new(ctx, "entry-title", Some(&s.actor.user), s.csrf.clone()),
         client_id: client.to_string(),
         client_name: format!("{} {}", record.client.first_name, record.client.last_name),
+        client_language: record.client.language.code().to_owned(),
         kinds: kinds(
             ctx.lang,
             if f.entry_type.is_empty() {

@@ -169,6 +169,10 @@ impl Layout {
         text(self.lang, key, &[(name, value)])
     }
 
+    pub fn t2(&self, key: &str, n1: &str, v1: &str, n2: &str, v2: &str) -> String {
+        text(self.lang, key, &[(n1, v1), (n2, v2)])
+    }
+
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()
     }

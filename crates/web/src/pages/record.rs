@@ -162,6 +162,7 @@ pub async fn lookup(State(state): State<AppState>, ctx: PageCtx, body: Bytes) ->
                 &actor,
                 s.csrf.clone(),
                 client.id,
+                0,
                 StatusCode::OK,
             )
             .await
@@ -184,16 +185,31 @@ pub struct TimelineEntry {
     /// Recorded more than 5 working days after the event (A6).
     pub late: bool,
     pub author: String,
+    /// The address of the entry this one corrects (on whichever timeline page it is).
     pub corrects: Option<String>,
     pub correction_reason: Option<String>,
+    /// The address of the entry that corrects this one.
     pub corrected_by: Option<String>,
 }
+
+/// Entries on one page of the timeline: a record of years stays a page of tens of kilobytes.
+pub const TIMELINE_PAGE: usize = 50;
 
 #[derive(Debug)]
 pub struct AppointmentRow {
     pub when: String,
     pub mode: String,
     pub place: String,
+}
+
+/// A benefit application in the record's header, with where the statements sent to its payer
+/// stand.
+#[derive(Debug)]
+pub struct ApplicationRow {
+    pub payer: String,
+    pub from: String,
+    /// One line per statement delivery to the payer, e.g. "delivered 3.3.2026 at 10.00".
+    pub deliveries: Vec<String>,
 }
 
 #[derive(Template)]
@@ -208,7 +224,12 @@ struct RecordPage {
     contact_method: Option<String>,
     job_search: Option<String>,
     interview_deadline: Option<String>,
+    responsible_expert: Option<String>,
+    applications: Vec<ApplicationRow>,
     entries: Vec<TimelineEntry>,
+    /// The timeline page shown (from 1) and how many there are.
+    page: usize,
+    pages: usize,
     appointments: Vec<AppointmentRow>,
 }
 
@@ -222,10 +243,23 @@ pub fn lag_words(lang: Lang, seconds: i64) -> String {
     }
 }
 
-pub fn timeline(lang: Lang, entries: &[RecordEntry]) -> Vec<TimelineEntry> {
-    entries
+/// Page `page` (from 0, newest first) of the timeline of `entries` (in recorded order), with
+/// links between corrections pointing at the page each entry is on.
+pub fn timeline(lang: Lang, entries: &[RecordEntry], page: usize) -> Vec<TimelineEntry> {
+    let newest_first: Vec<&RecordEntry> = entries.iter().rev().collect();
+    let page_of: std::collections::HashMap<kirjuri_domain::EntryId, usize> = newest_first
         .iter()
-        .rev()
+        .enumerate()
+        .map(|(i, r)| (r.entry.id, i / TIMELINE_PAGE))
+        .collect();
+    let href = |id: kirjuri_domain::EntryId| match page_of.get(&id) {
+        Some(&p) if p != page => format!("?page={}#entry-{id}", p + 1),
+        _ => format!("#entry-{id}"),
+    };
+    newest_first
+        .iter()
+        .skip(page * TIMELINE_PAGE)
+        .take(TIMELINE_PAGE)
         .map(|r| {
             let e = &r.entry;
             let late = kirjuri_domain::time::working_days_between(
@@ -241,9 +275,9 @@ pub fn timeline(lang: Lang, entries: &[RecordEntry]) -> Vec<TimelineEntry> {
                 lag: lag_words(lang, e.recording_lag().num_seconds()),
                 late,
                 author: e.author_name.to_string(),
-                corrects: e.corrects.as_ref().map(|c| c.entry_id.to_string()),
+                corrects: e.corrects.as_ref().map(|c| href(c.entry_id)),
                 correction_reason: e.corrects.as_ref().map(|c| c.reason.to_string()),
-                corrected_by: r.corrected_by.map(|i| i.to_string()),
+                corrected_by: r.corrected_by.map(href),
             }
         })
         .collect()
@@ -256,14 +290,65 @@ pub async fn render_record(
     actor: &Actor,
     csrf: String,
     client: ClientId,
+    page: usize,
     status: StatusCode,
 ) -> PageResult {
     let app = &state.app;
     let err = |e| PageError::app(ctx, e);
-    let record = app.client_record(actor, client).await.map_err(err)?;
-    let entries = app.entries(actor, client).await.map_err(err)?;
-    let appointments = app.appointments(actor, client).await.map_err(err)?;
+    // Asked together: each use case writes its access-log row, and writes arriving together
+    // share one group commit (on SQLite one fsync instead of one per part of the page).
+    let (record, entries, appointments, applications) = tokio::try_join!(
+        app.client_record(actor, client),
+        app.entries(actor, client),
+        app.appointments(actor, client),
+        app.benefit_applications(actor, client),
+    )
+    .map_err(err)?;
     let lang = ctx.lang;
+    let deliveries = if applications.is_empty() {
+        Vec::new()
+    } else {
+        app.deliveries(actor, client).await.map_err(err)?
+    };
+    let applications = applications
+        .iter()
+        .map(|a| ApplicationRow {
+            payer: match lang {
+                Lang::Sv => a.payer.name_sv.to_string(),
+                _ => a.payer.name_fi.to_string(),
+            },
+            from: date(a.application.from_date),
+            deliveries: deliveries
+                .iter()
+                .filter(|d| d.payer_id == a.payer.id)
+                .map(|d| {
+                    let key = match d.statement_kind.as_str() {
+                        "decision" | "official_step" => "statement-kind-decision",
+                        "reconsideration" => "statement-kind-reconsideration",
+                        _ => "statement-kind-other",
+                    };
+                    let kind = text(lang, key, &[]);
+                    let state = match (&d.receipt, &d.last_failure) {
+                        (Some(r), _) => text(
+                            lang,
+                            "delivery-delivered",
+                            &[("at", &date_time(lang, r.delivered_at))],
+                        ),
+                        (None, Some(f)) => text(
+                            lang,
+                            "delivery-retrying",
+                            &[
+                                ("n", &d.attempts.to_string()),
+                                ("at", &date_time(lang, f.retry_at)),
+                            ],
+                        ),
+                        (None, None) => text(lang, "delivery-pending", &[]),
+                    };
+                    format!("{kind}: {state}")
+                })
+                .collect(),
+        })
+        .collect();
     let c = &record.client;
     let organisation = match lang {
         Lang::Sv => record.organisation.name_sv.to_string(),
@@ -288,7 +373,20 @@ pub async fn render_record(
             )
         }),
         interview_deadline: record.initial_interview_deadline.map(date),
-        entries: timeline(lang, &entries),
+        responsible_expert: record.responsible_expert.as_ref().map(|r| {
+            text(
+                lang,
+                "record-expert-since",
+                &[
+                    ("name", &r.official_name.to_string()),
+                    ("date", &date(r.from)),
+                ],
+            )
+        }),
+        applications,
+        entries: timeline(lang, &entries, page),
+        page: page + 1,
+        pages: entries.len().div_ceil(TIMELINE_PAGE).max(1),
         appointments: appointments
             .iter()
             .map(|a| AppointmentRow {
@@ -322,13 +420,25 @@ pub fn client_id(ctx: &PageCtx, s: &str) -> Result<ClientId, PageError> {
         .map_err(|_| PageError::new(ctx, PageErrorKind::NotFound))
 }
 
-/// `GET /clients/{id}`: the client's record.
+#[derive(Debug, Deserialize)]
+pub struct RecordQuery {
+    /// The timeline page, from 1 (newest entries); anything else is the first page.
+    #[serde(default)]
+    page: Option<String>,
+}
+
+/// `GET /clients/{id}?page=`: the client's record, the timeline a page at a time.
 pub async fn record(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<String>,
+    Query(query): Query<RecordQuery>,
 ) -> PageResult {
     let s = signed(&state, &ctx).await?;
     let client = client_id(&ctx, &id)?;
-    render_record(&state, &ctx, &s.actor, s.csrf, client, StatusCode::OK).await
+    let page = query
+        .page
+        .and_then(|p| p.parse::<usize>().ok())
+        .map_or(0, |p| p.saturating_sub(1));
+    render_record(&state, &ctx, &s.actor, s.csrf, client, page, StatusCode::OK).await
 }

@@ -776,3 +776,179 @@ async fn a_real_browser_walks_the_pages_in_finnish_and_swedish() {
     })
     .await;
 }
+
+/// Issue 12 (record-page benchmark): a long history is shown newest first a page at a time
+/// (50 entries), with links to older and newer pages; a correction links to the entry it
+/// corrects on the page that entry is on.
+#[tokio::test]
+async fn a_long_timeline_is_paged_newest_first() {
+    each_backend(|app| async move {
+        let c = &app.fx.client_a;
+        let by = acting(&app.fx.official_a);
+        let mut first = None;
+        for i in 0..120 {
+            let e = app
+                .store
+                .append_entry(
+                    &NewEntry::new(
+                        c.id,
+                        EntryKind::Contact,
+                        EntryText::parse(&format!("Puhelu numero {i:03} asiakkaan kanssa."))
+                            .unwrap(),
+                        Utc.with_ymd_and_hms(2026, 1, 5, 8, 0, 0).unwrap(),
+                        EntryDetails::default(),
+                        None,
+                    )
+                    .unwrap(),
+                    &by,
+                )
+                .await
+                .unwrap();
+            first.get_or_insert(e.id);
+        }
+        let first = first.unwrap();
+        let fix = app
+            .store
+            .append_entry(
+                &NewEntry::new(
+                    c.id,
+                    EntryKind::Contact,
+                    EntryText::parse("Puhelu numero 000 korjattu asiakkaan kanssa.").unwrap(),
+                    Utc.with_ymd_and_hms(2026, 1, 5, 8, 0, 0).unwrap(),
+                    EntryDetails::default(),
+                    Some(Correction {
+                        entry_id: first,
+                        reason: ShortText::parse("väärä päivä").unwrap(),
+                    }),
+                )
+                .unwrap(),
+                &by,
+            )
+            .await
+            .unwrap();
+        let b = Browser::new(&app);
+        b.login("a").await;
+        let (s, _, html) = b.get(&format!("/clients/{}", c.id)).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(html.matches("<li id=\"entry-").count(), 50, "{html}");
+        assert!(html.contains("numero 119") && html.contains("numero 071"));
+        assert!(!html.contains("numero 070"), "older entries on later pages");
+        assert!(html.contains("Sivu 1/3"), "{html}");
+        assert!(html.contains(&format!("/clients/{}?page=2#timeline", c.id)));
+        assert!(
+            html.contains(&format!("href=\"?page=3#entry-{first}\"")),
+            "the correction links to the page of the corrected entry: {html}"
+        );
+        let (s, _, html) = b.get(&format!("/clients/{}?page=3", c.id)).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(html.matches("<li id=\"entry-").count(), 21, "{html}");
+        assert!(html.contains("numero 000") && html.contains("Sivu 3/3"));
+        assert!(html.contains(&format!("href=\"?page=1#entry-{}\"", fix.id)));
+        assert!(html.contains(&format!("/clients/{}?page=2#timeline", c.id)));
+        assert!(
+            !html.contains("Vanhemmat merkinnät"),
+            "no page after the last"
+        );
+        // A page address that is not a page number shows the first page.
+        let (s, _, html) = b.get(&format!("/clients/{}?page=x", c.id)).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("Sivu 1/3"));
+        app
+    })
+    .await;
+}
+
+/// Issue 12 (record header): the header shows the responsible expert and the client's benefit
+/// applications with where each statement's delivery to that payer stands.
+#[tokio::test]
+async fn the_record_header_shows_the_expert_and_benefit_applications() {
+    each_backend(|app| async move {
+        let c = &app.fx.client_a;
+        let b = Browser::new(&app);
+        b.login("a").await;
+        let (_, _, html) = b.get(&format!("/clients/{}", c.id)).await;
+        assert!(html.contains("Vastuuasiantuntija</dt><dd>ei ole"), "{html}");
+        assert!(html.contains("Etuushakemukset</dt><dd>ei ole"), "{html}");
+
+        let admin = app.login("admin").await;
+        let (s, payer) = admin
+            .post(
+                "/api/benefit-payers",
+                json!({"name_fi": "Kela", "name_sv": "FPA", "endpoint_url": "https://kela.example.fi/lausunnot"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{payer}");
+        let a = app.login("a").await;
+        let (s, body) = a
+            .post(
+                &app.client_path("/responsible-expert"),
+                json!({"official_id": app.fx.official_a.id.to_string(), "from": "2026-03-02"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        let (s, body) = a
+            .post(
+                &app.client_path("/benefit-applications"),
+                json!({"payer_id": payer["id"], "from_date": "2026-03-01"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+
+        let (s, _, html) = b.get(&format!("/clients/{}", c.id)).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("Anna Asiantuntija 2.3.2026 alkaen"), "{html}");
+        assert!(
+            html.contains("Kela 1.3.2026 alkaen · lausuntoa ei ole lähetetty"),
+            "{html}"
+        );
+        let (_, _, html) = b.get(&format!("/clients/{}?lang=sv", c.id)).await;
+        assert!(html.contains("FPA från 1.3.2026"), "{html}");
+        app
+    })
+    .await;
+}
+
+/// Issue 12 (live check while typing): the entry form loads Kirjuri's own script (no inline
+/// script, nothing from another host) with the client's language for the check endpoint it
+/// calls; the script is served by Kirjuri under the same CSP, and the endpoint answers the
+/// page's session.
+#[tokio::test]
+async fn the_entry_form_checks_while_typing_with_a_script_of_its_own() {
+    each_backend(|app| async move {
+        let c = &app.fx.client_a;
+        let b = Browser::new(&app);
+        b.login("a").await;
+        let (s, h, html) = b.get(&format!("/clients/{}/entries/new", c.id)).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_page_headers(&h);
+        assert!(
+            html.contains("<script src=\"/static/live-check.js\" defer></script>"),
+            "{html}"
+        );
+        assert_eq!(html.matches("<script").count(), 1, "no inline script: {html}");
+        assert!(html.contains("id=\"live-check\""), "{html}");
+        assert!(html.contains("data-language=\"fi\""), "{html}");
+        let (s, h, js) = b.get("/static/live-check.js").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(h["content-type"].to_str().unwrap().starts_with("text/javascript"));
+        assert!(h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'"));
+        assert!(js.contains("/api/check") && !js.contains("innerHTML") && !js.contains("http"));
+        // The page's session is enough for the endpoint the script calls.
+        let r = b
+            .client
+            .post(format!("{}/api/check", b.base))
+            .header("origin", &b.base)
+            .json(&json!({"text": "Asiakas ohjattiin TTV:lle.", "entry_type": "contact", "language": "fi"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let report: Value = r.json().await.unwrap();
+        assert_eq!(report["findings"][0]["kind"], "abbreviation", "{report}");
+        app
+    })
+    .await;
+}
