@@ -952,3 +952,117 @@ async fn the_entry_form_checks_while_typing_with_a_script_of_its_own() {
     })
     .await;
 }
+
+/// Every page route, with what it takes: (path as routed, GET, POST). A page route missing
+/// here fails `every_page_route_is_in_the_page_access_table`.
+const PAGE_ROUTES: &[(&str, bool, bool)] = &[
+    ("/", true, false),
+    ("/login", true, true),
+    ("/logout", false, true),
+    ("/today", true, false),
+    ("/clients", true, false),
+    ("/clients/lookup", false, true),
+    ("/clients/{id}", true, false),
+    ("/clients/{id}/entries/new", true, false),
+    ("/clients/{id}/entries", false, true),
+    ("/clients/{id}/job-search/new", true, false),
+    ("/clients/{id}/job-search", false, true),
+    ("/clients/{id}/appointments/new", true, false),
+    ("/clients/{id}/appointments", false, true),
+    ("/decisions/{id}/provenance", true, false),
+    ("/decisions/{id}/proof", true, false),
+    ("/queue", true, false),
+    ("/queue/{id}", true, true),
+    ("/queue/{id}/take", false, true),
+    ("/static/{file}", true, false),
+];
+
+/// Issue 11 (the access matrix covers the routes of both transports) and issue 12: every page
+/// route has a row in [`PAGE_ROUTES`], read from the router's own source, so a new page without
+/// one fails here. Without a session no page but the log-in page and the style sheets answers
+/// (the others send to the log-in page, and a post without a session's CSRF token is refused
+/// and writes nothing); an official of another organisation sees none of client A's pages.
+#[tokio::test]
+async fn every_page_route_is_in_the_page_access_table() {
+    // The date part of client A's identity code: on every page that shows A (masked or not),
+    // in no UI text.
+    const A_MARK: &str = "010594";
+    let src = include_str!("../../src/pages/mod.rs");
+    let body = &src[src.find("pub fn routes").expect("the pages' routes")..];
+    let routed: std::collections::BTreeSet<&str> = body
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| s.starts_with('/'))
+        .collect();
+    let table: std::collections::BTreeSet<&str> = PAGE_ROUTES.iter().map(|r| r.0).collect();
+    assert_eq!(routed, table, "page routes and the access table differ");
+
+    each_backend(|app| async move {
+        let client_a = app.fx.client_a.id.to_string();
+        // An id of nothing: a decision or case that does not exist is not found, as one of
+        // another organisation's is.
+        let nothing = "00000000-0000-4000-8000-000000000000";
+        let concrete = |path: &str| {
+            path.replace(
+                "{id}",
+                if path.starts_with("/clients/") {
+                    &client_a
+                } else {
+                    nothing
+                },
+            )
+            .replace("{file}", "kirjuri.css")
+        };
+        let before = snapshot(&app).await;
+        let anonymous = Browser::new(&app);
+        for &(path, get, post) in PAGE_ROUTES {
+            let url = concrete(path);
+            if get {
+                let (s, h, html) = anonymous.get(&url).await;
+                if matches!(path, "/login" | "/static/{file}") {
+                    assert_eq!(s, StatusCode::OK, "GET {url}");
+                } else {
+                    assert_eq!(s, StatusCode::SEE_OTHER, "GET {url}: {html}");
+                    assert_eq!(h["location"], "/login", "GET {url}");
+                }
+                assert!(!html.contains(A_MARK), "GET {url} showed client A");
+            }
+            if post && path != "/login" {
+                let (s, _, html) = anonymous.post(&url, &[("csrf", "x")]).await;
+                assert!(
+                    s == StatusCode::FORBIDDEN || s == StatusCode::SEE_OTHER,
+                    "POST {url} without a session: {s}: {html}"
+                );
+            }
+        }
+        // Official B is of another organisation: client A's pages show nothing of A.
+        let b = Browser::new(&app);
+        b.login("b").await;
+        for &(path, get, _) in PAGE_ROUTES {
+            if !get || !path.starts_with("/clients/{id}") {
+                continue;
+            }
+            let url = concrete(path);
+            let (s, _, html) = b.get(&url).await;
+            assert!(
+                s == StatusCode::NOT_FOUND || s == StatusCode::FORBIDDEN,
+                "GET {url} as B: {s}"
+            );
+            assert!(!html.contains(A_MARK), "GET {url} as B showed client A");
+        }
+        assert_eq!(
+            snapshot(&app).await,
+            before,
+            "a refused page wrote something"
+        );
+        // The mark is there when the page may show A: official A's record page.
+        let a = Browser::new(&app);
+        a.login("a").await;
+        let (s, _, html) = a.get(&concrete("/clients/{id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains(A_MARK), "client A's record shows no {A_MARK}");
+        app
+    })
+    .await;
+}
