@@ -6,11 +6,10 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse};
 use kirjuri_app::AppError;
 use serde::Deserialize;
 
-use super::error::{see_other, PageError, PageResult};
+use super::error::{rendered, see_other, PageError, PageResult};
 use super::i18n::text;
 use super::layout::{Layout, PageCtx, Signed};
 use super::record::{client_id, FieldMessage};
@@ -97,8 +96,7 @@ async fn page(
         place: f.place.clone(),
         errors,
     };
-    let html = p.render().map_err(|e| PageError::render(ctx, e))?;
-    Ok((status, Html(html)).into_response())
+    rendered(ctx, status, &p)
 }
 
 /// `GET /clients/{id}/appointments/new`.

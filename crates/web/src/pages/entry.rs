@@ -7,14 +7,13 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse};
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use kirjuri_app::AppError;
 use kirjuri_domain::{EntryDetails, EntryKind, EntryText, NewEntry};
 use kirjuri_quality::{Context, Finding, Report, Severity};
 use serde::Deserialize;
 
-use super::error::{see_other, PageError, PageResult};
+use super::error::{rendered, see_other, PageError, PageResult};
 use super::i18n::{text, Lang};
 use super::layout::{Layout, PageCtx, Signed};
 use super::record::{client_id, FieldMessage};
@@ -223,8 +222,7 @@ async fn page(
         findings,
         errors: r.errors,
     };
-    let html = p.render().map_err(|e| PageError::render(ctx, e))?;
-    Ok((status, Html(html)).into_response())
+    rendered(ctx, status, &p)
 }
 
 /// `GET /clients/{id}/entries/new`: the empty form.

@@ -126,3 +126,9 @@ impl IntoResponse for PageError {
 }
 
 pub type PageResult = Result<Response, PageError>;
+
+/// A page rendered from its template with `status`; a template that fails is the error page.
+pub fn rendered(ctx: &PageCtx, status: StatusCode, page: &impl Template) -> PageResult {
+    let html = page.render().map_err(|e| PageError::render(ctx, e))?;
+    Ok((status, Html(html)).into_response())
+}

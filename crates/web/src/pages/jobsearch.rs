@@ -8,13 +8,12 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse};
 use chrono::NaiveDate;
 use kirjuri_app::statements::{FormAnswers, NOTICE};
 use kirjuri_app::AppError;
 use serde::Deserialize;
 
-use super::error::{PageError, PageResult};
+use super::error::{rendered, PageError, PageResult};
 use super::i18n::{text, Lang};
 use super::layout::{helsinki_date, Layout, PageCtx, Signed};
 use super::record::{client_id, FieldMessage};
@@ -105,8 +104,7 @@ async fn start_page(
         acknowledged: f.acknowledged_notice.is_some(),
         errors,
     };
-    let html = page.render().map_err(|e| PageError::render(ctx, e))?;
-    Ok((status, Html(html)).into_response())
+    rendered(ctx, status, &page)
 }
 
 /// `GET /clients/{id}/job-search/new`.
@@ -219,6 +217,5 @@ pub async fn start_job_search(
         document: decision.document.clone(),
         decision_id: d.decision.stored.id.to_string(),
     };
-    let html = page.render().map_err(|e| PageError::render(&ctx, e))?;
-    Ok((StatusCode::CREATED, Html(html)).into_response())
+    rendered(&ctx, StatusCode::CREATED, &page)
 }

@@ -6,10 +6,11 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderValue;
-use axum::response::{Html, IntoResponse};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use kirjuri_domain::DecisionId;
 
-use super::error::{PageError, PageErrorKind, PageResult};
+use super::error::{rendered, PageError, PageErrorKind, PageResult};
 use super::i18n::text;
 use super::layout::{date, date_time, Layout, PageCtx};
 use super::session::signed;
@@ -74,8 +75,7 @@ pub async fn provenance(
             .collect(),
         leaf: p.ledger_leaf_index,
     };
-    let html = page.render().map_err(|e| PageError::render(&ctx, e))?;
-    Ok(Html(html).into_response())
+    rendered(&ctx, StatusCode::OK, &page)
 }
 
 /// `GET /decisions/{id}/proof`: the proof bundle as a file to verify offline

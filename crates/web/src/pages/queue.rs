@@ -7,14 +7,13 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse};
 use chrono::NaiveDate;
 use kirjuri_app::cases::{CaseRef, ResolutionInput, RoutedCase};
 use kirjuri_app::AppError;
 use kirjuri_domain::{DecisionId, LegalBasis, Reasoning};
 use serde::Deserialize;
 
-use super::error::{see_other, PageError, PageErrorKind, PageResult};
+use super::error::{rendered, see_other, PageError, PageErrorKind, PageResult};
 use super::i18n::{text, Lang};
 use super::jobsearch::ReasonRow;
 use super::layout::{date, date_time, Layout, PageCtx, Signed};
@@ -82,8 +81,7 @@ pub async fn queue(State(state): State<AppState>, ctx: PageCtx) -> PageResult {
         l: Layout::new(&ctx, "queue-title", Some(&s.actor.user), s.csrf),
         cases: cases.iter().map(|c| row(ctx.lang, c)).collect(),
     };
-    let html = page.render().map_err(|e| PageError::render(&ctx, e))?;
-    Ok(Html(html).into_response())
+    rendered(&ctx, StatusCode::OK, &page)
 }
 
 fn decision_id(ctx: &PageCtx, s: &str) -> Result<DecisionId, PageError> {
@@ -206,8 +204,7 @@ async fn resolve_page(
         preview: shown.preview,
         errors: shown.errors,
     };
-    let html = page.render().map_err(|e| PageError::render(ctx, e))?;
-    Ok((status, Html(html)).into_response())
+    rendered(ctx, status, &page)
 }
 
 /// `GET /queue/{id}`: the resolve form of a case.
@@ -304,8 +301,7 @@ pub async fn resolve(
                 l: Layout::new(&ctx, "resolve-issued-title", Some(&s.actor.user), s.csrf),
                 document: preview.unwrap_or_default(),
             };
-            let html = page.render().map_err(|e| PageError::render(&ctx, e))?;
-            Ok((StatusCode::CREATED, Html(html)).into_response())
+            rendered(&ctx, StatusCode::CREATED, &page)
         }
         Ok((preview, false)) => {
             let shown = Shown {

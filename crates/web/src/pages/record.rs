@@ -6,13 +6,12 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse};
 use kirjuri_app::clients::RecordEntry;
 use kirjuri_app::{Actor, AppError};
 use kirjuri_domain::{ClientId, Hetu, ShortText};
 use serde::Deserialize;
 
-use super::error::{PageError, PageErrorKind, PageResult};
+use super::error::{rendered, PageError, PageErrorKind, PageResult};
 use super::i18n::{text, Lang};
 use super::layout::{date, date_time, helsinki_date, time, Layout, PageCtx};
 use super::session::{signed, signed_form, HasCsrf};
@@ -89,8 +88,7 @@ pub async fn find(
         reason: String::new(),
         error: None,
     };
-    let html = page.render().map_err(|e| PageError::render(&ctx, e))?;
-    Ok(Html(html).into_response())
+    rendered(&ctx, StatusCode::OK, &page)
 }
 
 #[derive(Debug, Deserialize)]
@@ -128,8 +126,7 @@ pub async fn lookup(State(state): State<AppState>, ctx: PageCtx, body: Bytes) ->
                 message: text(ctx.lang, key, &[]),
             }),
         };
-        let html = page.render().map_err(|e| PageError::render(&ctx, e))?;
-        Ok((status, Html(html)).into_response())
+        rendered(&ctx, status, &page)
     };
     let Ok(hetu) = Hetu::parse(f.hetu.trim()) else {
         return again(
@@ -410,8 +407,7 @@ pub async fn render_record(
             })
             .collect(),
     };
-    let html = page.render().map_err(|e| PageError::render(ctx, e))?;
-    Ok((status, Html(html)).into_response())
+    rendered(ctx, status, &page)
 }
 
 /// A client id in a page address; one that does not parse names nothing.

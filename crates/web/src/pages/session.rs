@@ -7,12 +7,11 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse};
 use kirjuri_app::{Actor, AppError};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use super::error::{see_other, PageError, PageErrorKind, PageResult};
+use super::error::{rendered, see_other, PageError, PageErrorKind, PageResult};
 use super::layout::{session_csrf, tokens_equal, Layout, PageCtx, Signed, LOGIN_CSRF_COOKIE};
 use crate::auth::ClientAddr;
 use crate::AppState;
@@ -79,8 +78,7 @@ fn login_page(ctx: &PageCtx, csrf: String, username: String, error: Option<&str>
         l: Layout::new(ctx, "login-title", None, csrf),
         username,
     };
-    let html = page.render().map_err(|e| PageError::render(ctx, e))?;
-    Ok(Html(html).into_response())
+    rendered(ctx, StatusCode::OK, &page)
 }
 
 fn login_csrf_cookie(state: &AppState, token: &str) -> Option<HeaderValue> {

@@ -3,10 +3,10 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::{Html, IntoResponse};
+use axum::http::StatusCode;
 use kirjuri_app::AppError;
 
-use super::error::{see_other, PageError, PageResult};
+use super::error::{rendered, see_other, PageError, PageResult};
 use super::layout::{date, helsinki_date, Layout, PageCtx};
 use super::session::signed;
 use crate::AppState;
@@ -57,6 +57,5 @@ pub async fn today(State(state): State<AppState>, ctx: PageCtx) -> PageResult {
         queue_open,
         queue_untaken,
     };
-    let html = page.render().map_err(|e| PageError::render(&ctx, e))?;
-    Ok(Html(html).into_response())
+    rendered(&ctx, StatusCode::OK, &page)
 }
