@@ -208,6 +208,9 @@ struct OidcProviderFile {
     #[serde(default)]
     client_secret_env: Option<String>,
     redirect_url: String,
+    /// The log-in page's button text for this provider.
+    #[serde(default)]
+    label: Option<String>,
 }
 
 fn oidc_config(
@@ -238,6 +241,7 @@ fn oidc_config(
                 client_id: p.client_id,
                 client_secret,
                 redirect_url: p.redirect_url,
+                label: p.label,
             })
         })
         .collect()

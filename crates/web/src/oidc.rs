@@ -63,6 +63,10 @@ pub struct OidcProviderConfig {
     /// This server's callback URL as registered at the provider:
     /// `https://HOST/api/oidc/{name}/callback`.
     pub redirect_url: String,
+    /// What the log-in page's button names the provider (e.g. "Suomi.fi"); the name when
+    /// unset.
+    #[serde(default)]
+    pub label: Option<String>,
 }
 
 impl std::fmt::Debug for OidcProviderConfig {
@@ -73,6 +77,7 @@ impl std::fmt::Debug for OidcProviderConfig {
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret.as_ref().map(|_| "…"))
             .field("redirect_url", &self.redirect_url)
+            .field("label", &self.label)
             .finish()
     }
 }
@@ -183,6 +188,24 @@ impl Oidc {
             }
         }
         Ok(Self { http, providers })
+    }
+
+    /// The configured providers as the log-in page offers them: name (as in the routes) and
+    /// label, sorted by label.
+    pub fn buttons(&self) -> Vec<(String, String)> {
+        let mut b: Vec<(String, String)> = self
+            .providers
+            .values()
+            .map(|p| {
+                let c = &p.config;
+                (
+                    c.name.clone(),
+                    c.label.clone().unwrap_or_else(|| c.name.clone()),
+                )
+            })
+            .collect();
+        b.sort_by(|x, y| x.1.cmp(&y.1));
+        b
     }
 
     fn provider(&self, name: &str) -> Result<&Provider, ApiError> {

@@ -70,10 +70,19 @@ struct LoginPage {
     l: Layout,
     username: String,
     error: Option<String>,
+    /// The configured identity providers: route name and button label.
+    providers: Vec<(String, String)>,
 }
 
-fn login_page(ctx: &PageCtx, csrf: String, username: String, error: Option<&str>) -> PageResult {
+fn login_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    csrf: String,
+    username: String,
+    error: Option<&str>,
+) -> PageResult {
     let page = LoginPage {
+        providers: state.oidc.buttons(),
         error: error.map(|k| super::i18n::text(ctx.lang, k, &[])),
         l: Layout::new(ctx, "login-title", None, csrf),
         username,
@@ -103,7 +112,7 @@ pub async fn login_form(State(state): State<AppState>, ctx: PageCtx) -> PageResu
         .clone()
         .filter(|t| t.len() >= 32)
         .unwrap_or_else(kirjuri_app::session::random_token);
-    let mut resp = login_page(&ctx, token.clone(), String::new(), None)?;
+    let mut resp = login_page(&state, &ctx, token.clone(), String::new(), None)?;
     if let Some(c) = login_csrf_cookie(&state, &token) {
         resp.headers_mut().append(SET_COOKIE, c);
     }
@@ -158,7 +167,7 @@ pub async fn login(
                 AppError::WrongCredentials => (StatusCode::UNAUTHORIZED, "login-wrong"),
                 _ => (StatusCode::TOO_MANY_REQUESTS, "error-too-many-logins"),
             };
-            let mut resp = login_page(&ctx, f.csrf, f.username, Some(key))?;
+            let mut resp = login_page(&state, &ctx, f.csrf, f.username, Some(key))?;
             *resp.status_mut() = status;
             Ok(resp)
         }

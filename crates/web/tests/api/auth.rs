@@ -505,6 +505,7 @@ async fn oidc_login_with_a_real_provider() {
                         client_id: CLIENT_ID.into(),
                         client_secret: Some(CLIENT_SECRET.into()),
                         redirect_url: redirect.clone(),
+                        label: Some("Virkailijat <OIDC>".into()),
                     }],
                     ..Default::default()
                 },
@@ -555,8 +556,23 @@ async fn oidc_login_with_a_real_provider() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
-        // The happy path: the callback opens the same session as a password log-in.
+        // The log-in page offers the provider as a button (its label escaped) leading to the
+        // route the flow below starts at (issue 12, item 1).
         let browser = raw_client();
+        let r = browser.get(app.url("/login")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains(r#"href="/api/oidc/officials/login""#),
+            "no button for the provider: {html}"
+        );
+        assert!(html.contains("Virkailijat &#60;OIDC&#62;"), "{html}");
+        assert!(
+            !html.contains("Virkailijat <OIDC>"),
+            "the label is not escaped"
+        );
+
+        // The happy path: the callback opens the same session as a password log-in.
         let callback = through_provider(&app, &browser, "anni.virtanen", |_| {}).await;
         let r = browser.get(callback.clone()).send().await.unwrap();
         assert_eq!(

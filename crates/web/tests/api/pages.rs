@@ -105,6 +105,8 @@ async fn an_official_logs_in_sees_the_day_and_logs_out() {
             html.contains("<html lang=\"fi\">") && html.contains("Kirjaudu sisään"),
             "{html}"
         );
+        // No identity provider is configured here: no provider buttons.
+        assert!(!html.contains("/api/oidc/"), "{html}");
 
         // A wrong password shows the form again, the username kept, the password not.
         let token = csrf_of(&html);
