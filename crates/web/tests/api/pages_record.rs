@@ -158,7 +158,7 @@ async fn the_record_header_shows_the_contact_method_and_the_statement_in_force()
             ),
             "{html}"
         );
-        let at = html.find("href=\"/decisions/").unwrap() + 16;
+        let at = html.find("href=\"/decisions/").unwrap() + 17;
         let decision = html[at..].split('/').next().unwrap().to_owned();
         let id: DecisionId = decision.parse().unwrap();
         let (s, _, page) = b.get(&format!("/decisions/{decision}/provenance")).await;
