@@ -148,11 +148,7 @@ impl App {
         let org = match grant.scope {
             Scope::Organisation(own) => Some(own),
             Scope::All => None,
-            _ => {
-                return Err(AppError::forbidden(
-                    "your role may not search for clients",
-                ))
-            }
+            _ => return Err(AppError::forbidden("your role may not search for clients")),
         };
         let words: Vec<String> = query.split_whitespace().map(str::to_owned).collect();
         if words.is_empty() {

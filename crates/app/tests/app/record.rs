@@ -357,7 +357,10 @@ async fn the_statement_in_force_follows_the_routed_case_to_its_resolution() {
     for backend in backends() {
         let s = setup(backend).await;
         let c = s.fx.client_a.id;
-        assert_eq!(s.app.statement_in_force(&s.official, c).await.unwrap(), None);
+        assert_eq!(
+            s.app.statement_in_force(&s.official, c).await.unwrap(),
+            None
+        );
         let started = s
             .app
             .start_job_search(&s.official, c, day(3, 2), FormAnswers::default())

@@ -90,7 +90,12 @@ async fn contact_page(
         f.method.clone()
     };
     let page = ContactMethodPage {
-        l: Layout::new(ctx, "contact-form-title", Some(&s.actor.user), s.csrf.clone()),
+        l: Layout::new(
+            ctx,
+            "contact-form-title",
+            Some(&s.actor.user),
+            s.csrf.clone(),
+        ),
         client_id: client.to_string(),
         client_name: client_name(&record.client),
         methods: METHODS
@@ -226,12 +231,19 @@ async fn expert_page(
     .map_err(|e| PageError::app(ctx, e))?;
     let current = record.responsible_expert.as_ref();
     let chosen = if f.official_id.is_empty() {
-        current.map(|r| r.official_id.to_string()).unwrap_or_default()
+        current
+            .map(|r| r.official_id.to_string())
+            .unwrap_or_default()
     } else {
         f.official_id.clone()
     };
     let page = ExpertPage {
-        l: Layout::new(ctx, "expert-form-title", Some(&s.actor.user), s.csrf.clone()),
+        l: Layout::new(
+            ctx,
+            "expert-form-title",
+            Some(&s.actor.user),
+            s.csrf.clone(),
+        ),
         client_id: client.to_string(),
         client_name: client_name(&record.client),
         current: current.map(|r| {

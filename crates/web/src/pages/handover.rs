@@ -66,9 +66,7 @@ pub async fn handover(
     let lang = ctx.lang;
     let next_appointment = h.next_appointment.as_ref().map(|a| {
         let place = match &a.mode {
-            AppointmentMode::Phone { phone_number } => {
-                phone_number.as_ref().map(|p| p.to_string())
-            }
+            AppointmentMode::Phone { phone_number } => phone_number.as_ref().map(|p| p.to_string()),
             AppointmentMode::Video { link } => link.as_ref().map(|p| p.to_string()),
             AppointmentMode::Visit { address } => Some(address.to_string()),
         };

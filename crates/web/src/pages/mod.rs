@@ -13,8 +13,8 @@
 //! [`assets`] (the stylesheets, compiled in).
 
 pub mod appointment;
-pub mod assign;
 pub mod assets;
+pub mod assign;
 pub mod entry;
 pub mod error;
 pub mod handover;

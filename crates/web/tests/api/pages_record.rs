@@ -91,7 +91,13 @@ fn day(m: u32, d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap()
 }
 
-async fn entry(app: &App, kind: EntryKind, text: &str, event: chrono::DateTime<Utc>, follow_ups: Vec<chrono::NaiveDate>) {
+async fn entry(
+    app: &App,
+    kind: EntryKind,
+    text: &str,
+    event: chrono::DateTime<Utc>,
+    follow_ups: Vec<chrono::NaiveDate>,
+) {
     let new = NewEntry::new(
         app.fx.client_a.id,
         kind,
@@ -282,42 +288,93 @@ async fn the_contact_method_form_saves_and_refuses_bad_input_without_writing() {
         let (s, h, form) = b.get(&format!("/clients/{c}/contact-method/new")).await;
         assert_eq!(s, StatusCode::OK, "{form}");
         assert_private_page(&h);
-        assert!(form.contains("value=\"2026-03-02\""), "today offered: {form}");
+        assert!(
+            form.contains("value=\"2026-03-02\""),
+            "today offered: {form}"
+        );
         let path = format!("/clients/{c}/contact-method");
         let before = snapshot(&app).await;
         for (method, date, note, field, message) in [
             ("", "2026-03-02", "", "method", "Valitse asiointitapa."),
-            ("carrier_pigeon", "2026-03-02", "", "method", "Valitse asiointitapa."),
-            ("phone", "2026-02-30", "", "agreed_on", "Anna päivä, jona asiointitavasta sovittiin"),
-            ("phone", "2099-01-01", "", "agreed_on", "Anna päivä, jona asiointitavasta sovittiin"),
-            ("phone", "2026-03-02", "aamuisin\nja iltaisin", "note", "Lisätieto on liian pitkä"),
+            (
+                "carrier_pigeon",
+                "2026-03-02",
+                "",
+                "method",
+                "Valitse asiointitapa.",
+            ),
+            (
+                "phone",
+                "2026-02-30",
+                "",
+                "agreed_on",
+                "Anna päivä, jona asiointitavasta sovittiin",
+            ),
+            (
+                "phone",
+                "2099-01-01",
+                "",
+                "agreed_on",
+                "Anna päivä, jona asiointitavasta sovittiin",
+            ),
+            (
+                "phone",
+                "2026-03-02",
+                "aamuisin\nja iltaisin",
+                "note",
+                "Lisätieto on liian pitkä",
+            ),
         ] {
             let (s, _, html) = b
                 .post(
                     &path,
-                    &[("csrf", csrf.as_str()), ("method", method), ("agreed_on", date), ("note", note)],
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("method", method),
+                        ("agreed_on", date),
+                        ("note", note),
+                    ],
                 )
                 .await;
-            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{method} {date}: {html}");
+            assert_eq!(
+                s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{method} {date}: {html}"
+            );
             assert!(
                 html.contains("id=\"error-summary\"")
                     && html.contains(&format!("<a href=\"#{field}\">{message}")),
                 "{method} {date} {note:?}: {html}"
             );
-            assert!(html.contains(&format!("value=\"{date}\"")), "the date is kept: {html}");
+            assert!(
+                html.contains(&format!("value=\"{date}\"")),
+                "the date is kept: {html}"
+            );
         }
-        assert_eq!(snapshot(&app).await, before, "a refused form wrote something");
+        assert_eq!(
+            snapshot(&app).await,
+            before,
+            "a refused form wrote something"
+        );
         let (s, location, _) = b
             .post(
                 &path,
-                &[("csrf", csrf.as_str()), ("method", "video"), ("agreed_on", "2026-03-02"), ("note", "Aamupäivisin")],
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("method", "video"),
+                    ("agreed_on", "2026-03-02"),
+                    ("note", "Aamupäivisin"),
+                ],
             )
             .await;
         assert_eq!(s, StatusCode::SEE_OTHER);
         assert_eq!(location, format!("/clients/{c}"));
         assert_eq!(contact_methods(&app).await, 1);
         let (_, _, html) = b.get(&format!("/clients/{c}")).await;
-        assert!(html.contains("Sovittu asiointitapa</dt><dd>video · "), "{html}");
+        assert!(
+            html.contains("Sovittu asiointitapa</dt><dd>video · "),
+            "{html}"
+        );
         // The form offers the method in force next time.
         let (_, _, form) = b.get(&format!("/clients/{c}/contact-method/new")).await;
         assert!(form.contains("<option value=\"video\" selected>"), "{form}");
@@ -343,8 +400,9 @@ async fn the_responsible_expert_form_saves_and_refuses_bad_input_without_writing
         assert_private_page(&h);
         let anna = app.fx.official_a.id.to_string();
         assert!(
-            form.contains(&format!("<option value=\"{anna}\">Anna Asiantuntija</option>"))
-                && form.contains("Anni A"),
+            form.contains(&format!(
+                "<option value=\"{anna}\">Anna Asiantuntija</option>"
+            )) && form.contains("Anni A"),
             "{form}"
         );
         assert!(
@@ -361,21 +419,53 @@ async fn the_responsible_expert_form_saves_and_refuses_bad_input_without_writing
             ("not-an-id", "2026-03-02", "official_id", choose),
             (bertil.as_str(), "2026-03-02", "official_id", choose),
             (nobody, "2026-03-02", "official_id", choose),
-            (anna.as_str(), "2026-13-01", "from", "Anna päivä, josta alkaen"),
-            (anna.as_str(), "1800-01-01", "from", "Anna päivä, josta alkaen"),
+            (
+                anna.as_str(),
+                "2026-13-01",
+                "from",
+                "Anna päivä, josta alkaen",
+            ),
+            (
+                anna.as_str(),
+                "1800-01-01",
+                "from",
+                "Anna päivä, josta alkaen",
+            ),
         ] {
             let (s, _, html) = b
-                .post(&path, &[("csrf", csrf.as_str()), ("official_id", official), ("from", from)])
+                .post(
+                    &path,
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("official_id", official),
+                        ("from", from),
+                    ],
+                )
                 .await;
-            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{official} {from}: {html}");
+            assert_eq!(
+                s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{official} {from}: {html}"
+            );
             assert!(
                 html.contains(&format!("<a href=\"#{field}\">{message}")),
                 "{official} {from}: {html}"
             );
         }
-        assert_eq!(snapshot(&app).await, before, "a refused form wrote something");
+        assert_eq!(
+            snapshot(&app).await,
+            before,
+            "a refused form wrote something"
+        );
         let (s, location, _) = b
-            .post(&path, &[("csrf", csrf.as_str()), ("official_id", anna.as_str()), ("from", "2026-03-02")])
+            .post(
+                &path,
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("official_id", anna.as_str()),
+                    ("from", "2026-03-02"),
+                ],
+            )
             .await;
         assert_eq!(s, StatusCode::SEE_OTHER);
         assert_eq!(location, format!("/clients/{c}"));
@@ -405,14 +495,22 @@ async fn the_record_forms_without_their_csrf_token_are_refused() {
             let (s, _, _) = b
                 .post(
                     &format!("/clients/{c}/contact-method"),
-                    &[("csrf", token), ("method", "phone"), ("agreed_on", "2026-03-02")],
+                    &[
+                        ("csrf", token),
+                        ("method", "phone"),
+                        ("agreed_on", "2026-03-02"),
+                    ],
                 )
                 .await;
             assert_eq!(s, StatusCode::FORBIDDEN, "contact method, token {token:?}");
             let (s, _, _) = b
                 .post(
                     &format!("/clients/{c}/responsible-expert"),
-                    &[("csrf", token), ("official_id", anna.as_str()), ("from", "2026-03-02")],
+                    &[
+                        ("csrf", token),
+                        ("official_id", anna.as_str()),
+                        ("from", "2026-03-02"),
+                    ],
                 )
                 .await;
             assert_eq!(s, StatusCode::FORBIDDEN, "expert, token {token:?}");
@@ -440,7 +538,10 @@ async fn the_find_page_finds_by_name_ignoring_case() {
         b.login("a").await;
         let (s, _, html) = b.get("/clients?q=aSiAkAs+TESTI").await;
         assert_eq!(s, StatusCode::OK);
-        assert!(html.contains(&format!("<a href=\"/clients/{c}\">Testi Asiakas</a>")), "{html}");
+        assert!(
+            html.contains(&format!("<a href=\"/clients/{c}\">Testi Asiakas</a>")),
+            "{html}"
+        );
         let long = "a".repeat(201);
         let (s, _, html) = b.get(&format!("/clients?q={long}")).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
