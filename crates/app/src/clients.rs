@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use kirjuri_domain::{
     time, Appointment, AppointmentMode, Client, ClientId, ContactMethod, ContactMethodKind, Entry,
     EntryId, EntryKind, Hetu, JobSearch, Language, NewAppointment, NewClient, NewEntry, OrgId,
-    Organisation, PersonName, ResponsibleExpert, ShortText, User, UserId,
+    Organisation, PersonName, ResponsibleExpert, Role, ShortText, User, UserId,
 };
 use kirjuri_quality::Report;
 
@@ -66,6 +66,11 @@ pub struct WrittenEntry {
     pub entry: Entry,
     pub report: Report,
 }
+
+/// The most clients a search by name shows.
+pub const FIND_LIMIT: i64 = 100;
+/// The longest name query accepted.
+pub const FIND_QUERY_MAX: usize = 200;
 
 /// A page of an organisation's clients.
 #[derive(Debug, Clone)]
@@ -132,6 +137,33 @@ impl App {
             limit,
             offset,
         })
+    }
+
+    /// Clients found by name: every word of `query` in the first or last name, ignoring
+    /// case, by name, at most 100 (an official: of their own organisation; the supervisor: of
+    /// all). Every client found is a logged read. Another organisation's client is found by
+    /// identity code only, with a stated reason ([`App::lookup_client`]).
+    pub async fn find_clients(&self, actor: &Actor, query: &str) -> AppResult<Vec<Client>> {
+        let (grant, access) = self.permit(actor, Capability::ListClients)?;
+        let org = match grant.scope {
+            Scope::Organisation(own) => Some(own),
+            Scope::All => None,
+            _ => return Err(AppError::forbidden("your role may not search for clients")),
+        };
+        let words: Vec<String> = query.split_whitespace().map(str::to_owned).collect();
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        if query.chars().count() > FIND_QUERY_MAX {
+            return Err(AppError::invalid(
+                "q",
+                format!("at most {FIND_QUERY_MAX} characters"),
+            ));
+        }
+        Ok(self
+            .store
+            .find_clients_by_name(org, &words, FIND_LIMIT, &access)
+            .await?)
     }
 
     /// Registers a client of the official's own organisation. Registering someone who is
@@ -387,6 +419,23 @@ impl App {
             .client_access(actor, client, Action::Read, "responsible_experts")
             .await?;
         Ok(self.store.responsible_experts(client.id, &access).await?)
+    }
+
+    /// The officials who may be made the client's responsible expert (those of the client's
+    /// employment authority), by name; for whoever may assign one.
+    pub async fn expert_candidates(&self, actor: &Actor, client: ClientId) -> AppResult<Vec<User>> {
+        let Granted { client, .. } = self
+            .client_access(actor, client, Action::Write, "responsible_experts")
+            .await?;
+        let mut officials: Vec<User> = self
+            .store
+            .users_of_org(client.org_id)
+            .await?
+            .into_iter()
+            .filter(|u| u.role == Role::Official)
+            .collect();
+        officials.sort_by(|a, b| a.display_name.as_str().cmp(b.display_name.as_str()));
+        Ok(officials)
     }
 
     /// Assigns the client's responsible expert (an official of the client's organisation).

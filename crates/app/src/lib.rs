@@ -30,6 +30,7 @@ pub mod delivery;
 pub mod documents;
 mod error;
 mod guard;
+pub mod handover;
 pub mod me;
 pub mod policy;
 mod quality;

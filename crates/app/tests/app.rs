@@ -21,3 +21,8 @@ mod login;
 mod concurrency;
 #[path = "app/payers.rs"]
 mod payers;
+
+/// Issue 12 items 3, 4 and 6: the handover summary, finding clients by name, the statement in
+/// force.
+#[path = "app/record.rs"]
+mod record;

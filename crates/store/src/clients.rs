@@ -120,6 +120,114 @@ impl Store {
             .await?;
         Ok(clients)
     }
+
+    /// Clients whose name (first and last) contains every word of `words`, ignoring case, by
+    /// name, at most `limit`; of one organisation, or of all with `None`. Each client found is
+    /// a logged read (`client_search`).
+    ///
+    /// The database narrows by `LIKE` on the lower-cased name: an ASCII letter of a word is
+    /// matched lower-cased and any other character by a one-character wildcard, because
+    /// SQLite's `lower` folds ASCII only. The rows are then matched exactly here with Unicode
+    /// case folding (`Åberg` is found by `åb`), so both backends answer the same.
+    pub async fn find_clients_by_name(
+        &self,
+        org: Option<OrgId>,
+        words: &[String],
+        limit: i64,
+        by: &Access,
+    ) -> Result<Vec<Client>, StoreError> {
+        let words: Vec<String> = words
+            .iter()
+            .map(|w| w.to_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.is_empty() || limit < 1 {
+            return Ok(Vec::new());
+        }
+        let mut sql = format!("SELECT {CLIENT_COLS} FROM clients WHERE 1 = 1");
+        let mut binds: Vec<String> = Vec::new();
+        if let Some(org) = org {
+            binds.push(org.to_string());
+            sql.push_str(&format!(" AND org_id = ${}", binds.len()));
+        }
+        for w in &words {
+            binds.push(name_pattern(w));
+            sql.push_str(&format!(
+                " AND lower(first_name || ' ' || last_name) LIKE ${} ESCAPE '\\'",
+                binds.len()
+            ));
+        }
+        sql.push_str(" ORDER BY last_name, first_name, id");
+        // With ASCII words the database's match is already exact and may stop at the limit.
+        if words.iter().all(|w| w.is_ascii()) {
+            sql.push_str(&format!(" LIMIT {limit}"));
+        }
+        let mut query = sqlx::query(&sql);
+        for b in binds {
+            query = query.bind(b);
+        }
+        let rows = query.fetch_all(&self.read).await?;
+        let mut clients = Vec::new();
+        for row in &rows {
+            if clients.len() as i64 >= limit {
+                break;
+            }
+            let c = client_from_row(row)?;
+            let name = format!("{} {}", c.first_name, c.last_name).to_lowercase();
+            if words.iter().all(|w| name.contains(w.as_str())) {
+                clients.push(c);
+            }
+        }
+        self.log_each(&clients, by, "client_search").await?;
+        Ok(clients)
+    }
+
+    /// One read logged per client listed, all in one write.
+    async fn log_each(
+        &self,
+        clients: &[Client],
+        by: &Access,
+        resource: &'static str,
+    ) -> Result<(), StoreError> {
+        if clients.is_empty() {
+            return Ok(());
+        }
+        let logs = clients
+            .iter()
+            .map(|c| self.logged(by, c.id))
+            .collect::<Result<Vec<_>, _>>()?;
+        let now = self.now();
+        self.writer
+            .write(move |tx, leaves| {
+                Box::pin(async move {
+                    for logged in logs {
+                        logged
+                            .record(tx, leaves, now, AccessAction::Read, resource)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
+    }
+}
+
+/// A `LIKE` pattern for a lower-cased word: `%word%` with ASCII kept, any other character a
+/// one-character wildcard, and the pattern's own special characters escaped.
+fn name_pattern(word: &str) -> String {
+    let mut p = String::from("%");
+    for ch in word.chars() {
+        match ch {
+            '%' | '_' | '\\' => {
+                p.push('\\');
+                p.push(ch);
+            }
+            c if c.is_ascii() => p.push(c),
+            _ => p.push('_'),
+        }
+    }
+    p.push('%');
+    p
 }
 
 /// The client `id` inside a write's transaction, or "not found".

@@ -45,6 +45,7 @@ mod deliveries;
 mod entries;
 mod experts;
 mod gaps;
+mod handover;
 mod job_searches;
 mod ledger;
 mod login;
@@ -81,6 +82,7 @@ pub use backup::BackupReport;
 pub use deliveries::{DeliveryFailure, DeliveryReceipt, DeliveryStatus, DueDelivery};
 pub use entries::EntryFinding;
 pub use gaps::{gap_on, ClientHistory, Gap, GapReason, GapScope, StatementGap};
+pub use handover::HandoverParts;
 pub use ledger::{
     origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport, StoredCheckpoint,
 };

@@ -680,3 +680,8 @@ mod reconsideration;
 /// Issue 12: pages for officials.
 #[path = "api/pages.rs"]
 mod pages;
+
+/// Issue 12 items 3, 4 and 6: the record's header, the handover summary, the contact-method
+/// and responsible-expert forms, finding by name.
+#[path = "api/pages_record.rs"]
+mod pages_record;

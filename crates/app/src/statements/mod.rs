@@ -6,6 +6,7 @@
 //! the quality figures per rule-set version.
 
 pub mod decisions;
+pub mod in_force;
 pub mod procedure;
 pub mod provenance;
 pub mod safeguards;
@@ -25,6 +26,7 @@ use crate::{Actor, App, AppError, AppResult};
 pub use decisions::{
     DecisionRecord, OfficialStatement, ReconsiderationRecord, ReconsiderationStatement,
 };
+pub use in_force::{GivenBy, StatementInForce, StatementState};
 pub use provenance::{Provenance, ProvenanceStep};
 pub use safeguards::{AppliedRule, RuleSetRef, Safeguards};
 

@@ -9,13 +9,15 @@
 //!
 //! Modules: [`layout`] (language, CSRF token, headers, dates), [`i18n`] (Fluent), [`error`]
 //! (errors as pages), [`session`] (log-in, log-out, signed-in forms), [`today`] ("my work
-//! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`appointment`] (booking one), [`jobsearch`] (starting a job search), [`queue`] (the work queue: take, preview, resolve), [`provenance`] (a decision's provenance),
+//! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`appointment`] (booking one), [`handover`] (the handover summary, A8), [`assign`] (the contact method and the responsible expert), [`jobsearch`] (starting a job search), [`queue`] (the work queue: take, preview, resolve), [`provenance`] (a decision's provenance),
 //! [`assets`] (the stylesheets, compiled in).
 
 pub mod appointment;
 pub mod assets;
+pub mod assign;
 pub mod entry;
 pub mod error;
+pub mod handover;
 pub mod i18n;
 pub mod jobsearch;
 pub mod layout;
@@ -55,6 +57,23 @@ pub fn routes(state: AppState) -> Router {
             get(appointment::new_appointment),
         )
         .route("/clients/{id}/appointments", post(appointment::book))
+        .route("/clients/{id}/handover", get(handover::handover))
+        .route(
+            "/clients/{id}/contact-method/new",
+            get(assign::new_contact_method),
+        )
+        .route(
+            "/clients/{id}/contact-method",
+            post(assign::agree_contact_method),
+        )
+        .route(
+            "/clients/{id}/responsible-expert/new",
+            get(assign::new_expert),
+        )
+        .route(
+            "/clients/{id}/responsible-expert",
+            post(assign::assign_expert),
+        )
         .route("/decisions/{id}/provenance", get(provenance::provenance))
         .route("/decisions/{id}/proof", get(provenance::proof))
         .route("/queue", get(queue::queue))

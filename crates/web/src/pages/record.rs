@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use kirjuri_app::clients::RecordEntry;
+use kirjuri_app::statements::{GivenBy, StatementInForce, StatementState};
 use kirjuri_app::{Actor, AppError};
 use kirjuri_domain::{ClientId, Hetu, ShortText};
 use serde::Deserialize;
@@ -50,8 +51,9 @@ pub struct FindQuery {
     q: String,
 }
 
-/// `GET /clients?q=`: the clients of the official's own organisation whose name contains the
-/// words asked (every client listed is a logged read, as the API's list is).
+/// `GET /clients?q=`: the clients whose name contains the words asked, found by the
+/// application layer (of the official's own organisation; every client found is a logged
+/// read).
 pub async fn find(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -59,36 +61,39 @@ pub async fn find(
 ) -> PageResult {
     let s = signed(&state, &ctx).await?;
     let q = query.q.trim().to_owned();
-    let mut found = Vec::new();
-    if !q.is_empty() {
-        let page = state
-            .app
-            .list_clients(&s.actor, None, 500, 0)
-            .await
-            .map_err(|e| PageError::app(&ctx, e))?;
-        let words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
-        for c in page.clients {
-            let name = format!("{} {}", c.first_name, c.last_name);
-            let lower = name.to_lowercase();
-            if words.iter().all(|w| lower.contains(w.as_str())) {
-                found.push(FoundClient {
+    let (found, error, status) = match state.app.find_clients(&s.actor, &q).await {
+        Ok(clients) => (
+            clients
+                .into_iter()
+                .map(|c| FoundClient {
                     id: c.id.to_string(),
-                    name,
+                    name: format!("{} {}", c.first_name, c.last_name),
                     hetu_masked: c.hetu.masked(),
-                });
-            }
-        }
-    }
+                })
+                .collect(),
+            None,
+            StatusCode::OK,
+        ),
+        Err(AppError::Invalid { .. }) => (
+            Vec::new(),
+            Some(FieldMessage {
+                field: "q".to_owned(),
+                message: text(ctx.lang, "find-name-invalid", &[]),
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => return Err(PageError::app(&ctx, e)),
+    };
     let page = FindPage {
         l: Layout::new(&ctx, "find-title", Some(&s.actor.user), s.csrf),
-        searched: !q.is_empty(),
+        searched: !q.is_empty() && error.is_none(),
         q,
         found,
         hetu: String::new(),
         reason: String::new(),
-        error: None,
+        error,
     };
-    rendered(&ctx, StatusCode::OK, &page)
+    rendered(&ctx, status, &page)
 }
 
 #[derive(Debug, Deserialize)]
@@ -209,6 +214,70 @@ pub struct ApplicationRow {
     pub deliveries: Vec<String>,
 }
 
+/// The statement in force for the latest job search, in words, with its decision's
+/// provenance page.
+#[derive(Debug)]
+pub struct StatementRow {
+    pub words: String,
+    pub decision_id: String,
+}
+
+/// The statement in force in the page's language.
+pub fn statement_words(lang: Lang, s: &StatementInForce) -> StatementRow {
+    let kind = text(lang, &format!("decision-{}", s.kind), &[]);
+    let words = match &s.state {
+        StatementState::Given {
+            outcome,
+            effective_date,
+            by,
+        } => {
+            let (outcome_key, by_key) = match by {
+                GivenBy::Automated => ("outcome", "statement-by-automated"),
+                GivenBy::Official => ("resolution", "statement-by-official"),
+                GivenBy::Reconsideration => ("resolution", "statement-by-reconsideration"),
+            };
+            let outcome = text(lang, &format!("{outcome_key}-{outcome}"), &[]);
+            let by = text(lang, by_key, &[]);
+            match effective_date {
+                Some(d) => text(
+                    lang,
+                    "statement-given",
+                    &[
+                        ("kind", &kind),
+                        ("outcome", &outcome),
+                        ("date", &date(*d)),
+                        ("by", &by),
+                    ],
+                ),
+                None => text(
+                    lang,
+                    "statement-given-undated",
+                    &[("kind", &kind), ("outcome", &outcome), ("by", &by)],
+                ),
+            }
+        }
+        StatementState::Waiting { target } => {
+            let queue = text(
+                lang,
+                &format!(
+                    "queue-{}",
+                    target.as_deref().unwrap_or("employment_authority")
+                ),
+                &[],
+            );
+            text(
+                lang,
+                "statement-waiting",
+                &[("kind", &kind), ("queue", &queue)],
+            )
+        }
+    };
+    StatementRow {
+        words,
+        decision_id: s.decision.to_string(),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "record.html")]
 struct RecordPage {
@@ -222,6 +291,7 @@ struct RecordPage {
     job_search: Option<String>,
     interview_deadline: Option<String>,
     responsible_expert: Option<String>,
+    statement: Option<StatementRow>,
     applications: Vec<ApplicationRow>,
     entries: Vec<TimelineEntry>,
     /// The timeline page shown (from 1) and how many there are.
@@ -294,11 +364,12 @@ pub async fn render_record(
     let err = |e| PageError::app(ctx, e);
     // Asked together: each use case writes its access-log row, and writes arriving together
     // share one group commit (on SQLite one fsync instead of one per part of the page).
-    let (record, entries, appointments, applications) = tokio::try_join!(
+    let (record, entries, appointments, applications, statement) = tokio::try_join!(
         app.client_record(actor, client),
         app.entries(actor, client),
         app.appointments(actor, client),
         app.benefit_applications(actor, client),
+        app.statement_in_force(actor, client),
     )
     .map_err(err)?;
     let lang = ctx.lang;
@@ -380,6 +451,7 @@ pub async fn render_record(
                 ],
             )
         }),
+        statement: statement.as_ref().map(|s| statement_words(lang, s)),
         applications,
         entries: timeline(lang, &entries, page),
         page: page + 1,

@@ -43,6 +43,36 @@ async function shot(page, name) {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 }
 
+// The record's own forms and summary (issue 12 items 3 and 6): the contact method (A9) and
+// the responsible expert recorded through their forms and shown in the record's header, and
+// the handover summary (A8), each page checked with axe and photographed.
+async function recordForms(page, recordUrl, lang, js, audit) {
+  await page.goto(recordUrl);
+  await page.click('a[href$="/contact-method/new"]');
+  await page.waitForSelector('form[action$="/contact-method"]');
+  await audit(page, `contact method ${lang}`);
+  if (js) await shot(page, `contact-method-${lang}`);
+  await page.selectOption('#method', 'phone');
+  await page.fill('#note', `Aamupäivisin (${lang})`);
+  await Promise.all([page.waitForURL(/\/clients\/[0-9a-f-]+$/), page.click('form[action$="/contact-method"] button[type=submit]')]);
+  check((await page.textContent('dl.record-header')).includes(lang === 'sv' ? 'telefon' : 'puhelin'), 'the contact method in the header');
+
+  await page.click('a[href$="/responsible-expert/new"]');
+  await page.waitForSelector('form[action$="/responsible-expert"]');
+  await audit(page, `responsible expert ${lang}`);
+  if (js) await shot(page, `responsible-expert-${lang}`);
+  const official = await page.locator('#official_id option').nth(1).getAttribute('value');
+  await page.selectOption('#official_id', official);
+  await Promise.all([page.waitForURL(/\/clients\/[0-9a-f-]+$/), page.click('form[action$="/responsible-expert"] button[type=submit]')]);
+  await audit(page, `record header ${lang}`);
+  if (js) await shot(page, `record-header-${lang}`);
+
+  await page.click('a[href$="/handover"]');
+  await page.waitForSelector('section[aria-labelledby=recent-contacts]');
+  await audit(page, `handover ${lang}`);
+  if (js) await shot(page, `handover-${lang}`);
+}
+
 async function flow(browser, lang, js) {
   const context = await browser.newContext({ javaScriptEnabled: js, locale: lang === 'sv' ? 'sv-FI' : 'fi-FI' });
   const page = await context.newPage();
@@ -130,6 +160,9 @@ async function flow(browser, lang, js) {
   await page.fill('#place', address);
   await Promise.all([page.waitForURL(/#appointments$/), page.click('form[action$="/appointments"] button[type=submit]')]);
   check((await page.content()).includes(address), 'the appointment is on the record');
+
+  await recordForms(page, recordUrl, lang, js, audit);
+  await page.goto(recordUrl);
 
   // Start a job search (once: the first flow): the prior notice shown, the case routes and
   // the result page says where and why.
