@@ -680,3 +680,8 @@ mod reconsideration;
 /// Issue 12: pages for officials.
 #[path = "api/pages.rs"]
 mod pages;
+
+/// Issue 12 items 7–8: job searches started and ended with the client's answers, the printable
+/// statement, and requests for reconsideration in the work queue.
+#[path = "api/pages_jobsearch.rs"]
+mod pages_jobsearch;

@@ -209,6 +209,16 @@ pub struct ApplicationRow {
     pub deliveries: Vec<String>,
 }
 
+/// A decision of the client's in the record, with where its statements are.
+#[derive(Debug)]
+pub struct DecisionRow {
+    pub id: String,
+    /// What was decided and when, with the outcome, in words.
+    pub summary: String,
+    /// A statement has been issued on it (the printable page has something to print).
+    pub issued: bool,
+}
+
 #[derive(Template)]
 #[template(path = "record.html")]
 struct RecordPage {
@@ -220,6 +230,9 @@ struct RecordPage {
     organisation: String,
     contact_method: Option<String>,
     job_search: Option<String>,
+    /// The open job search, which the record offers to end.
+    open_job_search: bool,
+    decisions: Vec<DecisionRow>,
     interview_deadline: Option<String>,
     responsible_expert: Option<String>,
     applications: Vec<ApplicationRow>,
@@ -294,11 +307,12 @@ pub async fn render_record(
     let err = |e| PageError::app(ctx, e);
     // Asked together: each use case writes its access-log row, and writes arriving together
     // share one group commit (on SQLite one fsync instead of one per part of the page).
-    let (record, entries, appointments, applications) = tokio::try_join!(
+    let (record, entries, appointments, applications, decisions) = tokio::try_join!(
         app.client_record(actor, client),
         app.entries(actor, client),
         app.appointments(actor, client),
         app.benefit_applications(actor, client),
+        app.client_decisions(actor, client),
     )
     .map_err(err)?;
     let lang = ctx.lang;
@@ -369,6 +383,31 @@ pub async fn render_record(
                 &[("date", &date(j.start_date))],
             )
         }),
+        open_job_search: record.job_search.is_some(),
+        decisions: decisions
+            .iter()
+            .rev()
+            .map(|d| {
+                let stored = &d.stored.decision;
+                let official = d.official_statement.as_ref().map(|o| &o.resolution);
+                let outcome = match official {
+                    Some(r) => text(lang, &format!("resolution-{}", r.outcome), &[]),
+                    None if d.automated() => {
+                        text(lang, &format!("outcome-{}", stored.outcome), &[])
+                    }
+                    None => text(lang, "record-decision-waiting", &[]),
+                };
+                DecisionRow {
+                    id: d.stored.id.to_string(),
+                    summary: format!(
+                        "{} {}: {outcome}",
+                        text(lang, &format!("decision-{}", stored.kind), &[]),
+                        date(stored.decision_date),
+                    ),
+                    issued: stored.document.is_some() || official.is_some(),
+                }
+            })
+            .collect(),
         interview_deadline: record.initial_interview_deadline.map(date),
         responsible_expert: record.responsible_expert.as_ref().map(|r| {
             text(
