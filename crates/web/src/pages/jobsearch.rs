@@ -210,7 +210,7 @@ fn question(
         choices: values
             .iter()
             .map(|v| Choice {
-                value: *v,
+                value: v,
                 label: text(lang, &format!("answer-{name}-{v}"), &[]),
                 checked: chosen == Some(*v),
             })

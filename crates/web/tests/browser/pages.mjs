@@ -239,7 +239,9 @@ async function statementsAndEnd(page, { lang, js, audit, tag, issued, recordUrl 
     await Promise.all([page.waitForURL(/\/job-search\/end$/), end.click()]);
     await audit(page, `job search end ${lang}`);
     if (js) await shot(page, `jobsearch-end-${lang}`);
-    await page.check('#reason-employed');
+    // The radio button as a person chooses it: by its label (hds-core draws the button).
+    await page.click('label[for="reason-employed"]');
+    check(await page.isChecked('#reason-employed'), 'the reason is chosen');
     await page.check('#acknowledged_notice');
     await page.click('form[action$="/job-search/end"] button[type=submit]');
     await page.waitForSelector('p.outcome');
