@@ -27,8 +27,11 @@ async fn ready(app: &App) {
     assert_eq!(s, StatusCode::OK, "{b}");
 }
 
+/// A form's fields as a browser posts them.
+type Form = Vec<(&'static str, String)>;
+
 /// A clear case's answers on the form, as a browser posts them.
-fn clear_answers(csrf: &str) -> Vec<(&'static str, String)> {
+fn clear_answers(csrf: &str) -> Form {
     vec![
         ("csrf", csrf.to_owned()),
         ("start_date", "2026-03-02".to_owned()),
@@ -45,7 +48,7 @@ fn clear_answers(csrf: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn with(form: &[(&'static str, String)], key: &str, value: &str) -> Vec<(&'static str, String)> {
+fn with(form: &[(&'static str, String)], key: &str, value: &str) -> Form {
     form.iter()
         .map(|(k, v)| {
             (
@@ -60,7 +63,7 @@ fn with(form: &[(&'static str, String)], key: &str, value: &str) -> Vec<(&'stati
         .collect()
 }
 
-fn without(form: &[(&'static str, String)], key: &str) -> Vec<(&'static str, String)> {
+fn without(form: &[(&'static str, String)], key: &str) -> Form {
     form.iter().filter(|(k, _)| *k != key).cloned().collect()
 }
 
@@ -150,9 +153,15 @@ async fn a_clear_start_gets_an_automatic_statement_at_once_with_a_printable_page
         let document = decisions[0]["document"].as_str().unwrap().to_owned();
         assert_eq!(decisions[0]["id"], id.as_str());
         assert_eq!(decisions[0]["document_language"], "fi");
+        let reads = "SELECT COUNT(*) FROM access_log WHERE resource = 'decisions' AND action = 'read'";
+        let logged = raw_i64(&app.store, reads).await;
         let (s, h, page) = b.get(&statement).await;
         assert_eq!(s, StatusCode::OK, "{page}");
         assert_page_headers(&h);
+        assert!(
+            raw_i64(&app.store, reads).await > logged,
+            "the statement's read is logged"
+        );
         assert!(
             page.contains("Automaattisessa menettelyssä annettu lausunto, 2.3.2026 klo 11.00"),
             "{page}"
@@ -171,6 +180,12 @@ async fn a_clear_start_gets_an_automatic_statement_at_once_with_a_printable_page
             "{sv}"
         );
         let _ = b.get(&format!("{statement}?lang=fi")).await;
+        // An official of another organisation finds no such statement (A2).
+        let other = Browser::new(&app);
+        other.login("b").await;
+        let (s, _, html) = other.get(&statement).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        assert!(!html.contains(first_line) && !html.contains("010594"), "{html}");
         // The print rules are in the served stylesheet: A4, no navigation.
         let (_, _, css) = b.get("/static/kirjuri.css").await;
         assert!(
@@ -261,7 +276,7 @@ async fn bad_answers_are_refused_at_their_fields_and_change_nothing() {
         let path = format!("/clients/{}/job-search", app.fx.client_a.id);
         let before = statements_snapshot(&app).await;
         let clear = clear_answers(&csrf);
-        let cases: Vec<(&str, Vec<(&'static str, String)>, &str, &str)> = vec![
+        let cases: Vec<(&str, Form, &str, &str)> = vec![
             (
                 "an unanswered question",
                 without(&without(&clear, "seeks_full_time_work"), "studies"),
