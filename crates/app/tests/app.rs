@@ -21,3 +21,7 @@ mod login;
 mod concurrency;
 #[path = "app/payers.rs"]
 mod payers;
+
+/// Issue 12: one decision with its statements, for the printable statement page.
+#[path = "app/decision_read.rs"]
+mod decision_read;
