@@ -50,7 +50,7 @@ use kirjuri_store::Store;
 
 pub use actor::Actor;
 pub use error::{entry_error_field, field, AppError, AppResult};
-pub use quality::stored_findings;
+pub use quality::{blocks_document, stored_findings};
 pub use session::{hash_password, LoginThrottle, Session};
 
 /// The store's read models that use cases return as they are. Re-exported so that the

@@ -34,8 +34,9 @@ pub fn stored_findings(report: &Report) -> Vec<EntryFinding> {
         .collect()
 }
 
-/// Whether a finding keeps a text out of a client's document.
-fn blocks_document(f: &kirjuri_quality::Finding) -> bool {
+/// Whether a finding keeps a text out of a client's document (the pages mark these among a
+/// refused text's findings).
+pub fn blocks_document(f: &kirjuri_quality::Finding) -> bool {
     f.severity == Severity::Block
         || matches!(
             f.kind,

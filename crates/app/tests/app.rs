@@ -26,3 +26,6 @@ mod payers;
 /// force.
 #[path = "app/record.rs"]
 mod record;
+/// Issue 12: one decision with its statements, for the printable statement page.
+#[path = "app/decision_read.rs"]
+mod decision_read;

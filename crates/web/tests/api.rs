@@ -685,3 +685,7 @@ mod pages;
 /// and responsible-expert forms, finding by name.
 #[path = "api/pages_record.rs"]
 mod pages_record;
+/// Issue 12 items 7–8: job searches started and ended with the client's answers, the printable
+/// statement, and requests for reconsideration in the work queue.
+#[path = "api/pages_jobsearch.rs"]
+mod pages_jobsearch;

@@ -3,7 +3,7 @@
 //! an automated statement, its GDPR art. 22(3) safeguards (B15).
 
 use chrono::{DateTime, Utc};
-use kirjuri_domain::{ClientId, OrgId, Organisation};
+use kirjuri_domain::{ClientId, DecisionId, OrgId, Organisation};
 use kirjuri_store::{Access, Reconsideration, Resolution, StoredDecision};
 use serde_json::Value;
 
@@ -96,6 +96,21 @@ impl App {
             .client_access(actor, client, Action::Read, "decisions")
             .await?;
         self.decision_records(client.id, &access).await
+    }
+
+    /// One decision of a client with what followed it (the statements issued on it), for an
+    /// official or the supervisor: the printable statement page reads it. The read is logged
+    /// as [`App::client_decisions`]' is; a decision the user may not see is "not found".
+    pub async fn decision(&self, actor: &Actor, id: DecisionId) -> AppResult<DecisionRecord> {
+        let client = self.store.decision_client(id).await?;
+        let Granted { client, access } = self
+            .client_access(actor, client, Action::Read, "decisions")
+            .await?;
+        self.decision_records(client.id, &access)
+            .await?
+            .into_iter()
+            .find(|d| d.stored.id == id)
+            .ok_or(AppError::NotFound("decision"))
     }
 
     /// The job seeker's own decisions and statements.

@@ -65,7 +65,7 @@ struct EntryPage {
     errors: Vec<FieldMessage>,
 }
 
-fn message(lang: Lang, f: &Finding) -> (String, Option<String>) {
+pub fn message(lang: Lang, f: &Finding) -> (String, Option<String>) {
     let m = match lang {
         Lang::Fi => f.message.fi.clone(),
         Lang::Sv => f.message.sv.clone(),

@@ -9,7 +9,7 @@
 //!
 //! Modules: [`layout`] (language, CSRF token, headers, dates), [`i18n`] (Fluent), [`error`]
 //! (errors as pages), [`session`] (log-in, log-out, signed-in forms), [`today`] ("my work
-//! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`appointment`] (booking one), [`handover`] (the handover summary, A8), [`assign`] (the contact method and the responsible expert), [`jobsearch`] (starting a job search), [`queue`] (the work queue: take, preview, resolve), [`provenance`] (a decision's provenance),
+//! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`appointment`] (booking one), [`handover`] (the handover summary, A8), [`assign`] (the contact method and the responsible expert), [`jobsearch`] (starting and ending a job search with the client's answers), [`queue`] (the work queue of routed cases and requests for reconsideration: take, preview, resolve), [`provenance`] (a decision's provenance), [`statement`] (the printable statements of a decision),
 //! [`assets`] (the stylesheets, compiled in).
 
 pub mod appointment;
@@ -25,6 +25,7 @@ pub mod provenance;
 pub mod queue;
 pub mod record;
 pub mod session;
+pub mod statement;
 pub mod today;
 
 use axum::routing::{get, post};
@@ -53,6 +54,10 @@ pub fn routes(state: AppState) -> Router {
             post(jobsearch::start_job_search),
         )
         .route(
+            "/clients/{id}/job-search/end",
+            get(jobsearch::end_form).post(jobsearch::end_job_search),
+        )
+        .route(
             "/clients/{id}/appointments/new",
             get(appointment::new_appointment),
         )
@@ -76,9 +81,18 @@ pub fn routes(state: AppState) -> Router {
         )
         .route("/decisions/{id}/provenance", get(provenance::provenance))
         .route("/decisions/{id}/proof", get(provenance::proof))
+        .route("/decisions/{id}/statement", get(statement::statement))
         .route("/queue", get(queue::queue))
         .route("/queue/{id}", get(queue::case).post(queue::resolve))
         .route("/queue/{id}/take", post(queue::take))
+        .route(
+            "/reconsiderations/{id}",
+            get(queue::reconsideration).post(queue::resolve_reconsideration),
+        )
+        .route(
+            "/reconsiderations/{id}/take",
+            post(queue::take_reconsideration),
+        )
         .route("/static/{file}", get(assets::file))
         .fallback(assets::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -278,6 +278,16 @@ pub fn statement_words(lang: Lang, s: &StatementInForce) -> StatementRow {
     }
 }
 
+/// A decision of the client's in the record, with where its statements are.
+#[derive(Debug)]
+pub struct DecisionRow {
+    pub id: String,
+    /// What was decided and when, with the outcome, in words.
+    pub summary: String,
+    /// A statement has been issued on it (the printable page has something to print).
+    pub issued: bool,
+}
+
 #[derive(Template)]
 #[template(path = "record.html")]
 struct RecordPage {
@@ -289,6 +299,9 @@ struct RecordPage {
     organisation: String,
     contact_method: Option<String>,
     job_search: Option<String>,
+    /// The open job search, which the record offers to end.
+    open_job_search: bool,
+    decisions: Vec<DecisionRow>,
     interview_deadline: Option<String>,
     responsible_expert: Option<String>,
     statement: Option<StatementRow>,
@@ -364,12 +377,13 @@ pub async fn render_record(
     let err = |e| PageError::app(ctx, e);
     // Asked together: each use case writes its access-log row, and writes arriving together
     // share one group commit (on SQLite one fsync instead of one per part of the page).
-    let (record, entries, appointments, applications, statement) = tokio::try_join!(
+    let (record, entries, appointments, applications, statement, decisions) = tokio::try_join!(
         app.client_record(actor, client),
         app.entries(actor, client),
         app.appointments(actor, client),
         app.benefit_applications(actor, client),
         app.statement_in_force(actor, client),
+        app.client_decisions(actor, client),
     )
     .map_err(err)?;
     let lang = ctx.lang;
@@ -440,6 +454,31 @@ pub async fn render_record(
                 &[("date", &date(j.start_date))],
             )
         }),
+        open_job_search: record.job_search.is_some(),
+        decisions: decisions
+            .iter()
+            .rev()
+            .map(|d| {
+                let stored = &d.stored.decision;
+                let official = d.official_statement.as_ref().map(|o| &o.resolution);
+                let outcome = match official {
+                    Some(r) => text(lang, &format!("resolution-{}", r.outcome), &[]),
+                    None if d.automated() => {
+                        text(lang, &format!("outcome-{}", stored.outcome), &[])
+                    }
+                    None => text(lang, "record-decision-waiting", &[]),
+                };
+                DecisionRow {
+                    id: d.stored.id.to_string(),
+                    summary: format!(
+                        "{} {}: {outcome}",
+                        text(lang, &format!("decision-{}", stored.kind), &[]),
+                        date(stored.decision_date),
+                    ),
+                    issued: stored.document.is_some() || official.is_some(),
+                }
+            })
+            .collect(),
         interview_deadline: record.initial_interview_deadline.map(date),
         responsible_expert: record.responsible_expert.as_ref().map(|r| {
             text(

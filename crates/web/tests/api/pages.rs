@@ -5,18 +5,18 @@
 use super::*;
 
 /// A browser-like client: keeps cookies, does not follow redirects (so a test sees them).
-struct Browser {
-    client: reqwest::Client,
-    base: String,
+pub(super) struct Browser {
+    pub(super) client: reqwest::Client,
+    pub(super) base: String,
 }
 
-fn csrf_of(html: &str) -> String {
+pub(super) fn csrf_of(html: &str) -> String {
     let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
     html[at..].split('"').next().unwrap().to_owned()
 }
 
 impl Browser {
-    fn new(app: &App) -> Browser {
+    pub(super) fn new(app: &App) -> Browser {
         Browser {
             client: reqwest::Client::builder()
                 .cookie_store(true)
@@ -27,7 +27,7 @@ impl Browser {
         }
     }
 
-    async fn get(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
+    pub(super) async fn get(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
         let r = self
             .client
             .get(format!("{}{path}", self.base))
@@ -38,7 +38,7 @@ impl Browser {
         (s, h, r.text().await.unwrap())
     }
 
-    async fn post(
+    pub(super) async fn post(
         &self,
         path: &str,
         form: &[(&str, &str)],
@@ -56,7 +56,7 @@ impl Browser {
     }
 
     /// Logs in through the form; returns the CSRF token of the signed-in pages.
-    async fn login(&self, username: &str) -> String {
+    pub(super) async fn login(&self, username: &str) -> String {
         let (s, _, html) = self.get("/login").await;
         assert_eq!(s, StatusCode::OK);
         let token = csrf_of(&html);
@@ -78,7 +78,7 @@ impl Browser {
     }
 }
 
-fn assert_page_headers(h: &reqwest::header::HeaderMap) {
+pub(super) fn assert_page_headers(h: &reqwest::header::HeaderMap) {
     let csp = h["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("default-src 'self'"), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
@@ -969,6 +969,7 @@ const PAGE_ROUTES: &[(&str, bool, bool)] = &[
     ("/clients/{id}/entries", false, true),
     ("/clients/{id}/job-search/new", true, false),
     ("/clients/{id}/job-search", false, true),
+    ("/clients/{id}/job-search/end", true, true),
     ("/clients/{id}/appointments/new", true, false),
     ("/clients/{id}/appointments", false, true),
     ("/clients/{id}/handover", true, false),
@@ -978,9 +979,12 @@ const PAGE_ROUTES: &[(&str, bool, bool)] = &[
     ("/clients/{id}/responsible-expert", false, true),
     ("/decisions/{id}/provenance", true, false),
     ("/decisions/{id}/proof", true, false),
+    ("/decisions/{id}/statement", true, false),
     ("/queue", true, false),
     ("/queue/{id}", true, true),
     ("/queue/{id}/take", false, true),
+    ("/reconsiderations/{id}", true, true),
+    ("/reconsiderations/{id}/take", false, true),
     ("/static/{file}", true, false),
 ];
 

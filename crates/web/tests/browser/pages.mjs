@@ -2,8 +2,10 @@
 // the Rust test `pages::a_real_browser_walks_the_pages_in_finnish_and_swedish` with a server and demo data of its own. For Finnish and
 // Swedish: log in, find a client, write an entry with an unexplained abbreviation, see the
 // finding at its place, fix it and save, a blocking finding that keeps the entry unsaved, a
-// keyboard-only pass through the entry form, an appointment booked, and (in the first flow) a job search that routes,
-// taken from the work queue, previewed and resolved, and its provenance read.
+// keyboard-only pass through the entry form, an appointment booked, a job search that routes,
+// taken from the work queue, previewed and resolved, and its provenance read; the issued
+// statement's printable page, a request for its reconsideration taken and resolved from the
+// queue (a refused reasoning first), and the job search ended from the record.
 // axe-core runs on every page visited and must find 0 violations of the WCAG 2.1 A and AA
 // rules; no page may log a console error (a CSP violation is one). Then the same path with JavaScript disabled. Screenshots go to $SHOTS.
 //
@@ -11,11 +13,13 @@
 // SHOTS (folder for screenshots), CHROMIUM (browser binary, default /usr/bin/chromium).
 import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { chromium, request } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const { BASE, USERNAME, PASSWORD, CLIENT_NAME, SHOTS } = process.env;
+// The job seeker whose client is CLIENT_NAME's (the test harness's `seeker`).
+const SEEKER = process.env.SEEKER || 'seeker';
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 mkdirSync(SHOTS, { recursive: true });
 
@@ -164,7 +168,7 @@ async function flow(browser, lang, js) {
   await recordForms(page, recordUrl, lang, js, audit);
   await page.goto(recordUrl);
 
-  // Start a job search (once: the first flow): the prior notice shown, the case routes and
+  // Start a job search (whenever the client has none: the flows end it again): the prior notice shown, the case routes and
   // the result page says where and why.
   const start = page.locator('a[href$="/job-search/new"]');
   if (await start.count() > 0) {
@@ -186,7 +190,8 @@ async function flow(browser, lang, js) {
   await page.goto(`${BASE}/queue`);
   await audit(page, `queue ${lang}`);
   if (js) await shot(page, `queue-${lang}`);
-  const take = page.locator('form[action$="/take"] button');
+  const take = page.locator('form[action^="/queue/"][action$="/take"] button');
+  let issued = false;
   if (await take.count() > 0) {
     await Promise.all([page.waitForURL(/\/queue\/[0-9a-f-]+$/), take.first().click()]);
     await audit(page, `resolve ${lang}`);
@@ -200,7 +205,9 @@ async function flow(browser, lang, js) {
     await page.waitForSelector('pre.statement');
     check(!(await page.isVisible('section.preview')), 'issued, not a preview');
     await audit(page, `issued ${lang}`);
+    issued = true;
   }
+  await statementsAndEnd(page, { lang, js, audit, tag, issued, recordUrl });
 
   // An error page, in the language.
   await page.goto(`${BASE}/no-such-page`);
@@ -211,6 +218,69 @@ async function flow(browser, lang, js) {
   await page.click('form[action="/logout"] button');
   await page.waitForURL('**/login');
   await context.close();
+}
+
+// Issue 12 items 7–8 and the printable statement: the statement just issued from the queue
+// on its printable page; the client asks for its reconsideration (through the API, as the
+// job seeker), and the official takes the request from the queue, has a belittling reasoning
+// refused with the finding shown, and resolves it; then the job search is ended from the
+// record and the result page read.
+async function statementsAndEnd(page, { lang, js, audit, tag, issued, recordUrl }) {
+  if (issued) {
+    const printable = page.locator('a[href$="/statement"]');
+    check(await printable.count() > 0, 'the issued statement links to its printable page');
+    await Promise.all([page.waitForURL(/\/decisions\/[0-9a-f-]+\/statement$/), printable.first().click()]);
+    await page.waitForSelector('pre.statement');
+    await audit(page, `statement ${lang}`);
+    if (js) await shot(page, `statement-${lang}`);
+    const decision = page.url().match(/\/decisions\/([0-9a-f-]+)\/statement$/)[1];
+
+    const api = await request.newContext({ baseURL: BASE });
+    const login = await api.post('/api/login', { data: { username: SEEKER, password: PASSWORD } });
+    check(login.ok(), `the job seeker logs in: ${login.status()}`);
+    const asked = await api.post(`/api/me/decisions/${decision}/reconsideration`, {
+      data: { reasons: `Lausunto on mielestäni väärä (${tag}).` },
+    });
+    check(asked.status() === 201, `reconsideration asked: ${asked.status()} ${await asked.text()}`);
+    await api.dispose();
+
+    await page.goto(`${BASE}/queue`);
+    await audit(page, `queue with reconsideration ${lang}`);
+    if (js) await shot(page, `queue-reconsideration-${lang}`);
+    const takeRequest = page.locator('form[action^="/reconsiderations/"][action$="/take"] button');
+    check(await takeRequest.count() > 0, 'the request is in the queue');
+    await Promise.all([page.waitForURL(/\/reconsiderations\/[0-9a-f-]+$/), takeRequest.first().click()]);
+    await audit(page, `reconsideration ${lang}`);
+    await page.fill('#reasoning', 'Asiakas on laiska eikä hae töitä.');
+    await page.fill('#basis', 'TTL 2:1');
+    await page.click('button[value=resolve]');
+    await page.waitForSelector('.finding--block');
+    check((await page.inputValue('#reasoning')).includes('laiska'), 'the refused text is kept');
+    await audit(page, `reconsideration refused ${lang}`);
+    if (js) await shot(page, `reconsideration-refused-${lang}`);
+    await page.fill('#reasoning', 'Lausunnolle ei ole esitetty uutta selvitystä, joten sitä ei muuteta.');
+    await page.click('button[value=resolve]');
+    await page.waitForSelector('pre.statement');
+    check(!(await page.isVisible('.finding--block')), 'issued');
+    await audit(page, `reconsideration issued ${lang}`);
+  }
+
+  // End the job search from the record.
+  await page.goto(recordUrl);
+  const end = page.locator('a[href$="/job-search/end"]');
+  if (await end.count() > 0) {
+    await Promise.all([page.waitForURL(/\/job-search\/end$/), end.click()]);
+    await audit(page, `job search end ${lang}`);
+    if (js) await shot(page, `jobsearch-end-${lang}`);
+    // The radio button as a person chooses it: by its label (hds-core draws the button).
+    await page.click('label[for="reason-employed"]');
+    check(await page.isChecked('#reason-employed'), 'the reason is chosen');
+    await page.check('#acknowledged_notice');
+    await page.click('form[action$="/job-search/end"] button[type=submit]');
+    await page.waitForSelector('p.outcome');
+    await audit(page, `job search end result ${lang}`);
+    if (js) await shot(page, `jobsearch-end-result-${lang}`);
+  }
 }
 
 const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
