@@ -31,6 +31,7 @@ pub mod documents;
 mod error;
 mod guard;
 pub mod me;
+pub mod my_work;
 pub mod policy;
 mod quality;
 pub mod retention;

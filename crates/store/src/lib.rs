@@ -24,7 +24,9 @@
 //! - delivery and validity: `applications` (benefit applications), `deliveries` (where
 //!   deliveries stand, the worker's side), `gaps` (the validity query);
 //! - retention: `retention` (erasure of what the retention policy says has expired, and the
-//!   runs' reports).
+//!   runs' reports);
+//! - an official's day: `my_work` (their clients' appointments, initial interviews and plan
+//!   follow-ups, their own late entries, and the counts of the work queues).
 //!
 //! No module imports one above it (`scripts/check-module-cycles crates/store/src`).
 //!
@@ -49,6 +51,7 @@ mod job_searches;
 mod ledger;
 mod login;
 mod migrate;
+mod my_work;
 mod organisations;
 mod outbox;
 mod payers;
@@ -84,6 +87,7 @@ pub use gaps::{gap_on, ClientHistory, Gap, GapReason, GapScope, StatementGap};
 pub use ledger::{
     origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport, StoredCheckpoint,
 };
+pub use my_work::{FollowUp, MyWorkQuery, MyWorkRows, QueueCounts};
 pub use login::{
     FailureCount, NewSecurityEvent, PendingOidcLogin, SecurityEvent, SecurityEventKind,
 };
