@@ -21,3 +21,7 @@ mod login;
 mod concurrency;
 #[path = "app/payers.rs"]
 mod payers;
+
+/// Issue 12 item 2: the official's "my work today".
+#[path = "app/my_work.rs"]
+mod my_work;
