@@ -680,3 +680,7 @@ mod reconsideration;
 /// Issue 12: pages for officials.
 #[path = "api/pages.rs"]
 mod pages;
+
+/// Issue 12 item 2: the "my work today" page.
+#[path = "api/pages_today.rs"]
+mod pages_today;

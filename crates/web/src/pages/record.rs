@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::error::{rendered, PageError, PageErrorKind, PageResult};
 use super::i18n::{text, Lang};
-use super::layout::{date, date_time, helsinki_date, time, Layout, PageCtx};
+use super::layout::{date, date_time, time, Layout, PageCtx};
 use super::session::{signed, signed_form, HasCsrf};
 use crate::AppState;
 
