@@ -106,9 +106,11 @@ impl App {
         let week_end = week_end(today);
         let queue = match self.permit(actor, Capability::WorkQueue) {
             Ok((grant, _)) => match grant.scope {
-                Scope::Organisation(org) => {
-                    Some(self.store.queue_counts(Queue::EmploymentAuthority(org)).await?)
-                }
+                Scope::Organisation(org) => Some(
+                    self.store
+                        .queue_counts(Queue::EmploymentAuthority(org))
+                        .await?,
+                ),
                 Scope::Keha => Some(self.store.queue_counts(Queue::Keha).await?),
                 _ => None,
             },
@@ -169,7 +171,12 @@ fn sorted(today: NaiveDate, rows: kirjuri_store::MyWorkRows) -> ClientWork {
             job_search,
         })
         .collect();
-    interviews.sort_by_key(|p| (p.deadline.unwrap_or(NaiveDate::MAX), p.job_search.start_date));
+    interviews.sort_by_key(|p| {
+        (
+            p.deadline.unwrap_or(NaiveDate::MAX),
+            p.job_search.start_date,
+        )
+    });
     for p in interviews {
         match p.deadline {
             Some(d) if d < today => w.interviews_overdue.push(p),

@@ -87,10 +87,10 @@ pub use gaps::{gap_on, ClientHistory, Gap, GapReason, GapScope, StatementGap};
 pub use ledger::{
     origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport, StoredCheckpoint,
 };
-pub use my_work::{FollowUp, MyWorkQuery, MyWorkRows, QueueCounts};
 pub use login::{
     FailureCount, NewSecurityEvent, PendingOidcLogin, SecurityEvent, SecurityEventKind,
 };
+pub use my_work::{FollowUp, MyWorkQuery, MyWorkRows, QueueCounts};
 pub use outbox::{idempotency_key, IssuedStatement};
 pub use payers::{BenefitPayer, NewBenefitPayer};
 pub use quality::{QualityFigures, RoutedCount};

@@ -20,8 +20,8 @@ use sqlx::Row;
 
 use crate::access::AccessAction;
 use crate::rows::{
-    appointment_from_row, client_from_row, entry_from_row, job_search_from_row, parse_id,
-    parse_ts, ts, APPOINTMENT_SELECT, CLIENT_COLS, ENTRY_SELECT, JOB_SEARCH_SELECT,
+    appointment_from_row, client_from_row, entry_from_row, job_search_from_row, parse_id, parse_ts,
+    ts, APPOINTMENT_SELECT, CLIENT_COLS, ENTRY_SELECT, JOB_SEARCH_SELECT,
 };
 use crate::work_queue::Queue;
 use crate::{Access, Store, StoreError};
@@ -273,8 +273,11 @@ impl Store {
             }
         }
         out.sort_by(|a, b| {
-            (a.date, a.client.last_name.as_str(), a.client.id)
-                .cmp(&(b.date, b.client.last_name.as_str(), b.client.id))
+            (a.date, a.client.last_name.as_str(), a.client.id).cmp(&(
+                b.date,
+                b.client.last_name.as_str(),
+                b.client.id,
+            ))
         });
         Ok(out)
     }
@@ -302,7 +305,10 @@ impl Store {
             if !e.recorded_late() {
                 continue;
             }
-            let c = match clients.get(&e.client_id).or_else(|| others.get(&e.client_id)) {
+            let c = match clients
+                .get(&e.client_id)
+                .or_else(|| others.get(&e.client_id))
+            {
                 Some(c) => c.clone(),
                 None => {
                     let c = self.client(e.client_id).await?;

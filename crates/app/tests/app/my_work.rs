@@ -208,7 +208,12 @@ async fn my_clients_appointments_today_and_this_week_and_nobody_elses() {
         let today: Vec<_> = c
             .appointments_today
             .iter()
-            .map(|a| (a.client.last_name.to_string(), a.appointment.time.to_string()))
+            .map(|a| {
+                (
+                    a.client.last_name.to_string(),
+                    a.appointment.time.to_string(),
+                )
+            })
             .collect();
         assert_eq!(
             today,
@@ -331,7 +336,12 @@ async fn plan_follow_ups_are_due_or_overdue_until_a_follow_up_entry_holds_them()
             &client,
             EntryKind::EmploymentPlan,
             at(2026, 1, 5, 9),
-            vec![d(2026, 1, 9), d(2026, 1, 14), d(2026, 1, 16), d(2026, 1, 26)],
+            vec![
+                d(2026, 1, 9),
+                d(2026, 1, 14),
+                d(2026, 1, 16),
+                d(2026, 1, 26),
+            ],
         )
         .await;
         let colleagues = s.client(&s.me, &s.colleague, "Kollegan").await;
@@ -356,15 +366,28 @@ async fn plan_follow_ups_are_due_or_overdue_until_a_follow_up_entry_holds_them()
         let dates = |w: &MyWork| {
             let c = w.clients.as_ref().unwrap();
             (
-                c.follow_ups_overdue.iter().map(|f| f.date).collect::<Vec<_>>(),
-                c.follow_ups_today.iter().map(|f| f.date).collect::<Vec<_>>(),
-                c.follow_ups_this_week.iter().map(|f| f.date).collect::<Vec<_>>(),
+                c.follow_ups_overdue
+                    .iter()
+                    .map(|f| f.date)
+                    .collect::<Vec<_>>(),
+                c.follow_ups_today
+                    .iter()
+                    .map(|f| f.date)
+                    .collect::<Vec<_>>(),
+                c.follow_ups_this_week
+                    .iter()
+                    .map(|f| f.date)
+                    .collect::<Vec<_>>(),
             )
         };
         let w = s.work(&s.me).await;
         assert_eq!(
             dates(&w),
-            (vec![d(2026, 1, 9)], vec![d(2026, 1, 14)], vec![d(2026, 1, 16)])
+            (
+                vec![d(2026, 1, 9)],
+                vec![d(2026, 1, 14)],
+                vec![d(2026, 1, 16)]
+            )
         );
         assert!(w
             .clients
@@ -376,11 +399,23 @@ async fn plan_follow_ups_are_due_or_overdue_until_a_follow_up_entry_holds_them()
 
         // An advice entry after the 9th does not follow the plan up; a contact on the 12th
         // does, for the 9th only.
-        s.entry(&s.me, &client, EntryKind::Advice, at(2026, 1, 12, 9), vec![])
-            .await;
+        s.entry(
+            &s.me,
+            &client,
+            EntryKind::Advice,
+            at(2026, 1, 12, 9),
+            vec![],
+        )
+        .await;
         assert_eq!(dates(&s.work(&s.me).await).0, vec![d(2026, 1, 9)]);
-        s.entry(&s.me, &client, EntryKind::Contact, at(2026, 1, 12, 10), vec![])
-            .await;
+        s.entry(
+            &s.me,
+            &client,
+            EntryKind::Contact,
+            at(2026, 1, 12, 10),
+            vec![],
+        )
+        .await;
         assert_eq!(
             dates(&s.work(&s.me).await),
             (vec![], vec![d(2026, 1, 14)], vec![d(2026, 1, 16)])
@@ -419,16 +454,34 @@ async fn my_entries_recorded_more_than_five_working_days_late_are_listed() {
         let client = s.client(&s.me, &s.me, "Viive").await;
         // Recorded long ago, late then: outside the 30 days.
         s.clock.set(at(2025, 11, 28, 12));
-        s.entry(&s.me, &client, EntryKind::Advice, at(2025, 11, 10, 9), vec![])
-            .await;
+        s.entry(
+            &s.me,
+            &client,
+            EntryKind::Advice,
+            at(2025, 11, 10, 9),
+            vec![],
+        )
+        .await;
         s.clock.set(at(2026, 1, 14, 10));
         // Event Mon 5.1, recorded Wed 14.1: 6 working days (Epiphany skipped): late.
         let late = s
-            .entry(&s.me, &client, EntryKind::Contact, at(2026, 1, 5, 9), vec![])
+            .entry(
+                &s.me,
+                &client,
+                EntryKind::Contact,
+                at(2026, 1, 5, 9),
+                vec![],
+            )
             .await;
         // Event Wed 7.1: 5 working days: not late.
-        s.entry(&s.me, &client, EntryKind::Contact, at(2026, 1, 7, 9), vec![])
-            .await;
+        s.entry(
+            &s.me,
+            &client,
+            EntryKind::Contact,
+            at(2026, 1, 7, 9),
+            vec![],
+        )
+        .await;
         s.entry(
             &s.colleague,
             &client,
@@ -478,7 +531,10 @@ async fn queue_counts_are_my_organisations_and_other_roles_get_no_client_lists()
         assert_eq!(first.decision.stored.decision.outcome, "routed");
         let q = s.work(&s.me).await.queue.unwrap();
         assert_eq!((q.routed_open, q.routed_untaken), (2, 2));
-        assert_eq!((q.reconsiderations_open, q.reconsiderations_untaken), (0, 0));
+        assert_eq!(
+            (q.reconsiderations_open, q.reconsiderations_untaken),
+            (0, 0)
+        );
         s.app
             .take_case(
                 &s.me,
@@ -494,19 +550,18 @@ async fn queue_counts_are_my_organisations_and_other_roles_get_no_client_lists()
         // due, never Kaksi, the colleague's client whose case is in the queue.
         assert_eq!(s.logged_reads(&s.me).await, 2);
 
-        let supervisor = s
-            .ts
-            .store
-            .create_user(NewUser {
-                username: Username::parse("valvoja").unwrap(),
-                display_name: PersonName::parse("Valvoja").unwrap(),
-                role: Role::Supervisor,
-                org_id: Some(s.org_b),
-                client_id: None,
-                password_hash: None,
-            })
-            .await
-            .unwrap();
+        let supervisor =
+            s.ts.store
+                .create_user(NewUser {
+                    username: Username::parse("valvoja").unwrap(),
+                    display_name: PersonName::parse("Valvoja").unwrap(),
+                    role: Role::Supervisor,
+                    org_id: Some(s.org_b),
+                    client_id: None,
+                    password_hash: None,
+                })
+                .await
+                .unwrap();
         let w = s.work(&Actor::new(supervisor)).await;
         assert!(w.clients.is_none() && w.queue.is_none());
         let _ = s.org_a;

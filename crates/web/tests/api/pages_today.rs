@@ -146,8 +146,14 @@ async fn my_work_today_lists_my_clients_work_with_links_and_empty_states() {
         tab.login("a").await;
         let (s, html) = tab.get("/today").await;
         assert_eq!(s, StatusCode::OK, "{html}");
-        let link = format!("<a href=\"/clients/{}\">{} {}</a>", c.id, c.first_name, c.last_name);
-        assert!(!html.contains("Muukalainen"), "another organisation's: {html}");
+        let link = format!(
+            "<a href=\"/clients/{}\">{} {}</a>",
+            c.id, c.first_name, c.last_name
+        );
+        assert!(
+            !html.contains("Muukalainen"),
+            "another organisation's: {html}"
+        );
 
         let appts = section(&html, "appointments");
         assert!(
@@ -163,7 +169,9 @@ async fn my_work_today_lists_my_clients_work_with_links_and_empty_states() {
         let interviews = section(&html, "interviews");
         let overdue = &interviews[..interviews.find("id=\"interviews-due\"").unwrap()];
         assert!(
-            overdue.contains(&link) && overdue.contains("2.2.2026") && overdue.contains("16.2.2026"),
+            overdue.contains(&link)
+                && overdue.contains("2.2.2026")
+                && overdue.contains("16.2.2026"),
             "{interviews}"
         );
         assert!(
@@ -173,10 +181,16 @@ async fn my_work_today_lists_my_clients_work_with_links_and_empty_states() {
 
         let follow = section(&html, "follow-ups");
         let (overdue, rest) = follow.split_at(follow.find("id=\"follow-ups-today\"").unwrap());
-        assert!(overdue.contains("20.2.2026") && overdue.contains(&link), "{follow}");
+        assert!(
+            overdue.contains("20.2.2026") && overdue.contains(&link),
+            "{follow}"
+        );
         assert!(rest.contains("Ei seurantoja tänään."), "{follow}");
         let week = &rest[rest.find("id=\"follow-ups-week\"").unwrap()..];
-        assert!(week.contains("4.3.2026") && week.contains("8.3.2026"), "{follow}");
+        assert!(
+            week.contains("4.3.2026") && week.contains("8.3.2026"),
+            "{follow}"
+        );
 
         let queue = section(&html, "queue");
         assert!(
