@@ -277,3 +277,57 @@ async fn the_supervisor_sees_the_page_without_client_lists() {
     })
     .await;
 }
+
+/// Work for official `a` on "my work today" (issue 12 item 2), so that the browser test's
+/// accessibility check sees every kind of list with rows: a client of theirs with an
+/// appointment today, an overdue initial interview, an overdue and a coming plan follow-up,
+/// and a late entry. The client is not the one the browser test searches for, and their job
+/// search has no decision, so the work queue is as the test expects it.
+pub(super) async fn seed_my_day(app: &App) {
+    let a = actor(app, "a").await;
+    let core = &app.core;
+    let c = core
+        .register_client(
+            &a,
+            ClientRegistration {
+                hetu: Hetu::parse("020202A998L").unwrap(),
+                first_name: PersonName::parse("Päivi").unwrap(),
+                last_name: PersonName::parse("Päiväläinen").unwrap(),
+                language: Language::Fi,
+            },
+        )
+        .await
+        .unwrap();
+    core.assign_responsible_expert(&a, c.id, a.user.id, d(2026, 2, 2))
+        .await
+        .unwrap();
+    let visit = NewAppointment::new(
+        c.id,
+        Some(a.user.id),
+        app.clock.today(),
+        chrono::NaiveTime::from_hms_opt(13, 0, 0).unwrap(),
+        45,
+        AppointmentMode::Visit {
+            address: Address::parse("Esimerkkikatu 1 A, 00100 Helsinki").unwrap(),
+        },
+    )
+    .unwrap();
+    core.book_appointment(&a, visit).await.unwrap();
+    app.store
+        .start_job_search(c.id, d(2026, 2, 2), &acting(&a.user))
+        .await
+        .unwrap();
+    let plan = NewEntry::new(
+        c.id,
+        EntryKind::EmploymentPlan,
+        EntryText::parse("Sovittiin työnhausta ja koulutukseen hakeutumisesta.").unwrap(),
+        Utc.with_ymd_and_hms(2026, 2, 2, 8, 0, 0).unwrap(),
+        EntryDetails {
+            follow_up_dates: vec![d(2026, 2, 20), d(2026, 3, 4)],
+            service: None,
+        },
+        None,
+    )
+    .unwrap();
+    core.write_entry(&a, plan).await.unwrap();
+}
