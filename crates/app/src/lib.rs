@@ -32,6 +32,7 @@ mod error;
 mod guard;
 pub mod handover;
 pub mod me;
+pub mod my_work;
 pub mod policy;
 mod quality;
 pub mod retention;

@@ -218,6 +218,9 @@ pub enum Capability {
     RegisterClient,
     /// The work queue of routed cases.
     WorkQueue,
+    /// An official's own work: their clients' appointments, initial interviews and plan
+    /// follow-ups, their own late entries (issue 12 item 2).
+    MyWork,
     /// The queue of requests for reconsideration.
     ReconsiderationQueue,
     /// The validity query: applicants without a statement in force (A11).
@@ -243,10 +246,11 @@ pub enum Capability {
 }
 
 impl Capability {
-    pub const ALL: [Capability; 14] = [
+    pub const ALL: [Capability; 15] = [
         Capability::ListClients,
         Capability::RegisterClient,
         Capability::WorkQueue,
+        Capability::MyWork,
         Capability::ReconsiderationQueue,
         Capability::StatementGaps,
         Capability::QualityFigures,
@@ -298,6 +302,10 @@ pub fn permit(user: &User, cap: Capability) -> Result<Grant, &'static str> {
         (C::RegisterClient, _, _) => {
             Err("only officials of an employment authority register clients")
         }
+        (C::MyWork, Role::Official, Some(org)) => {
+            grant(purpose::CUSTOMER_SERVICE, Scope::Organisation(org))
+        }
+        (C::MyWork, _, _) => Err("this is an official's view of their own clients"),
         (C::WorkQueue, Role::Official, Some(org)) => {
             grant(purpose::STATEMENT, Scope::Organisation(org))
         }

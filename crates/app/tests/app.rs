@@ -29,3 +29,6 @@ mod record;
 /// Issue 12: one decision with its statements, for the printable statement page.
 #[path = "app/decision_read.rs"]
 mod decision_read;
+/// Issue 12 item 2: the official's "my work today".
+#[path = "app/my_work.rs"]
+mod my_work;

@@ -177,9 +177,32 @@ pub struct Entry {
     pub corrects: Option<Correction>,
 }
 
+/// Working days an entry may be made after its event before the lag counts as undue (A6).
+pub const RECORDING_LAG_WORKING_DAYS: u32 = 5;
+
+/// The entry types that follow an employment plan up (A7): a contact with the client, or a
+/// new plan. A plan's follow-up date is met when the client has an entry of one of these types
+/// whose event falls on or after that date (Finnish time); see [`follow_up_met`].
+pub const FOLLOW_UP_KINDS: [EntryKind; 2] = [EntryKind::Contact, EntryKind::EmploymentPlan];
+
+/// Whether an employment plan's follow-up on `date` has been held, given the event date of
+/// the client's latest entry of a [`FOLLOW_UP_KINDS`] type (`None`: there is none).
+pub fn follow_up_met(date: NaiveDate, latest_follow_up: Option<NaiveDate>) -> bool {
+    latest_follow_up.is_some_and(|l| l >= date)
+}
+
 impl Entry {
     /// How long after the event the entry was made (A6: without undue delay).
     pub fn recording_lag(&self) -> Duration {
         self.recorded_at - self.event_at
+    }
+
+    /// Whether the entry was made more than [`RECORDING_LAG_WORKING_DAYS`] Finnish working
+    /// days after its event (A6), counted on the dates in Finland.
+    pub fn recorded_late(&self) -> bool {
+        crate::time::working_days_between(
+            crate::time::helsinki_date(self.event_at),
+            crate::time::helsinki_date(self.recorded_at),
+        ) > RECORDING_LAG_WORKING_DAYS
     }
 }

@@ -24,7 +24,10 @@ pub mod time;
 
 pub use appointment::{Appointment, AppointmentError, AppointmentMode, NewAppointment};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use entry::{Correction, Entry, EntryDetails, EntryError, EntryKind, NewEntry};
+pub use entry::{
+    follow_up_met, Correction, Entry, EntryDetails, EntryError, EntryKind, NewEntry,
+    FOLLOW_UP_KINDS, RECORDING_LAG_WORKING_DAYS,
+};
 pub use hetu::{Hetu, HetuError};
 pub use ids::{
     AppointmentId, ClientId, DecisionId, DeliveryId, EntryId, IdError, JobSearchId, OrgId, PayerId,

@@ -24,7 +24,9 @@
 //! - delivery and validity: `applications` (benefit applications), `deliveries` (where
 //!   deliveries stand, the worker's side), `gaps` (the validity query);
 //! - retention: `retention` (erasure of what the retention policy says has expired, and the
-//!   runs' reports).
+//!   runs' reports);
+//! - an official's day: `my_work` (their clients' appointments, initial interviews and plan
+//!   follow-ups, their own late entries, and the counts of the work queues).
 //!
 //! No module imports one above it (`scripts/check-module-cycles crates/store/src`).
 //!
@@ -50,6 +52,7 @@ mod job_searches;
 mod ledger;
 mod login;
 mod migrate;
+mod my_work;
 mod organisations;
 mod outbox;
 mod payers;
@@ -89,6 +92,7 @@ pub use ledger::{
 pub use login::{
     FailureCount, NewSecurityEvent, PendingOidcLogin, SecurityEvent, SecurityEventKind,
 };
+pub use my_work::{FollowUp, MyWorkQuery, MyWorkRows, QueueCounts};
 pub use outbox::{idempotency_key, IssuedStatement};
 pub use payers::{BenefitPayer, NewBenefitPayer};
 pub use quality::{QualityFigures, RoutedCount};

@@ -93,6 +93,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_account_events.sql"),
         postgres: include_str!("../migrations/postgres/0013_account_events.sql"),
     },
+    Migration {
+        version: 14,
+        description: "my work today: indexes for an official's clients, their entries by kind, own entries, queue counts (issue 12)",
+        sqlite: include_str!("../migrations/sqlite/0014_my_work.sql"),
+        postgres: include_str!("../migrations/postgres/0014_my_work.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -689,3 +689,6 @@ mod pages_record;
 /// statement, and requests for reconsideration in the work queue.
 #[path = "api/pages_jobsearch.rs"]
 mod pages_jobsearch;
+/// Issue 12 item 2: the "my work today" page.
+#[path = "api/pages_today.rs"]
+mod pages_today;

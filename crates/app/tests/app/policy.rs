@@ -234,6 +234,7 @@ fn every_capability_is_granted_only_to_its_roles() {
         (C::ListClients, [mine, None, None, all, None, None]),
         (C::RegisterClient, [mine, None, None, None, None, None]),
         (C::WorkQueue, [mine, keha, None, None, None, None]),
+        (C::MyWork, [mine, None, None, None, None, None]),
         (
             C::ReconsiderationQueue,
             [mine, keha, None, None, None, None],
@@ -272,6 +273,7 @@ fn every_capability_is_granted_only_to_its_roles() {
         C::ListClients,
         C::RegisterClient,
         C::WorkQueue,
+        C::MyWork,
         C::StatementGaps,
     ] {
         assert!(permit(&orphan, cap).is_err(), "{cap:?}");

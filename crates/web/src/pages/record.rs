@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::error::{rendered, PageError, PageErrorKind, PageResult};
 use super::i18n::{text, Lang};
-use super::layout::{date, date_time, helsinki_date, time, Layout, PageCtx};
+use super::layout::{date, date_time, time, Layout, PageCtx};
 use super::session::{signed, signed_form, HasCsrf};
 use crate::AppState;
 
@@ -342,10 +342,7 @@ pub fn timeline(lang: Lang, entries: &[RecordEntry], page: usize) -> Vec<Timelin
         .take(TIMELINE_PAGE)
         .map(|r| {
             let e = &r.entry;
-            let late = kirjuri_domain::time::working_days_between(
-                helsinki_date(e.event_at),
-                helsinki_date(e.recorded_at),
-            ) > 5;
+            let late = e.recorded_late();
             TimelineEntry {
                 id: e.id.to_string(),
                 kind: text(lang, &format!("kind-{}", e.kind.code()), &[]),

@@ -742,6 +742,7 @@ async fn a_real_browser_walks_the_pages_in_finnish_and_swedish() {
         let dir = dir.clone();
         let shots = shots.clone();
         async move {
+            super::pages_today::seed_my_day(&app).await;
             let base = app.base.clone();
             let last_name = app.fx.client_a.last_name.to_string();
             // Blocking, on a thread of its own, while this runtime goes on serving the pages.
