@@ -21,3 +21,15 @@ mod login;
 mod concurrency;
 #[path = "app/payers.rs"]
 mod payers;
+
+/// Issue 16: the log-in limit with two servers on one database.
+#[path = "app/login_servers.rs"]
+mod login_servers;
+
+/// Issue 16: checkpoints signed by the server, bundles from stored checkpoints.
+#[path = "app/checkpoints.rs"]
+mod checkpoints;
+
+/// Issue 16: a failing payer logged once per backoff step.
+#[path = "app/payer_log.rs"]
+mod payer_log;
