@@ -100,3 +100,45 @@ impl App {
         Ok(self.store.account_events(limit.clamp(1, 10_000)).await?)
     }
 }
+
+/// The first administrator of a new installation, as `kirjuri init` gives it (issue 16).
+#[derive(Debug, Clone)]
+pub struct FirstAdministrator {
+    pub username: Username,
+    pub display_name: PersonName,
+    /// The index of the administrator's organisation among those created.
+    pub organisation: usize,
+    pub password: String,
+}
+
+/// Initialises an empty database (issue 16, `kirjuri init`): the organisations and the first
+/// administrator, all in one transaction. Nobody is logged in yet, so this is the operator's
+/// act at installation, not a use case of an account; a database that holds organisations is
+/// refused ([`AppError::Conflict`]) and nothing is written.
+pub async fn initialise(
+    store: &kirjuri_store::Store,
+    organisations: Vec<kirjuri_store::NewOrganisation>,
+    admin: FirstAdministrator,
+) -> AppResult<(Vec<kirjuri_domain::Organisation>, User)> {
+    if admin.password.chars().count() < MIN_PASSWORD {
+        return Err(AppError::invalid(
+            "password",
+            format!("the administrator's password must have at least {MIN_PASSWORD} characters"),
+        ));
+    }
+    let hash = hash_password(&admin.password).map_err(AppError::internal)?;
+    Ok(store
+        .initialise(
+            organisations,
+            admin.organisation,
+            NewUser {
+                username: admin.username,
+                display_name: admin.display_name,
+                role: Role::Administrator,
+                org_id: None,
+                client_id: None,
+                password_hash: Some(hash),
+            },
+        )
+        .await?)
+}

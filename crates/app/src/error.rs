@@ -104,7 +104,8 @@ impl From<StoreError> for AppError {
             | S::CaseNotOpen
             | S::NoStatement
             | S::ReconsiderationExists
-            | S::DeliveryTaken => conflict(None, &e),
+            | S::DeliveryTaken
+            | S::AlreadyInitialised => conflict(None, &e),
             S::NotPermitted(_) => AppError::Forbidden(e.to_string()),
             S::EndBeforeStart { .. } => AppError::invalid("end_date", &e),
             S::NotAnOfficialOfClientOrg => AppError::invalid("official_id", &e),

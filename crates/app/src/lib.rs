@@ -24,6 +24,7 @@ mod actor;
 pub mod admin;
 mod audit;
 pub mod cases;
+pub mod checkpoints;
 pub mod clients;
 mod dates;
 pub mod delivery;
@@ -63,7 +64,7 @@ pub mod model {
         GapReason, NewBenefitPayer, OfficialStep, PendingOidcLogin, QualityFigures, QueueCase,
         Reconsideration, ReconsiderationCase, ReconsiderationStep, RecordedRegisterFacts,
         RegisterFacts, Resolution, RetentionRun, RoutedCount, SecurityEvent, SecurityEventKind,
-        StatementGap, StoredDecision,
+        StatementGap, StoredCheckpoint, StoredDecision,
     };
 }
 
@@ -120,8 +121,6 @@ pub struct App {
     config: Arc<AppConfig>,
     /// An Argon2id hash to verify against for unknown usernames (equal timing).
     dummy_hash: Arc<String>,
-    /// Log-in attempts of one username run one at a time (striped by a hash of the name).
-    login_locks: Arc<Vec<tokio::sync::Mutex<()>>>,
 }
 
 impl std::fmt::Debug for App {
@@ -160,7 +159,6 @@ impl App {
             checker: Arc::new(checker),
             config: Arc::new(config),
             dummy_hash: Arc::new(dummy),
-            login_locks: Arc::new((0..64).map(|_| tokio::sync::Mutex::new(())).collect()),
         })
     }
 

@@ -18,7 +18,9 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use chrono::{DateTime, Utc};
 use kirjuri_domain::{User, UserId};
-use kirjuri_store::{NewSecurityEvent, PendingOidcLogin, SecurityEvent, SecurityEventKind};
+use kirjuri_store::{
+    LoginAttempt, NewSecurityEvent, PendingOidcLogin, SecurityEvent, SecurityEventKind,
+};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -185,15 +187,6 @@ impl App {
         let username = username.trim();
         let user_key = pair_key(username, address);
         let addr_key = address.map(address_key);
-        // Log-in attempts of one username run one at a time, so parallel guesses cannot all
-        // pass the throttle's count before any failure is recorded.
-        let stripe = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            username.to_lowercase().hash(&mut h);
-            (h.finish() % self.login_locks.len() as u64) as usize
-        };
-        let _one_at_a_time = self.login_locks[stripe].lock().await;
         let event = |kind, user_id| NewSecurityEvent {
             kind,
             username: loggable(username),
@@ -201,35 +194,50 @@ impl App {
             user_id,
             by_user: None,
         };
-        if let Some((retry_at, delaying)) = self.delay(&user_key, addr_key.as_deref()).await? {
-            // Who is being tried, and from where, is what the supervisor needs to see; once
-            // per delay is enough. A delayed try costs no Argon2 work, so logging every one
-            // would let one address fill the disk with permanent rows: only the first
-            // delayed try after a key's latest failure is logged (the failure clears the
-            // key's mark, see record_login_failure).
-            let now = self.store.clock().now();
-            let since = now - self.config.login_throttle.window;
-            let mut unmarked = Vec::new();
-            for key in delaying {
-                let mark = delay_mark(&key);
-                if self.store.login_failures_since(&mark, since).await?.count == 0 {
-                    unmarked.push(mark);
+        // The attempt is counted as a failure before the password is checked, atomically in
+        // the database (issue 16): parallel guesses, on this server or another, cannot all
+        // pass the count before any failure is recorded.
+        let mut keys = vec![user_key.clone()];
+        keys.extend(addr_key.clone());
+        let now = self.store.clock().now();
+        let since = now - self.config.login_throttle.window;
+        let counted = self
+            .store
+            .begin_login_attempt(&keys, since, |counts| self.delay(counts, now))
+            .await?;
+        let attempt = match counted {
+            LoginAttempt::Counted { attempt } => attempt,
+            LoginAttempt::Delayed { retry_at, delaying } => {
+                // Who is being tried, and from where, is what the supervisor needs to see; once
+                // per delay is enough. A delayed try costs no Argon2 work, so logging every one
+                // would let one address fill the disk with permanent rows: only the first
+                // delayed try after a key's latest failure is logged (the failure clears the
+                // key's mark, see record_login_failure).
+                let mut unmarked = Vec::new();
+                for key in delaying {
+                    let mark = delay_mark(&key);
+                    if self.store.login_failures_since(&mark, since).await?.count == 0 {
+                        unmarked.push(mark);
+                    }
                 }
+                if !unmarked.is_empty() {
+                    let known = self
+                        .store
+                        .user_by_username(username)
+                        .await?
+                        .map(|(u, _)| u.id);
+                    self.store
+                        .record_login_delayed(
+                            &unmarked,
+                            event(SecurityEventKind::LoginDelayed, known),
+                        )
+                        .await?;
+                }
+                return Err(AppError::TooManyLogins {
+                    retry_after_seconds: (retry_at - now).num_seconds().max(1),
+                });
             }
-            if !unmarked.is_empty() {
-                let known = self
-                    .store
-                    .user_by_username(username)
-                    .await?
-                    .map(|(u, _)| u.id);
-                self.store
-                    .record_login_delayed(&unmarked, event(SecurityEventKind::LoginDelayed, known))
-                    .await?;
-            }
-            return Err(AppError::TooManyLogins {
-                retry_after_seconds: (retry_at - now).num_seconds().max(1),
-            });
-        }
+        };
         let found = self.store.user_by_username(username).await?;
         let user = match found {
             Some((user, Some(phc))) if verify_password(password, &phc) => user,
@@ -257,39 +265,42 @@ impl App {
             }
         };
         self.store.clear_login_failures(&user_key).await?;
+        self.store.clear_login_attempt(&attempt).await?;
         self.start_session(user).await
     }
 
-    /// Whether a try must wait: until when, and the keys whose delay has not passed (this
-    /// username from this address, this address at all).
-    async fn delay(
+    /// Whether a try must wait, from the failures counted under each key (this username from
+    /// this address, this address at all): until when, and the keys whose delay has not
+    /// passed.
+    fn delay(
         &self,
-        user_key: &str,
-        addr_key: Option<&str>,
-    ) -> AppResult<Option<(DateTime<Utc>, Vec<String>)>> {
+        counts: &[(String, kirjuri_store::FailureCount)],
+        now: DateTime<Utc>,
+    ) -> Option<(DateTime<Utc>, Vec<String>)> {
         let limits = &self.config.login_throttle;
-        let now = self.store.clock().now();
-        let since = now - limits.window;
         let mut retry_at: Option<DateTime<Utc>> = None;
         let mut delaying = Vec::new();
-        let keys = [
-            Some((user_key, limits.free_per_username_and_address)),
-            addr_key.map(|k| (k, limits.free_per_address)),
-        ];
-        for (key, free) in keys.into_iter().flatten() {
-            let count = self.store.login_failures_since(key, since).await?;
+        for (i, (key, count)) in counts.iter().enumerate() {
+            // The first key is the username's from the address, the second the address's.
+            let free = if i == 0 {
+                limits.free_per_username_and_address
+            } else {
+                limits.free_per_address
+            };
             let delay = limits.delay(count.count, free);
             if let Some(latest) = count.latest {
                 let at = latest + delay;
                 if delay > chrono::Duration::zero() && at > now {
                     retry_at = Some(retry_at.map_or(at, |r| r.max(at)));
-                    delaying.push(key.to_owned());
+                    delaying.push(key.clone());
                 }
             }
         }
-        Ok(retry_at.map(|at| (at, delaying)))
+        retry_at.map(|at| (at, delaying))
     }
 
+    /// Records a failed log-in in the security log; the attempt was counted under its keys
+    /// when it began ([`kirjuri_store::Store::begin_login_attempt`]).
     async fn record_login_failure(
         &self,
         user_key: &str,
@@ -303,7 +314,7 @@ impl App {
             self.store.clear_login_failures(&delay_mark(key)).await?;
         }
         self.store
-            .record_login_failure(&keys, self.config.login_throttle.window, event)
+            .record_login_failure(&[], self.config.login_throttle.window, event)
             .await?;
         Ok(())
     }

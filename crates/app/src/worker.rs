@@ -122,11 +122,12 @@ impl DeliveryWorker {
         let config = Arc::new(config);
         let task = tokio::spawn(async move {
             tracing::info!(worker = %config.worker, "statement delivery worker started");
+            let mut said = PayerFailureLog::default();
             loop {
                 if *rx.borrow() {
                     break;
                 }
-                if let Err(e) = run_once(&store, &http, &config, loopback, &rx).await {
+                if let Err(e) = run_once(&store, &http, &config, loopback, &rx, &mut said).await {
                     tracing::warn!("statement delivery: {e}");
                 }
                 tokio::select! {
@@ -166,6 +167,40 @@ impl Drop for DeliveryWorker {
         if let Some(task) = self.task.take() {
             task.abort();
         }
+    }
+}
+
+/// What the worker has said about failing payers (issue 16): a payer that cannot be reached
+/// fails every delivery to it, so a warning per delivery filled the console (two a second in
+/// the demo). A failure is logged once per payer and backoff step — the first failed attempt
+/// number n of any delivery to the payer — and a payer that answers again is logged once.
+#[derive(Debug, Default)]
+pub struct PayerFailureLog {
+    /// Per payer endpoint: the highest attempt number whose failure was logged.
+    logged: std::collections::HashMap<String, i64>,
+}
+
+impl PayerFailureLog {
+    /// Whether the failure of `attempt` of a delivery to `endpoint` is to be logged: the
+    /// first failure of that backoff step at that payer.
+    pub fn failed(&mut self, endpoint: &str, attempt: i64) -> bool {
+        match self.logged.get_mut(endpoint) {
+            Some(step) if *step >= attempt => false,
+            Some(step) => {
+                *step = attempt;
+                true
+            }
+            None => {
+                self.logged.insert(endpoint.to_owned(), attempt);
+                true
+            }
+        }
+    }
+
+    /// A delivery to `endpoint` succeeded: whether the payer had been logged as failing (so
+    /// its recovery is worth one line). Its next failure is logged again.
+    pub fn delivered(&mut self, endpoint: &str) -> bool {
+        self.logged.remove(endpoint).is_some()
     }
 }
 
@@ -234,6 +269,7 @@ async fn run_once(
     config: &DeliveryConfig,
     loopback: bool,
     stop: &tokio::sync::watch::Receiver<bool>,
+    said: &mut PayerFailureLog,
 ) -> Result<(), kirjuri_store::StoreError> {
     for due in store.due_deliveries(config.batch).await? {
         if *stop.borrow() {
@@ -245,7 +281,7 @@ async fn run_once(
         else {
             continue;
         };
-        deliver(store, http, config, loopback, &due, attempt).await?;
+        deliver(store, http, config, loopback, &due, attempt, said).await?;
     }
     Ok(())
 }
@@ -261,10 +297,15 @@ async fn deliver(
     loopback: bool,
     due: &DueDelivery,
     attempt: i64,
+    said: &mut PayerFailureLog,
 ) -> Result<(), kirjuri_store::StoreError> {
-    let retry_at = store.clock().now() + config.backoff_after(attempt);
+    let backoff = config.backoff_after(attempt);
+    let retry_at = store.clock().now() + backoff;
+    let next = format_wait(backoff);
     if !endpoint_allowed(&due.endpoint, loopback).await {
-        tracing::warn!(delivery = %due.id, attempt, "statement delivery: the payer's address is not public; not sent");
+        if said.failed(&due.endpoint, attempt) {
+            tracing::warn!(payer = %due.endpoint, attempt, "statement delivery: the payer's address is not public; not sent (next try in {next}; further deliveries to this payer at this attempt are not logged)");
+        }
         return store
             .record_delivery_failure(due.id, attempt, None, NOT_PUBLIC, retry_at)
             .await;
@@ -280,6 +321,9 @@ async fn deliver(
         Ok(resp) if resp.status().is_success() => {
             let status = resp.status().as_u16();
             let answer = resp.bytes().await.unwrap_or_default();
+            if said.delivered(&due.endpoint) {
+                tracing::info!(payer = %due.endpoint, "statement delivery: the payer answers again");
+            }
             tracing::info!(delivery = %due.id, attempt, status, "statement delivered");
             store
                 .record_delivery_receipt(
@@ -296,7 +340,9 @@ async fn deliver(
             // The answer's body is neither kept nor shown (issue 15 item 5): an endpoint that
             // is not a payer could answer with anything, an internal service's secret say.
             let status = resp.status();
-            tracing::warn!(delivery = %due.id, attempt, %status, "payer refused the statement");
+            if said.failed(&due.endpoint, attempt) {
+                tracing::warn!(payer = %due.endpoint, attempt, %status, "payer refused the statement (next try in {next}; further deliveries to this payer at this attempt are not logged)");
+            }
             store
                 .record_delivery_failure(
                     due.id,
@@ -317,11 +363,25 @@ async fn deliver(
             } else {
                 "sending failed".to_owned()
             };
-            tracing::warn!(delivery = %due.id, attempt, "statement delivery: {what}: {e}");
+            if said.failed(&due.endpoint, attempt) {
+                tracing::warn!(payer = %due.endpoint, attempt, "statement delivery: {what}: {e} (next try in {next}; further deliveries to this payer at this attempt are not logged)");
+            }
             store
                 .record_delivery_failure(due.id, attempt, None, &what, retry_at)
                 .await
         }
+    }
+}
+
+/// A wait in words for the log: `30 s`, `4 min`, `1 h`.
+fn format_wait(d: chrono::Duration) -> String {
+    let s = d.num_seconds();
+    if s < 120 {
+        format!("{s} s")
+    } else if s < 7200 {
+        format!("{} min", s / 60)
+    } else {
+        format!("{} h", s / 3600)
     }
 }
 

@@ -32,3 +32,14 @@ mod decision_read;
 /// Issue 12 item 2: the official's "my work today".
 #[path = "app/my_work.rs"]
 mod my_work;
+/// Issue 16: the log-in limit with two servers on one database.
+#[path = "app/login_servers.rs"]
+mod login_servers;
+
+/// Issue 16: checkpoints signed by the server, bundles from stored checkpoints.
+#[path = "app/checkpoints.rs"]
+mod checkpoints;
+
+/// Issue 16: a failing payer logged once per backoff step.
+#[path = "app/payer_log.rs"]
+mod payer_log;

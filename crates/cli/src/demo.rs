@@ -132,10 +132,6 @@ fn next_working_day(d: NaiveDate) -> NaiveDate {
     time::add_working_days(d, 1).unwrap_or(d)
 }
 
-/// The demo benefit payer's default delivery address: a placeholder, so deliveries wait in the
-/// outbox, retrying (`--payer-endpoint` points it at a real receiver).
-pub const PLACEHOLDER_PAYER: &str = "https://kela.example.fi/kirjuri/lausunnot";
-
 /// Generates the demo database at `url` and returns the demo log-ins.
 pub async fn generate(
     url: &str,
@@ -300,9 +296,9 @@ pub async fn generate(
         None,
     )
     .await?;
-    // The benefit payer statements are delivered to (TTL 1:4). The address is a placeholder
-    // unless --payer-endpoint names one: deliveries to it wait, retrying, in the outbox (GET
-    // /api/clients/{id}/deliveries).
+    // The benefit payer statements are delivered to (TTL 1:4). The address is the demo's
+    // local stand-in receiver unless --payer-endpoint names another (GET
+    // /api/clients/{id}/deliveries shows where each delivery stands).
     let kela = store
         .register_payer(
             kirjuri_store::NewBenefitPayer {
@@ -609,8 +605,40 @@ pub async fn generate(
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         store.book_appointment(&new, by).await?;
     }
+    // A signed checkpoint of the demo's whole ledger, so `kirjuri ledger verify` passes on
+    // the demo database as it is left (issue 16).
+    store.ledger_checkpoint().await?;
     store.close().await;
     Ok(())
+}
+
+/// What a database given to `demo --database` holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseState {
+    /// No organisation yet: the demo fills it.
+    Empty,
+    /// The demo's data (its first official is there): served as it is.
+    Demo,
+    /// Something else (an installation made by `kirjuri init`, say): not the demo's to use.
+    Other,
+}
+
+/// Whether `store`'s database is empty, the demo's, or another's.
+pub async fn database_state(store: &Store) -> anyhow::Result<DatabaseState> {
+    if !store.is_initialised().await? {
+        return Ok(DatabaseState::Empty);
+    }
+    Ok(match store.user_by_username(LOGINS[0]).await? {
+        Some(_) => DatabaseState::Demo,
+        None => DatabaseState::Other,
+    })
+}
+
+/// The demo's ledger public key, printed in every mode (with `--no-serve` too), for
+/// `kirjuri ledger verify --public-key`.
+#[allow(clippy::print_stdout)] // the command's output
+pub fn print_public_key(ledger_public_key: &str) {
+    println!("Ledger public key (for `kirjuri ledger verify --public-key`): {ledger_public_key}");
 }
 
 #[allow(clippy::print_stdout)] // the banner is the command's output
@@ -619,6 +647,7 @@ pub fn print_banner(
     scheme: &str,
     logins: &[Login],
     ledger_public_key: &str,
+    stand_in: Option<&str>,
     checker_notice: Option<&kirjuri_quality::Message>,
 ) {
     println!();
@@ -637,6 +666,12 @@ pub fn print_banner(
     }
     println!();
     println!("  Ledger public key (for `kirjuri ledger verify --public-key`): {ledger_public_key}");
+    if let Some(url) = stand_in {
+        println!(
+            "  Benefit payer: statements go to the demo's stand-in for Kela at {url} \
+             (it accepts every statement; no real payer)"
+        );
+    }
     println!();
     if let Some(n) = checker_notice {
         println!("  NOTE: {}", n.en);

@@ -12,10 +12,12 @@ use kirjuri_store::{IdSource, Store};
 
 mod backup_cmd;
 mod demo;
+mod init_cmd;
 mod ledger_cmd;
 mod provenance_cmd;
 mod retention_cmd;
 mod rules_cmd;
+mod stand_in_payer;
 mod statements_cmd;
 
 #[derive(Debug, Parser)]
@@ -27,6 +29,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Initialise an empty database: organisations from a file and the first administrator.
+    Init(init_cmd::InitArgs),
     /// Run the server against a database.
     Serve(ServeArgs),
     /// Create a SQLite database with generated demo data and run the server on it.
@@ -125,15 +129,21 @@ struct DemoArgs {
     /// Generate the data and exit without serving.
     #[arg(long)]
     no_serve: bool,
-    /// Generate into this database (`sqlite:PATH` or a PostgreSQL URL) instead of
-    /// `DIR/kirjuri-demo.db`; it must hold no Kirjuri data yet. The ledger key stays in DIR.
-    /// Needs --no-serve (serve it with `kirjuri serve`). Used by `scripts/crash-test`.
-    #[arg(long, value_name = "URL", requires = "no_serve")]
+    /// Use this database (`sqlite:PATH` or a PostgreSQL URL) instead of
+    /// `DIR/kirjuri-demo.db`: an empty one is filled with demo data, one the demo filled
+    /// before is served as it is, and one holding other data is refused. The ledger key stays
+    /// in DIR. `scripts/crash-test` generates with it and `--no-serve`.
+    #[arg(long, value_name = "URL", conflicts_with = "fresh")]
     database: Option<String>,
     /// The delivery address of the demo's benefit payer (https, or http to loopback). The
-    /// default is a placeholder where deliveries wait in the outbox.
-    #[arg(long, value_name = "URL", default_value = demo::PLACEHOLDER_PAYER)]
-    payer_endpoint: String,
+    /// default is the demo's stand-in receiver (--stand-in-payer), which the demo runs while
+    /// it serves, so deliveries succeed.
+    #[arg(long, value_name = "URL")]
+    payer_endpoint: Option<String>,
+    /// Where the demo's stand-in benefit payer listens (a local receiver that accepts every
+    /// statement; no real payer). It runs while the demo serves data whose payer delivers to it.
+    #[arg(long, value_name = "ADDR", default_value = stand_in_payer::ADDRESS)]
+    stand_in_payer: SocketAddr,
     #[command(flatten)]
     listen: ListenArgs,
 }
@@ -150,6 +160,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Init(args) => init_cmd::run(args),
         Command::Serve(args) => runtime()?.block_on(serve(args)),
         Command::Demo(args) => runtime()?.block_on(demo(args)),
         Command::Rules(cmd) => rules_cmd::run(cmd),
@@ -284,6 +295,12 @@ async fn serve_on(
     // Statements go to the benefit payers from the outbox; the worker continues whatever a
     // previous run left (all its state is in the database).
     let worker = kirjuri_app::worker::DeliveryWorker::spawn(&app, delivery)?;
+    // The server signs a checkpoint of the ledger at least every minute while it grows, and
+    // at shutdown (issue 16).
+    let checkpointer = kirjuri_app::checkpoints::Checkpointer::spawn(
+        &app,
+        kirjuri_app::checkpoints::CheckpointConfig::default(),
+    );
     let addr = listener.local_addr()?;
     // The checker is weaker without libvoikko or Hunspell: said once, here, and on the pages.
     let notice = app.morphology_status().notice();
@@ -299,6 +316,10 @@ async fn serve_on(
         }
     }
     worker.stop().await;
+    match checkpointer.stop().await {
+        Ok(cp) => tracing::info!("ledger checkpoint at shutdown: {} leaves", cp.size),
+        Err(e) => tracing::warn!("ledger checkpoint at shutdown: {e}"),
+    }
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }
@@ -340,6 +361,120 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let tls = tls_config(&args.listen)?;
     std::fs::create_dir_all(&args.dir)
         .map_err(|e| anyhow::anyhow!("creating {}: {e}", args.dir.display()))?;
+    // The demo's own ledger key, made once beside its database.
+    let key_path = args.dir.join("ledger-key.txt");
+    if !key_path.exists() {
+        ledger_cmd::write_key_file(&key_path, &ledger_cmd::generate_keys("kirjuri-demo")?)?;
+    }
+    let keys = ledger_cmd::load_keys(&key_path)?;
+    let public_key = keys.verifier().to_key_string();
+    let url = match &args.database {
+        Some(url) => {
+            demo_in_database(&args, url, &keys).await?;
+            url.clone()
+        }
+        None => demo_in_dir(&args, &keys).await?,
+    };
+    if args.no_serve {
+        demo::print_public_key(&public_key);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let store = open_store(&url).await?.with_ledger(keys);
+    let logins = demo::logins(&store).await?;
+    // The stand-in payer runs when a payer of the demo's data delivers to it.
+    let stand_in = if store
+        .payers()
+        .await?
+        .iter()
+        .any(|p| p.endpoint.as_str() == stand_in_payer::endpoint(args.stand_in_payer))
+    {
+        match stand_in_payer::start(args.stand_in_payer).await {
+            Ok(s) => Some(s),
+            Err(e) => {
+                tracing::warn!(
+                    "the demo's stand-in payer cannot listen on {}: {e}; deliveries wait in \
+                     the outbox",
+                    args.stand_in_payer
+                );
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let stand_in_url = stand_in
+        .as_ref()
+        .map(|_| stand_in_payer::endpoint(args.stand_in_payer));
+    let delivery = kirjuri_app::worker::DeliveryConfig::default();
+    let served = serve_on(
+        store,
+        &args.listen,
+        tls,
+        Vec::new(),
+        delivery,
+        // The demo is a test configuration: its payer may be a local receiver.
+        true,
+        |addr, scheme, notice| {
+            demo::print_banner(
+                addr,
+                scheme,
+                &logins,
+                &public_key,
+                stand_in_url.as_deref(),
+                notice,
+            )
+        },
+    )
+    .await;
+    drop(stand_in);
+    served
+}
+
+/// The demo payer's delivery address: `--payer-endpoint`, or the stand-in's.
+fn payer_endpoint(args: &DemoArgs) -> String {
+    args.payer_endpoint
+        .clone()
+        .unwrap_or_else(|| stand_in_payer::endpoint(args.stand_in_payer))
+}
+
+/// `demo --database URL`: an empty database is filled, the demo's own is used as it is, any
+/// other is refused.
+async fn demo_in_database(
+    args: &DemoArgs,
+    url: &str,
+    keys: &kirjuri_store::LedgerKeys,
+) -> anyhow::Result<()> {
+    let store = open_store(url).await?;
+    let state = demo::database_state(&store).await;
+    store.close().await;
+    match state? {
+        demo::DatabaseState::Empty => {
+            eprintln!(
+                "Generating demo data ({} clients) into {url} ...",
+                args.clients
+            );
+            demo::generate(
+                url,
+                args.seed,
+                args.clients,
+                keys.clone(),
+                &payer_endpoint(args),
+            )
+            .await
+        }
+        demo::DatabaseState::Demo => {
+            eprintln!("Using the existing demo data in {url}.");
+            Ok(())
+        }
+        demo::DatabaseState::Other => anyhow::bail!(
+            "--database {url} holds data that is not the demo's: the demo uses an empty \
+             database or one it filled before"
+        ),
+    }
+}
+
+/// The demo's SQLite database in `--dir`, generated when missing (or `--fresh`); its URL.
+async fn demo_in_dir(args: &DemoArgs, keys: &kirjuri_store::LedgerKeys) -> anyhow::Result<String> {
     let path = args.dir.join("kirjuri-demo.db");
     if args.fresh {
         for suffix in ["", "-wal", "-shm"] {
@@ -349,24 +484,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let url = format!("sqlite:{}", path.display());
-    // The demo's own ledger key, made once beside its database.
-    let key_path = args.dir.join("ledger-key.txt");
-    if !key_path.exists() {
-        ledger_cmd::write_key_file(&key_path, &ledger_cmd::generate_keys("kirjuri-demo")?)?;
-    }
-    let keys = ledger_cmd::load_keys(&key_path)?;
-    let public_key = keys.verifier().to_key_string();
-    if let Some(url) = &args.database {
-        eprintln!(
-            "Generating demo data ({} clients) into {url} ...",
-            args.clients
-        );
-        demo::generate(url, args.seed, args.clients, keys, &args.payer_endpoint).await?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let existed = path.exists();
-    if existed {
+    if path.exists() {
         eprintln!(
             "Using the existing demo database {} (--fresh makes a new one).",
             path.display()
@@ -386,7 +504,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
             args.seed,
             args.clients,
             keys.clone(),
-            &args.payer_endpoint,
+            &payer_endpoint(args),
         )
         .await?;
         std::fs::rename(&partial, &path)?;
@@ -396,23 +514,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
             let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
         }
     }
-    if args.no_serve {
-        return Ok(ExitCode::SUCCESS);
-    }
-    let store = open_store(&url).await?.with_ledger(keys);
-    let logins = demo::logins(&store).await?;
-    let delivery = kirjuri_app::worker::DeliveryConfig::default();
-    serve_on(
-        store,
-        &args.listen,
-        tls,
-        Vec::new(),
-        delivery,
-        // The demo is a test configuration: its payer may be a local receiver.
-        true,
-        |addr, scheme, notice| demo::print_banner(addr, scheme, &logins, &public_key, notice),
-    )
-    .await
+    Ok(format!("sqlite:{}", path.display()))
 }
 
 #[cfg(test)]

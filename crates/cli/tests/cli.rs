@@ -195,18 +195,26 @@ fn demo_generates_data_serves_it_and_prints_url_and_logins() {
 
 /// Issue 17 (the crash test seeds its databases so): `demo --database URL --no-serve`
 /// generates into the database given, with the key in `--dir`, and `--payer-endpoint` is
-/// where the demo payer's statements go. Without `--no-serve` it is refused.
+/// where the demo payer's statements go. `--fresh` (which deletes) is refused with it.
 #[test]
 fn demo_generates_into_a_given_database_with_a_given_payer() {
     let dir = tempdir("demo-database");
     let db = dir.join("given.db");
     let url = format!("sqlite:{}", db.display());
     let refused = kirjuri()
-        .args(["demo", "--clients", "2", "--database", &url, "--dir"])
+        .args([
+            "demo",
+            "--clients",
+            "2",
+            "--fresh",
+            "--database",
+            &url,
+            "--dir",
+        ])
         .arg(&dir)
         .output()
         .unwrap();
-    assert!(!refused.status.success(), "--database served");
+    assert!(!refused.status.success(), "--fresh with --database");
     assert!(!db.exists());
     let out = kirjuri()
         .args(["demo", "--clients", "3", "--no-serve", "--database", &url])
@@ -338,6 +346,10 @@ fn bad_arguments_are_named() {
 
 #[path = "cli/rules.rs"]
 mod rules;
+
+/// `kirjuri init` and the README's production section (issue 16).
+#[path = "cli/init.rs"]
+mod init;
 
 /// `kirjuri statements quality` (B11).
 #[path = "cli/statements.rs"]

@@ -90,7 +90,8 @@ pub use ledger::{
     origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport, StoredCheckpoint,
 };
 pub use login::{
-    FailureCount, NewSecurityEvent, PendingOidcLogin, SecurityEvent, SecurityEventKind,
+    FailureCount, LoginAttempt, NewSecurityEvent, PendingOidcLogin, SecurityEvent,
+    SecurityEventKind,
 };
 pub use my_work::{FollowUp, MyWorkQuery, MyWorkRows, QueueCounts};
 pub use outbox::{idempotency_key, IssuedStatement};
@@ -104,7 +105,7 @@ pub use statements::{
     issued_from_decision, AdoptionDecision, Decide, NewAdoptionDecision, NewDecision,
     RecordedRegisterFacts, RegisterFacts, StatementContext, StoredDecision,
 };
-pub use users::{AccountEvent, NewUser};
+pub use users::{AccountEvent, NewOrganisation, NewUser};
 pub use work_queue::{issued_from_step, OfficialStep, Queue, QueueCase, Resolution};
 
 /// Which database a [`Store`] runs on.
@@ -163,6 +164,8 @@ pub enum StoreError {
     NoStatement,
     #[error("reconsideration of this statement has already been requested; a statement is reconsidered once")]
     ReconsiderationExists,
+    #[error("the database is already initialised: it holds organisations (kirjuri init runs once, on an empty database)")]
+    AlreadyInitialised,
     #[error("not permitted: {0}")]
     NotPermitted(&'static str),
     #[error(transparent)]
@@ -345,6 +348,9 @@ pub struct Store {
     ledger: Option<Arc<LedgerKeys>>,
     /// The ledger's Merkle tree, as far as this store has read it (see [`Store::ledger_tree`]).
     tree: Arc<tokio::sync::Mutex<MerkleTree>>,
+    /// Held while a checkpoint is signed, so that readers needing one at the same moment
+    /// share it instead of each signing their own (issue 16).
+    signing: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// A SQLite pool. The pragmas are per connection, so they are set on every connection the pool
@@ -476,6 +482,7 @@ impl Store {
             ids: Arc::new(ids),
             ledger: None,
             tree: Arc::new(tokio::sync::Mutex::new(MerkleTree::new())),
+            signing: Arc::new(tokio::sync::Mutex::new(())),
         })
     }
 

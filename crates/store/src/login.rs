@@ -10,7 +10,26 @@ use kirjuri_domain::{User, UserId};
 use sqlx::Row;
 
 use crate::rows::{parse_ts, ts, user_from_row, USER_COLS_U};
-use crate::{Store, StoreError};
+use crate::{Backend, Store, StoreError};
+
+/// First key of the advisory locks a log-in attempt's count is taken under on PostgreSQL
+/// (`logn` in ASCII); the second is the throttle key's hash. (Wrapped so that the statement
+/// returns an integer: the `Any` driver reads no `void`.)
+const PG_LOGIN_LOCK: &str =
+    "SELECT 1 FROM (SELECT pg_advisory_xact_lock(1819240302, hashtext($1))) AS counting";
+
+/// A log-in attempt as [`Store::begin_login_attempt`] left it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginAttempt {
+    /// Counted as a failure under each key, as `attempt`, until it succeeds.
+    Counted { attempt: String },
+    /// Refused before counting: wait until `retry_at`; `delaying` are the keys whose delay
+    /// has not passed.
+    Delayed {
+        retry_at: DateTime<Utc>,
+        delaying: Vec<String>,
+    },
+}
 
 /// A log-in sent to an OpenID Connect provider and not yet back. The secrets (`nonce`, PKCE
 /// verifier) stay on the server; only the `state` travels, and only its hash is the key.
@@ -223,6 +242,65 @@ impl Store {
         Ok(())
     }
 
+    /// Counts a log-in attempt before its password is checked (issue 16: several servers, one
+    /// database). In one transaction, under an advisory lock per key on PostgreSQL (SQLite
+    /// has one writer), the failures of each key after `since` are read and given to
+    /// `delay`; when it names no delay, one failure row per key is written for the attempt
+    /// ([`LoginAttempt::Counted`]) before the commit. So of parallel guesses, wherever they
+    /// are checked, no more pass than the count allows; a log-in that then succeeds removes
+    /// its rows ([`Store::clear_login_attempt`]).
+    pub async fn begin_login_attempt<F>(
+        &self,
+        keys: &[String],
+        since: DateTime<Utc>,
+        delay: F,
+    ) -> Result<LoginAttempt, StoreError>
+    where
+        F: FnOnce(&[(String, FailureCount)]) -> Option<(DateTime<Utc>, Vec<String>)>,
+    {
+        let now = self.clock.now();
+        let attempt = self.ids.next().simple().to_string();
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            let mut sorted: Vec<&String> = keys.iter().collect();
+            sorted.sort();
+            sorted.dedup();
+            for key in sorted {
+                sqlx::query(PG_LOGIN_LOCK)
+                    .bind(key.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        let mut counts = Vec::new();
+        for key in keys {
+            counts.push((key.clone(), failures_since(&mut tx, key, since).await?));
+        }
+        if let Some((retry_at, delaying)) = delay(&counts) {
+            tx.rollback().await?;
+            return Ok(LoginAttempt::Delayed { retry_at, delaying });
+        }
+        for key in keys {
+            sqlx::query("INSERT INTO login_failures (key, failed_at, attempt) VALUES ($1, $2, $3)")
+                .bind(key)
+                .bind(ts(now))
+                .bind(&attempt)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(LoginAttempt::Counted { attempt })
+    }
+
+    /// Removes the failure rows an attempt was counted under (it succeeded).
+    pub async fn clear_login_attempt(&self, attempt: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_failures WHERE attempt = $1")
+            .bind(attempt)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Writes a `login_delayed` row to the security log and, in the same transaction, marks
     /// each of `marks` (throttle keys of their own, counted like failures) so that the
     /// further delayed tries of the same delay are not logged again.
@@ -251,21 +329,8 @@ impl Store {
         key: &str,
         since: DateTime<Utc>,
     ) -> Result<FailureCount, StoreError> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n, MIN(failed_at) AS oldest, MAX(failed_at) AS latest
-             FROM login_failures WHERE key = $1 AND failed_at > $2",
-        )
-        .bind(key)
-        .bind(ts(since))
-        .fetch_one(&self.pool)
-        .await?;
-        let oldest: Option<String> = row.try_get("oldest")?;
-        let latest: Option<String> = row.try_get("latest")?;
-        Ok(FailureCount {
-            count: row.try_get("n")?,
-            oldest: oldest.as_deref().map(parse_ts).transpose()?,
-            latest: latest.as_deref().map(parse_ts).transpose()?,
-        })
+        let mut conn = self.pool.acquire().await?;
+        failures_since(&mut conn, key, since).await
     }
 
     /// Writes one security-log row.
@@ -355,4 +420,27 @@ async fn insert_security_event(
     .execute(&mut *tx)
     .await?;
     Ok(())
+}
+
+/// Failed log-ins of `key` after `since`, on `conn`.
+async fn failures_since(
+    conn: &mut sqlx::AnyConnection,
+    key: &str,
+    since: DateTime<Utc>,
+) -> Result<FailureCount, StoreError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, MIN(failed_at) AS oldest, MAX(failed_at) AS latest
+         FROM login_failures WHERE key = $1 AND failed_at > $2",
+    )
+    .bind(key)
+    .bind(ts(since))
+    .fetch_one(&mut *conn)
+    .await?;
+    let oldest: Option<String> = row.try_get("oldest")?;
+    let latest: Option<String> = row.try_get("latest")?;
+    Ok(FailureCount {
+        count: row.try_get("n")?,
+        oldest: oldest.as_deref().map(parse_ts).transpose()?,
+        latest: latest.as_deref().map(parse_ts).transpose()?,
+    })
 }

@@ -3,7 +3,7 @@
 //! migration no longer matches its file.
 
 use sha2::{Digest, Sha256};
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 
 use crate::{Backend, StoreError};
 
@@ -99,6 +99,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_my_work.sql"),
         postgres: include_str!("../migrations/postgres/0014_my_work.sql"),
     },
+    Migration {
+        version: 15,
+        description: "log-in attempts counted before the password is checked, atomically (issue 16)",
+        sqlite: include_str!("../migrations/sqlite/0015_login_attempts.sql"),
+        postgres: include_str!("../migrations/postgres/0015_login_attempts.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {
@@ -113,10 +119,30 @@ pub(crate) fn latest() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.version)
 }
 
+/// The advisory lock migrations run under on PostgreSQL (issue 16): the first key says
+/// "Kirjuri migrations" (`kirj` in ASCII), the second is the schema, so two servers started at
+/// once on one database migrate one after the other, while tests in schemas of their own do
+/// not wait for each other. Taken per transaction, so it can never be left held.
+/// (Wrapped so that the statement returns an integer: the `Any` driver reads no `void`.)
+const PG_LOCK: &str = "SELECT 1 FROM (SELECT pg_advisory_xact_lock(1802072682, hashtext(current_schema()))) AS migrating";
+
+/// Takes [`PG_LOCK`] for the transaction on PostgreSQL.
+async fn lock(tx: &mut sqlx::AnyConnection, backend: Backend) -> Result<(), StoreError> {
+    if backend == Backend::Postgres {
+        sqlx::raw_sql(PG_LOCK).execute(tx).await?;
+    }
+    Ok(())
+}
+
 /// Applies every migration not yet applied up to and including version `upto` (the newest,
 /// [`latest`], except when the upgrade tests make a database as an earlier release left it),
-/// each in its own transaction.
+/// each in its own transaction. On PostgreSQL every transaction first takes [`PG_LOCK`] and
+/// reads what is applied under it, so several servers starting at once on an empty database
+/// neither race to create the migrations table (a duplicate key in `pg_type`) nor apply a
+/// migration twice; each finds the other's work done. SQLite has one writer.
 pub(crate) async fn run(pool: &AnyPool, backend: Backend, upto: i64) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    lock(&mut tx, backend).await?;
     sqlx::raw_sql(
         "CREATE TABLE IF NOT EXISTS kirjuri_migrations (
             version BIGINT PRIMARY KEY,
@@ -124,22 +150,24 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend, upto: i64) -> Result<(
             checksum TEXT NOT NULL
         )",
     )
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
-    let applied = sqlx::query("SELECT version, checksum FROM kirjuri_migrations ORDER BY version")
-        .fetch_all(pool)
-        .await?;
+    tx.commit().await?;
     for m in MIGRATIONS.iter().filter(|m| m.version <= upto) {
         let sql = match backend {
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,
         };
         let sum = checksum(sql);
-        if let Some(row) = applied
-            .iter()
-            .find(|r| r.try_get::<i64, _>(0).ok() == Some(m.version))
-        {
-            let recorded: String = row.try_get(1)?;
+        let mut tx = pool.begin().await?;
+        lock(&mut tx, backend).await?;
+        let recorded: Option<String> =
+            sqlx::query_scalar("SELECT checksum FROM kirjuri_migrations WHERE version = $1")
+                .bind(m.version)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(recorded) = recorded {
+            tx.commit().await?;
             if recorded != sum {
                 return Err(StoreError::MigrationChanged(m.version));
             }
@@ -150,7 +178,6 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend, upto: i64) -> Result<(
             description = m.description,
             "applying migration"
         );
-        let mut tx = pool.begin().await?;
         sqlx::raw_sql(sql).execute(&mut *tx).await?;
         sqlx::query(
             "INSERT INTO kirjuri_migrations (version, description, checksum) VALUES ($1, $2, $3)",

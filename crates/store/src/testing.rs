@@ -296,3 +296,51 @@ mod tests {
         }
     }
 }
+
+/// An empty database for a test that opens it by URL itself, as an operator would (the
+/// CLI's tests, issue 16): a new file on SQLite, a new schema on PostgreSQL (its URL sets the
+/// search path, as [`Store::connect`] does for a schema). Nothing is migrated yet.
+#[derive(Debug)]
+pub struct EmptyDatabase {
+    pub url: String,
+    pub schema: Option<String>,
+}
+
+impl EmptyDatabase {
+    /// Drops the PostgreSQL schema (a SQLite file goes with its test's directory).
+    pub async fn cleanup(self) {
+        if let Some(schema) = self.schema {
+            drop_schema(&schema).await;
+        }
+    }
+}
+
+/// A fresh, empty database on `backend`; on SQLite the file `name` in `dir`.
+pub async fn empty_database(backend: Backend, dir: &std::path::Path, name: &str) -> EmptyDatabase {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    match backend {
+        Backend::Sqlite => EmptyDatabase {
+            url: format!("sqlite:{}", dir.join(format!("{name}-{n}.db")).display()),
+            schema: None,
+        },
+        Backend::Postgres => {
+            sqlx::any::install_default_drivers();
+            let salt = IdSource::from_entropy().next().simple().to_string();
+            let schema = format!("kirjuri_e_{}_{n}_{}", std::process::id(), &salt[..8]);
+            let url = postgres_url();
+            let pool = sqlx::AnyPool::connect(&url).await.unwrap_or_else(|e| {
+                panic!("PostgreSQL is expected at {url} but is not usable: {e}")
+            });
+            sqlx::raw_sql(&format!("CREATE SCHEMA {schema}"))
+                .execute(&pool)
+                .await
+                .expect("create the test schema");
+            pool.close().await;
+            let sep = if url.contains('?') { '&' } else { '?' };
+            EmptyDatabase {
+                url: format!("{url}{sep}options=-c%20search_path%3D{schema}"),
+                schema: Some(schema),
+            }
+        }
+    }
+}

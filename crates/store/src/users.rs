@@ -2,13 +2,15 @@
 //! each with a role and, for staff, the organisation they act for.
 
 use chrono::{DateTime, Utc};
-use kirjuri_domain::{ClientId, OrgId, PersonName, Role, User, UserId, Username};
+use kirjuri_domain::{
+    ClientId, OrgId, OrgKind, Organisation, PersonName, Role, User, UserId, Username,
+};
 use kirjuri_ledger::EventType;
 use sqlx::Row;
 
 use crate::ledger::{self, LeafParams};
 use crate::rows::{parse_ts, ts, user_from_row, USER_COLS};
-use crate::{Store, StoreError};
+use crate::{Backend, Store, StoreError};
 
 /// Who created an account, when, with which role (issue 15 item 6).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +42,103 @@ pub struct NewUser {
     pub password_hash: Option<String>,
 }
 
+/// An organisation to create when a database is initialised (`kirjuri init`, issue 16).
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    pub kind: OrgKind,
+    pub name_fi: PersonName,
+    pub name_sv: PersonName,
+}
+
 impl Store {
+    /// Whether the database already holds organisations: initialised by `kirjuri init` or
+    /// filled by the demo.
+    pub async fn is_initialised(&self) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// Initialises an empty database (issue 16): the organisations and the first
+    /// administrator, of `organisations[admin_org]`, in one transaction, so either all of it
+    /// is written or nothing. A database that already holds an organisation is
+    /// [`StoreError::AlreadyInitialised`] (on PostgreSQL the table is locked first, so two
+    /// initialisations at once cannot both pass the check).
+    pub async fn initialise(
+        &self,
+        organisations: Vec<NewOrganisation>,
+        admin_org: usize,
+        admin: NewUser,
+    ) -> Result<(Vec<Organisation>, User), StoreError> {
+        if admin_org >= organisations.len() {
+            return Err(StoreError::NotFound("administrator's organisation"));
+        }
+        let orgs: Vec<Organisation> = organisations
+            .into_iter()
+            .map(|o| Organisation {
+                id: OrgId::from_uuid(self.ids.next()),
+                kind: o.kind,
+                name_fi: o.name_fi,
+                name_sv: o.name_sv,
+            })
+            .collect();
+        let user = User {
+            id: UserId::from_uuid(self.ids.next()),
+            username: admin.username,
+            display_name: admin.display_name,
+            role: Role::Administrator,
+            org_id: orgs.get(admin_org).map(|o| o.id),
+            client_id: None,
+        };
+        let now = self.now();
+        let backend = self.backend;
+        let (orgs_w, user_w, hash) = (orgs.clone(), user.clone(), admin.password_hash);
+        self.writer
+            .write(move |tx, _leaves| {
+                Box::pin(async move {
+                    if backend == Backend::Postgres {
+                        sqlx::query("LOCK TABLE organisations IN SHARE ROW EXCLUSIVE MODE")
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    if n > 0 {
+                        return Err(StoreError::AlreadyInitialised);
+                    }
+                    for o in &orgs_w {
+                        sqlx::query(
+                            "INSERT INTO organisations (id, kind, name_fi, name_sv) VALUES ($1, $2, $3, $4)",
+                        )
+                        .bind(o.id.to_string())
+                        .bind(o.kind.code())
+                        .bind(o.name_fi.as_str().to_owned())
+                        .bind(o.name_sv.as_str().to_owned())
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    sqlx::query(
+                        "INSERT INTO users (id, username, display_name, role, org_id, client_id, password_hash, created_at)
+                         VALUES ($1, $2, $3, $4, $5, NULL, $6, $7)",
+                    )
+                    .bind(user_w.id.to_string())
+                    .bind(user_w.username.as_str().to_owned())
+                    .bind(user_w.display_name.as_str().to_owned())
+                    .bind(user_w.role.code())
+                    .bind(user_w.org_id.map(|o| o.to_string()))
+                    .bind(hash)
+                    .bind(ts(now))
+                    .execute(&mut *tx)
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await?;
+        Ok((orgs, user))
+    }
+
     pub async fn create_user(&self, new: NewUser) -> Result<User, StoreError> {
         let id = UserId::from_uuid(self.ids.next());
         sqlx::query(

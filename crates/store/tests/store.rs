@@ -1888,3 +1888,6 @@ mod upgrade;
 
 #[path = "store/storage.rs"]
 mod storage;
+
+#[path = "store/migrate_concurrently.rs"]
+mod migrate_concurrently;

@@ -114,6 +114,7 @@ pub fn router(state: AppState) -> Router {
             api::statements::list_adoption_decisions,
             api::statements::create_adoption_decision
         ))
+        .routes(routes!(api::ledger::latest_checkpoint))
         .routes(routes!(api::statements::put_register_facts))
         .routes(routes!(api::statements::list_decisions))
         .routes(routes!(api::statements::decision_provenance))

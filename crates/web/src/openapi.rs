@@ -26,6 +26,7 @@ pub const PUBLIC: &[(&str, &str)] = &[
     ("get", "/api/oidc/{provider}/callback"),
     ("get", "/api/statements/notice"),
     ("get", "/api/adoption-decisions"),
+    ("get", "/api/ledger/checkpoint"),
 ];
 
 /// Operations every logged-in user may use, whatever the role: no 403.

@@ -123,6 +123,52 @@ impl Store {
     /// Signs a checkpoint of the whole ledger as it stands (or returns the stored one if the
     /// ledger has not grown since), stores it and returns the signed note.
     pub async fn ledger_checkpoint(&self) -> Result<StoredCheckpoint, StoreError> {
+        let _one_signer = self.signing.lock().await;
+        self.sign_checkpoint().await
+    }
+
+    /// A stored checkpoint covering leaf `idx`: the newest if it does, otherwise one signed
+    /// now, once however many readers ask at the same moment (issue 16: the server signs
+    /// every minute, so reads of older leaves sign nothing).
+    pub async fn ledger_checkpoint_covering(
+        &self,
+        idx: u64,
+    ) -> Result<StoredCheckpoint, StoreError> {
+        if let Some(cp) = self.ledger_latest_checkpoint().await? {
+            if cp.size > idx {
+                return Ok(cp);
+            }
+        }
+        let _one_signer = self.signing.lock().await;
+        if let Some(cp) = self.ledger_latest_checkpoint().await? {
+            if cp.size > idx {
+                return Ok(cp);
+            }
+        }
+        self.sign_checkpoint().await
+    }
+
+    /// The size of the newest stored checkpoint and when it was signed (by the store's clock).
+    pub async fn ledger_latest_checkpoint_at(
+        &self,
+    ) -> Result<Option<(u64, chrono::DateTime<chrono::Utc>)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT size, signed_at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1",
+        )
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|row| {
+            Ok((
+                u64::try_from(row.try_get::<i64, _>(0)?)
+                    .map_err(|_| StoreError::Corrupt("checkpoint size".into()))?,
+                crate::rows::parse_ts(&row.try_get::<String, _>(1)?)?,
+            ))
+        })
+        .transpose()
+    }
+
+    /// [`Store::ledger_checkpoint`] under the signing lock already held.
+    async fn sign_checkpoint(&self) -> Result<StoredCheckpoint, StoreError> {
         let keys = self.keys()?.clone();
         let (size, root) = {
             let tree = self.ledger_tree().await?;
@@ -175,10 +221,7 @@ impl Store {
     /// An offline proof bundle for leaf `idx`: the leaf, its opening (unless erased), and its
     /// inclusion proof in the newest stored checkpoint, signing a new one if none covers it.
     pub async fn ledger_bundle(&self, idx: u64) -> Result<ProofBundle, StoreError> {
-        let checkpoint = match self.ledger_latest_checkpoint().await? {
-            Some(cp) if cp.size > idx => cp,
-            _ => self.ledger_checkpoint().await?,
-        };
+        let checkpoint = self.ledger_checkpoint_covering(idx).await?;
         let tree = self.ledger_tree().await?;
         if idx >= checkpoint.size {
             return Err(StoreError::NotFound("ledger leaf"));

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod cases;
 pub mod clients;
 pub mod delivery;
+pub mod ledger;
 pub mod own;
 pub mod quality;
 pub mod record;

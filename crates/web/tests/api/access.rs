@@ -111,6 +111,9 @@ fn matrix() -> Vec<Row> {
         row("GET", "/api/clients/{id}/decisions", Kind::Read, READ),
         // After the job search rows: the own official's start and end made two decisions.
         row("GET", "/api/decisions/{id}/provenance", Kind::Read, [401, 403, 404, 404, 404, 200, 404, 200]),
+        // Issue 16: the newest signed checkpoint is public (no personal data); the provenance
+        // reads above stored one.
+        public("GET", "/api/ledger/checkpoint", [200; 8]),
         // The work queue: officials and KEHA officials see their own queue (client A's start
         // without answers is routed to the employment authority: in Anni A's queue).
         row("GET", "/api/work-queue", Kind::Other, [401, 403, 200, 200, 403, 403, 403, 200]),
