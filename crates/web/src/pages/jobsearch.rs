@@ -98,6 +98,9 @@ struct ResultPage {
     client_id: String,
     client_name: String,
     automated: bool,
+    /// What an automatic statement means: at the start all conditions were clearly met, at
+    /// the end the client reported the end (two texts, one page).
+    automated_key: &'static str,
     outcome: String,
     effective: Option<String>,
     queue: Option<String>,
@@ -561,7 +564,13 @@ async fn result_page(
         .collect();
     let decision = &d.decision.stored.decision;
     let (name, _) = client_name(state, ctx, &s, client).await?;
+    let automated_key = if title == "jobsearch-end-result-title" {
+        "jobsearch-end-automated"
+    } else {
+        "jobsearch-automated"
+    };
     let page = ResultPage {
+        automated_key,
         l: Layout::new(ctx, title, Some(&s.actor.user), s.csrf),
         client_id: client.to_string(),
         client_name: name,

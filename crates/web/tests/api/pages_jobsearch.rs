@@ -422,6 +422,13 @@ async fn a_job_search_is_ended_from_the_record() {
                 && html.contains("<pre class=\"statement\">"),
             "{html}"
         );
+        // The end's own words for an automatic statement, not the start's "every condition
+        // was clearly met".
+        assert!(
+            html.contains("työnhaun päättyminen ja sen syy olivat selvät")
+                && !html.contains("kaikki edellytykset täyttyivät"),
+            "{html}"
+        );
         let statement = link(&html, "/decisions/", "/statement");
         let (s, _, page) = b.get(&statement).await;
         assert_eq!(s, StatusCode::OK);
@@ -478,7 +485,7 @@ async fn a_reconsideration_is_taken_and_resolved_from_the_queue() {
         assert_eq!(s, StatusCode::OK, "{queue}");
         assert_page_headers(&h);
         assert!(
-            queue.contains("Oikaisuvaatimukset")
+            queue.contains("Oikaisupyynnöt")
                 && queue.contains(reasons)
                 && queue.contains("Asiakas pyysi oikaisua")
                 && queue.contains(
@@ -503,7 +510,7 @@ async fn a_reconsideration_is_taken_and_resolved_from_the_queue() {
         let (s, _, html) = b.get(&page).await;
         assert_eq!(s, StatusCode::OK, "{html}");
         assert!(
-            html.contains("Ratkaise oikaisuvaatimus")
+            html.contains("Ratkaise oikaisupyyntö")
                 && html.contains("käsittelijä Anni A")
                 && html.contains(reasons)
                 && html.contains("value=\"2026-03-02\""),
@@ -573,14 +580,14 @@ async fn a_reconsideration_is_taken_and_resolved_from_the_queue() {
         );
         let (_, _, queue) = b.get("/queue").await;
         assert!(
-            !queue.contains(reasons) && queue.contains("Avoimia oikaisuvaatimuksia ei ole."),
+            !queue.contains(reasons) && queue.contains("Avoimia oikaisupyyntöjä ei ole."),
             "{queue}"
         );
         // Both statements are printable, the one reconsidered and the new one.
         let (_, _, page) = b.get(&statement).await;
         assert!(
             page.contains("Automaattisessa menettelyssä annettu lausunto")
-                && page.contains("Oikaisuvaatimuksen johdosta annettu lausunto")
+                && page.contains("Oikaisupyynnön johdosta annettu lausunto")
                 && page.matches("<pre class=\"statement\">").count() == 2,
             "{page}"
         );
