@@ -25,6 +25,9 @@ mod payers;
 /// Issue 12: one decision with its statements, for the printable statement page.
 #[path = "app/decision_read.rs"]
 mod decision_read;
+/// A7 (review C1): "my work today" and the handover summary share one follow-up rule.
+#[path = "app/follow_ups_agree.rs"]
+mod follow_ups_agree;
 /// Issue 16: the log-in limit with two servers on one database.
 #[path = "app/login_servers.rs"]
 mod login_servers;
