@@ -34,6 +34,9 @@ mod login_servers;
 /// Issue 12 item 2: the official's "my work today".
 #[path = "app/my_work.rs"]
 mod my_work;
+/// Review C6: a non-ASCII name search is bounded.
+#[path = "app/name_search_limit.rs"]
+mod name_search_limit;
 /// Issue 12 items 3, 4 and 6: the handover summary, finding clients by name, the statement in
 /// force.
 #[path = "app/record.rs"]
