@@ -4,7 +4,7 @@
 //! the client, and the store logs the client read and the summary read (`handover`).
 
 use chrono::NaiveDate;
-use kirjuri_domain::{time, Appointment, Client, ClientId, Entry, EntryId};
+use kirjuri_domain::{plan_follow_ups, time, Appointment, Client, ClientId, Entry, EntryId};
 
 use crate::guard::Granted;
 use crate::policy::Action;
@@ -27,39 +27,35 @@ pub struct FollowUp {
 #[derive(Debug, Clone)]
 pub struct HandoverSummary {
     pub client: Client,
-    /// What was agreed: the latest employment-plan entry in force (not corrected), with its
-    /// follow-up dates.
+    /// What was agreed: the plan in force (the latest employment-plan entry not corrected,
+    /// [`kirjuri_domain::plan_follow_ups`]), with its follow-up dates.
     pub plan: Option<Entry>,
-    /// Follow-up dates of the plans in force that no later plan entry has followed up, the
-    /// earliest first.
+    /// Follow-up dates of the plan in force not yet held ([`open_follow_ups`]), the earliest
+    /// first.
     pub open_follow_ups: Vec<FollowUp>,
     pub next_appointment: Option<Appointment>,
     /// The latest contact entries in force, the latest event first.
     pub recent_contacts: Vec<Entry>,
 }
 
-/// The follow-up dates of `plans` (employment-plan entries in force) still open on `today`: a
-/// date is followed up once an employment-plan entry is made about an event on or after it
-/// (the follow-up is recorded as a plan entry, A7). Earliest first, each date once.
-pub fn open_follow_ups(plans: &[Entry], today: NaiveDate) -> Vec<FollowUp> {
-    let plan_dates: Vec<NaiveDate> = plans
-        .iter()
-        .map(|p| time::helsinki_date(p.event_at))
-        .collect();
-    let mut open: Vec<FollowUp> = plans
-        .iter()
-        .flat_map(|p| {
-            p.details.follow_up_dates.iter().map(|d| FollowUp {
-                date: *d,
-                overdue: *d < today,
-                plan: p.id,
-            })
+/// The follow-up dates of the client's plan in force still open on `today`, earliest first,
+/// each once, by the one rule of A7 that "my work today" uses too
+/// ([`kirjuri_domain::plan_follow_ups`]): only the plan in force (the latest employment-plan
+/// entry not corrected) counts, and a date is held once the client has a contact or plan entry
+/// in force about an event on or after it. `entries`: the client's entries in recording
+/// order (at least those in force of the follow-up types).
+pub fn open_follow_ups(entries: &[Entry], today: NaiveDate) -> Vec<FollowUp> {
+    let Some(f) = plan_follow_ups(entries) else {
+        return Vec::new();
+    };
+    f.open()
+        .into_iter()
+        .map(|date| FollowUp {
+            date,
+            overdue: date < today,
+            plan: f.plan.id,
         })
-        .filter(|f| !plan_dates.iter().any(|at| *at >= f.date))
-        .collect();
-    open.sort_by_key(|f| f.date);
-    open.dedup_by_key(|f| f.date);
-    open
+        .collect()
 }
 
 impl App {
@@ -79,16 +75,10 @@ impl App {
                 .handover_parts(client.id, now, RECENT_CONTACTS, &access),
         )?;
         let today = time::helsinki_date(now);
-        // The latest by event; of plans about the same moment, the one recorded last.
-        let plan = parts
-            .plans
-            .iter()
-            .enumerate()
-            .max_by_key(|(i, p)| (p.event_at, *i))
-            .map(|(_, p)| p.clone());
+        let plan = plan_follow_ups(&parts.follow_up_entries).map(|f| f.plan.clone());
         Ok(HandoverSummary {
             client,
-            open_follow_ups: open_follow_ups(&parts.plans, today),
+            open_follow_ups: open_follow_ups(&parts.follow_up_entries, today),
             plan,
             next_appointment: parts.next_appointment,
             recent_contacts: parts.recent_contacts,

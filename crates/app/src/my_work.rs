@@ -8,11 +8,13 @@
 //!   [`kirjuri_domain::time::initial_interview_deadline`] (5 Finnish working days, 10 for job
 //!   searches starting on or after 2026-01-01); due while the deadline is today or later,
 //!   overdue once it has passed.
-//! - **Employment-plan follow-ups** (A7): the follow-up dates of the client's plan in force
+//! - **Employment-plan follow-ups** (A7), by the one rule the handover summary uses too,
+//!   [`kirjuri_domain::plan_follow_ups`]: the follow-up dates of the client's plan in force
 //!   (the latest `employment_plan` entry that no entry corrects). A date is held once the
-//!   client has an entry of a follow-up type ([`kirjuri_domain::FOLLOW_UP_KINDS`]: a contact, or
-//!   a new plan) whose event falls on or after it; a date not held is due today, due this week
-//!   (to Sunday) or overdue (before today).
+//!   client has an entry in force (not corrected) of a follow-up type
+//!   ([`kirjuri_domain::FOLLOW_UP_KINDS`]: a contact, or a new plan) whose event falls on or
+//!   after it; a date not held is due today, due this week (to Sunday) or overdue (before
+//!   today).
 //! - **The work queues** of the official's organisation: how many routed cases and requests
 //!   for reconsideration wait (counts only: no client's data).
 //! - **Late entries** (A6): the official's own entries recorded in the last

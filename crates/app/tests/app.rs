@@ -25,12 +25,18 @@ mod payers;
 /// Issue 12: one decision with its statements, for the printable statement page.
 #[path = "app/decision_read.rs"]
 mod decision_read;
+/// A7 (review C1): "my work today" and the handover summary share one follow-up rule.
+#[path = "app/follow_ups_agree.rs"]
+mod follow_ups_agree;
 /// Issue 16: the log-in limit with two servers on one database.
 #[path = "app/login_servers.rs"]
 mod login_servers;
 /// Issue 12 item 2: the official's "my work today".
 #[path = "app/my_work.rs"]
 mod my_work;
+/// Review C6: a non-ASCII name search is bounded.
+#[path = "app/name_search_limit.rs"]
+mod name_search_limit;
 /// Issue 12 items 3, 4 and 6: the handover summary, finding clients by name, the statement in
 /// force.
 #[path = "app/record.rs"]

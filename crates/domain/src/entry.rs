@@ -181,14 +181,88 @@ pub struct Entry {
 pub const RECORDING_LAG_WORKING_DAYS: u32 = 5;
 
 /// The entry types that follow an employment plan up (A7): a contact with the client, or a
-/// new plan. A plan's follow-up date is met when the client has an entry of one of these types
-/// whose event falls on or after that date (Finnish time); see [`follow_up_met`].
+/// new plan. See [`plan_follow_ups`] for the rule.
 pub const FOLLOW_UP_KINDS: [EntryKind; 2] = [EntryKind::Contact, EntryKind::EmploymentPlan];
 
 /// Whether an employment plan's follow-up on `date` has been held, given the event date of
-/// the client's latest entry of a [`FOLLOW_UP_KINDS`] type (`None`: there is none).
+/// the client's latest entry in force of a [`FOLLOW_UP_KINDS`] type (`None`: there is none).
 pub fn follow_up_met(date: NaiveDate, latest_follow_up: Option<NaiveDate>) -> bool {
     latest_follow_up.is_some_and(|l| l >= date)
+}
+
+/// A client's employment plan in force and the state of its follow-up dates (A7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanFollowUps<'a> {
+    /// The plan in force.
+    pub plan: &'a Entry,
+    /// The event date (Finnish time) of the client's latest entry in force of a
+    /// [`FOLLOW_UP_KINDS`] type.
+    pub latest_follow_up: Option<NaiveDate>,
+    /// The plan's follow-up dates, each with whether it has been held, in the plan's order.
+    pub dates: Vec<(NaiveDate, bool)>,
+}
+
+impl PlanFollowUps<'_> {
+    /// The follow-up dates not yet held, earliest first, each once.
+    pub fn open(&self) -> Vec<NaiveDate> {
+        let mut open: Vec<NaiveDate> = self
+            .dates
+            .iter()
+            .filter(|(_, held)| !held)
+            .map(|(d, _)| *d)
+            .collect();
+        open.sort();
+        open.dedup();
+        open
+    }
+}
+
+/// THE rule for employment-plan follow-ups (A7), used by both "my work today" and the handover
+/// summary so that they always agree:
+///
+/// - An entry is *in force* unless another entry of `entries` corrects it (A5: the correction
+///   replaces it and counts instead of it).
+/// - The *plan in force* is the client's latest `employment_plan` entry in force, by event
+///   time; of plans about the same instant the one later in `entries`. Only its follow-up
+///   dates count: the dates of a plan that a newer plan replaced are never open.
+/// - A follow-up date is *held* once the client has an entry in force of a [`FOLLOW_UP_KINDS`]
+///   type (a contact, or an employment plan) whose event date, in Finnish time, is on or
+///   after the date ([`follow_up_met`]).
+///
+/// `entries` are one client's entries in the order they were recorded: all of them, or only
+/// those in force of the [`FOLLOW_UP_KINDS`] types (entries of other types are ignored, except
+/// that a correction of any type takes the entry it corrects out of force). `None` when the
+/// client has no plan in force.
+pub fn plan_follow_ups(entries: &[Entry]) -> Option<PlanFollowUps<'_>> {
+    let corrected: std::collections::HashSet<EntryId> = entries
+        .iter()
+        .filter_map(|e| e.corrects.as_ref().map(|c| c.entry_id))
+        .collect();
+    let in_force: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| !corrected.contains(&e.id) && FOLLOW_UP_KINDS.contains(&e.kind))
+        .collect();
+    let plan = in_force
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == EntryKind::EmploymentPlan)
+        .max_by_key(|(i, e)| (e.event_at, *i))
+        .map(|(_, e)| *e)?;
+    let latest_follow_up = in_force
+        .iter()
+        .map(|e| crate::time::helsinki_date(e.event_at))
+        .max();
+    let dates = plan
+        .details
+        .follow_up_dates
+        .iter()
+        .map(|d| (*d, follow_up_met(*d, latest_follow_up)))
+        .collect();
+    Some(PlanFollowUps {
+        plan,
+        latest_follow_up,
+        dates,
+    })
 }
 
 impl Entry {

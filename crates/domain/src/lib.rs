@@ -25,8 +25,8 @@ pub mod time;
 pub use appointment::{Appointment, AppointmentError, AppointmentMode, NewAppointment};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use entry::{
-    follow_up_met, Correction, Entry, EntryDetails, EntryError, EntryKind, NewEntry,
-    FOLLOW_UP_KINDS, RECORDING_LAG_WORKING_DAYS,
+    follow_up_met, plan_follow_ups, Correction, Entry, EntryDetails, EntryError, EntryKind,
+    NewEntry, PlanFollowUps, FOLLOW_UP_KINDS, RECORDING_LAG_WORKING_DAYS,
 };
 pub use hetu::{Hetu, HetuError};
 pub use ids::{

@@ -6,7 +6,8 @@ use kirjuri_domain::{Client, ClientId, Hetu, NewClient, OrgId};
 
 use crate::access::{Access, AccessAction};
 use crate::rows::{client_from_row, parse_ts, ts, CLIENT_COLS};
-use crate::{Store, StoreError};
+use crate::{Backend, Store, StoreError};
+use futures_util::TryStreamExt as _;
 
 impl Store {
     pub async fn create_client(&self, new: NewClient, by: &Access) -> Result<Client, StoreError> {
@@ -125,10 +126,17 @@ impl Store {
     /// name, at most `limit`; of one organisation, or of all with `None`. Each client found is
     /// a logged read (`client_search`).
     ///
-    /// The database narrows by `LIKE` on the lower-cased name: an ASCII letter of a word is
-    /// matched lower-cased and any other character by a one-character wildcard, because
-    /// SQLite's `lower` folds ASCII only. The rows are then matched exactly here with Unicode
-    /// case folding (`Åberg` is found by `åb`), so both backends answer the same.
+    /// The rows are matched exactly here with Unicode case folding (`Åberg` is found by `åb`),
+    /// so both backends answer the same; the database narrows first, and never returns more
+    /// than `limit` matches' worth of rows into memory:
+    ///
+    /// - PostgreSQL matches every character in SQL: the lower-cased name against a regular
+    ///   expression in which a non-ASCII letter stands for itself or its upper case (so the
+    ///   match does not depend on the database's `LC_CTYPE` folding it), with `LIMIT`.
+    /// - SQLite's `lower` folds ASCII only, so there a non-ASCII character is a one-character
+    ///   `LIKE` wildcard (`_`), and `LIMIT` is added only when every word is ASCII; otherwise
+    ///   the rows are streamed and reading stops once `limit` of them match (review C6: a
+    ///   query "ä" must not load the whole organisation).
     pub async fn find_clients_by_name(
         &self,
         org: Option<OrgId>,
@@ -150,34 +158,44 @@ impl Store {
             binds.push(org.to_string());
             sql.push_str(&format!(" AND org_id = ${}", binds.len()));
         }
+        let postgres = self.backend() == Backend::Postgres;
         for w in &words {
-            binds.push(name_pattern(w));
-            sql.push_str(&format!(
-                " AND lower(first_name || ' ' || last_name) LIKE ${} ESCAPE '\\'",
-                binds.len()
-            ));
+            if postgres {
+                binds.push(name_regex(w));
+                sql.push_str(&format!(
+                    " AND lower(first_name || ' ' || last_name) ~ ${}",
+                    binds.len()
+                ));
+            } else {
+                binds.push(name_pattern(w));
+                sql.push_str(&format!(
+                    " AND lower(first_name || ' ' || last_name) LIKE ${} ESCAPE '\\'",
+                    binds.len()
+                ));
+            }
         }
         sql.push_str(" ORDER BY last_name, first_name, id");
-        // With ASCII words the database's match is already exact and may stop at the limit.
-        if words.iter().all(|w| w.is_ascii()) {
+        // Where the database's match is already exact it may stop at the limit.
+        if postgres || words.iter().all(|w| w.is_ascii()) {
             sql.push_str(&format!(" LIMIT {limit}"));
         }
         let mut query = sqlx::query(&sql);
         for b in binds {
             query = query.bind(b);
         }
-        let rows = query.fetch_all(&self.read).await?;
+        let mut rows = query.fetch(&self.read);
         let mut clients = Vec::new();
-        for row in &rows {
-            if clients.len() as i64 >= limit {
-                break;
-            }
-            let c = client_from_row(row)?;
+        while let Some(row) = rows.try_next().await? {
+            let c = client_from_row(&row)?;
             let name = format!("{} {}", c.first_name, c.last_name).to_lowercase();
             if words.iter().all(|w| name.contains(w.as_str())) {
                 clients.push(c);
+                if clients.len() as i64 >= limit {
+                    break;
+                }
             }
         }
+        drop(rows);
         self.log_each(&clients, by, "client_search").await?;
         Ok(clients)
     }
@@ -214,6 +232,32 @@ impl Store {
 
 /// A `LIKE` pattern for a lower-cased word: `%word%` with ASCII kept, any other character a
 /// one-character wildcard, and the pattern's own special characters escaped.
+/// A PostgreSQL regular expression (ARE) matching names that contain the lower-cased `word`
+/// once lower-cased: an ASCII letter or digit stands for itself, any other ASCII character is
+/// escaped, and a non-ASCII character is a bracket expression of itself and its upper case.
+fn name_regex(word: &str) -> String {
+    let mut p = String::new();
+    for ch in word.chars() {
+        if ch.is_ascii_alphanumeric() {
+            p.push(ch);
+        } else if ch.is_ascii() {
+            p.push('\\');
+            p.push(ch);
+        } else {
+            p.push('[');
+            p.push(ch);
+            let mut upper = ch.to_uppercase();
+            if let (Some(u), None) = (upper.next(), upper.next()) {
+                if u != ch {
+                    p.push(u);
+                }
+            }
+            p.push(']');
+        }
+    }
+    p
+}
+
 fn name_pattern(word: &str) -> String {
     let mut p = String::from("%");
     for ch in word.chars() {

@@ -1,10 +1,10 @@
-//! What a new responsible expert reads first (A8, issue 12): the employment plans in force with
-//! their follow-up dates, the next appointment and the latest contacts. One logged read
+//! What a new responsible expert reads first (A8, issue 12): the entries the employment-plan
+//! follow-up rule reads (A7), the next appointment and the latest contacts. One logged read
 //! (`handover`) for the whole summary; entries replaced by a correction are left out (the
 //! correcting entry is the one in force).
 
 use chrono::{DateTime, Utc};
-use kirjuri_domain::{Appointment, ClientId, Entry};
+use kirjuri_domain::{Appointment, ClientId, Entry, FOLLOW_UP_KINDS};
 
 use crate::access::{Access, AccessAction};
 use crate::rows::{appointment_from_row, entry_from_row, ts, APPOINTMENT_SELECT, ENTRY_SELECT};
@@ -13,8 +13,10 @@ use crate::{Store, StoreError};
 /// The parts of a client's record a handover summary is made of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HandoverParts {
-    /// Employment-plan entries in force (not corrected), in the order they were recorded.
-    pub plans: Vec<Entry>,
+    /// The entries the follow-up rule reads ([`kirjuri_domain::plan_follow_ups`]): those in
+    /// force (not corrected) of the [`kirjuri_domain::FOLLOW_UP_KINDS`] types, in the order
+    /// they were recorded.
+    pub follow_up_entries: Vec<Entry>,
     /// The first appointment starting at or after the time asked.
     pub next_appointment: Option<Appointment>,
     /// The latest contact entries in force, the latest event first.
@@ -23,6 +25,18 @@ pub struct HandoverParts {
 
 /// Entries in force: no later entry corrects them.
 const IN_FORCE: &str = "NOT EXISTS (SELECT 1 FROM entries c WHERE c.corrects_id = e.id)";
+
+/// The condition on `entries e` that picks what [`kirjuri_domain::plan_follow_ups`] needs: the
+/// entries in force of the [`FOLLOW_UP_KINDS`] types. "My work today" and the handover summary
+/// both read these, so that they agree (A7).
+pub(crate) fn follow_up_entries_where() -> String {
+    let kinds = FOLLOW_UP_KINDS
+        .iter()
+        .map(|k| format!("'{}'", k.code()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("e.kind IN ({kinds}) AND {IN_FORCE}")
+}
 
 impl Store {
     /// The handover parts of `client` as of `now`, with at most `contacts` contact entries;
@@ -35,9 +49,10 @@ impl Store {
         by: &Access,
     ) -> Result<HandoverParts, StoreError> {
         self.log(by, client, AccessAction::Read, "handover").await?;
-        let plans = sqlx::query(&format!(
-            "{ENTRY_SELECT} WHERE e.client_id = $1 AND e.kind = 'employment_plan' AND {IN_FORCE}
-             ORDER BY e.seq"
+        let follow_up_entries = sqlx::query(&format!(
+            "{ENTRY_SELECT} WHERE e.client_id = $1 AND {}
+             ORDER BY e.seq",
+            follow_up_entries_where()
         ))
         .bind(client.to_string())
         .fetch_all(&self.read)
@@ -67,7 +82,7 @@ impl Store {
         .map(|r| appointment_from_row(&r))
         .transpose()?;
         Ok(HandoverParts {
-            plans,
+            follow_up_entries,
             next_appointment,
             recent_contacts,
         })

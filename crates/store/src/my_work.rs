@@ -13,15 +13,15 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kirjuri_domain::{
-    follow_up_met, time::helsinki_date, Appointment, Client, ClientId, Entry, EntryId, JobSearch,
-    OrgId, UserId, FOLLOW_UP_KINDS,
+    plan_follow_ups, time::helsinki_date, Appointment, Client, ClientId, Entry, EntryId, JobSearch,
+    OrgId, UserId,
 };
-use sqlx::Row;
 
 use crate::access::AccessAction;
+use crate::handover::follow_up_entries_where;
 use crate::rows::{
-    appointment_from_row, client_from_row, entry_from_row, job_search_from_row, parse_id, parse_ts,
-    ts, APPOINTMENT_SELECT, CLIENT_COLS, ENTRY_SELECT, JOB_SEARCH_SELECT,
+    appointment_from_row, client_from_row, entry_from_row, job_search_from_row, parse_ts, ts,
+    APPOINTMENT_SELECT, CLIENT_COLS, ENTRY_SELECT, JOB_SEARCH_SELECT,
 };
 use crate::work_queue::Queue;
 use crate::{Access, Store, StoreError};
@@ -59,7 +59,8 @@ pub struct FollowUp {
     /// The employment-plan entry that set the date.
     pub plan: EntryId,
     pub date: NaiveDate,
-    /// The event date (Finnish time) of the client's latest entry that follows a plan up.
+    /// The event date (Finnish time) of the client's latest entry in force that follows a plan
+    /// up.
     pub latest_follow_up: Option<NaiveDate>,
 }
 
@@ -90,9 +91,10 @@ pub struct QueueCounts {
 
 impl Store {
     /// An official's work for the days asked (see the module documentation). A follow-up date
-    /// is listed when it is on or before `follow_ups_until` and not met
-    /// ([`kirjuri_domain::follow_up_met`]); only the employment plan in force counts: the
-    /// client's latest `employment_plan` entry (by event time) that no entry corrects.
+    /// is listed when it is on or before `follow_ups_until` and still open by the one rule of
+    /// A7, [`kirjuri_domain::plan_follow_ups`] (the handover summary uses the same): only the
+    /// plan in force counts, and a date is held by a contact or plan entry in force on or
+    /// after it.
     pub async fn my_work(&self, q: &MyWorkQuery, by: &Access) -> Result<MyWorkRows, StoreError> {
         let (official, org) = (q.official.to_string(), q.org.to_string());
         let clients: HashMap<ClientId, Client> = sqlx::query(&format!(
@@ -220,54 +222,33 @@ impl Store {
         q: &MyWorkQuery,
         clients: &HashMap<ClientId, Client>,
     ) -> Result<Vec<FollowUp>, StoreError> {
-        // The plans no entry corrects, oldest first: the last of a client's is in force.
+        // The entries the follow-up rule reads, per client in recording order.
         let rows = sqlx::query(&format!(
-            "{ENTRY_SELECT} WHERE e.client_id IN ({MINE}) AND e.kind = 'employment_plan'
-               AND NOT EXISTS (SELECT 1 FROM entries k WHERE k.corrects_id = e.id)
-             ORDER BY e.event_at, e.seq"
+            "{ENTRY_SELECT} WHERE e.client_id IN ({MINE}) AND {}
+             ORDER BY e.seq",
+            follow_up_entries_where()
         ))
         .bind(q.official.to_string())
         .bind(q.org.to_string())
         .fetch_all(&self.read)
         .await?;
-        let mut in_force: BTreeMap<ClientId, Entry> = BTreeMap::new();
+        let mut by_client: BTreeMap<ClientId, Vec<Entry>> = BTreeMap::new();
         for row in &rows {
             let e = entry_from_row(row)?;
-            in_force.insert(e.client_id, e);
+            by_client.entry(e.client_id).or_default().push(e);
         }
-        let kinds = FOLLOW_UP_KINDS
-            .iter()
-            .map(|k| format!("'{}'", k.code()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let latest: HashMap<ClientId, NaiveDate> = sqlx::query(&format!(
-            "SELECT client_id, MAX(event_at) AS latest FROM entries
-             WHERE client_id IN ({MINE}) AND kind IN ({kinds})
-             GROUP BY client_id"
-        ))
-        .bind(q.official.to_string())
-        .bind(q.org.to_string())
-        .fetch_all(&self.read)
-        .await?
-        .iter()
-        .map(|r| {
-            let at: String = r.try_get("latest")?;
-            Ok((parse_id(r, "client_id")?, helsinki_date(parse_ts(&at)?)))
-        })
-        .collect::<Result<_, StoreError>>()?;
         let mut out = Vec::new();
-        for (client, plan) in in_force {
-            let Some(c) = clients.get(&client) else {
+        for (client, entries) in &by_client {
+            let (Some(c), Some(f)) = (clients.get(client), plan_follow_ups(entries)) else {
                 continue;
             };
-            let latest = latest.get(&client).copied();
-            for date in &plan.details.follow_up_dates {
-                if *date <= q.follow_ups_until && !follow_up_met(*date, latest) {
+            for date in f.open() {
+                if date <= q.follow_ups_until {
                     out.push(FollowUp {
                         client: c.clone(),
-                        plan: plan.id,
-                        date: *date,
-                        latest_follow_up: latest,
+                        plan: f.plan.id,
+                        date,
+                        latest_follow_up: f.latest_follow_up,
                     });
                 }
             }

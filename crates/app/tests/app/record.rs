@@ -188,11 +188,10 @@ async fn the_handover_summary_gives_the_plan_open_follow_ups_next_appointment_an
             .iter()
             .map(|f| (f.date, f.overdue))
             .collect();
-        // 26.1. was followed up by plan B (2.2.); 16.3. belonged to the corrected plan.
-        assert_eq!(
-            open,
-            vec![(day(2, 16), true), (day(3, 20), false), (day(4, 1), false)]
-        );
+        // Only the plan in force counts (A7, the rule "my work today" shares): plan A's dates
+        // (26.1., 1.4.) were replaced by plan B and 16.3. belonged to the corrected plan; 16.2.
+        // was held by the contacts from 20.2. on.
+        assert_eq!(open, vec![(day(3, 20), false)]);
         let next = h.next_appointment.expect("an appointment ahead");
         assert_eq!(next.date, day(3, 5));
         let contacts: Vec<&str> = h.recent_contacts.iter().map(|e| e.text.as_str()).collect();

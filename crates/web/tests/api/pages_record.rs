@@ -215,8 +215,8 @@ async fn the_handover_summary_shows_what_was_agreed_follow_ups_appointment_and_c
         let plan = EntryKind::EmploymentPlan;
         entry(&app, plan, "Vanha suunnitelma: asiakas hakee töitä.", at(1, 12, 9), vec![day(1, 26)]).await;
         entry(&app, plan, "Uusi suunnitelma: asiakas aloittaa kurssin.", at(2, 2, 9), vec![day(2, 16), day(3, 20)]).await;
-        entry(&app, EntryKind::Contact, "Asiakas soitti kurssista.", at(2, 20, 10), Vec::new()).await;
-        entry(&app, EntryKind::Contact, "Asiakkaalle lähetettiin kutsu.", at(2, 24, 10), Vec::new()).await;
+        entry(&app, EntryKind::Contact, "Asiakas soitti kurssista.", at(2, 10, 10), Vec::new()).await;
+        entry(&app, EntryKind::Contact, "Asiakkaalle lähetettiin kutsu.", at(2, 12, 10), Vec::new()).await;
         let api = app.login("a").await;
         for (date, time) in [("2026-02-25", "10:00"), ("2026-03-05", "09:00")] {
             let (s, body) = api
@@ -244,7 +244,7 @@ async fn the_handover_summary_shows_what_was_agreed_follow_ups_appointment_and_c
         );
         assert!(
             html.contains("<ul class=\"open-follow-ups\"><li>16.2.2026 · <strong class=\"late\">myöhässä</strong></li><li>20.3.2026</li></ul>"),
-            "26.1. was followed up by the new plan: {html}"
+            "26.1. belonged to the replaced plan; no contact since 16.2. (A7): {html}"
         );
         assert!(
             html.contains("5.3.2026 klo 9.00 · käynti toimistolla · Työllisyyspalvelut, Esimerkkikatu 1"),
