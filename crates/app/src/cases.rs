@@ -41,6 +41,9 @@ pub enum CaseRef {
 #[derive(Debug, Clone)]
 pub struct CaseStep {
     pub case: CaseRef,
+    /// The decision the case is about (for a request, the decision whose statement it
+    /// reconsiders): where the statement issued is shown.
+    pub decision: DecisionId,
     /// `taken` or `resolved`.
     pub step: String,
     /// The official.
@@ -197,18 +200,35 @@ impl App {
             .await?;
         let mut out = Vec::with_capacity(cases.len());
         for case in cases {
-            let reasons = stored_json("routing reasons", &case.decision.decision.reasons)?;
-            let taken = match &case.taken {
-                Some(s) => Some(self.taken(s.by, s.at).await?),
-                None => None,
-            };
-            out.push(RoutedCase {
-                reasons: self.reasons_in_words(&reasons)?,
-                case,
-                taken,
-            });
+            out.push(self.routed_case(case).await?);
         }
         Ok(out)
+    }
+
+    /// One open routed case of the actor's queue, as [`App::work_queue`] lists it (the same
+    /// policy): a logged read of that case's client only. Not found when it is not open in
+    /// this queue.
+    pub async fn queue_case(&self, actor: &Actor, id: DecisionId) -> AppResult<RoutedCase> {
+        let (grant, access) = self.permit(actor, Capability::WorkQueue)?;
+        let case = self
+            .store
+            .work_queue_case(queue_of(grant.scope)?, id, &access)
+            .await?
+            .ok_or(AppError::NotFound("case"))?;
+        self.routed_case(case).await
+    }
+
+    async fn routed_case(&self, case: QueueCase) -> AppResult<RoutedCase> {
+        let reasons = stored_json("routing reasons", &case.decision.decision.reasons)?;
+        let taken = match &case.taken {
+            Some(s) => Some(self.taken(s.by, s.at).await?),
+            None => None,
+        };
+        Ok(RoutedCase {
+            reasons: self.reasons_in_words(&reasons)?,
+            case,
+            taken,
+        })
     }
 
     /// The open requests for reconsideration of the actor's queue.
@@ -223,31 +243,61 @@ impl App {
             .await?;
         let mut out = Vec::with_capacity(cases.len());
         for case in cases {
-            let taken = match case.request.steps.iter().rev().find(|s| s.step == "taken") {
-                Some(s) => Some(self.taken(s.by, s.at).await?),
-                None => None,
-            };
-            out.push(OpenReconsideration { case, taken });
+            out.push(self.open_reconsideration(case).await?);
         }
         Ok(out)
     }
 
-    /// The client of a case, authorised for [`Action::Resolve`] with the case's queue, and
-    /// the kind of the decision it is about.
-    async fn open_case(&self, actor: &Actor, case: CaseRef) -> AppResult<(Granted, String)> {
-        let (client, queue, kind, resource) = match case {
+    /// One open request for reconsideration of the actor's queue, as
+    /// [`App::reconsideration_queue`] lists it (the same policy): a logged read of that
+    /// request's client only. Not found when it is not open in this queue.
+    pub async fn reconsideration_case(
+        &self,
+        actor: &Actor,
+        id: ReconsiderationId,
+    ) -> AppResult<OpenReconsideration> {
+        let (grant, access) = self.permit(actor, Capability::ReconsiderationQueue)?;
+        let case = self
+            .store
+            .reconsideration_queue_case(queue_of(grant.scope)?, id, &access)
+            .await?
+            .ok_or(AppError::NotFound("reconsideration request"))?;
+        self.open_reconsideration(case).await
+    }
+
+    async fn open_reconsideration(
+        &self,
+        case: ReconsiderationCase,
+    ) -> AppResult<OpenReconsideration> {
+        let taken = match case.request.steps.iter().rev().find(|s| s.step == "taken") {
+            Some(s) => Some(self.taken(s.by, s.at).await?),
+            None => None,
+        };
+        Ok(OpenReconsideration { case, taken })
+    }
+
+    /// The client of a case, authorised for [`Action::Resolve`] with the case's queue, the
+    /// kind of the decision it is about and that decision.
+    async fn open_case(
+        &self,
+        actor: &Actor,
+        case: CaseRef,
+    ) -> AppResult<(Granted, String, DecisionId)> {
+        let (client, queue, kind, resource, decision) = match case {
             CaseRef::Routed(id) => {
                 let (client, routed_to, kind) = self.store.decision_routing(id).await?;
                 let queue = routed_to.as_deref().and_then(CaseQueue::from_target);
-                (client, queue, kind, "decisions")
+                (client, queue, kind, "decisions", id)
             }
             CaseRef::Reconsideration(id) => {
-                let (client, target, kind) = self.store.reconsideration_routing(id).await?;
+                let (client, target, kind, decision) =
+                    self.store.reconsideration_routing(id).await?;
                 (
                     client,
                     CaseQueue::from_target(&target),
                     kind,
                     "reconsiderations",
+                    decision,
                 )
             }
         };
@@ -255,17 +305,26 @@ impl App {
         let granted = self
             .authorise(actor, client, Action::Resolve, resource, queue)
             .await?;
-        Ok((granted, kind))
+        Ok((granted, kind, decision))
     }
 
     /// Takes a case: the official works on it (shown in the queue).
     pub async fn take_case(&self, actor: &Actor, case: CaseRef) -> AppResult<CaseStep> {
-        let (Granted { client, access }, _) = self.open_case(actor, case).await?;
+        let (Granted { client, access }, _, decision) = self.open_case(actor, case).await?;
         match case {
             CaseRef::Routed(id) => {
                 let s = self.store.take_case(client.id, id, &access).await?;
-                self.case_step(case, s.step, s.by, s.org, s.at, s.resolution, None)
-                    .await
+                self.case_step(
+                    case,
+                    decision,
+                    s.step,
+                    s.by,
+                    s.org,
+                    s.at,
+                    s.resolution,
+                    None,
+                )
+                .await
             }
             CaseRef::Reconsideration(id) => {
                 let s = self
@@ -274,6 +333,7 @@ impl App {
                     .await?;
                 self.case_step(
                     case,
+                    decision,
                     s.step,
                     s.by,
                     s.org,
@@ -295,7 +355,7 @@ impl App {
         case: CaseRef,
         input: &ResolutionInput,
     ) -> AppResult<String> {
-        let (granted, kind) = self.open_case(actor, case).await?;
+        let (granted, kind, _) = self.open_case(actor, case).await?;
         Ok(self
             .resolution_document(actor, case, &granted, &kind, input)
             .await?
@@ -369,7 +429,7 @@ impl App {
         case: CaseRef,
         input: &ResolutionInput,
     ) -> AppResult<CaseStep> {
-        let (granted, kind) = self.open_case(actor, case).await?;
+        let (granted, kind, decision) = self.open_case(actor, case).await?;
         let (document, r, _) = self
             .resolution_document(actor, case, &granted, &kind, input)
             .await?;
@@ -388,8 +448,17 @@ impl App {
                     .store
                     .resolve_case(client.id, id, resolution, &access)
                     .await?;
-                self.case_step(case, s.step, s.by, s.org, s.at, s.resolution, None)
-                    .await
+                self.case_step(
+                    case,
+                    decision,
+                    s.step,
+                    s.by,
+                    s.org,
+                    s.at,
+                    s.resolution,
+                    None,
+                )
+                .await
             }
             CaseRef::Reconsideration(id) => {
                 let s = self
@@ -398,6 +467,7 @@ impl App {
                     .await?;
                 self.case_step(
                     case,
+                    decision,
                     s.step,
                     s.by,
                     s.org,
@@ -414,6 +484,7 @@ impl App {
     async fn case_step(
         &self,
         case: CaseRef,
+        decision: DecisionId,
         step: String,
         by: kirjuri_domain::UserId,
         org: kirjuri_domain::OrgId,
@@ -423,6 +494,7 @@ impl App {
     ) -> AppResult<CaseStep> {
         Ok(CaseStep {
             case,
+            decision,
             step,
             by: self.store.user(by).await?,
             organisation: self.store.organisation(org).await?,

@@ -35,6 +35,9 @@ pub struct ClientRecord {
     /// The assignment in force.
     pub responsible_expert: Option<ResponsibleExpert>,
     pub job_search: Option<JobSearch>,
+    /// Every job search, oldest first (the open one above among them): what the statement in
+    /// force is told from ([`crate::statements::in_force`]).
+    pub job_searches: Vec<JobSearch>,
     pub initial_interview_deadline: Option<NaiveDate>,
 }
 
@@ -238,7 +241,7 @@ impl App {
             self.store.responsible_experts(client.id, &access),
             self.store.job_searches(client.id, &access),
         )?;
-        let job_search = searches.into_iter().rev().find(|j| j.end.is_none());
+        let job_search = searches.iter().rev().find(|j| j.end.is_none()).cloned();
         Ok(ClientRecord {
             initial_interview_deadline: job_search
                 .as_ref()
@@ -248,6 +251,7 @@ impl App {
             contact_method: contact.into_iter().next(),
             responsible_expert: experts.into_iter().next(),
             job_search,
+            job_searches: searches,
         })
     }
 

@@ -492,6 +492,26 @@ impl Store {
         queue: Queue,
         by: &Access,
     ) -> Result<Vec<ReconsiderationCase>, StoreError> {
+        self.open_requests(queue, None, by).await
+    }
+
+    /// One open request of a queue (`None`: not open in this queue), a logged read of its
+    /// client only.
+    pub async fn reconsideration_queue_case(
+        &self,
+        queue: Queue,
+        id: ReconsiderationId,
+        by: &Access,
+    ) -> Result<Option<ReconsiderationCase>, StoreError> {
+        Ok(self.open_requests(queue, Some(id), by).await?.pop())
+    }
+
+    async fn open_requests(
+        &self,
+        queue: Queue,
+        only: Option<ReconsiderationId>,
+        by: &Access,
+    ) -> Result<Vec<ReconsiderationCase>, StoreError> {
         let open = "NOT EXISTS (SELECT 1 FROM reconsideration_steps s
                     WHERE s.request_id = r.id AND s.step = 'resolved')";
         let cols = REQUEST_COLS
@@ -499,28 +519,31 @@ impl Store {
             .map(|c| format!("r.{}", c.trim()))
             .collect::<Vec<_>>()
             .join(", ");
-        let rows = match queue {
-            Queue::EmploymentAuthority(org) => {
-                sqlx::query(&format!(
-                    "SELECT {cols}, d.kind FROM reconsideration_requests r
-                     JOIN decisions d ON d.id = r.decision_id
-                     WHERE r.target = 'employment_authority' AND r.org_id = $1 AND {open}
-                     ORDER BY r.requested_at, r.id"
-                ))
-                .bind(org.to_string())
-                .fetch_all(&self.read)
-                .await?
-            }
-            Queue::Keha => {
-                sqlx::query(&format!(
-                    "SELECT {cols}, d.kind FROM reconsideration_requests r
-                     JOIN decisions d ON d.id = r.decision_id
-                     WHERE r.target = 'keha' AND {open} ORDER BY r.requested_at, r.id"
-                ))
-                .fetch_all(&self.read)
-                .await?
-            }
+        let (filter, org) = match queue {
+            Queue::EmploymentAuthority(org) => (
+                "r.target = 'employment_authority' AND r.org_id = $1",
+                Some(org.to_string()),
+            ),
+            Queue::Keha => ("r.target = 'keha'", None),
         };
+        // The one request, bound after the queue's own parameter.
+        let one = match only {
+            Some(_) => format!(" AND r.id = ${}", if org.is_some() { 2 } else { 1 }),
+            None => String::new(),
+        };
+        let sql = format!(
+            "SELECT {cols}, d.kind FROM reconsideration_requests r
+             JOIN decisions d ON d.id = r.decision_id
+             WHERE {filter} AND {open}{one} ORDER BY r.requested_at, r.id"
+        );
+        let mut query = sqlx::query(&sql);
+        if let Some(org) = org {
+            query = query.bind(org);
+        }
+        if let Some(id) = only {
+            query = query.bind(id.to_string());
+        }
+        let rows = query.fetch_all(&self.read).await?;
         let mut cases = Vec::with_capacity(rows.len());
         let mut logged: Vec<ClientId> = Vec::new();
         for row in &rows {
@@ -541,15 +564,15 @@ impl Store {
         Ok(cases)
     }
 
-    /// A request's client, queue (`employment_authority` or `keha`) and the kind of the
-    /// decision it is about, for the authorisation decision only: not logged, and returns
-    /// nothing to a user.
+    /// A request's client, queue (`employment_authority` or `keha`), the kind of the
+    /// decision it is about and that decision, for the authorisation decision only: not
+    /// logged, and returns nothing to a user.
     pub async fn reconsideration_routing(
         &self,
         id: ReconsiderationId,
-    ) -> Result<(ClientId, String, String), StoreError> {
+    ) -> Result<(ClientId, String, String, DecisionId), StoreError> {
         let row = sqlx::query(
-            "SELECT r.client_id, r.target, d.kind FROM reconsideration_requests r
+            "SELECT r.client_id, r.target, d.kind, r.decision_id FROM reconsideration_requests r
              JOIN decisions d ON d.id = r.decision_id WHERE r.id = $1",
         )
         .bind(id.to_string())
@@ -560,6 +583,7 @@ impl Store {
             parse_id(&row, "client_id")?,
             row.try_get("target")?,
             row.try_get("kind")?,
+            parse_id(&row, "decision_id")?,
         ))
     }
 

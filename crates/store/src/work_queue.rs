@@ -173,29 +173,53 @@ impl Store {
         queue: Queue,
         by: &Access,
     ) -> Result<Vec<QueueCase>, StoreError> {
+        self.open_cases(queue, None, by).await
+    }
+
+    /// One open routed decision of a queue (`None`: not open in this queue), a logged read of
+    /// its client only.
+    pub async fn work_queue_case(
+        &self,
+        queue: Queue,
+        id: DecisionId,
+        by: &Access,
+    ) -> Result<Option<QueueCase>, StoreError> {
+        Ok(self.open_cases(queue, Some(id), by).await?.pop())
+    }
+
+    async fn open_cases(
+        &self,
+        queue: Queue,
+        only: Option<DecisionId>,
+        by: &Access,
+    ) -> Result<Vec<QueueCase>, StoreError> {
         let open = "d.outcome = 'routed' AND NOT EXISTS (SELECT 1 FROM official_steps s
                     WHERE s.decision_id = d.id AND s.step = 'resolved')";
-        let rows = match queue {
-            Queue::EmploymentAuthority(org) => {
-                sqlx::query(&format!(
-                    "SELECT {DECISION_COLS} FROM decisions d
-                     WHERE d.target = 'employment_authority' AND {open}
-                       AND d.client_id IN (SELECT c.id FROM clients c WHERE c.org_id = $1)
-                     ORDER BY d.recorded_at, d.id"
-                ))
-                .bind(org.to_string())
-                .fetch_all(&self.read)
-                .await?
-            }
-            Queue::Keha => {
-                sqlx::query(&format!(
-                    "SELECT {DECISION_COLS} FROM decisions d
-                     WHERE d.target = 'keha' AND {open} ORDER BY d.recorded_at, d.id"
-                ))
-                .fetch_all(&self.read)
-                .await?
-            }
+        let (filter, org) = match queue {
+            Queue::EmploymentAuthority(org) => (
+                "d.target = 'employment_authority'
+                 AND d.client_id IN (SELECT c.id FROM clients c WHERE c.org_id = $1)",
+                Some(org.to_string()),
+            ),
+            Queue::Keha => ("d.target = 'keha'", None),
         };
+        // The one decision, bound after the queue's own parameter.
+        let one = match only {
+            Some(_) => format!(" AND d.id = ${}", if org.is_some() { 2 } else { 1 }),
+            None => String::new(),
+        };
+        let sql = format!(
+            "SELECT {DECISION_COLS} FROM decisions d
+             WHERE {filter} AND {open}{one} ORDER BY d.recorded_at, d.id"
+        );
+        let mut query = sqlx::query(&sql);
+        if let Some(org) = org {
+            query = query.bind(org);
+        }
+        if let Some(id) = only {
+            query = query.bind(id.to_string());
+        }
+        let rows = query.fetch_all(&self.read).await?;
         let decisions = rows
             .iter()
             .map(decision_from_row)

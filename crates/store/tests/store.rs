@@ -1546,7 +1546,12 @@ async fn issue5_reconsideration_is_handled_once_by_an_official_of_the_issuer() {
             .is_empty());
         assert_eq!(
             store.reconsideration_routing(req.id).await.unwrap(),
-            (c, "employment_authority".into(), "job_search_start".into())
+            (
+                c,
+                "employment_authority".into(),
+                "job_search_start".into(),
+                auto.id
+            )
         );
 
         // Only an official of the issuer handles it: not another authority's official, not

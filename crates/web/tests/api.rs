@@ -687,6 +687,10 @@ mod pages;
 /// statement, and requests for reconsideration in the work queue.
 #[path = "api/pages_jobsearch.rs"]
 mod pages_jobsearch;
+/// Reviewer findings S1, C2/C7: one queue case read logs its client only; the record reads
+/// the decisions once and lists a reconsidered statement's new outcome.
+#[path = "api/pages_queue_log.rs"]
+mod pages_queue_log;
 /// Issue 12 items 3, 4 and 6: the record's header, the handover summary, the contact-method
 /// and responsible-expert forms, finding by name.
 #[path = "api/pages_record.rs"]

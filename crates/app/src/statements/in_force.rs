@@ -82,6 +82,39 @@ pub fn state_of(d: &DecisionRecord) -> StatementState {
     }
 }
 
+/// The statement in force for the latest of `searches`, from the client's `decisions` (as
+/// [`App::client_decisions`] gives them): the statement of its latest decision — its end
+/// statement once it has ended, its start statement until then — as [`state_of`] tells it.
+/// `None` without a job search or a decision on it. Pure: a page that has read the decisions
+/// derives it without reading them again.
+pub fn in_force(searches: &[JobSearch], decisions: &[DecisionRecord]) -> Option<StatementInForce> {
+    let latest = searches
+        .iter()
+        .max_by_key(|j| (j.start_date, j.recorded_at))?;
+    let wanted = if latest.end.is_some() {
+        "job_search_end"
+    } else {
+        "job_search_start"
+    };
+    let of_search = || {
+        decisions
+            .iter()
+            .filter(|d| d.stored.job_search_id == latest.id)
+    };
+    // Its end statement once it has ended; its start statement until then (or when the
+    // end had no decision).
+    let decision = of_search()
+        .filter(|d| d.stored.decision.kind == wanted)
+        .max_by_key(|d| d.stored.recorded_at)
+        .or_else(|| of_search().max_by_key(|d| d.stored.recorded_at))?;
+    Some(StatementInForce {
+        decision: decision.stored.id,
+        kind: decision.stored.decision.kind.clone(),
+        state: state_of(decision),
+        job_search: latest.clone(),
+    })
+}
+
 impl App {
     /// The statement in force for the client's latest job search (None without a job search
     /// or a decision on it), for an official or the supervisor. Reads the job searches and
@@ -95,34 +128,10 @@ impl App {
             .client_access(actor, client, Action::Read, "decisions")
             .await?;
         let searches = self.store.job_searches(client.id, &access).await?;
-        let Some(latest) = searches
-            .into_iter()
-            .max_by_key(|j| (j.start_date, j.recorded_at))
-        else {
+        if searches.is_empty() {
             return Ok(None);
-        };
+        }
         let decisions = self.decision_records(client.id, &access).await?;
-        let wanted = if latest.end.is_some() {
-            "job_search_end"
-        } else {
-            "job_search_start"
-        };
-        let of_search = || {
-            decisions
-                .iter()
-                .filter(|d| d.stored.job_search_id == latest.id)
-        };
-        // Its end statement once it has ended; its start statement until then (or when the
-        // end had no decision).
-        let decision = of_search()
-            .filter(|d| d.stored.decision.kind == wanted)
-            .max_by_key(|d| d.stored.recorded_at)
-            .or_else(|| of_search().max_by_key(|d| d.stored.recorded_at));
-        Ok(decision.map(|d| StatementInForce {
-            decision: d.stored.id,
-            kind: d.stored.decision.kind.clone(),
-            state: state_of(d),
-            job_search: latest.clone(),
-        }))
+        Ok(in_force(&searches, &decisions))
     }
 }

@@ -26,7 +26,7 @@ use crate::{Actor, App, AppError, AppResult};
 pub use decisions::{
     DecisionRecord, OfficialStatement, ReconsiderationRecord, ReconsiderationStatement,
 };
-pub use in_force::{GivenBy, StatementInForce, StatementState};
+pub use in_force::{in_force, state_of, GivenBy, StatementInForce, StatementState};
 pub use provenance::{Provenance, ProvenanceStep};
 pub use safeguards::{AppliedRule, RuleSetRef, Safeguards};
 

@@ -258,56 +258,44 @@ struct Opened {
     client: String,
     case: Option<CaseRow>,
     request: Option<RequestRow>,
-    decision_id: String,
     kind: String,
     proposed: String,
 }
 
 /// The open case of the actor's queue (not found when it is not there: resolved, or not
-/// this queue's).
+/// this queue's): a read of that case's client only.
 async fn opened(
     state: &AppState,
     ctx: &PageCtx,
     s: &Signed,
     case: CaseRef,
 ) -> Result<Opened, PageError> {
-    let not_found = || PageError::new(ctx, PageErrorKind::NotFound);
     let ymd = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
     match case {
         CaseRef::Routed(id) => {
-            let cases = state
+            let c = state
                 .app
-                .work_queue(&s.actor)
+                .queue_case(&s.actor, id)
                 .await
                 .map_err(|e| PageError::app(ctx, e))?;
-            let c = cases
-                .iter()
-                .find(|c| c.case.decision.id == id)
-                .ok_or_else(not_found)?;
-            let row = row(ctx.lang, c);
+            let row = row(ctx.lang, &c);
             Ok(Opened {
                 client: row.client.clone(),
                 case: Some(row),
                 request: None,
-                decision_id: id.to_string(),
                 kind: c.case.decision.decision.kind.clone(),
                 proposed: ymd(c.case.decision.decision.decision_date),
             })
         }
         CaseRef::Reconsideration(id) => {
-            let requests = state
+            let o = state
                 .app
-                .reconsideration_queue(&s.actor)
+                .reconsideration_case(&s.actor, id)
                 .await
                 .map_err(|e| PageError::app(ctx, e))?;
-            let o = requests
-                .iter()
-                .find(|o| o.case.request.id == id)
-                .ok_or_else(not_found)?;
-            let row = request_row(ctx.lang, o);
+            let row = request_row(ctx.lang, &o);
             Ok(Opened {
                 client: row.client.clone(),
-                decision_id: row.decision_id.clone(),
                 request: Some(row),
                 case: None,
                 kind: o.case.kind.clone(),
@@ -488,12 +476,6 @@ async fn resolve_any(
             Err(e) => refused(ctx, e, again).await,
         };
     }
-    // The statement page is the decision's: a request's decision is read before it leaves the
-    // queue.
-    let decision = match case {
-        CaseRef::Routed(id) => id.to_string(),
-        CaseRef::Reconsideration(_) => opened(state, ctx, &s, case).await?.decision_id,
-    };
     match state.app.resolve_case(&s.actor, case, &input).await {
         Ok(step) => {
             // Issued: the case has left the queue; show the statement as issued.
@@ -510,7 +492,8 @@ async fn resolve_any(
                 ),
                 document,
                 document_lang,
-                decision_id: decision,
+                // The statement page is the decision's (for a request, the reconsidered one).
+                decision_id: step.decision.to_string(),
             };
             rendered(ctx, StatusCode::CREATED, &page)
         }

@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use kirjuri_app::clients::RecordEntry;
-use kirjuri_app::statements::{GivenBy, StatementInForce, StatementState};
+use kirjuri_app::statements::{in_force, state_of, GivenBy, StatementInForce, StatementState};
 use kirjuri_app::{Actor, AppError};
 use kirjuri_domain::{ClientId, Hetu, ShortText};
 use serde::Deserialize;
@@ -374,15 +374,16 @@ pub async fn render_record(
     let err = |e| PageError::app(ctx, e);
     // Asked together: each use case writes its access-log row, and writes arriving together
     // share one group commit (on SQLite one fsync instead of one per part of the page).
-    let (record, entries, appointments, applications, statement, decisions) = tokio::try_join!(
+    // The decisions are read once: the statement in force is derived from them.
+    let (record, entries, appointments, applications, decisions) = tokio::try_join!(
         app.client_record(actor, client),
         app.entries(actor, client),
         app.appointments(actor, client),
         app.benefit_applications(actor, client),
-        app.statement_in_force(actor, client),
         app.client_decisions(actor, client),
     )
     .map_err(err)?;
+    let statement = in_force(&record.job_searches, &decisions);
     let lang = ctx.lang;
     let deliveries = if applications.is_empty() {
         Vec::new()
@@ -458,12 +459,17 @@ pub async fn render_record(
             .map(|d| {
                 let stored = &d.stored.decision;
                 let official = d.official_statement.as_ref().map(|o| &o.resolution);
-                let outcome = match official {
-                    Some(r) => text(lang, &format!("resolution-{}", r.outcome), &[]),
-                    None if d.automated() => {
-                        text(lang, &format!("outcome-{}", stored.outcome), &[])
+                // As last given: a statement changed on reconsideration shows its new outcome.
+                let outcome = match state_of(d) {
+                    StatementState::Given {
+                        outcome,
+                        by: GivenBy::Automated,
+                        ..
+                    } => text(lang, &format!("outcome-{outcome}"), &[]),
+                    StatementState::Given { outcome, .. } => {
+                        text(lang, &format!("resolution-{outcome}"), &[])
                     }
-                    None => text(lang, "record-decision-waiting", &[]),
+                    StatementState::Waiting { .. } => text(lang, "record-decision-waiting", &[]),
                 };
                 DecisionRow {
                     id: d.stored.id.to_string(),
