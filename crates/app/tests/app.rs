@@ -22,19 +22,19 @@ mod concurrency;
 #[path = "app/payers.rs"]
 mod payers;
 
+/// Issue 12: one decision with its statements, for the printable statement page.
+#[path = "app/decision_read.rs"]
+mod decision_read;
+/// Issue 16: the log-in limit with two servers on one database.
+#[path = "app/login_servers.rs"]
+mod login_servers;
+/// Issue 12 item 2: the official's "my work today".
+#[path = "app/my_work.rs"]
+mod my_work;
 /// Issue 12 items 3, 4 and 6: the handover summary, finding clients by name, the statement in
 /// force.
 #[path = "app/record.rs"]
 mod record;
-/// Issue 12: one decision with its statements, for the printable statement page.
-#[path = "app/decision_read.rs"]
-mod decision_read;
-/// Issue 12 item 2: the official's "my work today".
-#[path = "app/my_work.rs"]
-mod my_work;
-/// Issue 16: the log-in limit with two servers on one database.
-#[path = "app/login_servers.rs"]
-mod login_servers;
 
 /// Issue 16: checkpoints signed by the server, bundles from stored checkpoints.
 #[path = "app/checkpoints.rs"]

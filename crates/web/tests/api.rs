@@ -683,14 +683,17 @@ mod reconsideration;
 #[path = "api/pages.rs"]
 mod pages;
 
-/// Issue 12 items 3, 4 and 6: the record's header, the handover summary, the contact-method
-/// and responsible-expert forms, finding by name.
-#[path = "api/pages_record.rs"]
-mod pages_record;
+/// Issue 12 item 7, B4: the client's register facts recorded from a page.
+#[path = "api/pages_facts.rs"]
+mod pages_facts;
 /// Issue 12 items 7–8: job searches started and ended with the client's answers, the printable
 /// statement, and requests for reconsideration in the work queue.
 #[path = "api/pages_jobsearch.rs"]
 mod pages_jobsearch;
+/// Issue 12 items 3, 4 and 6: the record's header, the handover summary, the contact-method
+/// and responsible-expert forms, finding by name.
+#[path = "api/pages_record.rs"]
+mod pages_record;
 /// Issue 12 item 2: the "my work today" page.
 #[path = "api/pages_today.rs"]
 mod pages_today;
