@@ -77,6 +77,32 @@ async function recordForms(page, recordUrl, lang, js, audit) {
   if (js) await shot(page, `handover-${lang}`);
 }
 
+// The client's register facts (issue 12 item 7, B4): the form reached from the record, a
+// question left unanswered refused with the error summary linking to it (the answers kept),
+// then every question answered and saved, and the facts in force shown with who recorded them.
+async function registerFacts(page, recordUrl, lang, js, audit) {
+  await page.goto(recordUrl);
+  await Promise.all([page.waitForURL(/\/register-facts\/new$/), page.click('a[href$="/register-facts/new"]')]);
+  await page.waitForSelector('form[action$="/register-facts"]');
+  await audit(page, `register facts ${lang}`);
+  if (js) await shot(page, `register-facts-${lang}`);
+  const answers = {
+    employment_continues: 'no', active_degree_studies: 'no', active_business: 'no',
+    resides_in_finland: 'yes', vocational_qualification: 'yes', partial_disability_pension: 'no',
+  };
+  for (const [name, value] of Object.entries(answers)) await page.check(`#${name}-${value}`);
+  await page.click('form[action$="/register-facts"] button[type=submit]');
+  await page.waitForSelector('#error-summary a[href="#right_to_work-citizen"]');
+  check(await page.isChecked('#resides_in_finland-yes'), 'the answers given are kept');
+  await audit(page, `register facts refused ${lang}`);
+  if (js) await shot(page, `register-facts-refused-${lang}`);
+  await page.check('#right_to_work-eu_eea');
+  await Promise.all([page.waitForURL(/\/clients\/[0-9a-f-]+$/), page.click('form[action$="/register-facts"] button[type=submit]')]);
+  await page.click('a[href$="/register-facts/new"]');
+  await page.waitForSelector('p.facts-in-force');
+  check(await page.isChecked('#right_to_work-eu_eea'), 'the facts in force are shown');
+}
+
 async function flow(browser, lang, js) {
   const context = await browser.newContext({ javaScriptEnabled: js, locale: lang === 'sv' ? 'sv-FI' : 'fi-FI' });
   const page = await context.newPage();
@@ -208,6 +234,7 @@ async function flow(browser, lang, js) {
     issued = true;
   }
   await statementsAndEnd(page, { lang, js, audit, tag, issued, recordUrl });
+  await registerFacts(page, recordUrl, lang, js, audit);
 
   // An error page, in the language.
   await page.goto(`${BASE}/no-such-page`);
