@@ -33,6 +33,20 @@ async fn post_form(
     b.post(path, &pairs).await
 }
 
+/// Reads of client A's register facts by the official `a`, in the access log.
+async fn facts_reads(app: &App) -> i64 {
+    raw_i64(
+        &app.store,
+        &format!(
+            "SELECT COUNT(*) FROM access_log a JOIN users u ON u.id = a.user_id
+             WHERE u.username = 'a' AND a.client_id = '{}' AND a.action = 'read'
+             AND a.resource = 'register_facts'",
+            app.fx.client_a.id
+        ),
+    )
+    .await
+}
+
 async fn facts_rows(app: &App) -> i64 {
     raw_i64(&app.store, "SELECT COUNT(*) FROM register_facts").await
 }
@@ -48,16 +62,18 @@ async fn in_force(app: &App) -> Option<kirjuri_app::model::RecordedRegisterFacts
 
 /// Issue 12 item 7, B4: the form (a fieldset per question, legends in Finnish and Swedish)
 /// saves the facts, which are then in force and shown pre-filled with who recorded them and
-/// when; a newer record replaces them; a clear job search started from the page uses them.
+/// when (the read access-logged); a newer record replaces them; a clear job search started from the page uses them.
 #[tokio::test]
 async fn register_facts_saved_from_the_page_are_in_force_and_used() {
     each_backend(|app| async move {
         let b = Browser::new(&app);
         let csrf = b.login("a").await;
         let c = app.fx.client_a.id;
+        assert_eq!(facts_reads(&app).await, 0);
         let (s, h, form) = b.get(&format!("/clients/{c}/register-facts/new")).await;
         assert_eq!(s, StatusCode::OK, "{form}");
         assert_page_headers(&h);
+        assert_eq!(facts_reads(&app).await, 1, "the form's read is logged");
         for needed in [
             "Asiakkaalle ei ole kirjattu rekisteritietoja.",
             "<legend class=\"hds-fieldset-legend\">Näkyykö tulorekisterissä palkkaa ilmoitetun työsuhteen päättymisen jälkeen?</legend>",
