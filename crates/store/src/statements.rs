@@ -82,6 +82,8 @@ pub struct RecordedRegisterFacts {
     pub facts: RegisterFacts,
     pub recorded_at: DateTime<Utc>,
     pub recorded_by: UserId,
+    /// The recorder's display name, for pages.
+    pub recorded_by_name: String,
 }
 
 /// What a [`Decide`] function sees, read inside the write's transaction.
@@ -141,7 +143,9 @@ const ADOPTION_COLS: &str = "number, decided_on, rule_set_hashes, quality_owner,
      retired_on, recorded_at, recorded_by";
 const FACT_COLS: &str = "employment_continues, active_degree_studies, active_business,
      resides_in_finland, right_to_work, vocational_qualification, partial_disability_pension,
-     recorded_at, recorded_by";
+     recorded_at, recorded_by,
+     (SELECT u.display_name FROM users u WHERE u.id = register_facts.recorded_by)
+         AS recorded_by_name";
 pub(crate) const DECISION_COLS: &str = "id, client_id, job_search_id, kind, decision_date, inputs,
      rule_set_name, rule_set_version, rule_set_hash, adoption_number, outcome, reasons, target,
      effective_date, trace, document, document_language, notice_acknowledged, recorded_at,
@@ -183,6 +187,7 @@ fn facts_from_row(row: &AnyRow) -> Result<RecordedRegisterFacts, StoreError> {
         },
         recorded_at: parse_ts(&row.try_get::<String, _>("recorded_at")?)?,
         recorded_by: parse_id(row, "recorded_by")?,
+        recorded_by_name: row.try_get("recorded_by_name")?,
     })
 }
 

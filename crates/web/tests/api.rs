@@ -683,6 +683,9 @@ mod reconsideration;
 #[path = "api/pages.rs"]
 mod pages;
 
+/// Issue 12 item 7, B4: the client's register facts recorded from a page.
+#[path = "api/pages_facts.rs"]
+mod pages_facts;
 /// Issue 12 items 7–8: job searches started and ended with the client's answers, the printable
 /// statement, and requests for reconsideration in the work queue.
 #[path = "api/pages_jobsearch.rs"]

@@ -189,6 +189,18 @@ impl App {
             .await?)
     }
 
+    /// The register facts in force (B4), if any were recorded: a logged read.
+    pub async fn register_facts(
+        &self,
+        actor: &Actor,
+        client: ClientId,
+    ) -> AppResult<Option<RecordedRegisterFacts>> {
+        let Granted { client, access } = self
+            .client_access(actor, client, Action::Read, "register_facts")
+            .await?;
+        Ok(self.store.register_facts(client.id, &access).await?)
+    }
+
     /// Registers a job search; the automated procedure decides the start statement in the same
     /// transaction (B1).
     pub async fn start_job_search(

@@ -9,7 +9,7 @@
 //!
 //! Modules: [`layout`] (language, CSRF token, headers, dates), [`i18n`] (Fluent), [`error`]
 //! (errors as pages), [`session`] (log-in, log-out, signed-in forms), [`today`] ("my work
-//! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`appointment`] (booking one), [`handover`] (the handover summary, A8), [`assign`] (the contact method and the responsible expert), [`jobsearch`] (starting and ending a job search with the client's answers), [`queue`] (the work queue of routed cases and requests for reconsideration: take, preview, resolve), [`provenance`] (a decision's provenance), [`statement`] (the printable statements of a decision),
+//! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`appointment`] (booking one), [`handover`] (the handover summary, A8), [`assign`] (the contact method and the responsible expert), [`facts`] (the client's register facts, B4), [`jobsearch`] (starting and ending a job search with the client's answers), [`queue`] (the work queue of routed cases and requests for reconsideration: take, preview, resolve), [`provenance`] (a decision's provenance), [`statement`] (the printable statements of a decision),
 //! [`assets`] (the stylesheets, compiled in).
 
 pub mod appointment;
@@ -17,6 +17,7 @@ pub mod assets;
 pub mod assign;
 pub mod entry;
 pub mod error;
+pub mod facts;
 pub mod handover;
 pub mod i18n;
 pub mod jobsearch;
@@ -78,6 +79,14 @@ pub fn routes(state: AppState) -> Router {
         .route(
             "/clients/{id}/responsible-expert",
             post(assign::assign_expert),
+        )
+        .route(
+            "/clients/{id}/register-facts/new",
+            get(facts::new_register_facts),
+        )
+        .route(
+            "/clients/{id}/register-facts",
+            post(facts::set_register_facts),
         )
         .route("/decisions/{id}/provenance", get(provenance::provenance))
         .route("/decisions/{id}/proof", get(provenance::proof))

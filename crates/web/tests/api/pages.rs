@@ -978,6 +978,8 @@ const PAGE_ROUTES: &[(&str, bool, bool)] = &[
     ("/clients/{id}/contact-method", false, true),
     ("/clients/{id}/responsible-expert/new", true, false),
     ("/clients/{id}/responsible-expert", false, true),
+    ("/clients/{id}/register-facts/new", true, false),
+    ("/clients/{id}/register-facts", false, true),
     ("/decisions/{id}/provenance", true, false),
     ("/decisions/{id}/proof", true, false),
     ("/decisions/{id}/statement", true, false),

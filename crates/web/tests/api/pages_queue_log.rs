@@ -179,7 +179,7 @@ async fn resolving_a_reconsideration_logs_only_its_client_and_the_record_shows_t
         let page = format!("/reconsiderations/{}", requests[0]);
         let (s, _, html) = b.get(&page).await;
         assert_eq!(s, StatusCode::OK, "{html}");
-        assert!(html.contains("Ratkaise oikaisuvaatimus"), "{html}");
+        assert!(html.contains("Ratkaise oikaisupyyntö"), "{html}");
         assert_eq!(
             logged(&app, first, Some("work_queue")).await,
             queue_reads + 1,

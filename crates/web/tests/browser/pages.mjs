@@ -5,7 +5,8 @@
 // keyboard-only pass through the entry form, an appointment booked, a job search that routes,
 // taken from the work queue, previewed and resolved, and its provenance read; the issued
 // statement's printable page, a request for its reconsideration taken and resolved from the
-// queue (a refused reasoning first), and the job search ended from the record.
+// queue (a refused reasoning first), the job search ended from the record, and the client's
+// register facts recorded (a missing answer refused first).
 // axe-core runs on every page visited and must find 0 violations of the WCAG 2.1 A and AA
 // rules; no page may log a console error (a CSP violation is one). Then the same path with JavaScript disabled. Screenshots go to $SHOTS.
 //
@@ -75,6 +76,41 @@ async function recordForms(page, recordUrl, lang, js, audit) {
   await page.waitForSelector('section[aria-labelledby=recent-contacts]');
   await audit(page, `handover ${lang}`);
   if (js) await shot(page, `handover-${lang}`);
+}
+
+// The client's register facts (issue 12 item 7, B4): the form reached from the record, a
+// question left unanswered refused with the error summary linking to it (the answers kept),
+// then every question answered and saved, and the facts in force shown with who recorded them.
+async function registerFacts(page, recordUrl, lang, js, audit) {
+  await page.goto(recordUrl);
+  await Promise.all([page.waitForURL(/\/register-facts\/new$/), page.click('a[href$="/register-facts/new"]')]);
+  await page.waitForSelector('form[action$="/register-facts"]');
+  await audit(page, `register facts ${lang}`);
+  if (js) await shot(page, `register-facts-${lang}`);
+  const answers = {
+    employment_continues: 'no', active_degree_studies: 'no', active_business: 'no',
+    resides_in_finland: 'yes', vocational_qualification: 'yes', partial_disability_pension: 'no',
+  };
+  // HDS draws the radio button under its label: the label is what a person clicks.
+  for (const [name, value] of Object.entries(answers)) await page.click(`label[for="${name}-${value}"]`);
+  // The facts an earlier flow saved are pre-filled: the right to work is cleared (by the
+  // test, over DevTools) to leave it unanswered; without JavaScript the refusal is skipped.
+  const inForce = await page.isChecked('#right_to_work-eu_eea');
+  if (inForce && js) {
+    await page.$$eval('input[name=right_to_work]', (els) => els.forEach((e) => { e.checked = false; }));
+  }
+  if (!inForce || js) {
+    await page.click('form[action$="/register-facts"] button[type=submit]');
+    await page.waitForSelector('#error-summary a[href="#right_to_work-citizen"]');
+    check(await page.isChecked('#resides_in_finland-yes'), 'the answers given are kept');
+    await audit(page, `register facts refused ${lang}`);
+    if (js) await shot(page, `register-facts-refused-${lang}`);
+  }
+  await page.click('label[for="right_to_work-eu_eea"]');
+  await Promise.all([page.waitForURL(/\/clients\/[0-9a-f-]+$/), page.click('form[action$="/register-facts"] button[type=submit]')]);
+  await page.click('a[href$="/register-facts/new"]');
+  await page.waitForSelector('p.facts-in-force');
+  check(await page.isChecked('#right_to_work-eu_eea'), 'the facts in force are shown');
 }
 
 async function flow(browser, lang, js) {
@@ -208,6 +244,7 @@ async function flow(browser, lang, js) {
     issued = true;
   }
   await statementsAndEnd(page, { lang, js, audit, tag, issued, recordUrl });
+  await registerFacts(page, recordUrl, lang, js, audit);
 
   // An error page, in the language.
   await page.goto(`${BASE}/no-such-page`);
