@@ -131,7 +131,7 @@ statement-by-automated = given automatically
 statement-by-official = given by an official
 statement-by-reconsideration = given on reconsideration
 statement-waiting = { $kind }: waiting for an official's statement, work queue: { $queue }
-find-name-invalid = The name search is too long; write at most 200 characters.
+find-name-invalid = The name search is too long; write at most 500 characters.
 form-choose = Choose
 form-save = Save
 contact-form-title = Record the agreed contact method
@@ -389,3 +389,12 @@ facts-partial_disability_pension = Does the client receive a partial disability 
 facts-yes = Yes
 facts-no = No
 facts-error-unanswered = Answer the question: { $question }
+
+# Correcting an entry (A5): a new entry that points at the one it corrects.
+record-correct-entry = Correct this entry
+entry-correcting = You are correcting an entry
+entry-correcting-what = Entry being corrected: { $entry }
+entry-correcting-note = The correction is saved as a new entry that points to the one it corrects. The original entry stays as it was and is shown as corrected.
+entry-correction-reason = Reason for the correction
+entry-error-correction-reason = Give the reason for the correction (at most 500 characters).
+entry-error-corrects = The entry to correct is not among this client's entries, or it has already been corrected.

@@ -131,7 +131,7 @@ statement-by-automated = annettu automaattisesti
 statement-by-official = virkailijan antama
 statement-by-reconsideration = annettu oikaisupyynnön johdosta
 statement-waiting = { $kind }: odottaa virkailijan lausuntoa, työjono: { $queue }
-find-name-invalid = Nimihaku on liian pitkä; kirjoita enintään 200 merkkiä.
+find-name-invalid = Nimihaku on liian pitkä; kirjoita enintään 500 merkkiä.
 form-choose = Valitse
 form-save = Tallenna
 contact-form-title = Kirjaa sovittu asiointitapa
@@ -389,3 +389,12 @@ facts-partial_disability_pension = Saako asiakas osatyökyvyttömyyseläkettä?
 facts-yes = Kyllä
 facts-no = Ei
 facts-error-unanswered = Vastaa kysymykseen: { $question }
+
+# Correcting an entry (A5): a new entry that points at the one it corrects.
+record-correct-entry = Korjaa kirjausta
+entry-correcting = Korjaat kirjausta
+entry-correcting-what = Korjattava kirjaus: { $entry }
+entry-correcting-note = Korjaus tallentuu uutena kirjauksena, joka viittaa korjattavaan. Alkuperäinen kirjaus säilyy ennallaan ja näkyy korjatuksi merkittynä.
+entry-correction-reason = Korjauksen syy
+entry-error-correction-reason = Kerro korjauksen syy (enintään 500 merkkiä).
+entry-error-corrects = Korjattavaa kirjausta ei löydy tämän asiakkaan kirjauksista, tai se on jo korjattu.

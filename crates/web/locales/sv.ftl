@@ -131,7 +131,7 @@ statement-by-automated = givet automatiskt
 statement-by-official = givet av en tjänsteman
 statement-by-reconsideration = givet efter begäran om omprövning
 statement-waiting = { $kind }: väntar på en tjänstemans utlåtande, arbetskö: { $queue }
-find-name-invalid = Namnsökningen är för lång; skriv högst 200 tecken.
+find-name-invalid = Namnsökningen är för lång; skriv högst 500 tecken.
 form-choose = Välj
 form-save = Spara
 contact-form-title = Registrera överenskommet kontaktsätt
@@ -389,3 +389,12 @@ facts-partial_disability_pension = Får klienten partiell invalidpension?
 facts-yes = Ja
 facts-no = Nej
 facts-error-unanswered = Svara på frågan: { $question }
+
+# Correcting an entry (A5): a new entry that points at the one it corrects.
+record-correct-entry = Rätta anteckningen
+entry-correcting = Du rättar en anteckning
+entry-correcting-what = Anteckning som rättas: { $entry }
+entry-correcting-note = Rättelsen sparas som en ny anteckning som hänvisar till den som rättas. Den ursprungliga anteckningen finns kvar oförändrad och visas som rättad.
+entry-correction-reason = Orsak till rättelsen
+entry-error-correction-reason = Ange orsaken till rättelsen (högst 500 tecken).
+entry-error-corrects = Anteckningen som ska rättas finns inte bland klientens anteckningar, eller så har den redan rättats.

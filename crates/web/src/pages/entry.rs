@@ -5,17 +5,19 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use kirjuri_app::AppError;
-use kirjuri_domain::{EntryDetails, EntryKind, EntryText, NewEntry};
+use kirjuri_domain::{
+    Correction, EntryDetails, EntryId, EntryKind, EntryText, NewEntry, ShortText,
+};
 use kirjuri_quality::{Context, Finding, Report, Severity};
 use serde::Deserialize;
 
-use super::error::{rendered, see_other, PageError, PageResult};
+use super::error::{rendered, see_other, PageError, PageErrorKind, PageResult};
 use super::i18n::{text, Lang};
-use super::layout::{Layout, PageCtx, Signed};
+use super::layout::{date_time, Layout, PageCtx, Signed};
 use super::record::{client_id, FieldMessage};
 use super::session::{signed, signed_form, HasCsrf};
 use crate::AppState;
@@ -44,9 +46,19 @@ pub struct KindOption {
     pub selected: bool,
 }
 
+/// The entry a correction corrects (A5), as the form names it.
+#[derive(Debug)]
+pub struct CorrectsInfo {
+    pub id: String,
+    /// Its type and event time in words.
+    pub label: String,
+}
+
 #[derive(Template)]
 #[template(path = "entry.html")]
 struct EntryPage {
+    corrects: Option<CorrectsInfo>,
+    correction_reason: String,
     l: Layout,
     client_id: String,
     client_name: String,
@@ -149,6 +161,11 @@ pub struct EntryForm {
     follow_up: String,
     #[serde(default)]
     service: String,
+    /// The id of the entry this one corrects (empty for a new entry).
+    #[serde(default)]
+    corrects: String,
+    #[serde(default)]
+    correction_reason: String,
     /// `check` or `save`.
     #[serde(default)]
     action: String,
@@ -181,6 +198,13 @@ async fn page(
         .client_record(&s.actor, client)
         .await
         .map_err(|e| PageError::app(ctx, e))?;
+    let corrects = match corrected_entry(state, ctx, s, client, &f.corrects).await? {
+        Some(e) => Some(CorrectsInfo {
+            id: e.id.to_string(),
+            label: corrects_label(ctx.lang, &e),
+        }),
+        None => None,
+    };
     let (segments, findings) = match r.report {
         Some(rep) => mark(&f.text, rep, ctx.lang),
         None => (Vec::new(), Vec::new()),
@@ -191,6 +215,8 @@ async fn page(
         .now()
         .with_timezone(&kirjuri_domain::time::HELSINKI);
     let p = EntryPage {
+        corrects,
+        correction_reason: f.correction_reason.clone(),
         l: Layout::new(ctx, "entry-title", Some(&s.actor.user), s.csrf.clone()),
         client_id: client.to_string(),
         client_name: format!("{} {}", record.client.first_name, record.client.last_name),
@@ -225,30 +251,95 @@ async fn page(
     rendered(ctx, status, &p)
 }
 
-/// `GET /clients/{id}/entries/new`: the empty form.
+/// The query of the entry form: `?corrects=ENTRY_ID` opens it as a correction of that entry.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct NewEntryQuery {
+    #[serde(default)]
+    corrects: Option<String>,
+}
+
+/// The client's entry `id` that a correction may correct: one of the client's entries, not
+/// already corrected (a correction of a correction corrects the latest one). Not found
+/// otherwise, as a page: nothing is written.
+async fn corrected_entry(
+    state: &AppState,
+    ctx: &PageCtx,
+    s: &Signed,
+    client: kirjuri_domain::ClientId,
+    id: &str,
+) -> Result<Option<kirjuri_domain::Entry>, PageError> {
+    if id.is_empty() {
+        return Ok(None);
+    }
+    let not_found = || PageError::new(ctx, PageErrorKind::NotFound);
+    let id: EntryId = id.parse().map_err(|_| not_found())?;
+    let entries = state
+        .app
+        .entries(&s.actor, client)
+        .await
+        .map_err(|e| PageError::app(ctx, e))?;
+    entries
+        .into_iter()
+        .find(|e| e.entry.id == id && e.corrected_by.is_none())
+        .map(|e| Some(e.entry))
+        .ok_or_else(not_found)
+}
+
+fn corrects_label(lang: Lang, e: &kirjuri_domain::Entry) -> String {
+    format!(
+        "{} · {}",
+        text(lang, &format!("kind-{}", e.kind.code()), &[]),
+        date_time(lang, e.event_at)
+    )
+}
+
+/// `GET /clients/{id}/entries/new`: the empty form, or with `?corrects=` the form to correct
+/// an entry, filled with what it said.
 pub async fn new_entry(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> PageResult {
     let s = signed(&state, &ctx).await?;
     let client = client_id(&ctx, &id)?;
+    let q: NewEntryQuery = serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
+        .map_err(|_| PageError::new(&ctx, PageErrorKind::BadRequest))?;
+    let mut form = EntryForm::default();
+    if let Some(c) = q.corrects {
+        let old = corrected_entry(&state, &ctx, &s, client, &c)
+            .await?
+            .ok_or_else(|| PageError::new(&ctx, PageErrorKind::NotFound))?;
+        let at = old.event_at.with_timezone(&kirjuri_domain::time::HELSINKI);
+        form = EntryForm {
+            entry_type: old.kind.code().to_owned(),
+            event_date: at.format("%Y-%m-%d").to_string(),
+            event_time: at.format("%H:%M").to_string(),
+            text: old.text.as_str().to_owned(),
+            follow_up: old
+                .details
+                .follow_up_dates
+                .first()
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            service: old
+                .details
+                .service
+                .as_ref()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            corrects: c,
+            ..EntryForm::default()
+        };
+    }
     let none = Rendered {
         checked: false,
         blocked: false,
         report: None,
         errors: Vec::new(),
     };
-    page(
-        &state,
-        &ctx,
-        &s,
-        client,
-        &EntryForm::default(),
-        none,
-        StatusCode::OK,
-    )
-    .await
+    page(&state, &ctx, &s, client, &form, none, StatusCode::OK).await
 }
 
 fn field_error(lang: Lang, field: &str, key: &str) -> FieldMessage {
@@ -265,6 +356,10 @@ fn app_field_error(lang: Lang, field: &str) -> FieldMessage {
         "service" => field_error(lang, "service", "entry-error-service"),
         "text" => field_error(lang, "text", "entry-error-text"),
         "entry_type" => field_error(lang, "entry_type", "entry-error-type"),
+        "corrects.reason" => {
+            field_error(lang, "correction_reason", "entry-error-correction-reason")
+        }
+        "corrects.entry_id" | "corrects" => field_error(lang, "text", "entry-error-corrects"),
         _ => field_error(lang, "event_date", "entry-error-event"),
     }
 }
@@ -318,6 +413,24 @@ fn parse(
             }
         }
     };
+    let corrects = if f.corrects.is_empty() {
+        None
+    } else {
+        let id = f.corrects.parse::<EntryId>().ok();
+        let reason = ShortText::parse(&f.correction_reason).ok();
+        if id.is_none() {
+            errors.push(field_error(lang, "text", "entry-error-corrects"));
+        }
+        if reason.is_none() {
+            errors.push(field_error(
+                lang,
+                "correction_reason",
+                "entry-error-correction-reason",
+            ));
+        }
+        id.zip(reason)
+            .map(|(entry_id, reason)| Correction { entry_id, reason })
+    };
     let (Some(kind), Some(text_value), Some(event_at), true) =
         (kind, text_value, event_at, errors.is_empty())
     else {
@@ -327,7 +440,7 @@ fn parse(
         follow_up_dates,
         service,
     };
-    NewEntry::new(client, kind, text_value, event_at, details, None)
+    NewEntry::new(client, kind, text_value, event_at, details, corrects)
         .map(|n| (kind, n))
         .map_err(|e| vec![app_field_error(lang, kirjuri_app::entry_error_field(&e))])
 }

@@ -267,6 +267,137 @@ async fn an_official_finds_a_client_checks_and_saves_an_entry() {
     .await;
 }
 
+/// Issue 12 page 5, A5: an entry is corrected from the record. The form opens filled with what
+/// the entry said; the correction is a new entry that points at the old one with its reason,
+/// the old one stays as it was and is shown corrected, linked both ways, and offers no second
+/// correction. A correction without a reason, of an unknown entry or of one already corrected
+/// is refused and writes nothing.
+#[tokio::test]
+async fn an_entry_is_corrected_from_the_record_as_a_new_linked_entry() {
+    each_backend(|app| async move {
+        let b = Browser::new(&app);
+        let csrf = b.login("a").await;
+        let c = &app.fx.client_a;
+        let path = format!("/clients/{}/entries", c.id);
+        let old_text = "Asiakas soitti ja kertoi hakeneensa kahta paikkaa.";
+        let (s, h, _) = b
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("entry_type", "contact"),
+                    ("event_date", "2026-03-02"),
+                    ("event_time", "09:15"),
+                    ("text", old_text),
+                    ("action", "save"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let old_id = h["location"]
+            .to_str()
+            .unwrap()
+            .split("#entry-")
+            .nth(1)
+            .unwrap()
+            .to_owned();
+        let (_, _, record) = b.get(&format!("/clients/{}", c.id)).await;
+        let link = format!("/clients/{}/entries/new?corrects={old_id}", c.id);
+        assert!(record.contains(&link), "a correction link: {record}");
+
+        let (s, _, form) = b.get(&link).await;
+        assert_eq!(s, StatusCode::OK, "{form}");
+        assert!(
+            form.contains(&format!("name=\"corrects\" value=\"{old_id}\""))
+                && form.contains(old_text)
+                && form.contains("value=\"2026-03-02\"")
+                && form.contains("value=\"09:15\"")
+                && form.contains("Korjauksen syy"),
+            "{form}"
+        );
+
+        let new_text = "Asiakas soitti ja kertoi hakeneensa kolmea paikkaa.";
+        let before = snapshot(&app).await;
+        let post = |reason: &'static str, corrects: String| {
+            let csrf = csrf.clone();
+            let path = path.clone();
+            let b = &b;
+            async move {
+                b.post(
+                    &path,
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("corrects", corrects.as_str()),
+                        ("correction_reason", reason),
+                        ("entry_type", "contact"),
+                        ("event_date", "2026-03-02"),
+                        ("event_time", "09:15"),
+                        ("text", new_text),
+                        ("action", "save"),
+                    ],
+                )
+                .await
+            }
+        };
+        let (s, _, html) = post("", old_id.clone()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+        assert!(html.contains("Kerro korjauksen syy"), "{html}");
+        assert!(html.contains(new_text), "the text kept: {html}");
+        let (s, _, _) = post(
+            "Paikkojen määrä väärin.",
+            "00000000-0000-4000-8000-000000000000".into(),
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        assert_eq!(
+            snapshot(&app).await,
+            before,
+            "a refused correction wrote something"
+        );
+
+        let (s, h, html) = post("Paikkojen määrä väärin.", old_id.clone()).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
+        let new_id = h["location"]
+            .to_str()
+            .unwrap()
+            .split("#entry-")
+            .nth(1)
+            .unwrap()
+            .to_owned();
+        assert_ne!(new_id, old_id);
+        let (_, _, record) = b.get(&format!("/clients/{}", c.id)).await;
+        assert!(
+            record.contains(old_text) && record.contains(new_text),
+            "both entries stay on the record: {record}"
+        );
+        assert!(
+            record.contains(&format!("#entry-{old_id}"))
+                && record.contains(&format!("#entry-{new_id}"))
+                && record.contains("Paikkojen määrä väärin."),
+            "linked both ways with the reason: {record}"
+        );
+        assert!(
+            record.contains(&format!(
+                "id=\"entry-{old_id}\" class=\"entry entry--corrected\""
+            )),
+            "the old entry shown corrected: {record}"
+        );
+        assert!(
+            !record.contains(&link),
+            "no second correction of the old entry"
+        );
+        // The old entry cannot be corrected again, from the form or by a post.
+        let (s, _, _) = b.get(&link).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let before = snapshot(&app).await;
+        let (s, _, _) = post("Toinen korjaus.", old_id.clone()).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        assert_eq!(snapshot(&app).await, before);
+        app
+    })
+    .await;
+}
+
 /// Issue 12 page 5: a blocking finding keeps the entry unsaved, the text exactly as sent
 /// (escaped), the finding shown; nothing is written.
 #[tokio::test]

@@ -81,6 +81,23 @@ async function recordForms(page, recordUrl, lang, js, audit) {
 // The client's register facts (issue 12 item 7, B4): the form reached from the record, a
 // question left unanswered refused with the error summary linking to it (the answers kept),
 // then every question answered and saved, and the facts in force shown with who recorded them.
+// Correcting an entry (A5): the form opens filled with the entry, a reason is required, the
+// correction is saved as a new entry and the old one is shown corrected.
+async function correctEntry(page, recordUrl, lang, js, audit) {
+  await page.goto(recordUrl);
+  const link = page.locator('a[href*="/entries/new?corrects="]').first();
+  await link.click();
+  await page.waitForSelector('#correction_reason');
+  await audit(page, `correct entry ${lang}`);
+  if (js) await shot(page, `correct-entry-${lang}`);
+  const text = `Korjattu kirjaus (${lang}, ${js ? 'js' : 'no-js'}).`;
+  await page.fill('#text', text);
+  await page.fill('#correction_reason', lang === 'sv' ? 'Fel antal platser.' : 'Paikkojen määrä väärin.');
+  await Promise.all([page.waitForURL(/#entry-/), page.click('form[action$="/entries"] button[value=save]')]);
+  check((await page.content()).includes(text), 'the correction is on the record');
+  check(await page.locator('li.entry--corrected').count() > 0, 'the corrected entry is marked');
+}
+
 async function registerFacts(page, recordUrl, lang, js, audit) {
   await page.goto(recordUrl);
   await Promise.all([page.waitForURL(/\/register-facts\/new$/), page.click('a[href$="/register-facts/new"]')]);
@@ -245,6 +262,7 @@ async function flow(browser, lang, js) {
   }
   await statementsAndEnd(page, { lang, js, audit, tag, issued, recordUrl });
   await registerFacts(page, recordUrl, lang, js, audit);
+  await correctEntry(page, recordUrl, lang, js, audit);
 
   // An error page, in the language.
   await page.goto(`${BASE}/no-such-page`);
