@@ -182,6 +182,9 @@ struct Rendered<'a> {
     blocked: bool,
     report: Option<&'a Report>,
     errors: Vec<FieldMessage>,
+    /// The entry being corrected when the caller has already read it (the empty correction
+    /// form); otherwise [`page`] reads it from the form's `corrects`.
+    corrected: Option<kirjuri_domain::Entry>,
 }
 
 async fn page(
@@ -198,7 +201,11 @@ async fn page(
         .client_record(&s.actor, client)
         .await
         .map_err(|e| PageError::app(ctx, e))?;
-    let corrects = match corrected_entry(state, ctx, s, client, &f.corrects).await? {
+    let corrected = match r.corrected {
+        Some(e) => Some(e),
+        None => corrected_entry(state, ctx, s, client, &f.corrects).await?,
+    };
+    let corrects = match corrected {
         Some(e) => Some(CorrectsInfo {
             id: e.id.to_string(),
             label: corrects_label(ctx.lang, &e),
@@ -307,6 +314,7 @@ pub async fn new_entry(
     let q: NewEntryQuery = serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
         .map_err(|_| PageError::new(&ctx, PageErrorKind::BadRequest))?;
     let mut form = EntryForm::default();
+    let mut corrected = None;
     if let Some(c) = q.corrects {
         let old = corrected_entry(&state, &ctx, &s, client, &c)
             .await?
@@ -332,12 +340,14 @@ pub async fn new_entry(
             corrects: c,
             ..EntryForm::default()
         };
+        corrected = Some(old);
     }
     let none = Rendered {
         checked: false,
         blocked: false,
         report: None,
         errors: Vec::new(),
+        corrected,
     };
     page(&state, &ctx, &s, client, &form, none, StatusCode::OK).await
 }
@@ -462,6 +472,7 @@ pub async fn post_entry(
                 blocked: false,
                 report: None,
                 errors,
+                corrected: None,
             };
             return page(
                 &state,
@@ -494,6 +505,7 @@ pub async fn post_entry(
             blocked: report.blocks(),
             report: Some(&report),
             errors: Vec::new(),
+            corrected: None,
         };
         return page(&state, &ctx, &s, client, &f, r, StatusCode::OK).await;
     }
@@ -508,6 +520,7 @@ pub async fn post_entry(
                 blocked: true,
                 report: Some(&report),
                 errors: Vec::new(),
+                corrected: None,
             };
             page(
                 &state,
@@ -526,6 +539,7 @@ pub async fn post_entry(
                 blocked: false,
                 report: None,
                 errors: vec![app_field_error(ctx.lang, &field)],
+                corrected: None,
             };
             page(
                 &state,
