@@ -128,10 +128,7 @@ fn field_message(ctx: &PageCtx, field: &str) -> FieldMessage {
         "mode.kind" => ("mode", "appointment-error-mode"),
         _ => ("place", "appointment-error-place"),
     };
-    FieldMessage {
-        field: at.to_owned(),
-        message: text(ctx.lang, key, &[]),
-    }
+    FieldMessage::new(ctx.lang, at, key)
 }
 
 /// `POST /clients/{id}/appointments`: books it and returns to the record.

@@ -138,10 +138,7 @@ fn contact_error(ctx: &PageCtx, field: &str) -> FieldMessage {
         "note" => ("note", "contact-form-error-note"),
         _ => ("agreed_on", "contact-form-error-date"),
     };
-    FieldMessage {
-        field: at.to_owned(),
-        message: text(ctx.lang, key, &[]),
-    }
+    FieldMessage::new(ctx.lang, at, key)
 }
 
 /// `POST /clients/{id}/contact-method`: records the agreement and returns to the record.
@@ -292,10 +289,7 @@ fn expert_error(ctx: &PageCtx, field: &str) -> FieldMessage {
         "from" => ("from", "expert-form-error-date"),
         _ => ("official_id", "expert-form-error-official"),
     };
-    FieldMessage {
-        field: at.to_owned(),
-        message: text(ctx.lang, key, &[]),
-    }
+    FieldMessage::new(ctx.lang, at, key)
 }
 
 /// `POST /clients/{id}/responsible-expert`: assigns the expert and returns to the record.

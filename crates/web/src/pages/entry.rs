@@ -352,25 +352,18 @@ pub async fn new_entry(
     page(&state, &ctx, &s, client, &form, none, StatusCode::OK).await
 }
 
-fn field_error(lang: Lang, field: &str, key: &str) -> FieldMessage {
-    FieldMessage {
-        field: field.to_owned(),
-        message: text(lang, key, &[]),
-    }
-}
-
 /// An application-layer field error at the form field it concerns.
 fn app_field_error(lang: Lang, field: &str) -> FieldMessage {
     match field {
-        "follow_up_dates" => field_error(lang, "follow_up", "entry-error-follow-up"),
-        "service" => field_error(lang, "service", "entry-error-service"),
-        "text" => field_error(lang, "text", "entry-error-text"),
-        "entry_type" => field_error(lang, "entry_type", "entry-error-type"),
+        "follow_up_dates" => FieldMessage::new(lang, "follow_up", "entry-error-follow-up"),
+        "service" => FieldMessage::new(lang, "service", "entry-error-service"),
+        "text" => FieldMessage::new(lang, "text", "entry-error-text"),
+        "entry_type" => FieldMessage::new(lang, "entry_type", "entry-error-type"),
         "corrects.reason" => {
-            field_error(lang, "correction_reason", "entry-error-correction-reason")
+            FieldMessage::new(lang, "correction_reason", "entry-error-correction-reason")
         }
-        "corrects.entry_id" | "corrects" => field_error(lang, "text", "entry-error-corrects"),
-        _ => field_error(lang, "event_date", "entry-error-event"),
+        "corrects.entry_id" | "corrects" => FieldMessage::new(lang, "text", "entry-error-corrects"),
+        _ => FieldMessage::new(lang, "event_date", "entry-error-event"),
     }
 }
 
@@ -383,11 +376,11 @@ fn parse(
     let mut errors = Vec::new();
     let kind = f.entry_type.parse::<EntryKind>().ok();
     if kind.is_none() {
-        errors.push(field_error(lang, "entry_type", "entry-error-type"));
+        errors.push(FieldMessage::new(lang, "entry_type", "entry-error-type"));
     }
     let text_value = EntryText::parse(&f.text).ok();
     if text_value.is_none() {
-        errors.push(field_error(lang, "text", "entry-error-text"));
+        errors.push(FieldMessage::new(lang, "text", "entry-error-text"));
     }
     let event_at = NaiveDate::parse_from_str(f.event_date.trim(), "%Y-%m-%d")
         .ok()
@@ -399,7 +392,7 @@ fn parse(
         })
         .map(|t| t.with_timezone(&Utc));
     if event_at.is_none() {
-        errors.push(field_error(lang, "event_date", "entry-error-event"));
+        errors.push(FieldMessage::new(lang, "event_date", "entry-error-event"));
     }
     let follow_up_dates = if f.follow_up.trim().is_empty() {
         Vec::new()
@@ -407,7 +400,11 @@ fn parse(
         match NaiveDate::parse_from_str(f.follow_up.trim(), "%Y-%m-%d") {
             Ok(d) => vec![d],
             Err(_) => {
-                errors.push(field_error(lang, "follow_up", "entry-error-follow-up"));
+                errors.push(FieldMessage::new(
+                    lang,
+                    "follow_up",
+                    "entry-error-follow-up",
+                ));
                 Vec::new()
             }
         }
@@ -418,7 +415,7 @@ fn parse(
         match kirjuri_domain::ShortText::parse(f.service.trim()) {
             Ok(s) => Some(s),
             Err(_) => {
-                errors.push(field_error(lang, "service", "entry-error-service"));
+                errors.push(FieldMessage::new(lang, "service", "entry-error-service"));
                 None
             }
         }
@@ -429,10 +426,10 @@ fn parse(
         let id = f.corrects.parse::<EntryId>().ok();
         let reason = ShortText::parse(&f.correction_reason).ok();
         if id.is_none() {
-            errors.push(field_error(lang, "text", "entry-error-corrects"));
+            errors.push(FieldMessage::new(lang, "text", "entry-error-corrects"));
         }
         if reason.is_none() {
-            errors.push(field_error(
+            errors.push(FieldMessage::new(
                 lang,
                 "correction_reason",
                 "entry-error-correction-reason",

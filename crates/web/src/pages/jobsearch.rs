@@ -316,10 +316,7 @@ fn field_message(lang: Lang, field: &str) -> FieldMessage {
         "start_date" => "jobsearch-error-date",
         _ => "jobsearch-error-answer-value",
     };
-    FieldMessage {
-        field: field.to_owned(),
-        message: text(lang, key, &[]),
-    }
+    FieldMessage::new(lang, field, key)
 }
 
 /// The client's answers as the contract's JSON, for the API's parser; `None` when the form was
@@ -356,10 +353,11 @@ fn answers_json(lang: Lang, f: &StartForm) -> Result<Option<Value>, Vec<FieldMes
     }
     let previous = f.previous_end.as_deref();
     if previous.is_some_and(|p| p != "none") && previous_date.is_empty() {
-        errors.push(FieldMessage {
-            field: "previous_end_date".to_owned(),
-            message: text(lang, "jobsearch-error-previous-end-date", &[]),
-        });
+        errors.push(FieldMessage::new(
+            lang,
+            "previous_end_date",
+            "jobsearch-error-previous-end-date",
+        ));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -518,10 +516,11 @@ pub async fn start_job_search(
             return again(errors, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
         Err(AppError::Conflict { .. }) => {
-            let errors = vec![FieldMessage {
-                field: "start_date".to_owned(),
-                message: text(lang, "jobsearch-error-conflict", &[]),
-            }];
+            let errors = vec![FieldMessage::new(
+                lang,
+                "start_date",
+                "jobsearch-error-conflict",
+            )];
             return again(errors, StatusCode::CONFLICT).await;
         }
         Err(e) => return Err(PageError::app(&ctx, e)),
@@ -697,17 +696,19 @@ pub async fn end_job_search(
     let mut errors = Vec::new();
     let end: Option<NaiveDate> = crate::wire::date("end_date", f.end_date.trim()).ok();
     if end.is_none() {
-        errors.push(FieldMessage {
-            field: "end_date".to_owned(),
-            message: text(lang, "jobsearch-error-end-date", &[]),
-        });
+        errors.push(FieldMessage::new(
+            lang,
+            "end_date",
+            "jobsearch-error-end-date",
+        ));
     }
     let reason: Option<EndReason> = f.reason.as_deref().and_then(|r| r.parse().ok());
     if reason.is_none() {
-        errors.push(FieldMessage {
-            field: reason_anchor.clone(),
-            message: text(lang, "jobsearch-error-end-reason", &[]),
-        });
+        errors.push(FieldMessage::new(
+            lang,
+            reason_anchor.clone(),
+            "jobsearch-error-end-reason",
+        ));
     }
     let again = |errors: Vec<FieldMessage>, status: StatusCode| {
         end_page(&state, &ctx, &s, client, &f, errors, status)
@@ -727,23 +728,18 @@ pub async fn end_job_search(
         Ok(d) => d,
         Err(AppError::Invalid { field, .. }) => {
             let errors = vec![if field == "reason" {
-                FieldMessage {
-                    field: reason_anchor,
-                    message: text(lang, "jobsearch-error-end-reason", &[]),
-                }
+                FieldMessage::new(lang, reason_anchor, "jobsearch-error-end-reason")
             } else {
-                FieldMessage {
-                    field: "end_date".to_owned(),
-                    message: text(lang, "jobsearch-error-end-date", &[]),
-                }
+                FieldMessage::new(lang, "end_date", "jobsearch-error-end-date")
             }];
             return again(errors, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
         Err(AppError::Conflict { .. }) => {
-            let errors = vec![FieldMessage {
-                field: "end_date".to_owned(),
-                message: text(lang, "jobsearch-error-end-conflict", &[]),
-            }];
+            let errors = vec![FieldMessage::new(
+                lang,
+                "end_date",
+                "jobsearch-error-end-conflict",
+            )];
             return again(errors, StatusCode::CONFLICT).await;
         }
         Err(e) => return Err(PageError::app(&ctx, e)),

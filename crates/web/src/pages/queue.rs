@@ -432,10 +432,7 @@ async fn resolve_any(
     f: ResolveForm,
 ) -> PageResult {
     let lang = ctx.lang;
-    let err = |field: &str, key: &str| FieldMessage {
-        field: field.to_owned(),
-        message: text(lang, key, &[]),
-    };
+    let err = |field: &str, key: &str| FieldMessage::new(lang, field, key);
     let mut errors = Vec::new();
     let effective = crate::wire::date("effective_date", f.effective_date.trim()).ok();
     if effective.is_none() {
@@ -509,10 +506,7 @@ where
     Fut: std::future::Future<Output = PageResult>,
 {
     let lang = ctx.lang;
-    let err = |field: &str, key: &str| FieldMessage {
-        field: field.to_owned(),
-        message: text(lang, key, &[]),
-    };
+    let err = |field: &str, key: &str| FieldMessage::new(lang, field, key);
     let shown = match e {
         AppError::Blocked { field, report } => {
             // The findings in the text's order; those that keep it out of a statement (the

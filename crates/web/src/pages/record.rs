@@ -45,6 +45,16 @@ pub struct FieldMessage {
     pub message: String,
 }
 
+impl FieldMessage {
+    /// The message `key` (no arguments) in `lang`, at the form field `field`.
+    pub fn new(lang: Lang, field: impl Into<String>, key: &str) -> Self {
+        Self {
+            field: field.into(),
+            message: text(lang, key, &[]),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct FindQuery {
     #[serde(default)]
@@ -76,10 +86,7 @@ pub async fn find(
         ),
         Err(AppError::Invalid { .. }) => (
             Vec::new(),
-            Some(FieldMessage {
-                field: "q".to_owned(),
-                message: text(ctx.lang, "find-name-invalid", &[]),
-            }),
+            Some(FieldMessage::new(ctx.lang, "q", "find-name-invalid")),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         Err(e) => return Err(PageError::app(&ctx, e)),
@@ -126,10 +133,7 @@ pub async fn lookup(State(state): State<AppState>, ctx: PageCtx, body: Bytes) ->
             found: Vec::new(),
             hetu: f.hetu.clone(),
             reason: f.reason.clone(),
-            error: Some(FieldMessage {
-                field: field.to_owned(),
-                message: text(ctx.lang, key, &[]),
-            }),
+            error: Some(FieldMessage::new(ctx.lang, field, key)),
         };
         rendered(&ctx, status, &page)
     };
