@@ -351,6 +351,9 @@ pub struct Store {
     /// Held while a checkpoint is signed, so that readers needing one at the same moment
     /// share it instead of each signing their own (issue 16).
     signing: Arc<tokio::sync::Mutex<()>>,
+    /// Where whole-log verification and bulk loads connect with the backend's own driver
+    /// (issue 16: rows read through `Any` cost ten times their hashing).
+    native: Arc<ledger::NativeSource>,
 }
 
 /// A SQLite pool. The pragmas are per connection, so they are set on every connection the pool
@@ -412,6 +415,16 @@ impl Store {
         upto: i64,
     ) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
+        // An in-memory SQLite database gets a name of its own (sqlx names `:memory:` itself,
+        // unseen), so that a native connection can open the same database.
+        let memory_url;
+        let url = if url.starts_with("sqlite:") && url.contains(":memory:") {
+            memory_url = ledger::NativeSource::memory_url();
+            memory_url.as_str()
+        } else {
+            url
+        };
+        let memory = url.contains("mode=memory");
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -419,9 +432,10 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
         };
+        let mut native_url = url.to_owned();
         let pool = match backend {
             Backend::Sqlite => {
-                let url = if url.contains('?') || url.contains(":memory:") {
+                let url = if url.contains('?') || memory {
                     url.to_owned()
                 } else {
                     format!("{url}?mode=rwc")
@@ -456,14 +470,16 @@ impl Store {
                     }
                     None => url.to_owned(),
                 };
+                native_url = url.clone();
                 AnyPoolOptions::new()
                     .max_connections(8)
                     .connect(&url)
                     .await?
             }
         };
+        let native = ledger::NativeSource::new(backend, &native_url, memory)?;
         migrate::run(&pool, backend, upto).await?;
-        let read = if backend == Backend::Sqlite && !url.contains(":memory:") {
+        let read = if backend == Backend::Sqlite && !memory {
             let url = url.split('?').next().unwrap_or(url);
             sqlite_pool(&format!("{url}?mode=ro"), 4, true).await?
         } else {
@@ -483,6 +499,7 @@ impl Store {
             ledger: None,
             tree: Arc::new(tokio::sync::Mutex::new(MerkleTree::new())),
             signing: Arc::new(tokio::sync::Mutex::new(())),
+            native: Arc::new(native),
         })
     }
 

@@ -141,6 +141,7 @@ async fn lock(tx: &mut sqlx::AnyConnection, backend: Backend) -> Result<(), Stor
 /// neither race to create the migrations table (a duplicate key in `pg_type`) nor apply a
 /// migration twice; each finds the other's work done. SQLite has one writer.
 pub(crate) async fn run(pool: &AnyPool, backend: Backend, upto: i64) -> Result<(), StoreError> {
+    let mut applied = 0;
     let mut tx = pool.begin().await?;
     lock(&mut tx, backend).await?;
     sqlx::raw_sql(
@@ -188,6 +189,31 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend, upto: i64) -> Result<(
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        applied += 1;
+    }
+    if applied > 0 {
+        analyze(pool, backend).await?;
     }
     Ok(())
+}
+
+/// Refreshes the planner's statistics (issue 16). Without them SQLite and PostgreSQL both
+/// sorted the rows of a table per page of a query instead of walking an index, which made
+/// whole-log reads quadratic. Run after migrations and bulk loads. On SQLite each index is
+/// sampled (`analysis_limit`), so this stays quick on a large database.
+pub(crate) async fn analyze(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
+    let sql = match backend {
+        Backend::Sqlite => "PRAGMA analysis_limit = 1000; ANALYZE;",
+        Backend::Postgres => "ANALYZE",
+    };
+    sqlx::raw_sql(sql).execute(pool).await?;
+    Ok(())
+}
+
+impl crate::Store {
+    /// Refreshes the database's planner statistics: after a bulk load (the demo, a
+    /// generator) or whenever a table has grown many times over.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        analyze(&self.pool, self.backend).await
+    }
 }

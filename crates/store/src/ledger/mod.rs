@@ -20,7 +20,10 @@
 //! erasure empties without touching the leaf.
 
 mod append;
+#[cfg(feature = "testing")]
+mod bulk;
 mod keys;
+mod native;
 mod proofs;
 mod tables;
 mod verify;
@@ -30,6 +33,7 @@ use crate::StoreError;
 pub use append::LedgerEvent;
 pub(crate) use append::{erase, flush, LeafParams, Pending};
 pub use keys::{origin_for, LedgerKeys};
+pub(crate) use native::NativeSource;
 pub use proofs::StoredCheckpoint;
 pub(crate) use tables::{
     RecordTable, ACCESS_LOG, ACCOUNT_EVENTS, APPOINTMENTS, BENEFIT_APPLICATIONS, CONTACT_METHODS,

@@ -370,7 +370,7 @@ impl RecordTable {
 }
 
 /// `{"row":{col: value-or-null, ...},"table":NAME}` for columns in byte order.
-fn write_canonical<'a, E>(
+pub(super) fn write_canonical<'a, E>(
     name: &str,
     cols: &[&str],
     values: impl Iterator<Item = Result<Option<&'a str>, E>>,
