@@ -605,6 +605,9 @@ pub async fn generate(
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         store.book_appointment(&new, by).await?;
     }
+    // Statistics for the planner after the bulk of writes (issue 16): without them both
+    // backends sort where an index would do.
+    store.analyze().await?;
     // A signed checkpoint of the demo's whole ledger, so `kirjuri ledger verify` passes on
     // the demo database as it is left (issue 16).
     store.ledger_checkpoint().await?;

@@ -1896,3 +1896,7 @@ mod storage;
 
 #[path = "store/migrate_concurrently.rs"]
 mod migrate_concurrently;
+
+/// Issue 16: whole-log verification through the native drivers, on every read path.
+#[path = "store/verify_native.rs"]
+mod verify_native;
