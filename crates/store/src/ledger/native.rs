@@ -64,7 +64,11 @@ impl NativeSource {
     }
 
     pub(crate) async fn postgres(options: &PgConnectOptions) -> Result<PgConnection, StoreError> {
-        Ok(options.clone().disable_statement_logging().connect().await?)
+        Ok(options
+            .clone()
+            .disable_statement_logging()
+            .connect()
+            .await?)
     }
 }
 
@@ -185,7 +189,7 @@ fn corrupt(what: &str) -> StoreError {
 }
 
 /// A text field of a binary COPY row (`None` for NULL).
-pub(crate) fn copy_text<'a>(field: Option<&'a [u8]>) -> Result<Option<&'a str>, StoreError> {
+pub(crate) fn copy_text(field: Option<&[u8]>) -> Result<Option<&str>, StoreError> {
     field
         .map(|b| std::str::from_utf8(b).map_err(|_| corrupt("a text column is not UTF-8")))
         .transpose()

@@ -202,11 +202,14 @@ fn table_index(name: &[u8]) -> Option<usize> {
     RECORD_TABLES.iter().position(|t| t.name.as_bytes() == name)
 }
 
+/// A decoded leaf waiting for its batch: index, leaf, and salt and record span if opened.
+type Pending = (u64, LeafRecord, Option<([u8; 32], usize, usize)>);
+
 /// The reader's side of the leaf pass: decodes rows into batches for the verifier and
 /// folds each linked leaf's record into its table's digest as it streams by.
 struct Reader {
     tx: tokio::sync::mpsc::Sender<Batch>,
-    rows: Vec<(u64, LeafRecord, Option<([u8; 32], usize, usize)>)>,
+    rows: Vec<Pending>,
     buf: Vec<u8>,
     run_key: [u8; 32],
     linked: Vec<Linked>,
@@ -260,8 +263,8 @@ impl Reader {
         let idx = at.ok_or_else(|| fault(None, format!("negative leaf index {}", raw.idx)))?;
         let code = std::str::from_utf8(raw.event_type)
             .map_err(|_| fault(at, "ledger event type is not text"))?;
-        let event_type = EventType::from_code(code)
-            .map_err(|e| fault(at, format!("ledger event type: {e}")))?;
+        let event_type =
+            EventType::from_code(code).map_err(|e| fault(at, format!("ledger event type: {e}")))?;
         let leaf = LeafRecord {
             event_type,
             subject: hex32_at(raw.subject, at, "subject")?,
@@ -431,10 +434,7 @@ struct Pass {
 const NOTES_SQL: &str = "SELECT size, note FROM ledger_checkpoints ORDER BY size";
 
 /// The pass on SQLite: one read transaction (one snapshot) on a native connection.
-async fn pass_sqlite(
-    conn: &mut SqliteConnection,
-    reader: &mut Reader,
-) -> Result<Pass, StoreError> {
+async fn pass_sqlite(conn: &mut SqliteConnection, reader: &mut Reader) -> Result<Pass, StoreError> {
     use futures_util::TryStreamExt as _;
     let mut tx = conn.begin().await?;
     reader.checkpoints(sqlx::query_as(NOTES_SQL).fetch_all(&mut *tx).await?);
@@ -536,7 +536,9 @@ async fn pass_postgres(conn: &mut PgConnection, reader: &mut Reader) -> Result<P
         return Ok(Pass { rows: None });
     }
     if !dec.finished() {
-        return Err(StoreError::Corrupt("the COPY of the leaves ended early".into()));
+        return Err(StoreError::Corrupt(
+            "the COPY of the leaves ended early".into(),
+        ));
     }
     let mut digests = Vec::with_capacity(RECORD_TABLES.len());
     let mut buf = Vec::with_capacity(1024);
@@ -700,7 +702,9 @@ async fn verify(store: &Store, verifiers: &[Verifier]) -> Result<LedgerReport, S
             Err(e) => Err(e),
         },
     };
-    let Reader { linked, tx, notes, .. } = reader;
+    let Reader {
+        linked, tx, notes, ..
+    } = reader;
     drop((tx, notes)); // the verifier sees the end of the leaves
     let (mut report, outcome, rows) = verifier
         .await

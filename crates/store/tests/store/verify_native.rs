@@ -10,8 +10,8 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use kirjuri_domain::*;
 use kirjuri_store::testing::{
-    acting, backends, empty_database, fixture, fresh_store, raw_execute, raw_i64,
-    test_ledger_keys, Fixture,
+    acting, backends, empty_database, fixture, fresh_store, raw_execute, raw_i64, test_ledger_keys,
+    Fixture,
 };
 use kirjuri_store::{Backend, IdSource, LedgerReport, Store};
 
@@ -21,9 +21,12 @@ fn clock() -> Arc<FixedClock> {
     ))
 }
 
+/// A store under test: its name, the store, and what drops it afterwards.
+type Case = (String, Store, Box<dyn FnOnce()>);
+
 /// A store per read path: in-memory SQLite, a SQLite file, PostgreSQL (as under test).
-async fn stores(dir: &std::path::Path) -> Vec<(String, Store, Box<dyn FnOnce()>)> {
-    let mut out: Vec<(String, Store, Box<dyn FnOnce()>)> = Vec::new();
+async fn stores(dir: &std::path::Path) -> Vec<Case> {
+    let mut out: Vec<Case> = Vec::new();
     for backend in backends() {
         let ts = fresh_store(backend, clock()).await;
         let schema = ts.schema.clone();
@@ -107,8 +110,8 @@ async fn issue16_verification_finds_a_changed_a_missing_and_an_unledgered_row() 
     for (name, store, cleanup) in stores(&dir).await {
         eprintln!("{name}");
         let fx = loaded(&store).await;
-        let size = u64::try_from(raw_i64(&store, "SELECT COUNT(*) FROM ledger_leaves").await)
-            .unwrap();
+        let size =
+            u64::try_from(raw_i64(&store, "SELECT COUNT(*) FROM ledger_leaves").await).unwrap();
         let report = verify(&store).await;
         assert_eq!(report.fault, None, "{name}: {report:?}");
         assert_eq!(
@@ -136,9 +139,12 @@ async fn issue16_verification_finds_a_changed_a_missing_and_an_unledgered_row() 
             fault.what.contains("access_log row") && fault.what.contains("has no ledger leaf"),
             "{name}: {fault}"
         );
-        raw_execute(&store, "DELETE FROM access_log WHERE purpose = 'ei lokissa'")
-            .await
-            .unwrap();
+        raw_execute(
+            &store,
+            "DELETE FROM access_log WHERE purpose = 'ei lokissa'",
+        )
+        .await
+        .unwrap();
         assert_eq!(verify(&store).await.fault, None, "{name}");
 
         // A missing entry on the second batch: its leaf is named.
