@@ -433,28 +433,160 @@ struct Pass {
 
 const NOTES_SQL: &str = "SELECT size, note FROM ledger_checkpoints ORDER BY size";
 
-/// The pass on SQLite: one read transaction (one snapshot) on a native connection.
+/// Leaf indexes (or record rows) per SQLite query. Each query answers one value: the
+/// page's rows, each encoded by [`sqlite_field`] and concatenated. A row handed through
+/// sqlx's SQLite worker costs a thread hand-off and an allocation per column; a page of
+/// them costs one.
+const SQLITE_PAGE: i64 = 2048;
+
+/// `octet_length(x)`, `:`, `x` as arguments of `concat()`: the byte length is `-` for NULL
+/// (and `concat` adds nothing for the NULL itself), so any bytes can follow.
+fn sqlite_field(x: &str) -> String {
+    format!("COALESCE(octet_length({x}), '-'), ':', {x}")
+}
+
+/// The leaves with index in `[$1, $2)`, their openings and links, as one value: a range on
+/// the primary key, no sort. [`LeafPage`] reads it.
+fn sqlite_leaves_sql() -> String {
+    let fields = [
+        "l.idx",
+        "l.event_type",
+        "l.subject",
+        "l.commitment",
+        "l.leaf_hash",
+        "o.salt",
+        "o.record",
+        "(o.erased_at IS NOT NULL)",
+        "k.record_table",
+        "k.record_key",
+    ]
+    .map(sqlite_field)
+    .join(", ");
+    format!(
+        "SELECT CAST(group_concat(concat({fields}), '') AS BLOB)
+         FROM ledger_leaves l
+         LEFT JOIN ledger_openings o ON o.idx = l.idx
+         LEFT JOIN ledger_links k ON k.idx = l.idx
+         WHERE l.idx >= $1 AND l.idx < $2"
+    )
+}
+
+/// The next [`SQLITE_PAGE`] rows of `table` after rowid `$1`, in rowid order (the table's
+/// own B-tree, walked; no sort), as the last rowid and one value of key and columns.
+fn sqlite_rows_sql(table: &RecordTable) -> String {
+    let mut fields = vec![sqlite_field(&table.key_as_text("t"))];
+    fields.extend(
+        table
+            .cols
+            .iter()
+            .map(|c| sqlite_field(&format!("CAST(t.{c} AS TEXT)"))),
+    );
+    format!(
+        "SELECT MAX(r), CAST(group_concat(e, '') AS BLOB) FROM (
+             SELECT t.rowid AS r, concat({fields}) AS e FROM {name} t
+             WHERE t.rowid > $1 ORDER BY t.rowid LIMIT {SQLITE_PAGE})",
+        fields = fields.join(", "),
+        name = table.name
+    )
+}
+
+/// Reads the fields [`sqlite_field`] wrote, one after another.
+struct Fields<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Fields<'a> {
+    fn next_field(&mut self) -> Result<Option<&'a [u8]>, StoreError> {
+        let colon = self
+            .bytes
+            .iter()
+            .position(|&b| b == b':')
+            .ok_or_else(|| StoreError::Corrupt("a ledger page ends inside a field".into()))?;
+        let (len, rest) = (&self.bytes[..colon], &self.bytes[colon + 1..]);
+        if len == b"-" {
+            self.bytes = rest;
+            return Ok(None);
+        }
+        let len: usize = std::str::from_utf8(len)
+            .ok()
+            .and_then(|l| l.parse().ok())
+            .filter(|&l| l <= rest.len())
+            .ok_or_else(|| StoreError::Corrupt("a ledger page has a bad field length".into()))?;
+        let (value, rest) = rest.split_at(len);
+        self.bytes = rest;
+        Ok(Some(value))
+    }
+
+    fn text(&mut self) -> Result<Option<&'a str>, StoreError> {
+        self.next_field()?
+            .map(|v| {
+                std::str::from_utf8(v)
+                    .map_err(|_| StoreError::Corrupt("a record column is not UTF-8".into()))
+            })
+            .transpose()
+    }
+
+    fn int(&mut self) -> Result<i64, StoreError> {
+        self.text()?
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| StoreError::Corrupt("a ledger page has a bad integer".into()))
+    }
+}
+
+/// The pass on SQLite: one read transaction (one snapshot) on a native connection, the
+/// leaves read a page of indexes per query, then each record table a page of rows per
+/// query.
 async fn pass_sqlite(conn: &mut SqliteConnection, reader: &mut Reader) -> Result<Pass, StoreError> {
-    use futures_util::TryStreamExt as _;
+    use sqlx::Executor as _;
+    // Map the file instead of reading it through the page cache one page per call.
+    conn.execute("PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536")
+        .await?;
     let mut tx = conn.begin().await?;
     reader.checkpoints(sqlx::query_as(NOTES_SQL).fetch_all(&mut *tx).await?);
-    {
-        let mut rows = sqlx::query(LEAVES_SQL).fetch(&mut *tx);
-        while let Some(row) = rows.try_next().await? {
+    let top: Option<i64> = sqlx::query_scalar("SELECT MAX(idx) FROM ledger_leaves")
+        .fetch_one(&mut *tx)
+        .await?;
+    let leaves_sql = sqlite_leaves_sql();
+    let mut order: Vec<(i64, usize)> = Vec::with_capacity(SQLITE_PAGE as usize);
+    let mut first = 0;
+    'pages: while top.is_some_and(|top| first <= top) {
+        let page: Option<Vec<u8>> = sqlx::query_scalar(&leaves_sql)
+            .bind(first)
+            .bind(first + SQLITE_PAGE)
+            .fetch_one(&mut *tx)
+            .await?;
+        first += SQLITE_PAGE;
+        let Some(page) = page else { continue };
+        // The page's leaves in index order, whatever order the aggregate met them in.
+        order.clear();
+        let mut fields = Fields { bytes: &page };
+        while !fields.bytes.is_empty() {
+            let at = page.len() - fields.bytes.len();
+            order.push((fields.int()?, at));
+            for _ in 0..9 {
+                fields.next_field()?;
+            }
+        }
+        if !order.is_sorted() {
+            order.sort_unstable();
+        }
+        for &(_, at) in &order {
+            let mut f = Fields { bytes: &page[at..] };
+            let idx = f.int()?;
             let raw = RawLeaf {
-                idx: row.try_get(0)?,
-                event_type: row.try_get::<&str, _>(1)?.as_bytes(),
-                subject: row.try_get::<&str, _>(2)?.as_bytes(),
-                commitment: row.try_get::<&str, _>(3)?.as_bytes(),
-                leaf_hash: row.try_get::<&str, _>(4)?.as_bytes(),
-                salt: row.try_get::<Option<&str>, _>(5)?.map(str::as_bytes),
-                record: row.try_get(6)?,
-                erased: row.try_get(7)?,
-                table: row.try_get::<Option<&str>, _>(8)?.map(str::as_bytes),
-                key: row.try_get::<Option<&str>, _>(9)?.map(str::as_bytes),
+                idx,
+                event_type: f.next_field()?.unwrap_or_default(),
+                subject: f.next_field()?.unwrap_or_default(),
+                commitment: f.next_field()?.unwrap_or_default(),
+                leaf_hash: f.next_field()?.unwrap_or_default(),
+                salt: f.next_field()?,
+                record: f.next_field()?,
+                erased: f.next_field()? == Some(b"1"),
+                table: f.next_field()?,
+                key: f.next_field()?,
             };
             if !reader.leaf(raw).await {
-                break;
+                break 'pages;
             }
         }
     }
@@ -466,20 +598,34 @@ async fn pass_sqlite(conn: &mut SqliteConnection, reader: &mut Reader) -> Result
     let mut buf = Vec::with_capacity(1024);
     for (table, linked) in RECORD_TABLES.iter().zip(&reader.linked) {
         let mut digest = SetDigest::default();
-        let sql = rows_sql(table);
-        let mut rows = sqlx::query(&sql).fetch(&mut *tx);
-        while let Some(row) = rows.try_next().await? {
-            let key: &str = row.try_get(0)?;
-            let values = (1..=table.cols.len()).map(|i| row.try_get::<Option<&str>, _>(i));
-            fold_row(
-                table,
-                linked,
-                &reader.run_key,
-                key.as_bytes(),
-                values,
-                &mut buf,
-                &mut digest,
-            )?;
+        let sql = sqlite_rows_sql(table);
+        let mut after = 0i64;
+        loop {
+            let (last, page): (Option<i64>, Option<Vec<u8>>) = sqlx::query_as(&sql)
+                .bind(after)
+                .fetch_one(&mut *tx)
+                .await?;
+            let (Some(last), Some(page)) = (last, page) else {
+                break;
+            };
+            after = last;
+            let mut fields = Fields { bytes: &page };
+            while !fields.bytes.is_empty() {
+                let key = fields.next_field()?.unwrap_or_default();
+                let mut values = Vec::with_capacity(table.cols.len());
+                for _ in table.cols {
+                    values.push(fields.text());
+                }
+                fold_row(
+                    table,
+                    linked,
+                    &reader.run_key,
+                    key,
+                    values.into_iter(),
+                    &mut buf,
+                    &mut digest,
+                )?;
+            }
         }
         digests.push(digest);
     }
