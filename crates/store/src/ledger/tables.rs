@@ -388,6 +388,13 @@ where
         out.extend_from_slice(col.as_bytes());
         out.extend_from_slice(b"\":");
         match value? {
+            // Most values need no escaping (serde_json escapes only quotes, backslashes and
+            // control characters): copied as they are, the bytes are serde_json's.
+            Some(v) if v.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') => {
+                out.push(b'"');
+                out.extend_from_slice(v.as_bytes());
+                out.push(b'"');
+            }
             Some(v) => serde_json::to_writer(&mut *out, v).map_err(json_err)?,
             None => out.extend_from_slice(b"null"),
         }
