@@ -6,8 +6,11 @@
 use std::collections::BTreeSet;
 
 use kirjuri_domain::{Appointment, ClientId};
-use kirjuri_store::{AccessLogEntry, AccessLogQuery, AccountEvent, SecurityEvent};
+use kirjuri_store::{
+    AccessLogEntry, AccessLogQuery, AccountEvent, DeliveryStatus, SecurityEvent,
+};
 
+use crate::cases::{queue_of, OpenReconsideration, RoutedCase};
 use crate::clients::RecordEntry;
 use crate::guard::Granted;
 use crate::me::SeenBy;
@@ -196,5 +199,78 @@ impl App {
             .account_events_before(before, checked.limit + 1)
             .await?;
         Ok(paging::ACCOUNT_EVENTS.page(rows, checked.limit, |r| r.seq.to_string()))
+    }
+
+    /// A page of the open routed cases of the actor's queue, oldest first (see
+    /// [`App::work_queue`]); only the clients shown are logged reads.
+    pub async fn work_queue_page(
+        &self,
+        actor: &Actor,
+        page: &PageRequest,
+    ) -> AppResult<Page<RoutedCase>> {
+        let (grant, access) = self.permit(actor, Capability::WorkQueue)?;
+        let checked = paging::WORK_QUEUE.check(page)?;
+        let (cases, more) = self
+            .store
+            .work_queue_page(
+                queue_of(grant.scope)?,
+                checked.after.as_deref(),
+                checked.limit,
+                &access,
+            )
+            .await?;
+        let mut out = Vec::with_capacity(cases.len());
+        for case in cases {
+            out.push(self.routed_case(case).await?);
+        }
+        Ok(paging::WORK_QUEUE.more(out, more, |c| c.case.decision.id.to_string()))
+    }
+
+    /// A page of the open requests for reconsideration of the actor's queue, oldest first
+    /// (see [`App::reconsideration_queue`]); only the clients shown are logged reads.
+    pub async fn reconsideration_queue_page(
+        &self,
+        actor: &Actor,
+        page: &PageRequest,
+    ) -> AppResult<Page<OpenReconsideration>> {
+        let (grant, access) = self.permit(actor, Capability::ReconsiderationQueue)?;
+        let checked = paging::RECONSIDERATIONS.check(page)?;
+        let (cases, more) = self
+            .store
+            .reconsideration_queue_page(
+                queue_of(grant.scope)?,
+                checked.after.as_deref(),
+                checked.limit,
+                &access,
+            )
+            .await?;
+        let mut out = Vec::with_capacity(cases.len());
+        for case in cases {
+            out.push(self.open_reconsideration(case).await?);
+        }
+        Ok(paging::RECONSIDERATIONS.more(out, more, |c| c.case.request.id.to_string()))
+    }
+
+    /// A page of where the client's statement deliveries stand, oldest first.
+    pub async fn deliveries_page(
+        &self,
+        actor: &Actor,
+        client: ClientId,
+        page: &PageRequest,
+    ) -> AppResult<Page<DeliveryStatus>> {
+        let checked = paging::DELIVERIES.check(page)?;
+        let Granted { client, access } = self
+            .client_access(actor, client, Action::ReadAuthorityRecord, "deliveries")
+            .await?;
+        let rows = self
+            .store
+            .deliveries_page(
+                client.id,
+                checked.after.as_deref(),
+                checked.limit + 1,
+                &access,
+            )
+            .await?;
+        Ok(paging::DELIVERIES.page(rows, checked.limit, |d| d.id.to_string()))
     }
 }

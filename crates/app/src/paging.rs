@@ -72,6 +72,21 @@ pub(crate) const ACCOUNT_EVENTS: List = List {
     default_limit: 200,
     max_limit: 10_000,
 };
+pub(crate) const WORK_QUEUE: List = List {
+    name: "work_queue",
+    default_limit: 100,
+    max_limit: 500,
+};
+pub(crate) const RECONSIDERATIONS: List = List {
+    name: "reconsiderations",
+    default_limit: 100,
+    max_limit: 500,
+};
+pub(crate) const DELIVERIES: List = List {
+    name: "deliveries",
+    default_limit: 100,
+    max_limit: 500,
+};
 pub(crate) const CLIENTS: List = List {
     name: "clients",
     default_limit: 50,

@@ -258,6 +258,9 @@ async fn the_document_lists_query_parameters_in_the_query_and_paging_on_every_gr
         "/api/access-log",
         "/api/security-log",
         "/api/account-events",
+        "/api/work-queue",
+        "/api/work-queue/reconsiderations",
+        "/api/clients/{id}/deliveries",
     ] {
         let params = doc["paths"][path]["get"]["parameters"].as_array().unwrap_or_else(|| panic!("{path}"));
         for name in ["cursor", "limit"] {
@@ -414,4 +417,57 @@ async fn metrics_need_the_token_and_count_what_happened() {
     let r = reqwest::get(app.url("/metrics")).await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     app.stop().await;
+}
+
+#[tokio::test]
+async fn the_work_queues_and_deliveries_page_with_a_cursor() {
+    each_backend(|app| async move {
+        super::adopt(&app).await;
+        let a = app.login("a").await;
+        let mut clients = vec![app.fx.client_a.id.to_string()];
+        for (hetu, first) in [("150380-2349", "Kalle"), ("010101A123N", "Liisa")] {
+            let (s, c) = a
+                .post("/api/clients", json!({"hetu": hetu, "first_name": first, "last_name": "Jono", "language": "fi"}))
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{c}");
+            clients.push(c["id"].as_str().unwrap().to_owned());
+        }
+        // Without the client's answers the start statement goes to an official.
+        for c in &clients {
+            let (s, d) = a
+                .post(&format!("/api/clients/{c}/job-searches"), json!({"start_date": "2026-03-02"}))
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{d}");
+            assert_eq!(d["decision"]["outcome"], "routed", "{d}");
+        }
+        let (cases, pages) = all_pages(&a, "/api/work-queue?limit=2", 2).await;
+        assert_eq!(pages, 2);
+        let ids: Vec<_> = cases.iter().map(|c| c["decision_id"].clone()).collect();
+        assert_eq!(ids.len(), 3, "{cases:?}");
+        let (_, whole) = a.get("/api/work-queue").await;
+        let whole: Vec<_> = whole.as_array().unwrap().iter().map(|c| c["decision_id"].clone()).collect();
+        assert_eq!(ids, whole, "the pages hold the queue in its order");
+        // Only the clients shown are read: a page of one logs one client's read.
+        let before = kirjuri_store::testing::raw_i64(&app.store, "SELECT COUNT(*) FROM access_log WHERE resource = 'work_queue'").await;
+        let (s, one, next, _) = page(&a, "/api/work-queue?limit=1").await;
+        assert_eq!((s, one.as_array().unwrap().len()), (StatusCode::OK, 1));
+        assert!(next.is_some());
+        let after = kirjuri_store::testing::raw_i64(&app.store, "SELECT COUNT(*) FROM access_log WHERE resource = 'work_queue'").await;
+        assert_eq!(after - before, 1);
+
+        let (s, q, next, _) = page(&a, "/api/work-queue/reconsiderations?limit=5").await;
+        assert_eq!((s, q, next), (StatusCode::OK, json!([]), None));
+        let (s, d, next, _) = page(&a, &app.client_path("/deliveries?limit=5")).await;
+        assert_eq!((s, next), (StatusCode::OK, None), "{d}");
+        for path in [
+            "/api/work-queue?cursor=00".to_owned(),
+            "/api/work-queue/reconsiderations?limit=0".to_owned(),
+            app.client_path("/deliveries?limit=501"),
+        ] {
+            let (s, b) = a.get(&path).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {b}");
+        }
+        app
+    })
+    .await;
 }
