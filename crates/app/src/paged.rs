@@ -6,9 +6,7 @@
 use std::collections::BTreeSet;
 
 use kirjuri_domain::{Appointment, ClientId};
-use kirjuri_store::{
-    AccessLogEntry, AccessLogQuery, AccountEvent, DeliveryStatus, SecurityEvent,
-};
+use kirjuri_store::{AccessLogEntry, AccessLogQuery, AccountEvent, DeliveryStatus, SecurityEvent};
 
 use crate::cases::{queue_of, OpenReconsideration, RoutedCase};
 use crate::clients::RecordEntry;

@@ -152,7 +152,8 @@ impl List {
             rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         }
         let next = if more {
-            rows.last().map(|r| encode(&format!("{}:{}", self.name, key(r))))
+            rows.last()
+                .map(|r| encode(&format!("{}:{}", self.name, key(r))))
         } else {
             None
         };
@@ -215,7 +216,10 @@ mod tests {
                 "{bad}"
             );
         }
-        assert!(ENTRIES.page(vec![1, 2], 2, |n| n.to_string()).next.is_none());
+        assert!(ENTRIES
+            .page(vec![1, 2], 2, |n| n.to_string())
+            .next
+            .is_none());
         for limit in [0, -1, 501] {
             let req = PageRequest {
                 cursor: None,

@@ -85,7 +85,12 @@ struct ListenArgs {
     metrics_addr: Option<SocketAddr>,
     /// Serve `/metrics` on the main listener to requests bearing this token
     /// (`Authorization: Bearer …`). Without it, `/metrics` is not served there.
-    #[arg(long, env = "KIRJURI_METRICS_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    #[arg(
+        long,
+        env = "KIRJURI_METRICS_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
     metrics_token: Option<String>,
 }
 
@@ -280,7 +285,9 @@ fn redacted(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => {
             let user = &url[scheme + 3..at];
             match user.find(':') {
-                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &user[..colon], &url[at..]),
+                Some(colon) => {
+                    format!("{}{}:***{}", &url[..scheme + 3], &user[..colon], &url[at..])
+                }
                 None => url.to_owned(),
             }
         }

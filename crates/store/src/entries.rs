@@ -117,11 +117,7 @@ impl Store {
         by: &Access,
     ) -> Result<Vec<(i64, Entry, Option<EntryId>)>, StoreError> {
         self.log(by, client, AccessAction::Read, "entries").await?;
-        let select = ENTRY_SELECT.replacen(
-            "SELECT ",
-            "SELECT e.seq, c.id AS corrected_by_id, ",
-            1,
-        );
+        let select = ENTRY_SELECT.replacen("SELECT ", "SELECT e.seq, c.id AS corrected_by_id, ", 1);
         let rows = sqlx::query(&format!(
             "{select} LEFT JOIN entries c ON c.corrects_id = e.id
              WHERE e.client_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3"

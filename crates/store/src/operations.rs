@@ -88,9 +88,9 @@ pub(crate) async fn try_open(url: &str, backend: Backend) -> Result<(), StoreErr
 fn cause(e: &sqlx::Error) -> String {
     match e {
         sqlx::Error::Io(io) => match io.kind() {
-            std::io::ErrorKind::ConnectionRefused => format!(
-                "connection refused: no database server listens at that address ({io})"
-            ),
+            std::io::ErrorKind::ConnectionRefused => {
+                format!("connection refused: no database server listens at that address ({io})")
+            }
             std::io::ErrorKind::NotFound => format!("not found: {io}"),
             std::io::ErrorKind::PermissionDenied => format!("permission denied: {io}"),
             _ => format!("cannot connect: {io}"),

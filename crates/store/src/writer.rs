@@ -125,11 +125,13 @@ impl Writer {
                     .send(erased)
                     .await
                     .map_err(|_| StoreError::CommitFailed("the store is closed".into()))?;
-                done_rx.await.map_err(|_| match failed.load(Ordering::Relaxed) {
-                    BATCH_FULL => StoreError::StorageFull,
-                    BATCH_READ_ONLY => StoreError::ReadOnly,
-                    _ => StoreError::CommitFailed("the writer stopped".into()),
-                })?
+                done_rx
+                    .await
+                    .map_err(|_| match failed.load(Ordering::Relaxed) {
+                        BATCH_FULL => StoreError::StorageFull,
+                        BATCH_READ_ONLY => StoreError::ReadOnly,
+                        _ => StoreError::CommitFailed("the writer stopped".into()),
+                    })?
             }
         }
     }

@@ -81,7 +81,8 @@ impl WriteHealth {
             .ok()
             .and_then(|at| *at)
             .is_some_and(|at| at.elapsed() < REFUSAL_MEMORY);
-        recent && self.last_refusal.load(Ordering::Relaxed) > self.last_success.load(Ordering::Relaxed)
+        recent
+            && self.last_refusal.load(Ordering::Relaxed) > self.last_success.load(Ordering::Relaxed)
     }
 }
 
@@ -147,8 +148,7 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     metrics.record(&method, &route, status, started.elapsed());
     if resp.extensions().get::<StorageRefused>().is_some() {
         metrics.writes.refused();
-    } else if status.is_success()
-        && !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS)
+    } else if status.is_success() && !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS)
     {
         // Every successful change wrote and committed (a read writes its access-log row too,
         // but reads of what is not client data write nothing, so only changes count).
@@ -236,7 +236,9 @@ pub async fn render(state: &AppState) -> String {
             label(route)
         );
     }
-    out.push_str("# HELP kirjuri_http_request_duration_seconds Time to answer, by route template.\n");
+    out.push_str(
+        "# HELP kirjuri_http_request_duration_seconds Time to answer, by route template.\n",
+    );
     out.push_str("# TYPE kirjuri_http_request_duration_seconds histogram\n");
     let latency = m.latency.lock().map(|l| l.clone()).unwrap_or_default();
     for (route, h) in &latency {
@@ -247,7 +249,9 @@ pub async fn render(state: &AppState) -> String {
             h,
         );
     }
-    out.push_str("# HELP kirjuri_checker_duration_seconds Time the entry-quality checker took per text.\n");
+    out.push_str(
+        "# HELP kirjuri_checker_duration_seconds Time the entry-quality checker took per text.\n",
+    );
     out.push_str("# TYPE kirjuri_checker_duration_seconds histogram\n");
     histogram(
         &mut out,
@@ -270,7 +274,9 @@ pub async fn render(state: &AppState) -> String {
             out.push_str("# HELP kirjuri_ledger_leaves Leaves in the ledger.\n");
             out.push_str("# TYPE kirjuri_ledger_leaves gauge\n");
             let _ = writeln!(out, "kirjuri_ledger_leaves {}", g.ledger_size);
-            out.push_str("# HELP kirjuri_outbox_backlog Statements waiting to reach a benefit payer.\n");
+            out.push_str(
+                "# HELP kirjuri_outbox_backlog Statements waiting to reach a benefit payer.\n",
+            );
             out.push_str("# TYPE kirjuri_outbox_backlog gauge\n");
             let _ = writeln!(out, "kirjuri_outbox_backlog {}", g.outbox_backlog);
         }

@@ -16,7 +16,14 @@ use super::{key_file, kirjuri, tempdir};
 fn serve_fails(database: &str, key: &std::path::Path) -> String {
     let started = Instant::now();
     let out = kirjuri()
-        .args(["serve", "--listen", "127.0.0.1:0", "--database", database, "--ledger-key"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            database,
+            "--ledger-key",
+        ])
         .arg(key)
         .env("NO_COLOR", "1")
         .output()
@@ -75,7 +82,14 @@ fn metrics_are_served_on_their_own_listener_and_refused_on_the_main_one_without_
         .port();
     let db = format!("sqlite:{}", dir.join("kirjuri.db").display());
     let mut child = kirjuri()
-        .args(["serve", "--listen", "127.0.0.1:0", "--database", &db, "--ledger-key"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            &db,
+            "--ledger-key",
+        ])
         .arg(&key)
         .args(["--metrics-addr", &format!("127.0.0.1:{metrics_port}")])
         .env("NO_COLOR", "1")
@@ -113,7 +127,9 @@ fn metrics_are_served_on_their_own_listener_and_refused_on_the_main_one_without_
         assert_eq!(r.status(), 200);
         let text = r.text().await.unwrap();
         assert!(
-            text.contains("kirjuri_http_requests_total{method=\"GET\",route=\"/health\",status=\"200\"} 1"),
+            text.contains(
+                "kirjuri_http_requests_total{method=\"GET\",route=\"/health\",status=\"200\"} 1"
+            ),
             "{text}"
         );
         assert!(text.contains("kirjuri_ledger_leaves "), "{text}");

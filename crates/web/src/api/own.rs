@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::http::Uri;
 use axum::Json;
 
-use crate::auth::Act;
 use crate::api::record::paged_entries;
+use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
 use crate::paging::{PageParams, Paged};
@@ -51,10 +51,7 @@ pub async fn my_appointments(
     uri: Uri,
     ApiQuery(p): ApiQuery<PageParams>,
 ) -> ApiResult<Paged<AppointmentView>> {
-    let page = state
-        .app
-        .my_appointments_page(&actor, &p.request())
-        .await?;
+    let page = state.app.my_appointments_page(&actor, &p.request()).await?;
     Ok(Paged::new(uri, page, |x| AppointmentView::from(x)))
 }
 

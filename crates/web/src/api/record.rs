@@ -2,8 +2,8 @@
 //! method and the responsible expert.
 
 use axum::extract::{Path, State};
-use axum::http::Uri;
 use axum::http::StatusCode;
+use axum::http::Uri;
 use axum::Json;
 use kirjuri_domain::{ClientId, EntryId};
 

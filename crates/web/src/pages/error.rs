@@ -40,7 +40,10 @@ pub enum PageErrorKind {
     TooManyLogins,
     /// The database cannot take writes now (its storage is full, `full`, or it is read-only):
     /// nothing was saved; try again.
-    Unavailable { what: String, full: bool },
+    Unavailable {
+        what: String,
+        full: bool,
+    },
     Internal(String),
 }
 

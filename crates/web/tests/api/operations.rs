@@ -131,13 +131,18 @@ async fn the_logs_and_the_client_list_page_with_a_cursor() {
     each_backend(|app| async move {
         let a = app.login("a").await;
         for n in 0..3 {
-            let (s, _) = a.post(&app.client_path("/entries"), entry(&format!("Soitto {n}."))).await;
+            let (s, _) = a
+                .post(&app.client_path("/entries"), entry(&format!("Soitto {n}.")))
+                .await;
             assert_eq!(s, StatusCode::CREATED);
         }
         let avi = app.login("avi").await;
         // The filters travel with the cursor; reading the log writes rows of its own, which
         // a later page may show, but none twice and in order.
-        let first = format!("/api/access-log?client_id={}&action=write&limit=2", app.fx.client_a.id);
+        let first = format!(
+            "/api/access-log?client_id={}&action=write&limit=2",
+            app.fx.client_a.id
+        );
         let (rows, pages) = all_pages(&avi, &first, 2).await;
         // The three entries, and the fixture's registration of the client.
         assert!(rows.len() >= 3, "{rows:?}");
@@ -158,19 +163,33 @@ async fn the_logs_and_the_client_list_page_with_a_cursor() {
         }
         let (events, _) = all_pages(&avi, "/api/security-log?limit=2", 2).await;
         let seqs: Vec<i64> = events.iter().map(|r| r["seq"].as_i64().unwrap()).collect();
-        assert!(seqs.len() >= 3 && seqs.windows(2).all(|w| w[0] > w[1]), "{seqs:?}");
+        assert!(
+            seqs.len() >= 3 && seqs.windows(2).all(|w| w[0] > w[1]),
+            "{seqs:?}"
+        );
         let (_, pages) = all_pages(&avi, "/api/account-events?limit=1", 1).await;
         assert!(pages >= 1);
 
         // The clients of an organisation, by name; the cursor carries no name.
-        for (hetu, first, last) in [("020516C903K", "Aino", "Ahola"), ("010101A123N", "Eero", "Öhman")] {
+        for (hetu, first, last) in [
+            ("020516C903K", "Aino", "Ahola"),
+            ("010101A123N", "Eero", "Öhman"),
+        ] {
             let (s, b) = a
-                .post("/api/clients", json!({"hetu": hetu, "first_name": first, "last_name": last, "language": "fi"}))
+                .post(
+                    "/api/clients",
+                    json!({"hetu": hetu, "first_name": first, "last_name": last, "language": "fi"}),
+                )
                 .await;
             assert_eq!(s, StatusCode::CREATED, "{b}");
         }
         let (_, all) = a.get("/api/clients?limit=500").await;
-        let all: Vec<_> = all["clients"].as_array().unwrap().iter().map(|c| c["id"].clone()).collect();
+        let all: Vec<_> = all["clients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].clone())
+            .collect();
         assert!(all.len() >= 3);
         let mut seen = Vec::new();
         let mut path = "/api/clients?limit=1".to_owned();
@@ -180,12 +199,22 @@ async fn the_logs_and_the_client_list_page_with_a_cursor() {
             let list = body["clients"].as_array().unwrap();
             assert!(list.len() <= 1);
             seen.extend(list.iter().map(|c| c["id"].clone()));
-            let Some(next) = body["next"].as_str() else { break };
-            assert!(!next.contains("Ahola") && !next.to_lowercase().contains("41686f6c61"), "{next}");
+            let Some(next) = body["next"].as_str() else {
+                break;
+            };
+            assert!(
+                !next.contains("Ahola") && !next.to_lowercase().contains("41686f6c61"),
+                "{next}"
+            );
             path = format!("/api/clients?limit=1&cursor={next}");
         }
         assert_eq!(seen, all);
-        let (s, b) = a.get(&format!("/api/clients?offset=1&cursor={}", "636c69656e74733a78")).await;
+        let (s, b) = a
+            .get(&format!(
+                "/api/clients?offset=1&cursor={}",
+                "636c69656e74733a78"
+            ))
+            .await;
         assert_field_error(s, &b, "offset");
         app
     })
@@ -197,7 +226,8 @@ async fn a_bad_cursor_or_page_size_is_refused_naming_it() {
     each_backend(|app| async move {
         let a = app.login("a").await;
         for n in 0..3 {
-            a.post(&app.client_path("/entries"), entry(&format!("Soitto {n}."))).await;
+            a.post(&app.client_path("/entries"), entry(&format!("Soitto {n}.")))
+                .await;
         }
         let (_, _, next, _) = page(&a, &app.client_path("/entries?limit=1")).await;
         let entries_cursor = next.unwrap();
@@ -205,7 +235,10 @@ async fn a_bad_cursor_or_page_size_is_refused_naming_it() {
             (app.client_path("/entries?cursor=zz"), "cursor"),
             (app.client_path("/entries?cursor=00"), "cursor"),
             // A cursor of one list is no cursor of another.
-            (app.client_path(&format!("/appointments?cursor={entries_cursor}")), "cursor"),
+            (
+                app.client_path(&format!("/appointments?cursor={entries_cursor}")),
+                "cursor",
+            ),
             (format!("/api/clients?cursor={entries_cursor}"), "cursor"),
             (app.client_path("/entries?limit=0"), "limit"),
             (app.client_path("/entries?limit=501"), "limit"),
@@ -236,7 +269,12 @@ async fn a_bad_cursor_or_page_size_is_refused_naming_it() {
 #[tokio::test]
 async fn the_document_lists_query_parameters_in_the_query_and_paging_on_every_growing_list() {
     let app = App::start(Backend::Sqlite).await;
-    let doc: Value = reqwest::get(app.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
+    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let paths = doc["paths"].as_object().unwrap();
     for (path, ops) in paths {
         for (method, op) in ops.as_object().unwrap() {
@@ -262,10 +300,14 @@ async fn the_document_lists_query_parameters_in_the_query_and_paging_on_every_gr
         "/api/work-queue/reconsiderations",
         "/api/clients/{id}/deliveries",
     ] {
-        let params = doc["paths"][path]["get"]["parameters"].as_array().unwrap_or_else(|| panic!("{path}"));
+        let params = doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path}"));
         for name in ["cursor", "limit"] {
             assert!(
-                params.iter().any(|p| p["name"] == name && p["in"] == "query"),
+                params
+                    .iter()
+                    .any(|p| p["name"] == name && p["in"] == "query"),
                 "{path} has no query parameter {name}"
             );
         }
@@ -377,8 +419,14 @@ async fn metrics_need_the_token_and_count_what_happened() {
             }
             r.send()
         };
-        assert_eq!(scrape(None).await.unwrap().status(), StatusCode::UNAUTHORIZED);
-        assert_eq!(scrape(Some("wrong")).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            scrape(None).await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            scrape(Some("wrong")).await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
         // A session is no token: not even the supervisor reads them so.
         let avi = app.login("avi").await;
         let r = avi.client.get(app.url("/metrics")).send().await.unwrap();
@@ -386,25 +434,50 @@ async fn metrics_need_the_token_and_count_what_happened() {
 
         let r = scrape(Some("metrics-token-for-tests")).await.unwrap();
         assert_eq!(r.status(), StatusCode::OK);
-        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"));
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4"));
         let before = r.text().await.unwrap();
         let series = |route: &str, status: u16| {
             format!("kirjuri_http_requests_total{{method=\"GET\",route=\"{route}\",status=\"{status}\"}}")
         };
         let entries = series("/api/clients/{id}/entries", 200);
         let a = app.login("a").await;
-        let (s, _) = a.post(&app.client_path("/entries"), entry("Asiakas soitti.")).await;
+        let (s, _) = a
+            .post(&app.client_path("/entries"), entry("Asiakas soitti."))
+            .await;
         assert_eq!(s, StatusCode::CREATED);
         for _ in 0..3 {
             assert_eq!(a.get(&app.client_path("/entries")).await.0, StatusCode::OK);
         }
-        assert_eq!(a.get("/api/clients/not-an-id").await.0, StatusCode::NOT_FOUND);
-        let after = scrape(Some("metrics-token-for-tests")).await.unwrap().text().await.unwrap();
-        assert_eq!(sample(&after, &entries) - sample(&before, &entries), 3.0, "{after}");
-        assert_eq!(sample(&after, &series("/api/clients/{id}", 404)), 1.0, "{after}");
-        let latency = "kirjuri_http_request_duration_seconds_count{route=\"/api/clients/{id}/entries\"}";
+        assert_eq!(
+            a.get("/api/clients/not-an-id").await.0,
+            StatusCode::NOT_FOUND
+        );
+        let after = scrape(Some("metrics-token-for-tests"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(
+            sample(&after, &entries) - sample(&before, &entries),
+            3.0,
+            "{after}"
+        );
+        assert_eq!(
+            sample(&after, &series("/api/clients/{id}", 404)),
+            1.0,
+            "{after}"
+        );
+        let latency =
+            "kirjuri_http_request_duration_seconds_count{route=\"/api/clients/{id}/entries\"}";
         assert_eq!(sample(&after, latency), 4.0, "{after}");
-        assert!(sample(&after, "kirjuri_checker_duration_seconds_count") >= 1.0, "{after}");
+        assert!(
+            sample(&after, "kirjuri_checker_duration_seconds_count") >= 1.0,
+            "{after}"
+        );
         assert!(sample(&after, "kirjuri_ledger_leaves") > sample(&before, "kirjuri_ledger_leaves"));
         assert!(after.contains("kirjuri_write_queue_depth "), "{after}");
         assert!(after.contains("kirjuri_outbox_backlog "), "{after}");
