@@ -126,7 +126,7 @@ pub struct OpenReconsideration {
 }
 
 /// The queue of the granted scope.
-fn queue_of(scope: Scope) -> AppResult<Queue> {
+pub(crate) fn queue_of(scope: Scope) -> AppResult<Queue> {
     match scope {
         Scope::Organisation(org) => Ok(Queue::EmploymentAuthority(org)),
         Scope::Keha => Ok(Queue::Keha),
@@ -218,7 +218,7 @@ impl App {
         self.routed_case(case).await
     }
 
-    async fn routed_case(&self, case: QueueCase) -> AppResult<RoutedCase> {
+    pub(crate) async fn routed_case(&self, case: QueueCase) -> AppResult<RoutedCase> {
         let reasons = stored_json("routing reasons", &case.decision.decision.reasons)?;
         let taken = match &case.taken {
             Some(s) => Some(self.taken(s.by, s.at).await?),
@@ -265,7 +265,7 @@ impl App {
         self.open_reconsideration(case).await
     }
 
-    async fn open_reconsideration(
+    pub(crate) async fn open_reconsideration(
         &self,
         case: ReconsiderationCase,
     ) -> AppResult<OpenReconsideration> {

@@ -81,6 +81,8 @@ pub struct ClientPage {
     pub clients: Vec<Client>,
     pub limit: i64,
     pub offset: i64,
+    /// The cursor of the next page, when more clients follow (issue 16).
+    pub next: Option<String>,
 }
 
 impl App {
@@ -105,15 +107,20 @@ impl App {
         &self,
         actor: &Actor,
         organisation: Option<OrgId>,
-        limit: i64,
+        page: &crate::paging::PageRequest,
         offset: i64,
     ) -> AppResult<ClientPage> {
         let (grant, access) = self.permit(actor, Capability::ListClients)?;
-        if !(1..=500).contains(&limit) {
-            return Err(AppError::invalid("limit", "must be between 1 and 500"));
-        }
+        let checked = crate::paging::CLIENTS.check(page)?;
+        let limit = checked.limit;
         if offset < 0 {
             return Err(AppError::invalid("offset", "must not be negative"));
+        }
+        if offset > 0 && checked.after.is_some() {
+            return Err(AppError::invalid(
+                "offset",
+                "give either a cursor or an offset, not both",
+            ));
         }
         let org = match (grant.scope, organisation) {
             (Scope::Organisation(own), None) => own,
@@ -131,14 +138,16 @@ impl App {
                 ))
             }
         };
-        let clients = self
+        let (clients, more) = self
             .store
-            .clients_of_org(org, limit, offset, &access)
+            .clients_page(org, checked.after.as_deref(), offset, limit, &access)
             .await?;
+        let page = crate::paging::CLIENTS.more(clients, more, |c| c.id.to_string());
         Ok(ClientPage {
-            clients,
+            clients: page.items,
             limit,
             offset,
+            next: page.next,
         })
     }
 

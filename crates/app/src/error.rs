@@ -43,6 +43,10 @@ pub enum AppError {
     /// saved before is affected; the same request succeeds once there is space again.
     #[error("{0}")]
     Unavailable(String),
+    /// The database refuses writes (it is read-only). Nothing was saved; the same request
+    /// succeeds once it takes writes again.
+    #[error("{0}")]
+    ReadOnly(String),
     /// A failure inside Kirjuri or its database. The transport logs it under a reference and
     /// shows the user only that reference.
     #[error("internal error: {0}")]
@@ -113,9 +117,14 @@ impl From<StoreError> for AppError {
             S::StorageFull => AppError::Unavailable(
                 "the database's storage is full: nothing was saved; try again later".into(),
             ),
+            S::ReadOnly => AppError::ReadOnly(
+                "the database refuses writes (it is read-only): nothing was saved; try again later"
+                    .into(),
+            ),
             S::Corrupt(_)
             | S::MigrationChanged(_)
             | S::UnsupportedUrl(_)
+            | S::CannotOpen(_)
             | S::CommitFailed(_)
             | S::LedgerNotConfigured
             | S::LedgerKeys(_)

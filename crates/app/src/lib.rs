@@ -34,6 +34,9 @@ mod guard;
 pub mod handover;
 pub mod me;
 pub mod my_work;
+pub mod operations;
+pub mod paged;
+pub mod paging;
 pub mod policy;
 mod quality;
 pub mod retention;
@@ -121,6 +124,8 @@ pub struct App {
     config: Arc<AppConfig>,
     /// An Argon2id hash to verify against for unknown usernames (equal timing).
     dummy_hash: Arc<String>,
+    /// The entry-quality checker's time per text (the metrics endpoint, issue 16).
+    checker_times: Arc<operations::Histogram>,
 }
 
 impl std::fmt::Debug for App {
@@ -159,6 +164,7 @@ impl App {
             checker: Arc::new(checker),
             config: Arc::new(config),
             dummy_hash: Arc::new(dummy),
+            checker_times: Arc::new(operations::Histogram::new(operations::LATENCY_BOUNDS)),
         })
     }
 

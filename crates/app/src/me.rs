@@ -46,11 +46,19 @@ pub struct Export {
 
 impl App {
     async fn seen_by(&self, client: &Client, me: &Actor) -> AppResult<Vec<SeenBy>> {
-        let orgs = self.store.organisations().await?;
         let rows = self.store.access_log_of_client(client.id).await?;
+        let rows = rows.into_iter().filter(|r| r.user_id != me.user.id);
+        self.seen_by_rows(rows).await
+    }
+
+    /// The rows of the log as the job seeker is shown them.
+    pub(crate) async fn seen_by_rows(
+        &self,
+        rows: impl IntoIterator<Item = kirjuri_store::AccessLogEntry>,
+    ) -> AppResult<Vec<SeenBy>> {
+        let orgs = self.store.organisations().await?;
         Ok(rows
             .into_iter()
-            .filter(|r| r.user_id != me.user.id)
             .map(|r| SeenBy {
                 at: r.at,
                 organisation: r

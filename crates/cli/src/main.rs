@@ -78,6 +78,20 @@ struct ListenArgs {
     /// missing there comes from the lists built in.
     #[arg(long, value_name = "DIR", env = "KIRJURI_QUALITY_DATA")]
     quality_data: Option<PathBuf>,
+    /// Serve Prometheus metrics at `/metrics` on a listener of its own at this address, for
+    /// a network only the monitoring reaches (no token asked there). The metrics hold no
+    /// personal data: counts and times by route template.
+    #[arg(long, value_name = "ADDR")]
+    metrics_addr: Option<SocketAddr>,
+    /// Serve `/metrics` on the main listener to requests bearing this token
+    /// (`Authorization: Bearer …`). Without it, `/metrics` is not served there.
+    #[arg(
+        long,
+        env = "KIRJURI_METRICS_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    metrics_token: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -261,7 +275,24 @@ fn oidc_config(
 async fn open_store(url: &str) -> anyhow::Result<Store> {
     Store::connect(url, None, Arc::new(SystemClock), IdSource::from_entropy())
         .await
-        .map_err(|e| anyhow::anyhow!("opening database {url}: {e}"))
+        .map_err(|e| anyhow::anyhow!("opening database {}: {e}", redacted(url)))
+}
+
+/// `url` without the password of its user part (`postgres://kirjuri:…@host/db`): it goes to
+/// the terminal and the logs.
+fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let user = &url[scheme + 3..at];
+            match user.find(':') {
+                Some(colon) => {
+                    format!("{}{}:***{}", &url[..scheme + 3], &user[..colon], &url[at..])
+                }
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
 }
 
 async fn serve_on(
@@ -286,6 +317,7 @@ async fn serve_on(
         secure_cookies: tls.is_some() || listen.behind_tls_proxy,
         trust_forwarded_for: listen.behind_tls_proxy,
         public_origin: listen.public_origin.clone(),
+        metrics_token: listen.metrics_token.clone(),
         oidc,
     };
     let state = kirjuri_web::AppState::new(app.clone(), config)?;
@@ -301,6 +333,24 @@ async fn serve_on(
         &app,
         kirjuri_app::checkpoints::CheckpointConfig::default(),
     );
+    // Metrics on a listener of their own, when asked for (issue 16).
+    let metrics = match listen.metrics_addr {
+        Some(at) => {
+            let l = tokio::net::TcpListener::bind(at)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot listen for metrics on {at}: {e}"))?;
+            tracing::info!("metrics at http://{}/metrics", l.local_addr()?);
+            let state = state.clone();
+            Some(tokio::spawn(async move {
+                if let Err(e) =
+                    kirjuri_web::serve_metrics(l, state, kirjuri_web::shutdown_signal()).await
+                {
+                    tracing::warn!("metrics listener: {e}");
+                }
+            }))
+        }
+        None => None,
+    };
     let addr = listener.local_addr()?;
     // The checker is weaker without libvoikko or Hunspell: said once, here, and on the pages.
     let notice = app.morphology_status().notice();
@@ -314,6 +364,9 @@ async fn serve_on(
             banner(addr, "http", notice.as_ref());
             kirjuri_web::serve(listener, state, kirjuri_web::shutdown_signal()).await?;
         }
+    }
+    if let Some(m) = metrics {
+        m.abort();
     }
     worker.stop().await;
     match checkpointer.stop().await {

@@ -355,6 +355,10 @@ mod init;
 #[path = "cli/statements.rs"]
 mod statements;
 
+/// Issue 16, operations: start-up errors and the metrics listener.
+#[path = "cli/operations.rs"]
+mod operations;
+
 // ---- kirjuri ledger (A4, A5, B10) --------------------------------------------------------------
 
 mod ledger {

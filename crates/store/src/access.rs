@@ -95,6 +95,10 @@ pub struct AccessLogQuery {
     pub to: Option<DateTime<Utc>>,
     pub action: Option<AccessAction>,
     pub limit: i64,
+    /// Only rows after this sequence number (the key of a page, issue 16).
+    pub after_seq: Option<i64>,
+    /// Leave out this user's rows (the job seeker's own view leaves out their own accesses).
+    pub not_user: Option<UserId>,
 }
 
 /// Inserts one log row and its ledger leaf (inside the caller's transaction).
@@ -244,6 +248,7 @@ impl Store {
             "{} WHERE ($1 IS NULL OR a.client_id = $1) AND ($2 IS NULL OR a.user_id = $2)
                AND ($3 = 0 OR a.flagged = 1) AND ($4 IS NULL OR a.at >= $4)
                AND ($5 IS NULL OR a.at < $5) AND ($6 IS NULL OR a.action = $6)
+               AND a.seq > $8 AND ($9 IS NULL OR a.user_id <> $9)
              ORDER BY a.seq LIMIT $7",
             LOG_SELECT
         ))
@@ -254,6 +259,8 @@ impl Store {
         .bind(q.to.map(ts))
         .bind(q.action.map(|a| a.code()))
         .bind(q.limit)
+        .bind(q.after_seq.unwrap_or(0))
+        .bind(q.not_user.map(|u| u.to_string()))
         .fetch_all(&self.read)
         .await?;
         rows.iter().map(entry_from_row).collect()

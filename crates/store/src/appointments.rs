@@ -85,4 +85,41 @@ impl Store {
         .await?;
         rows.iter().map(appointment_from_row).collect()
     }
+
+    /// A page of a client's appointments by start time: at most `limit` after the appointment
+    /// `after` (its id: the page's key, so a cursor carries no time or other detail).
+    pub async fn appointments_page(
+        &self,
+        client: ClientId,
+        after: Option<&str>,
+        limit: i64,
+        by: &Access,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        self.log(by, client, AccessAction::Read, "appointments")
+            .await?;
+        let rows = match after {
+            None => {
+                sqlx::query(&format!(
+                    "{APPOINTMENT_SELECT} WHERE client_id = $1 ORDER BY starts_at, id LIMIT $2"
+                ))
+                .bind(client.to_string())
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?
+            }
+            Some(after) => {
+                sqlx::query(&format!(
+                    "{APPOINTMENT_SELECT} WHERE client_id = $1 AND (starts_at, id) >
+                         (SELECT starts_at, id FROM appointments WHERE id = $2 AND client_id = $1)
+                     ORDER BY starts_at, id LIMIT $3"
+                ))
+                .bind(client.to_string())
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?
+            }
+        };
+        rows.iter().map(appointment_from_row).collect()
+    }
 }

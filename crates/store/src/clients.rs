@@ -102,6 +102,12 @@ impl Store {
             .iter()
             .map(client_from_row)
             .collect::<Result<Vec<_>, _>>()?;
+        self.log_listed(&clients, by).await?;
+        Ok(clients)
+    }
+
+    /// Logs the read of each listed client's record, in one write.
+    async fn log_listed(&self, clients: &[Client], by: &Access) -> Result<(), StoreError> {
         let logs = clients
             .iter()
             .map(|c| self.logged(by, c.id))
@@ -118,8 +124,43 @@ impl Store {
                     Ok(())
                 })
             })
-            .await?;
-        Ok(clients)
+            .await
+    }
+
+    /// A page of one organisation's clients by name: at most `limit` after the client `after`
+    /// (its id: the page's key, so a cursor carries no name), or from `offset` without one,
+    /// and whether more follow. Each client shown logs the read; the one fetched only to tell
+    /// that more follow does not.
+    pub async fn clients_page(
+        &self,
+        org: OrgId,
+        after: Option<&str>,
+        offset: i64,
+        limit: i64,
+        by: &Access,
+    ) -> Result<(Vec<Client>, bool), StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CLIENT_COLS} FROM clients WHERE org_id = $1
+               AND ($2 IS NULL OR (last_name, first_name, id) >
+                   (SELECT last_name, first_name, id FROM clients WHERE id = $2 AND org_id = $1))
+             ORDER BY last_name, first_name, id LIMIT $3 OFFSET $4"
+        ))
+        .bind(org.to_string())
+        .bind(after)
+        .bind(limit + 1)
+        .bind(offset)
+        .fetch_all(&self.read)
+        .await?;
+        let mut clients = rows
+            .iter()
+            .map(client_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let more = usize::try_from(limit).is_ok_and(|l| clients.len() > l);
+        if more {
+            clients.pop();
+        }
+        self.log_listed(&clients, by).await?;
+        Ok((clients, more))
     }
 
     /// Clients whose name (first and last) contains every word of `words`, ignoring case, by

@@ -258,6 +258,18 @@ impl Store {
         client: ClientId,
         by: &Access,
     ) -> Result<Vec<DeliveryStatus>, StoreError> {
+        self.deliveries_page(client, None, i64::MAX - 1, by).await
+    }
+
+    /// A page of [`Store::deliveries`]: at most `limit` after the delivery `after` (its id: the
+    /// page's key).
+    pub async fn deliveries_page(
+        &self,
+        client: ClientId,
+        after: Option<&str>,
+        limit: i64,
+        by: &Access,
+    ) -> Result<Vec<DeliveryStatus>, StoreError> {
         self.log(by, client, AccessAction::Read, "deliveries")
             .await?;
         let rows = sqlx::query(
@@ -265,9 +277,14 @@ impl Store {
                  d.statement_ref, d.idempotency_key, d.enqueued_at,
                  (SELECT COUNT(*) FROM delivery_attempts a WHERE a.delivery_id = d.id) AS attempts
              FROM deliveries d JOIN benefit_payers p ON p.id = d.payer_id
-             WHERE d.client_id = $1 ORDER BY d.enqueued_at, d.id",
+             WHERE d.client_id = $1
+               AND ($2 IS NULL OR (d.enqueued_at, d.id) >
+                   (SELECT k.enqueued_at, k.id FROM deliveries k WHERE k.id = $2 AND k.client_id = $1))
+             ORDER BY d.enqueued_at, d.id LIMIT $3",
         )
         .bind(client.to_string())
+        .bind(after)
+        .bind(limit)
         .fetch_all(&self.read)
         .await?;
         let mut out = Vec::with_capacity(rows.len());

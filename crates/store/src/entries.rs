@@ -106,6 +106,39 @@ impl Store {
         rows.iter().map(entry_from_row).collect()
     }
 
+    /// A page of a client's entries in the order they were recorded: at most `limit` after
+    /// the entry recorded as `after_seq`, each with its sequence number (the page's key) and
+    /// the entry correcting it, wherever that falls in the list (A5).
+    pub async fn entries_page(
+        &self,
+        client: ClientId,
+        after_seq: Option<i64>,
+        limit: i64,
+        by: &Access,
+    ) -> Result<Vec<(i64, Entry, Option<EntryId>)>, StoreError> {
+        self.log(by, client, AccessAction::Read, "entries").await?;
+        let select = ENTRY_SELECT.replacen("SELECT ", "SELECT e.seq, c.id AS corrected_by_id, ", 1);
+        let rows = sqlx::query(&format!(
+            "{select} LEFT JOIN entries c ON c.corrects_id = e.id
+             WHERE e.client_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3"
+        ))
+        .bind(client.to_string())
+        .bind(after_seq.unwrap_or(0))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let by: Option<String> = row.try_get("corrected_by_id")?;
+                let by = match by {
+                    Some(_) => Some(parse_id::<EntryId>(row, "corrected_by_id")?),
+                    None => None,
+                };
+                Ok((row.try_get("seq")?, entry_from_row(row)?, by))
+            })
+            .collect()
+    }
+
     /// The chain an entry of `client` belongs to, from the original to the latest correction.
     pub async fn correction_chain(
         &self,

@@ -53,6 +53,7 @@ mod ledger;
 mod login;
 mod migrate;
 mod my_work;
+mod operations;
 mod organisations;
 mod outbox;
 mod payers;
@@ -174,6 +175,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("migration {0} has changed since it was applied; shipped migrations are never edited")]
     MigrationChanged(i64),
+    /// The database cannot be opened at all: its cause, as the driver or the file system
+    /// gave it (issue 16: it was "pool timed out").
+    #[error("the database cannot be opened: {0}")]
+    CannotOpen(String),
     #[error("unsupported database URL {0:?} (use sqlite:PATH or postgres://...)")]
     UnsupportedUrl(String),
     #[error("the write was not committed: {0}")]
@@ -182,6 +187,10 @@ pub enum StoreError {
     /// Nothing committed before is affected, and writes succeed again once there is space.
     #[error("the database's storage is full: nothing was saved")]
     StorageFull,
+    /// The database refuses writes: a read-only file or file system, or a PostgreSQL server
+    /// in read-only mode (a replica, `default_transaction_read_only`). Nothing was written.
+    #[error("the database is read-only: nothing was saved")]
+    ReadOnly,
     #[error("this store has no ledger keys, so it cannot write the record (every write appends a ledger leaf)")]
     LedgerNotConfigured,
     #[error("ledger key file: {0}")]
@@ -209,6 +218,9 @@ impl From<sqlx::Error> for StoreError {
 fn map_constraint(e: sqlx::Error) -> StoreError {
     if is_storage_full(&e) {
         return StoreError::StorageFull;
+    }
+    if is_read_only(&e) {
+        return StoreError::ReadOnly;
     }
     if let sqlx::Error::Database(db) = &e {
         let name = db.constraint().unwrap_or_default().to_owned();
@@ -293,6 +305,23 @@ fn is_storage_full(e: &sqlx::Error) -> bool {
                 || db.message().contains("database or disk is full")
         }
         sqlx::Error::Io(io) => io.kind() == std::io::ErrorKind::StorageFull,
+        _ => false,
+    }
+}
+
+/// SQLite's `SQLITE_READONLY` (8, and its extended codes; "attempt to write a readonly
+/// database") and PostgreSQL's `read_only_sql_transaction` (25006), or the operating system's
+/// EROFS.
+fn is_read_only(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => {
+            let code = db.code();
+            let code = code.as_deref().unwrap_or_default();
+            code == "25006"
+                || code.parse::<u32>().is_ok_and(|c| c & 0xff == 8)
+                || db.message().contains("readonly database")
+        }
+        sqlx::Error::Io(io) => io.kind() == std::io::ErrorKind::ReadOnlyFilesystem,
         _ => false,
     }
 }
@@ -440,6 +469,7 @@ impl Store {
                 } else {
                     format!("{url}?mode=rwc")
                 };
+                operations::try_open(&url, backend).await?;
                 // One writer: SQLite has a single writer anyway, and one connection avoids
                 // SQLITE_BUSY on lock upgrades and keeps an in-memory database one database.
                 sqlite_pool(&url, 1, false).await?
@@ -452,6 +482,9 @@ impl Store {
                     {
                         return Err(StoreError::UnsupportedUrl(format!("schema {schema:?}")));
                     }
+                }
+                operations::try_open(url, backend).await?;
+                if let Some(schema) = schema {
                     let setup = AnyPoolOptions::new()
                         .max_connections(1)
                         .connect(url)

@@ -362,11 +362,22 @@ impl Store {
 
     /// The security log, newest first, at most `limit` rows.
     pub async fn security_log(&self, limit: i64) -> Result<Vec<SecurityEvent>, StoreError> {
+        self.security_log_before(None, limit).await
+    }
+
+    /// The security log, newest first, at most `limit` rows older than the row `before_seq`
+    /// (the key of a page, issue 16).
+    pub async fn security_log_before(
+        &self,
+        before_seq: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<SecurityEvent>, StoreError> {
         let rows = sqlx::query(
             "SELECT seq, at, event, username, address, user_id, by_user FROM security_log
-             ORDER BY seq DESC LIMIT $1",
+             WHERE seq < $2 ORDER BY seq DESC LIMIT $1",
         )
         .bind(limit)
+        .bind(before_seq.unwrap_or(i64::MAX))
         .fetch_all(&self.read)
         .await?;
         rows.iter()

@@ -105,6 +105,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_login_attempts.sql"),
         postgres: include_str!("../migrations/postgres/0015_login_attempts.sql"),
     },
+    Migration {
+        version: 18,
+        description: "write probe: /health finds a database that cannot take writes (issue 16)",
+        sqlite: include_str!("../migrations/sqlite/0018_write_probe.sql"),
+        postgres: include_str!("../migrations/postgres/0018_write_probe.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -492,7 +492,21 @@ impl Store {
         queue: Queue,
         by: &Access,
     ) -> Result<Vec<ReconsiderationCase>, StoreError> {
-        self.open_requests(queue, None, by).await
+        Ok(self.open_requests(queue, None, None, by).await?.0)
+    }
+
+    /// A page of [`Store::reconsideration_queue`]: at most `limit` requests after the request
+    /// `after` (its id: the page's key), and whether more follow. Only the clients shown are
+    /// logged reads.
+    pub async fn reconsideration_queue_page(
+        &self,
+        queue: Queue,
+        after: Option<&str>,
+        limit: i64,
+        by: &Access,
+    ) -> Result<(Vec<ReconsiderationCase>, bool), StoreError> {
+        self.open_requests(queue, None, Some((after, limit)), by)
+            .await
     }
 
     /// One open request of a queue (`None`: not open in this queue), a logged read of its
@@ -503,15 +517,18 @@ impl Store {
         id: ReconsiderationId,
         by: &Access,
     ) -> Result<Option<ReconsiderationCase>, StoreError> {
-        Ok(self.open_requests(queue, Some(id), by).await?.pop())
+        Ok(self.open_requests(queue, Some(id), None, by).await?.0.pop())
     }
 
+    /// The open requests of `queue` (only the one `only`), a page of them with `window`
+    /// (after the request whose id is given, at most so many), and whether more follow.
     async fn open_requests(
         &self,
         queue: Queue,
         only: Option<ReconsiderationId>,
+        window: Option<(Option<&str>, i64)>,
         by: &Access,
-    ) -> Result<Vec<ReconsiderationCase>, StoreError> {
+    ) -> Result<(Vec<ReconsiderationCase>, bool), StoreError> {
         let open = "NOT EXISTS (SELECT 1 FROM reconsideration_steps s
                     WHERE s.request_id = r.id AND s.step = 'resolved')";
         let cols = REQUEST_COLS
@@ -527,14 +544,31 @@ impl Store {
             Queue::Keha => ("r.target = 'keha'", None),
         };
         // The one request, bound after the queue's own parameter.
+        let mut n = if org.is_some() { 1 } else { 0 };
+        let mut param = || {
+            n += 1;
+            n
+        };
         let one = match only {
-            Some(_) => format!(" AND r.id = ${}", if org.is_some() { 2 } else { 1 }),
+            Some(_) => format!(" AND r.id = ${}", param()),
+            None => String::new(),
+        };
+        // Keyset: after the key request's place in the order (issue 16).
+        let after = match window {
+            Some((Some(_), _)) => format!(
+                " AND (r.requested_at, r.id) > (SELECT k.requested_at, k.id FROM reconsideration_requests k WHERE k.id = ${})",
+                param()
+            ),
+            _ => String::new(),
+        };
+        let limit = match window {
+            Some(_) => format!(" LIMIT ${}", param()),
             None => String::new(),
         };
         let sql = format!(
             "SELECT {cols}, d.kind FROM reconsideration_requests r
              JOIN decisions d ON d.id = r.decision_id
-             WHERE {filter} AND {open}{one} ORDER BY r.requested_at, r.id"
+             WHERE {filter} AND {open}{one}{after} ORDER BY r.requested_at, r.id{limit}"
         );
         let mut query = sqlx::query(&sql);
         if let Some(org) = org {
@@ -543,7 +577,19 @@ impl Store {
         if let Some(id) = only {
             query = query.bind(id.to_string());
         }
-        let rows = query.fetch_all(&self.read).await?;
+        if let Some((after, limit)) = window {
+            if let Some(after) = after {
+                query = query.bind(after.to_owned());
+            }
+            query = query.bind(limit + 1);
+        }
+        let mut rows = query.fetch_all(&self.read).await?;
+        let more = window
+            .and_then(|(_, limit)| usize::try_from(limit).ok())
+            .is_some_and(|l| rows.len() > l);
+        if more {
+            rows.pop();
+        }
         let mut cases = Vec::with_capacity(rows.len());
         let mut logged: Vec<ClientId> = Vec::new();
         for row in &rows {
@@ -561,7 +607,7 @@ impl Store {
                 kind: row.try_get("kind")?,
             });
         }
-        Ok(cases)
+        Ok((cases, more))
     }
 
     /// A request's client, queue (`employment_authority` or `keha`), the kind of the

@@ -221,13 +221,24 @@ impl Store {
 
     /// Who created which account, newest first, at most `limit` rows (the supervisor).
     pub async fn account_events(&self, limit: i64) -> Result<Vec<AccountEvent>, StoreError> {
+        self.account_events_before(None, limit).await
+    }
+
+    /// Who created which account, newest first, at most `limit` rows older than the row
+    /// `before_seq` (the key of a page, issue 16).
+    pub async fn account_events_before(
+        &self,
+        before_seq: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AccountEvent>, StoreError> {
         let rows = sqlx::query(
             "SELECT e.seq, e.at, e.event, e.user_id, e.username, e.display_name, e.role,
                  e.org_id, e.by_user, b.username AS by_username, b.display_name AS by_display_name
              FROM account_events e JOIN users b ON b.id = e.by_user
-             ORDER BY e.seq DESC LIMIT $1",
+             WHERE e.seq < $2 ORDER BY e.seq DESC LIMIT $1",
         )
         .bind(limit)
+        .bind(before_seq.unwrap_or(i64::MAX))
         .fetch_all(&self.read)
         .await?;
         let id = |r: &sqlx::any::AnyRow, col: &str| -> Result<String, StoreError> {

@@ -173,7 +173,19 @@ impl Store {
         queue: Queue,
         by: &Access,
     ) -> Result<Vec<QueueCase>, StoreError> {
-        self.open_cases(queue, None, by).await
+        Ok(self.open_cases(queue, None, None, by).await?.0)
+    }
+
+    /// A page of [`Store::work_queue`]: at most `limit` cases after the decision `after` (its
+    /// id: the page's key), and whether more follow. Only the clients shown are logged reads.
+    pub async fn work_queue_page(
+        &self,
+        queue: Queue,
+        after: Option<&str>,
+        limit: i64,
+        by: &Access,
+    ) -> Result<(Vec<QueueCase>, bool), StoreError> {
+        self.open_cases(queue, None, Some((after, limit)), by).await
     }
 
     /// One open routed decision of a queue (`None`: not open in this queue), a logged read of
@@ -184,15 +196,18 @@ impl Store {
         id: DecisionId,
         by: &Access,
     ) -> Result<Option<QueueCase>, StoreError> {
-        Ok(self.open_cases(queue, Some(id), by).await?.pop())
+        Ok(self.open_cases(queue, Some(id), None, by).await?.0.pop())
     }
 
+    /// The open cases of `queue` (only the one `only`), a page of them with `window` (after
+    /// the decision whose id is given, at most so many), and whether more follow the page.
     async fn open_cases(
         &self,
         queue: Queue,
         only: Option<DecisionId>,
+        window: Option<(Option<&str>, i64)>,
         by: &Access,
-    ) -> Result<Vec<QueueCase>, StoreError> {
+    ) -> Result<(Vec<QueueCase>, bool), StoreError> {
         let open = "d.outcome = 'routed' AND NOT EXISTS (SELECT 1 FROM official_steps s
                     WHERE s.decision_id = d.id AND s.step = 'resolved')";
         let (filter, org) = match queue {
@@ -204,13 +219,30 @@ impl Store {
             Queue::Keha => ("d.target = 'keha'", None),
         };
         // The one decision, bound after the queue's own parameter.
+        let mut n = if org.is_some() { 1 } else { 0 };
+        let mut param = || {
+            n += 1;
+            n
+        };
         let one = match only {
-            Some(_) => format!(" AND d.id = ${}", if org.is_some() { 2 } else { 1 }),
+            Some(_) => format!(" AND d.id = ${}", param()),
+            None => String::new(),
+        };
+        // Keyset: after the key decision's place in the order (issue 16).
+        let after = match window {
+            Some((Some(_), _)) => format!(
+                " AND (d.recorded_at, d.id) > (SELECT k.recorded_at, k.id FROM decisions k WHERE k.id = ${})",
+                param()
+            ),
+            _ => String::new(),
+        };
+        let limit = match window {
+            Some(_) => format!(" LIMIT ${}", param()),
             None => String::new(),
         };
         let sql = format!(
             "SELECT {DECISION_COLS} FROM decisions d
-             WHERE {filter} AND {open}{one} ORDER BY d.recorded_at, d.id"
+             WHERE {filter} AND {open}{one}{after} ORDER BY d.recorded_at, d.id{limit}"
         );
         let mut query = sqlx::query(&sql);
         if let Some(org) = org {
@@ -219,11 +251,23 @@ impl Store {
         if let Some(id) = only {
             query = query.bind(id.to_string());
         }
+        if let Some((after, limit)) = window {
+            if let Some(after) = after {
+                query = query.bind(after.to_owned());
+            }
+            query = query.bind(limit + 1);
+        }
         let rows = query.fetch_all(&self.read).await?;
-        let decisions = rows
+        let mut decisions = rows
             .iter()
             .map(decision_from_row)
             .collect::<Result<Vec<_>, _>>()?;
+        let more = window
+            .and_then(|(_, limit)| usize::try_from(limit).ok())
+            .is_some_and(|l| decisions.len() > l);
+        if more {
+            decisions.pop();
+        }
         let mut cases = Vec::with_capacity(decisions.len());
         let mut logged: Vec<ClientId> = Vec::new();
         for d in decisions {
@@ -248,7 +292,7 @@ impl Store {
                 taken,
             });
         }
-        Ok(cases)
+        Ok((cases, more))
     }
 
     /// An official takes an open routed case of `client`.

@@ -15,6 +15,8 @@
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
 
 use futures_util::FutureExt;
 use sqlx::{AnyConnection, AnyPool, Executor};
@@ -51,9 +53,17 @@ const MAX_BATCH: usize = 64;
 pub(crate) enum Writer {
     /// One transaction per job.
     Direct(AnyPool, Backend),
-    /// Group commit through the writer task.
-    Grouped(mpsc::Sender<Erased>),
+    /// Group commit through the writer task, and why its last batch failed as a whole.
+    Grouped(mpsc::Sender<Erased>, Arc<AtomicU8>),
 }
+
+/// Why a batch failed before its jobs ran (its transaction could not begin), for the callers
+/// whose jobs were dropped unrun: they hear the database's state, not "the writer stopped"
+/// (issue 16: a read-only database answered 500 instead of 503).
+const BATCH_OK: u8 = 0;
+const BATCH_FULL: u8 = 1;
+const BATCH_READ_ONLY: u8 = 2;
+const BATCH_FAILED: u8 = 3;
 
 impl Writer {
     pub(crate) fn direct(pool: AnyPool, backend: Backend) -> Self {
@@ -64,8 +74,9 @@ impl Writer {
     /// is dropped.
     pub(crate) fn grouped(pool: AnyPool, backend: Backend) -> Self {
         let (tx, rx) = mpsc::channel::<Erased>(1024);
-        tokio::spawn(run(pool, backend, rx));
-        Writer::Grouped(tx)
+        let failed = Arc::new(AtomicU8::new(BATCH_OK));
+        tokio::spawn(run(pool, backend, rx, failed.clone()));
+        Writer::Grouped(tx, failed)
     }
 
     /// Runs `job` in a transaction and returns its result once committed.
@@ -85,7 +96,7 @@ impl Writer {
                 tx.commit().await?;
                 Ok(value)
             }
-            Writer::Grouped(queue) => {
+            Writer::Grouped(queue, failed) => {
                 let (done_tx, done_rx) = oneshot::channel::<Result<T, StoreError>>();
                 let erased: Erased =
                     Box::new(move |conn: &mut AnyConnection, pending: &mut Pending| {
@@ -97,6 +108,7 @@ impl Writer {
                                     Some(StoreError::StorageFull) if ok => {
                                         Err(StoreError::StorageFull)
                                     }
+                                    Some(StoreError::ReadOnly) if ok => Err(StoreError::ReadOnly),
                                     Some(why) if ok => {
                                         Err(StoreError::CommitFailed(why.to_string()))
                                     }
@@ -115,13 +127,22 @@ impl Writer {
                     .map_err(|_| StoreError::CommitFailed("the store is closed".into()))?;
                 done_rx
                     .await
-                    .map_err(|_| StoreError::CommitFailed("the writer stopped".into()))?
+                    .map_err(|_| match failed.load(Ordering::Relaxed) {
+                        BATCH_FULL => StoreError::StorageFull,
+                        BATCH_READ_ONLY => StoreError::ReadOnly,
+                        _ => StoreError::CommitFailed("the writer stopped".into()),
+                    })?
             }
         }
     }
 }
 
-async fn run(pool: AnyPool, backend: Backend, mut rx: mpsc::Receiver<Erased>) {
+async fn run(
+    pool: AnyPool,
+    backend: Backend,
+    mut rx: mpsc::Receiver<Erased>,
+    failed: Arc<AtomicU8>,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.recv().await {
         batch.push(first);
@@ -135,9 +156,24 @@ async fn run(pool: AnyPool, backend: Backend, mut rx: mpsc::Receiver<Erased>) {
         tests::LARGEST_BATCH.fetch_max(batch.len(), std::sync::atomic::Ordering::Relaxed);
         let mut delivered = Vec::with_capacity(batch.len());
         let outcome = run_batch(&pool, backend, &mut batch, &mut delivered).await;
-        if let Err(e) = &outcome {
-            tracing::error!("group commit of {} writes failed: {e}", delivered.len());
+        match &outcome {
+            // Each job's caller hears it and the transport logs the refusal once per request
+            // (issue 16: a full disk logged two lines per request).
+            Err(e @ (StoreError::StorageFull | StoreError::ReadOnly)) => {
+                tracing::debug!("group commit of {} writes: {e}", delivered.len());
+            }
+            Err(e) => tracing::error!("group commit of {} writes failed: {e}", delivered.len()),
+            Ok(()) => {}
         }
+        failed.store(
+            match &outcome {
+                Ok(()) => BATCH_OK,
+                Err(StoreError::StorageFull) => BATCH_FULL,
+                Err(StoreError::ReadOnly) => BATCH_READ_ONLY,
+                Err(_) => BATCH_FAILED,
+            },
+            Ordering::Relaxed,
+        );
         let why = outcome.err();
         for ran in delivered.drain(..) {
             (ran.deliver)(why.as_ref());

@@ -15,6 +15,11 @@ use crate::wire::{FieldError, FindingView};
 /// The message of every "not found": it does not exist, or the user may not see it.
 pub const NOT_FOUND: &str = "not found, or not visible to you";
 
+/// The code of a write refused because the database's storage is full.
+pub const STORAGE_FULL: &str = "storage_full";
+/// The code of a write refused because the database is read-only.
+pub const READ_ONLY: &str = "read_only";
+
 /// Body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
@@ -112,7 +117,13 @@ impl IntoResponse for ApiError {
                 findings: self.findings,
             },
         };
+        // A refusal for lack of storage is remembered for `/health` (see `metrics`); a
+        // read-only database the probe finds itself.
+        let refused = self.code == STORAGE_FULL;
         let mut resp = (self.status, Json(body)).into_response();
+        if refused {
+            resp.extensions_mut().insert(crate::metrics::StorageRefused);
+        }
         if let Some(seconds) = self.retry_after {
             resp.headers_mut()
                 .insert(RETRY_AFTER, HeaderValue::from(seconds));
@@ -166,7 +177,14 @@ impl From<AppError> for ApiError {
                 tracing::error!("refused a request: {message}");
                 ApiError {
                     retry_after: Some(30),
-                    ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "storage_full", message)
+                    ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, STORAGE_FULL, message)
+                }
+            }
+            AppError::ReadOnly(message) => {
+                tracing::error!("refused a request: {message}");
+                ApiError {
+                    retry_after: Some(30),
+                    ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, READ_ONLY, message)
                 }
             }
             AppError::Internal(ref what) => ApiError::internal(what),

@@ -23,9 +23,11 @@ pub mod csrf;
 pub mod error;
 pub mod extract;
 pub mod headers;
+pub mod metrics;
 pub mod oidc;
 pub mod openapi;
 pub mod pages;
+pub mod paging;
 pub mod tls;
 pub mod wire;
 
@@ -53,6 +55,9 @@ pub struct Config {
     /// The server's origin as browsers see it (`https://kirjuri.example.fi`), for the CSRF
     /// check; without it the `Host` header stands in.
     pub public_origin: Option<String>,
+    /// The bearer token of `/metrics` on this listener (`KIRJURI_METRICS_TOKEN`); without
+    /// one `/metrics` is not served here (see [`metrics`]).
+    pub metrics_token: Option<String>,
 }
 
 /// Shared by every handler.
@@ -63,15 +68,19 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Configured OpenID Connect providers.
     pub oidc: Arc<oidc::Oidc>,
+    /// Request counts and latencies, and refused writes (for `/health`).
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
     pub fn new(app: App, config: Config) -> anyhow::Result<Self> {
         let oidc = oidc::Oidc::new(&config.oidc)?;
+        let metrics = metrics::Metrics::new(config.metrics_token.clone());
         Ok(Self {
             app,
             config: Arc::new(config),
             oidc: Arc::new(oidc),
+            metrics: Arc::new(metrics),
         })
     }
 }
@@ -189,17 +198,44 @@ pub fn router(state: AppState) -> Router {
         // An unknown path under /api/ is a JSON 404 naming `path` (issue 15 item 14); any other
         // is the pages' not-found page in the user's language (their fallback).
         .route("/api/{*rest}", axum::routing::any(extract::no_route))
+        .route(
+            "/metrics",
+            get(metrics::metrics_with_token).with_state(state.clone()),
+        )
         .merge(pages::routes(state.clone()))
         .method_not_allowed_fallback(extract::no_method)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::check_origin,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         // Outermost, so refusals of the cross-site check carry the headers too.
         .layer(axum::middleware::from_fn_with_state(
             state,
             headers::security_headers,
         ))
+}
+
+/// The metrics listener's routes (`kirjuri serve --metrics-addr`): `/metrics` only, without a
+/// token, for a network only the monitoring reaches.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::metrics_open))
+        .with_state(state)
+}
+
+/// Serves [`metrics_router`] until `shutdown` completes.
+pub async fn serve_metrics(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, metrics_router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Serves plain HTTP until `shutdown` completes, then finishes the requests in flight. For

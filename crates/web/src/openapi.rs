@@ -72,7 +72,7 @@ fn add_to_operation(method: &str, path: &str, op: &mut Operation) {
     // meet a full database (issue 17).
     add(
         "503",
-        error_response("the database's storage is full: nothing was saved; try again later"),
+        error_response("the database's storage is full (`storage_full`) or it is read-only (`read_only`): nothing was saved; try again later"),
     );
     if !PUBLIC.contains(&key) {
         add(

@@ -701,3 +701,7 @@ mod pages_record;
 /// Issue 12 item 2: the "my work today" page.
 #[path = "api/pages_today.rs"]
 mod pages_today;
+
+/// Issue 16: paging of the lists that grow, /health, refused writes, /metrics.
+#[path = "api/operations.rs"]
+mod operations;

@@ -2,6 +2,7 @@
 //! retention job's reports (issue 17).
 
 use axum::extract::State;
+use axum::http::Uri;
 use axum::Json;
 use kirjuri_app::model::{AccessAction, AccessLogQuery};
 use serde::Deserialize;
@@ -10,6 +11,7 @@ use utoipa::IntoParams;
 use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
+use crate::paging::{PageParams, Paged};
 use crate::wire::{
     field, instant, AccessLogView, AccountEventView, RetentionReportView, SecurityEventView,
 };
@@ -33,17 +35,21 @@ pub struct AccessLogParams {
     pub to: Option<String>,
     /// At most this many rows, 1–1000 (default 200).
     pub limit: Option<i64>,
+    /// The `Next-Cursor` of the previous page, as it was given (none: the first page).
+    pub cursor: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/access-log", tag = "supervision", params(AccessLogParams),
-    responses((status = 200, body = [AccessLogView]), (status = 403, body = ErrorBody),
+    responses((status = 200, body = [AccessLogView], headers(("Link" = String, description = "the next page, `<…?cursor=…>; rel=\"next\"`, when more follow"), ("Next-Cursor" = String, description = "the next page's cursor, when more follow"))), (status = 403, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
-/// Searches the access log (the supervisor), oldest first. Reading it is itself logged.
+/// Searches the access log (the supervisor), oldest first, a page at a time. Reading it is
+/// itself logged.
 pub async fn search_access_log(
     State(state): State<AppState>,
     Act(actor): Act,
+    uri: Uri,
     ApiQuery(p): ApiQuery<AccessLogParams>,
-) -> Result<Json<Vec<AccessLogView>>, ApiError> {
+) -> Result<Paged<AccessLogView>, ApiError> {
     let q = AccessLogQuery {
         client: p
             .client_id
@@ -66,10 +72,15 @@ pub async fn search_access_log(
                     .ok_or_else(|| ApiError::field("action", "must be read, write or denied"))
             })
             .transpose()?,
-        limit: p.limit.unwrap_or(200),
+        ..Default::default()
     };
-    let rows = state.app.search_access_log(&actor, &q).await?;
-    Ok(Json(rows.iter().map(AccessLogView::from).collect()))
+    let page = PageParams {
+        cursor: p.cursor,
+        limit: p.limit,
+    }
+    .request();
+    let page = state.app.access_log_page(&actor, &q, &page).await?;
+    Ok(Paged::new(uri, page, |x| AccessLogView::from(x)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -97,39 +108,31 @@ pub async fn retention_report(
     Ok(Json(RetentionReportView::from(&report)))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct SecurityLogParams {
-    /// At most this many rows, 1–10000 (default 200).
-    pub limit: Option<i64>,
-}
-
-#[utoipa::path(get, path = "/api/security-log", tag = "supervision", params(SecurityLogParams),
-    responses((status = 200, body = [SecurityEventView]), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/security-log", tag = "supervision", params(PageParams),
+    responses((status = 200, body = [SecurityEventView], headers(("Link" = String, description = "the next page, `<…?cursor=…>; rel=\"next\"`, when more follow"), ("Next-Cursor" = String, description = "the next page's cursor, when more follow"))), (status = 403, body = ErrorBody)))]
 /// The lasting security log, newest first (the supervisor): failed and delayed password
-/// log-ins and lifted delays (issue 15 item 7).
+/// log-ins and lifted delays (issue 15 item 7). A page at a time (`limit` 1–10000, default
+/// 200).
 pub async fn security_log(
     State(state): State<AppState>,
     Act(actor): Act,
-    ApiQuery(p): ApiQuery<SecurityLogParams>,
-) -> Result<Json<Vec<SecurityEventView>>, ApiError> {
-    let rows = state
-        .app
-        .security_log(&actor, p.limit.unwrap_or(200))
-        .await?;
-    Ok(Json(rows.iter().map(SecurityEventView::from).collect()))
+    uri: Uri,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> Result<Paged<SecurityEventView>, ApiError> {
+    let page = state.app.security_log_page(&actor, &p.request()).await?;
+    Ok(Paged::new(uri, page, |x| SecurityEventView::from(x)))
 }
 
-#[utoipa::path(get, path = "/api/account-events", tag = "supervision", params(SecurityLogParams),
-    responses((status = 200, body = [AccountEventView]), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/account-events", tag = "supervision", params(PageParams),
+    responses((status = 200, body = [AccountEventView], headers(("Link" = String, description = "the next page, `<…?cursor=…>; rel=\"next\"`, when more follow"), ("Next-Cursor" = String, description = "the next page's cursor, when more follow"))), (status = 403, body = ErrorBody)))]
 /// Who created which account with which role, newest first (the supervisor; issue 15 item 6).
+/// A page at a time (`limit` 1–10000, default 200).
 pub async fn account_events(
     State(state): State<AppState>,
     Act(actor): Act,
-    ApiQuery(p): ApiQuery<SecurityLogParams>,
-) -> Result<Json<Vec<AccountEventView>>, ApiError> {
-    let rows = state
-        .app
-        .account_events(&actor, p.limit.unwrap_or(200))
-        .await?;
-    Ok(Json(rows.iter().map(AccountEventView::from).collect()))
+    uri: Uri,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> Result<Paged<AccountEventView>, ApiError> {
+    let page = state.app.account_events_page(&actor, &p.request()).await?;
+    Ok(Paged::new(uri, page, |x| AccountEventView::from(x)))
 }

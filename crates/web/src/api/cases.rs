@@ -3,14 +3,15 @@
 //! reconsideration, by the client or on the client's behalf.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use axum::Json;
 use kirjuri_app::cases::CaseRef;
 use kirjuri_domain::{DecisionId, ReconsiderationId};
 
 use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{path_id, ApiJson};
+use crate::extract::{path_id, ApiJson, ApiQuery};
+use crate::paging::{PageParams, Paged};
 use crate::wire::*;
 use crate::AppState;
 
@@ -27,16 +28,19 @@ fn reconsideration(id: &str) -> ApiResult<CaseRef> {
     )?))
 }
 
-#[utoipa::path(get, path = "/api/work-queue", tag = "statements",
-    responses((status = 200, body = [WorkQueueCase]), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/work-queue", tag = "statements", params(PageParams),
+    responses((status = 200, body = [WorkQueueCase], headers(("Link" = String, description = "the next page, `<…?cursor=…>; rel=\"next\"`, when more follow"), ("Next-Cursor" = String, description = "the next page's cursor, when more follow"))), (status = 403, body = ErrorBody)))]
 /// The open routed cases for the user: an official's own organisation's queue (cases routed
-/// to the employment authority), or KEHA-keskus's queue for a KEHA official.
+/// to the employment authority), or KEHA-keskus's queue for a KEHA official. Oldest first, a
+/// page at a time (`limit` 1–500, default 100).
 pub async fn work_queue(
     State(state): State<AppState>,
     Act(actor): Act,
-) -> ApiResult<Json<Vec<WorkQueueCase>>> {
-    let cases = state.app.work_queue(&actor).await?;
-    Ok(Json(cases.iter().map(WorkQueueCase::from).collect()))
+    uri: Uri,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> ApiResult<Paged<WorkQueueCase>> {
+    let page = state.app.work_queue_page(&actor, &p.request()).await?;
+    Ok(Paged::new(uri, page, |c| WorkQueueCase::from(c)))
 }
 
 #[utoipa::path(post, path = "/api/decisions/{id}/take", tag = "statements",
@@ -120,18 +124,22 @@ pub async fn record_reconsideration(
     Ok((StatusCode::CREATED, Json(ReconsiderationView::from(&r))))
 }
 
-#[utoipa::path(get, path = "/api/work-queue/reconsiderations", tag = "statements",
-    responses((status = 200, body = [ReconsiderationCaseView]), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/work-queue/reconsiderations", tag = "statements", params(PageParams),
+    responses((status = 200, body = [ReconsiderationCaseView], headers(("Link" = String, description = "the next page, `<…?cursor=…>; rel=\"next\"`, when more follow"), ("Next-Cursor" = String, description = "the next page's cursor, when more follow"))), (status = 403, body = ErrorBody)))]
 /// The open requests for reconsideration for the user: those about statements of the
-/// official's own organisation, or KEHA-keskus's for a KEHA official.
+/// official's own organisation, or KEHA-keskus's for a KEHA official. Oldest first, a page at
+/// a time (`limit` 1–500, default 100).
 pub async fn reconsideration_queue(
     State(state): State<AppState>,
     Act(actor): Act,
-) -> ApiResult<Json<Vec<ReconsiderationCaseView>>> {
-    let cases = state.app.reconsideration_queue(&actor).await?;
-    Ok(Json(
-        cases.iter().map(ReconsiderationCaseView::from).collect(),
-    ))
+    uri: Uri,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> ApiResult<Paged<ReconsiderationCaseView>> {
+    let page = state
+        .app
+        .reconsideration_queue_page(&actor, &p.request())
+        .await?;
+    Ok(Paged::new(uri, page, |c| ReconsiderationCaseView::from(c)))
 }
 
 #[utoipa::path(post, path = "/api/reconsiderations/{id}/take", tag = "statements",

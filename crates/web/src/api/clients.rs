@@ -27,6 +27,9 @@ fn client_id(s: &str) -> ApiResult<ClientId> {
 pub struct ListParams {
     /// Page size, 1–500 (default 50).
     pub limit: Option<i64>,
+    /// The `next` cursor of the previous page, as it was given (none: the first page).
+    pub cursor: Option<String>,
+    /// Skip this many clients (without a cursor only; the cursor is the way to page on).
     pub offset: Option<i64>,
     /// Supervisor only: which organisation's clients.
     pub organisation_id: Option<String>,
@@ -47,7 +50,15 @@ pub async fn list_clients(
         .transpose()?;
     let page = state
         .app
-        .list_clients(&actor, org, p.limit.unwrap_or(50), p.offset.unwrap_or(0))
+        .list_clients(
+            &actor,
+            org,
+            &kirjuri_app::paging::PageRequest {
+                cursor: p.cursor,
+                limit: p.limit,
+            },
+            p.offset.unwrap_or(0),
+        )
         .await?;
     Ok(Json(ClientList::from(&page)))
 }

@@ -2,7 +2,7 @@
 //! validity query (TTL 1:4, A11).
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use axum::Json;
 use kirjuri_domain::{ClientId, PayerId};
 use serde::Deserialize;
@@ -11,6 +11,7 @@ use utoipa::IntoParams;
 use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{path_id, ApiJson, ApiQuery};
+use crate::paging::{PageParams, Paged};
 use crate::wire::*;
 use crate::AppState;
 
@@ -78,17 +79,23 @@ pub async fn record_application(
 }
 
 #[utoipa::path(get, path = "/api/clients/{id}/deliveries", tag = "statements",
-    params(("id" = String, Path)), responses((status = 200, body = [DeliveryView]),
+    params(("id" = String, Path), PageParams), responses((status = 200, body = [DeliveryView], headers(("Link" = String, description = "the next page, `<…?cursor=…>; rel=\"next\"`, when more follow"), ("Next-Cursor" = String, description = "the next page's cursor, when more follow"))),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-/// Where each of the client's statement deliveries stands (officials and the supervisor).
+/// Where each of the client's statement deliveries stands (officials and the supervisor),
+/// oldest first, a page at a time (`limit` 1–500, default 100).
 pub async fn list_deliveries(
     State(state): State<AppState>,
     Act(actor): Act,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<DeliveryView>>> {
+    uri: Uri,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> ApiResult<Paged<DeliveryView>> {
     let client: ClientId = path_id("client", &id)?;
-    let list = state.app.deliveries(&actor, client).await?;
-    Ok(Json(list.iter().map(DeliveryView::from).collect()))
+    let page = state
+        .app
+        .deliveries_page(&actor, client, &p.request())
+        .await?;
+    Ok(Paged::new(uri, page, |d| DeliveryView::from(d)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

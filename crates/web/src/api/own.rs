@@ -4,10 +4,14 @@
 use std::collections::BTreeMap;
 
 use axum::extract::State;
+use axum::http::Uri;
 use axum::Json;
 
+use crate::api::record::paged_entries;
 use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiQuery;
+use crate::paging::{PageParams, Paged};
 use crate::wire::*;
 use crate::AppState;
 
@@ -24,26 +28,31 @@ pub async fn my_record(
     Ok(Json(ClientDetail::from(&record)))
 }
 
-#[utoipa::path(get, path = "/api/me/entries", tag = "own data",
-    responses((status = 200, body = [EntryView]), (status = 403, body = ErrorBody)))]
-/// The entries about the job seeker.
+#[utoipa::path(get, path = "/api/me/entries", tag = "own data", params(PageParams),
+    responses((status = 200, body = [EntryView], headers(("Link" = String, description = "the next page, `<…?cursor=…>; rel=\"next\"`, when more follow"), ("Next-Cursor" = String, description = "the next page's cursor, when more follow"))), (status = 403, body = ErrorBody)))]
+/// The entries about the job seeker, a page at a time (`limit` 1–500, default 100).
 pub async fn my_entries(
     State(state): State<AppState>,
     Act(actor): Act,
-) -> ApiResult<Json<Vec<EntryView>>> {
-    let entries = state.app.my_entries(&actor).await?;
-    Ok(Json(entry_views(&entries)))
+    uri: Uri,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> ApiResult<Paged<EntryView>> {
+    let page = state.app.my_entries_page(&actor, &p.request()).await?;
+    Ok(paged_entries(uri, page))
 }
 
-#[utoipa::path(get, path = "/api/me/appointments", tag = "own data",
-    responses((status = 200, body = [AppointmentView]), (status = 403, body = ErrorBody)))]
-/// The job seeker's appointments, exactly as recorded (A12).
+#[utoipa::path(get, path = "/api/me/appointments", tag = "own data", params(PageParams),
+    responses((status = 200, body = [AppointmentView], headers(("Link" = String, description = "the next page, `<…?cursor=…>; rel=\"next\"`, when more follow"), ("Next-Cursor" = String, description = "the next page's cursor, when more follow"))), (status = 403, body = ErrorBody)))]
+/// The job seeker's appointments, exactly as recorded (A12), a page at a time (`limit`
+/// 1–500, default 100).
 pub async fn my_appointments(
     State(state): State<AppState>,
     Act(actor): Act,
-) -> ApiResult<Json<Vec<AppointmentView>>> {
-    let list = state.app.my_appointments(&actor).await?;
-    Ok(Json(list.iter().map(AppointmentView::from).collect()))
+    uri: Uri,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> ApiResult<Paged<AppointmentView>> {
+    let page = state.app.my_appointments_page(&actor, &p.request()).await?;
+    Ok(Paged::new(uri, page, |x| AppointmentView::from(x)))
 }
 
 #[utoipa::path(get, path = "/api/me/job-searches", tag = "own data",
@@ -57,16 +66,19 @@ pub async fn my_job_searches(
     Ok(Json(list.iter().map(JobSearchView::from).collect()))
 }
 
-#[utoipa::path(get, path = "/api/me/access-log", tag = "own data",
-    responses((status = 200, description = "who has handled my data, oldest first", body = [SeenByView]),
+#[utoipa::path(get, path = "/api/me/access-log", tag = "own data", params(PageParams),
+    responses((status = 200, description = "who has handled my data, oldest first", body = [SeenByView], headers(("Link" = String, description = "the next page, `<…?cursor=…>; rel=\"next\"`, when more follow"), ("Next-Cursor" = String, description = "the next page's cursor, when more follow"))),
               (status = 403, body = ErrorBody)))]
-/// Who has read or changed the job seeker's data, other than they themself.
+/// Who has read or changed the job seeker's data, other than they themself, a page at a
+/// time (`limit` 1–1000, default 200).
 pub async fn my_access_log(
     State(state): State<AppState>,
     Act(actor): Act,
-) -> ApiResult<Json<Vec<SeenByView>>> {
-    let rows = state.app.my_access_log(&actor).await?;
-    Ok(Json(rows.iter().map(SeenByView::from).collect()))
+    uri: Uri,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> ApiResult<Paged<SeenByView>> {
+    let page = state.app.my_access_log_page(&actor, &p.request()).await?;
+    Ok(Paged::new(uri, page, |x| SeenByView::from(x)))
 }
 
 /// What each field of the export means, by JSON path (GDPR art. 15: intelligible).

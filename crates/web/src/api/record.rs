@@ -3,12 +3,14 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::http::Uri;
 use axum::Json;
 use kirjuri_domain::{ClientId, EntryId};
 
 use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{path_id, ApiJson};
+use crate::extract::{path_id, ApiJson, ApiQuery};
+use crate::paging::{PageParams, Paged};
 use crate::wire::*;
 use crate::AppState;
 
@@ -19,15 +21,20 @@ fn client_id(s: &str) -> ApiResult<ClientId> {
 }
 
 #[utoipa::path(get, path = "/api/clients/{id}/entries", tag = "entries",
-    params(("id" = String, Path)), responses((status = 200, body = [EntryView])))]
-/// The client's entries in the order they were made.
+    params(("id" = String, Path), PageParams),
+    responses((status = 200, body = [EntryView], headers(("Link" = String, description = "the next page, `<…?cursor=…>; rel=\"next\"`, when more follow"), ("Next-Cursor" = String, description = "the next page's cursor, when more follow")))))]
+/// The client's entries in the order they were made, a page at a time (`limit` 1–500,
+/// default 100; the `Link` header names the next page).
 pub async fn list_entries(
     State(state): State<AppState>,
     Act(actor): Act,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<EntryView>>> {
-    let entries = state.app.entries(&actor, client_id(&id)?).await?;
-    Ok(Json(entry_views(&entries)))
+    uri: Uri,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> ApiResult<Paged<EntryView>> {
+    let client = client_id(&id)?;
+    let page = state.app.entries_page(&actor, client, &p.request()).await?;
+    Ok(paged_entries(uri, page))
 }
 
 #[utoipa::path(post, path = "/api/clients/{id}/entries", tag = "entries",
@@ -69,15 +76,22 @@ pub async fn entry_chain(
 }
 
 #[utoipa::path(get, path = "/api/clients/{id}/appointments", tag = "appointments",
-    params(("id" = String, Path)), responses((status = 200, body = [AppointmentView])))]
-/// The client's appointments.
+    params(("id" = String, Path), PageParams),
+    responses((status = 200, body = [AppointmentView], headers(("Link" = String, description = "the next page, `<…?cursor=…>; rel=\"next\"`, when more follow"), ("Next-Cursor" = String, description = "the next page's cursor, when more follow")))))]
+/// The client's appointments by start time, a page at a time (`limit` 1–500, default 100).
 pub async fn list_appointments(
     State(state): State<AppState>,
     Act(actor): Act,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<AppointmentView>>> {
-    let list = state.app.appointments(&actor, client_id(&id)?).await?;
-    Ok(Json(list.iter().map(AppointmentView::from).collect()))
+    uri: Uri,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> ApiResult<Paged<AppointmentView>> {
+    let client = client_id(&id)?;
+    let page = state
+        .app
+        .appointments_page(&actor, client, &p.request())
+        .await?;
+    Ok(Paged::new(uri, page, |x| AppointmentView::from(x)))
 }
 
 #[utoipa::path(post, path = "/api/clients/{id}/appointments", tag = "appointments",
@@ -160,4 +174,16 @@ pub async fn assign_responsible_expert(
         .assign_responsible_expert(&actor, client, official, from)
         .await?;
     Ok((StatusCode::CREATED, Json(ResponsibleExpertView::from(&r))))
+}
+
+/// A page of entries as the record shows them: with their corrections linked both ways.
+pub(crate) fn paged_entries(
+    uri: Uri,
+    page: kirjuri_app::paging::Page<kirjuri_app::clients::RecordEntry>,
+) -> Paged<EntryView> {
+    Paged {
+        items: entry_views(&page.items),
+        uri,
+        next: page.next,
+    }
 }

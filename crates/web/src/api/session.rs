@@ -10,28 +10,60 @@ use crate::wire::{Health, OrgView, UserView};
 use crate::AppState;
 
 #[utoipa::path(get, path = "/health", tag = "system",
-    responses((status = 200, body = Health), (status = 503, body = Health)))]
-/// Whether the database answers.
+    responses((status = 200, body = Health),
+              (status = 503, body = Health, description = "the database does not answer, or does not take writes")))]
+/// Whether the database answers and takes writes: a probe write each time, and a write the
+/// server refused lately for lack of storage with none succeeding since (issue 16), answer
+/// 503 so that a load balancer stops sending here.
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    match state.app.health().await {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(Health {
-                status: "ok",
-                database: "ok",
-            }),
+    use kirjuri_app::operations::DatabaseHealth as D;
+    let server = format!("pid {}", std::process::id());
+    let db = match state.app.database_health(&server).await {
+        D::Ok if state.metrics.writes.refusing() => D::StorageFull,
+        other => other,
+    };
+    let (code, database, message): (u8, _, _) = match &db {
+        D::Ok => (0, "ok", None),
+        D::Unreachable(_) => (1, "unreachable", Some("the database does not answer")),
+        D::StorageFull => (
+            2,
+            "storage_full",
+            Some("the database's storage is full: writes are refused, reads still answer"),
         ),
-        Err(e) => {
-            tracing::warn!("health check: {e}");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(Health {
-                    status: "degraded",
-                    database: "unreachable",
-                }),
-            )
+        D::Unwritable(_) => (
+            3,
+            "unwritable",
+            Some("the database refuses writes (read-only): nothing can be saved, and every read of client data is refused because its access-log row cannot be written"),
+        ),
+    };
+    // Said once when the state changes, not at every probe of a load balancer.
+    let before = state
+        .metrics
+        .writes
+        .reported
+        .swap(code, std::sync::atomic::Ordering::Relaxed);
+    if before != code {
+        match &db {
+            D::Ok => tracing::info!("health: the database takes writes again"),
+            D::Unreachable(why) | D::Unwritable(why) => {
+                tracing::error!("health: {database}: {why}")
+            }
+            D::StorageFull => tracing::error!("health: the database's storage is full"),
         }
     }
+    let status = if code == 0 {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(Health {
+            status: if code == 0 { "ok" } else { "degraded" },
+            database,
+            message,
+        }),
+    )
 }
 
 #[utoipa::path(get, path = "/api/me", tag = "session",

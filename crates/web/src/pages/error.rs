@@ -38,8 +38,12 @@ pub enum PageErrorKind {
     BadRequest,
     Conflict,
     TooManyLogins,
-    /// The database cannot take writes now (storage full): nothing was saved; try again.
-    Unavailable(String),
+    /// The database cannot take writes now (its storage is full, `full`, or it is read-only):
+    /// nothing was saved; try again.
+    Unavailable {
+        what: String,
+        full: bool,
+    },
     Internal(String),
 }
 
@@ -59,7 +63,8 @@ impl PageError {
             AppError::TooManyLogins { .. } => PageErrorKind::TooManyLogins,
             AppError::Invalid { .. } | AppError::Blocked { .. } => PageErrorKind::BadRequest,
             AppError::Conflict { .. } => PageErrorKind::Conflict,
-            AppError::Unavailable(what) => PageErrorKind::Unavailable(what),
+            AppError::Unavailable(what) => PageErrorKind::Unavailable { what, full: true },
+            AppError::ReadOnly(what) => PageErrorKind::Unavailable { what, full: false },
             AppError::Internal(what) => PageErrorKind::Internal(what),
         };
         PageError::new(ctx, kind)
@@ -82,6 +87,7 @@ pub fn see_other(path: &str) -> Response {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let lang: Lang = self.ctx.lang;
+        let full = matches!(self.kind, PageErrorKind::Unavailable { full: true, .. });
         let (status, key, reference) = match self.kind {
             PageErrorKind::LogIn => return see_other("/login"),
             PageErrorKind::NotFound => (StatusCode::NOT_FOUND, "error-not-found", None),
@@ -92,7 +98,7 @@ impl IntoResponse for PageError {
             PageErrorKind::TooManyLogins => {
                 (StatusCode::TOO_MANY_REQUESTS, "error-too-many-logins", None)
             }
-            PageErrorKind::Unavailable(what) => {
+            PageErrorKind::Unavailable { ref what, .. } => {
                 tracing::error!("refused a page request: {what}");
                 (StatusCode::SERVICE_UNAVAILABLE, "error-unavailable", None)
             }
@@ -118,10 +124,16 @@ impl IntoResponse for PageError {
             message: text(lang, key, &[]),
             reference,
         };
-        match page.render() {
+        let mut resp = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => status.into_response(),
+        };
+        // A refusal for lack of storage is remembered for `/health` (see `metrics`); a
+        // read-only database the probe finds itself.
+        if full {
+            resp.extensions_mut().insert(crate::metrics::StorageRefused);
         }
+        resp
     }
 }
 

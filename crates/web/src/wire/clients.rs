@@ -84,6 +84,9 @@ pub struct ClientList {
     pub clients: Vec<ClientView>,
     pub limit: i64,
     pub offset: i64,
+    /// The cursor of the next page (`?cursor=`), present when more clients follow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -169,6 +172,7 @@ impl From<&ClientPage> for ClientList {
             clients: p.clients.iter().map(ClientView::from).collect(),
             limit: p.limit,
             offset: p.offset,
+            next: p.next.clone(),
         }
     }
 }

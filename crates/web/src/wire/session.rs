@@ -57,6 +57,12 @@ impl From<&d::Organisation> for OrgView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
+    /// `ok`, or `degraded` (answered 503).
     pub status: &'static str,
+    /// `ok`; `unreachable` (it does not answer); `storage_full` (its storage is full: writes
+    /// are refused); `unwritable` (it answers but refuses writes: a read-only file or server).
     pub database: &'static str,
+    /// What the state means for the users, when it is not `ok`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<&'static str>,
 }
