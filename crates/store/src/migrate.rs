@@ -105,6 +105,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_login_attempts.sql"),
         postgres: include_str!("../migrations/postgres/0015_login_attempts.sql"),
     },
+    Migration {
+        version: 16,
+        description: "secure messages between a client and their organisation, and first reads (issue 13, A18)",
+        sqlite: include_str!("../migrations/sqlite/0016_messages.sql"),
+        postgres: include_str!("../migrations/postgres/0016_messages.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {
