@@ -15,12 +15,18 @@ fn me(app: &App) -> String {
     format!("/api/clients/{}/messages", app.fx.client_a.id)
 }
 
-/// Official A as client A's responsible expert (for "my work today").
+/// The account `username`'s id.
+async fn user_id(app: &App, username: &str) -> UserId {
+    app.store.user_by_username(username).await.unwrap().unwrap().0.id
+}
+
+/// Anni A (`a`) as client A's responsible expert (for "my work today").
 async fn make_expert(app: &App, a: &Http) {
+    let official = user_id(app, "a").await;
     let (s, b) = a
         .post(
             &app.client_path("/responsible-expert"),
-            json!({"official_id": app.fx.official_a.id.to_string(), "from": "2026-03-02"}),
+            json!({"official_id": official.to_string(), "from": "2026-03-02"}),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
@@ -40,9 +46,9 @@ async fn a_client_and_an_official_exchange_messages_on_the_record() {
         assert_eq!(m1["author_name"], "Testi Asiakas");
         assert!(m1["read_at"].is_null());
 
+        let anni = user_id(&app, "a").await;
         let reads_before = count(&app, &format!(
-            "SELECT COUNT(*) FROM access_log WHERE user_id = '{}' AND action = 'read' AND resource = 'messages'",
-            app.fx.official_a.id)).await;
+            "SELECT COUNT(*) FROM access_log WHERE user_id = '{anni}' AND action = 'read' AND resource = 'messages'")).await;
         let (s, page) = a.get(&me(&app)).await;
         assert_eq!(s, StatusCode::OK, "{page}");
         let list = page["messages"].as_array().unwrap();
@@ -51,8 +57,7 @@ async fn a_client_and_an_official_exchange_messages_on_the_record() {
         // The official's reading marks the client's message read.
         assert!(list[0]["read_at"].is_string(), "{page}");
         let reads_after = count(&app, &format!(
-            "SELECT COUNT(*) FROM access_log WHERE user_id = '{}' AND action = 'read' AND resource = 'messages'",
-            app.fx.official_a.id)).await;
+            "SELECT COUNT(*) FROM access_log WHERE user_id = '{anni}' AND action = 'read' AND resource = 'messages'")).await;
         assert_eq!(reads_after, reads_before + 1, "the read is logged");
 
         let reply = "Tapaaminen siirretään. Ehdota sopivaa päivää.";
@@ -69,8 +74,7 @@ async fn a_client_and_an_official_exchange_messages_on_the_record() {
         assert_eq!(list[0]["text"], reply);
         assert!(list[0]["read_at"].is_string());
         assert!(mine["next"].is_null());
-        // The client's reading is in their own view of who handled their data? No: their own
-        // reads are logged under their own name.
+        // The client's own reading is logged too, under their own name.
         let own_reads = count(&app, &format!(
             "SELECT COUNT(*) FROM access_log WHERE user_id = '{}' AND action = 'read' AND resource = 'messages'",
             app.seeker.id)).await;
