@@ -69,7 +69,10 @@ pub fn page(before: Option<i64>, limit: Option<i64>) -> AppResult<MessagePage> {
         ));
     }
     if before.is_some_and(|b| b < 1) {
-        return Err(AppError::invalid("before", "must be a cursor of an earlier page"));
+        return Err(AppError::invalid(
+            "before",
+            "must be a cursor of an earlier page",
+        ));
     }
     Ok(MessagePage { before, limit })
 }

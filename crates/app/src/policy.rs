@@ -206,9 +206,9 @@ fn decide_messages(user: &User, action: Action, client: &Client, ctx: &Context) 
     };
     match user.role {
         Role::Official if user.org_id == Some(client.org_id) => allow(purpose::CUSTOMER_SERVICE),
-        Role::Official if ctx.responsible_expert => Decision::Forbidden(
-            "the conversation is between the client and their own organisation",
-        ),
+        Role::Official if ctx.responsible_expert => {
+            Decision::Forbidden("the conversation is between the client and their own organisation")
+        }
         Role::JobSeeker if user.client_id == Some(client.id) => allow(purpose::OWN_USE),
         Role::Supervisor => match action {
             Action::ReadMessages => allow(purpose::SUPERVISION),

@@ -49,3 +49,7 @@ mod checkpoints;
 /// Issue 16: a failing payer logged once per backoff step.
 #[path = "app/payer_log.rs"]
 mod payer_log;
+
+/// Issue 13, A18: who reads and writes a client's secure conversation.
+#[path = "app/messages_policy.rs"]
+mod messages_policy;

@@ -486,7 +486,11 @@ async fn every_endpoint_times_every_role() {
         // provenance and delivery state to two each (supervisor, own official), /api/me/* 7
         // reads by the seeker; issue 13: the conversation (seeker, supervisor, own official)
         // and the seeker's own.
-        assert_eq!(reads_logged, 10 * 3 + 2 * 2 + 7 + (3 + 1), "reads that were logged");
+        assert_eq!(
+            reads_logged,
+            10 * 3 + 2 * 2 + 7 + (3 + 1),
+            "reads that were logged"
+        );
         // Reads refused to four roles (provenance and delivery state also to the seeker),
         // writes (7 to the record, taking and resolving a routed case, recording a request for
         // reconsideration, taking and resolving it, recording a benefit application) to six.

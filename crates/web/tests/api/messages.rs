@@ -17,7 +17,13 @@ fn me(app: &App) -> String {
 
 /// The account `username`'s id.
 async fn user_id(app: &App, username: &str) -> UserId {
-    app.store.user_by_username(username).await.unwrap().unwrap().0.id
+    app.store
+        .user_by_username(username)
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .id
 }
 
 /// Anni A (`a`) as client A's responsible expert (for "my work today").
@@ -223,21 +229,36 @@ async fn the_message_pages_carry_a_conversation_both_ways() {
         let token = seeker.login("seeker").await;
         let (s, _, html) = seeker.get("/me/messages").await;
         assert_eq!(s, StatusCode::OK, "{html}");
-        assert!(html.contains("Testilän kaupunki, työllisyyspalvelut"), "{html}");
+        assert!(
+            html.contains("Testilän kaupunki, työllisyyspalvelut"),
+            "{html}"
+        );
         // An empty message changes nothing and says why.
-        let (s, _, html) = seeker.post("/me/messages", &[("csrf", &token), ("text", "  ")]).await;
+        let (s, _, html) = seeker
+            .post("/me/messages", &[("csrf", &token), ("text", "  ")])
+            .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(html.contains("error-summary") && html.contains("href=\"#text\""), "{html}");
+        assert!(
+            html.contains("error-summary") && html.contains("href=\"#text\""),
+            "{html}"
+        );
         // Without the form's token nothing is written.
-        let (s, _, _) = seeker.post("/me/messages", &[("csrf", "x"), ("text", "Hei")]).await;
+        let (s, _, _) = seeker
+            .post("/me/messages", &[("csrf", "x"), ("text", "Hei")])
+            .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         assert_eq!(count(&app, "SELECT COUNT(*) FROM messages").await, 0);
         let secret = "Olen sairauslomalla ensi viikon. Terveisin Testi";
-        let (s, h, _) = seeker.post("/me/messages", &[("csrf", &token), ("text", secret)]).await;
+        let (s, h, _) = seeker
+            .post("/me/messages", &[("csrf", &token), ("text", secret)])
+            .await;
         assert_eq!(s, StatusCode::SEE_OTHER);
         assert_eq!(h["location"], "/me/messages?sent=1#message-form");
         let (_, _, html) = seeker.get("/me/messages?sent=1").await;
-        assert!(html.contains(secret) && html.contains("Viesti lähetetty."), "{html}");
+        assert!(
+            html.contains(secret) && html.contains("Viesti lähetetty."),
+            "{html}"
+        );
 
         let a = Browser::new(&app);
         let token = a.login("a").await;
@@ -246,7 +267,10 @@ async fn the_message_pages_carry_a_conversation_both_ways() {
         assert!(today.contains(&format!("href=\"{href}\"")), "{today}");
         assert!(!today.contains(secret), "no message text on the day's page");
         let (_, _, record) = a.get(&format!("/clients/{}", app.fx.client_a.id)).await;
-        assert!(record.contains(&format!("href=\"{href}\"")), "the record links the messages");
+        assert!(
+            record.contains(&format!("href=\"{href}\"")),
+            "the record links the messages"
+        );
         let (s, _, html) = a.get(&href).await;
         assert_eq!(s, StatusCode::OK);
         assert!(html.contains(secret));
@@ -257,12 +281,19 @@ async fn the_message_pages_carry_a_conversation_both_ways() {
         let rude = "Olet laiska, tule ajoissa.";
         let (s, _, html) = a.post(&href, &[("csrf", &token), ("text", rude)]).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(html.contains("finding--block") && html.contains(">Olet laiska, tule ajoissa.</textarea>"), "{html}");
+        assert!(
+            html.contains("finding--block")
+                && html.contains(">Olet laiska, tule ajoissa.</textarea>"),
+            "{html}"
+        );
         assert_eq!(count(&app, "SELECT COUNT(*) FROM messages").await, 1);
         let reply = "Kiitos tiedosta. Siirrän tapaamista viikolla.";
         let (s, h, _) = a.post(&href, &[("csrf", &token), ("text", reply)]).await;
         assert_eq!(s, StatusCode::SEE_OTHER);
-        assert_eq!(h["location"].to_str().unwrap(), format!("{href}?sent=1#message-form"));
+        assert_eq!(
+            h["location"].to_str().unwrap(),
+            format!("{href}?sent=1#message-form")
+        );
 
         let (_, _, html) = seeker.get("/me/messages").await;
         assert!(html.contains(reply), "{html}");
@@ -317,10 +348,17 @@ async fn a_real_browser_walks_the_messages_in_finnish_and_swedish() {
             let stdout = String::from_utf8_lossy(&out.stdout);
             let stderr = String::from_utf8_lossy(&out.stderr);
             eprintln!("browser: {stdout}");
-            assert!(out.status.success(), "browser test failed:\n{stdout}\n{stderr}");
-            let summary: Value = serde_json::from_str(stdout.trim().lines().last().unwrap()).unwrap();
+            assert!(
+                out.status.success(),
+                "browser test failed:\n{stdout}\n{stderr}"
+            );
+            let summary: Value =
+                serde_json::from_str(stdout.trim().lines().last().unwrap()).unwrap();
             assert_eq!(summary["violations"], 0, "{summary}");
-            assert!(summary["pages"].as_u64().unwrap() >= 14, "axe ran on every page: {summary}");
+            assert!(
+                summary["pages"].as_u64().unwrap() >= 14,
+                "axe ran on every page: {summary}"
+            );
             // Four walks (fi, sv; with and without script), each a message each way.
             assert_eq!(count(&app, "SELECT COUNT(*) FROM messages").await, 8);
             let _ = csrf_of;
