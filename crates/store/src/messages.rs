@@ -290,7 +290,7 @@ impl Store {
                 latest: parse_ts(&row.try_get::<String, _>("latest")?)?,
             });
         }
-        out.sort_by(|a, b| b.latest.cmp(&a.latest));
+        out.sort_by_key(|u| std::cmp::Reverse(u.latest));
         let logs = out
             .iter()
             .map(|u| self.logged(by, u.client.id))

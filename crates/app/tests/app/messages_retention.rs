@@ -47,9 +47,13 @@ async fn messages_are_erased_with_the_client_record_and_the_ledger_verifies() {
             .await
             .unwrap();
         assert!(read.page.messages[0].read_at.is_some());
-        app.send_message(&official, fx.client_a.id, &text("Tervetuloa tiistaina kello 10."))
-            .await
-            .unwrap();
+        app.send_message(
+            &official,
+            fx.client_a.id,
+            &text("Tervetuloa tiistaina kello 10."),
+        )
+        .await
+        .unwrap();
         let n = |t: &str| format!("SELECT COUNT(*) FROM {t}");
         assert_eq!(raw_i64(&store, &n("messages")).await, 2);
         assert_eq!(raw_i64(&store, &n("message_reads")).await, 1);

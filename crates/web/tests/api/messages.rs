@@ -179,9 +179,9 @@ async fn a_conversation_is_closed_to_everyone_else_and_pages_by_cursor() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "no reason opens the conversation");
         // Refusals are logged, flagged, under the refused user's name.
-        let denied = count(&app, &format!(
+        let denied = count(&app,
             "SELECT COUNT(*) FROM access_log a JOIN users u ON u.id = a.user_id
-             WHERE u.username = 'b' AND a.action = 'denied' AND a.resource = 'messages' AND a.flagged = 1")).await;
+             WHERE u.username = 'b' AND a.action = 'denied' AND a.resource = 'messages' AND a.flagged = 1").await;
         assert_eq!(denied, 3);
         assert_eq!(b.get("/api/me/messages").await.0, StatusCode::FORBIDDEN);
 
