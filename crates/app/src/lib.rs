@@ -33,6 +33,7 @@ mod error;
 mod guard;
 pub mod handover;
 pub mod me;
+pub mod messages;
 pub mod my_work;
 pub mod operations;
 pub mod paged;

@@ -17,6 +17,8 @@
 //!   today).
 //! - **The work queues** of the official's organisation: how many routed cases and requests
 //!   for reconsideration wait (counts only: no client's data).
+//! - **New messages** (issue 13, A18): the official's clients with messages nobody of the
+//!   organisation has read yet — how many and when the newest came, never the text.
 //! - **Late entries** (A6): the official's own entries recorded in the last
 //!   [`LATE_ENTRIES_DAYS`] days more than five working days after their event.
 //!
@@ -29,7 +31,7 @@ use kirjuri_domain::{time, Appointment, Client, Entry, JobSearch};
 use crate::policy::{Capability, Scope};
 use crate::{Actor, App, AppError, AppResult};
 
-pub use kirjuri_store::{FollowUp, QueueCounts};
+pub use kirjuri_store::{FollowUp, QueueCounts, UnreadMessages};
 use kirjuri_store::{MyWorkQuery, Queue};
 
 /// How far back the official's late entries are listed.
@@ -75,6 +77,9 @@ pub struct ClientWork {
     pub follow_ups_this_week: Vec<FollowUp>,
     /// Newest first.
     pub late_entries: Vec<LateEntry>,
+    /// Clients with messages nobody of the organisation has read (issue 13), the newest
+    /// first: counts and times only.
+    pub new_messages: Vec<UnreadMessages>,
 }
 
 /// An official's work today.
@@ -136,7 +141,12 @@ impl App {
                     late_since: since,
                 };
                 let rows = self.store.my_work(&q, &access).await?;
-                Some(sorted(today, rows))
+                let mut work = sorted(today, rows);
+                work.new_messages = self
+                    .store
+                    .unread_messages_of_expert(actor.user.id, org, &access)
+                    .await?;
+                Some(work)
             }
             Err(AppError::Forbidden(_)) => None,
             Err(e) => return Err(e),

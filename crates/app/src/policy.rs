@@ -64,16 +64,22 @@ pub enum Action {
     /// Read the authority's own records about the client: decision provenance with its
     /// ledger proof (B10), where the statements' deliveries to payers stand.
     ReadAuthorityRecord,
+    /// Read the client's secure conversation with their organisation (A18, issue 13).
+    ReadMessages,
+    /// Write a message into that conversation.
+    SendMessage,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 8] = [
         Action::Read,
         Action::Write,
         Action::Resolve,
         Action::Ask,
         Action::AskOnBehalf,
         Action::ReadAuthorityRecord,
+        Action::ReadMessages,
+        Action::SendMessage,
     ];
 }
 
@@ -138,6 +144,9 @@ pub fn decide(user: &User, action: Action, client: &Client, ctx: &Context) -> De
     if action == Action::Resolve {
         return decide_case(user, client, ctx);
     }
+    if matches!(action, Action::ReadMessages | Action::SendMessage) {
+        return decide_messages(user, action, client, ctx);
+    }
     let own_client = user.client_id == Some(client.id);
     match user.role {
         Role::KehaOfficial if ctx.keha_task => match action {
@@ -173,13 +182,42 @@ pub fn decide(user: &User, action: Action, client: &Client, ctx: &Context) -> De
             Action::ReadAuthorityRecord => {
                 Decision::Forbidden("this record is for officials and the supervisor")
             }
-            Action::Write | Action::Resolve => {
+            // (Messages are decided by `decide_messages`.)
+            Action::Write | Action::Resolve | Action::ReadMessages | Action::SendMessage => {
                 Decision::Forbidden("officials make entries in the record")
             }
         },
         Role::JobSeeker | Role::KehaOfficial | Role::RulesAuthor | Role::Administrator => {
             Decision::Hidden
         }
+    }
+}
+
+/// The secure conversation (A18, issue 13) is between the client and the officials of the
+/// client's own organisation: they read and write it. The supervisor reads it (A3) and never
+/// writes. Nobody else sees it: an official of another organisation not even with a stated
+/// reason (the conversation exists for them no more than the client does), a responsible
+/// expert of another organisation knows the client but not the conversation, a KEHA official's
+/// statement task does not reach it.
+fn decide_messages(user: &User, action: Action, client: &Client, ctx: &Context) -> Decision {
+    let allow = |default_purpose: &'static str| Decision::Allow {
+        default_purpose,
+        flagged: false,
+    };
+    match user.role {
+        Role::Official if user.org_id == Some(client.org_id) => allow(purpose::CUSTOMER_SERVICE),
+        Role::Official if ctx.responsible_expert => {
+            Decision::Forbidden("the conversation is between the client and their own organisation")
+        }
+        Role::JobSeeker if user.client_id == Some(client.id) => allow(purpose::OWN_USE),
+        Role::Supervisor => match action {
+            Action::ReadMessages => allow(purpose::SUPERVISION),
+            _ => Decision::Forbidden(SUPERVISOR_READS_ONLY),
+        },
+        Role::KehaOfficial if ctx.keha_task => {
+            Decision::Forbidden("a KEHA official resolves statement tasks only")
+        }
+        _ => Decision::Hidden,
     }
 }
 

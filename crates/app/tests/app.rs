@@ -49,3 +49,11 @@ mod checkpoints;
 /// Issue 16: a failing payer logged once per backoff step.
 #[path = "app/payer_log.rs"]
 mod payer_log;
+
+/// Issue 13, A18: who reads and writes a client's secure conversation.
+#[path = "app/messages_policy.rs"]
+mod messages_policy;
+
+/// Issue 13 with issue 17: messages are erased with the client record.
+#[path = "app/messages_retention.rs"]
+mod messages_retention;

@@ -94,3 +94,7 @@ id_type!(
     /// One statement's delivery to one benefit payer (the outbox).
     DeliveryId
 );
+id_type!(
+    /// A secure message between a client and their organisation (A18); never changed.
+    MessageId
+);

@@ -16,6 +16,7 @@ pub mod clock;
 pub mod entry;
 pub mod hetu;
 pub mod ids;
+pub mod message;
 pub mod model;
 pub mod payer;
 pub mod retention;
@@ -30,9 +31,10 @@ pub use entry::{
 };
 pub use hetu::{Hetu, HetuError};
 pub use ids::{
-    AppointmentId, ClientId, DecisionId, DeliveryId, EntryId, IdError, JobSearchId, OrgId, PayerId,
-    ReconsiderationId, UserId,
+    AppointmentId, ClientId, DecisionId, DeliveryId, EntryId, IdError, JobSearchId, MessageId,
+    OrgId, PayerId, ReconsiderationId, UserId,
 };
+pub use message::{Message, MessageSender};
 pub use model::{
     Client, ContactMethod, ContactMethodKind, EndReason, JobSearch, JobSearchEnd, Language,
     NewClient, OrgKind, Organisation, ResponsibleExpert, Role, UnknownValue, User,
@@ -40,7 +42,7 @@ pub use model::{
 pub use payer::{is_loopback_ip, is_public_ip, EndpointError, EndpointUrl};
 pub use retention::{RecordKind, RetentionCutoffs, RetentionPeriod, RetentionPolicy};
 pub use text::{
-    is_bidi_control, is_format_char, Address, ClientReasons, EntryText, LegalBasis, PersonName,
-    Reasoning, ShortText, TextError, Username,
+    is_bidi_control, is_format_char, Address, ClientReasons, EntryText, LegalBasis, MessageText,
+    PersonName, Reasoning, ShortText, TextError, Username,
 };
 pub use time::{EffectiveDated, HELSINKI};

@@ -163,3 +163,8 @@ text_type!(
     /// (multi-line).
     ClientReasons, 5000, true
 );
+text_type!(
+    /// The text of a secure message between a client and their organisation (A18,
+    /// multi-line).
+    MessageText, 5000, true
+);

@@ -51,6 +51,7 @@ mod handover;
 mod job_searches;
 mod ledger;
 mod login;
+mod messages;
 mod migrate;
 mod my_work;
 mod operations;
@@ -94,6 +95,7 @@ pub use login::{
     FailureCount, LoginAttempt, NewSecurityEvent, PendingOidcLogin, SecurityEvent,
     SecurityEventKind,
 };
+pub use messages::{Conversation, MessagePage, MessageSent, UnreadMessages};
 pub use my_work::{FollowUp, MyWorkQuery, MyWorkRows, QueueCounts};
 pub use outbox::{idempotency_key, IssuedStatement};
 pub use payers::{BenefitPayer, NewBenefitPayer};

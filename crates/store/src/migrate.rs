@@ -106,6 +106,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0015_login_attempts.sql"),
     },
     Migration {
+        version: 16,
+        description: "secure messages between a client and their organisation, and first reads (issue 13, A18)",
+        sqlite: include_str!("../migrations/sqlite/0016_messages.sql"),
+        postgres: include_str!("../migrations/postgres/0016_messages.sql"),
+    },
+    Migration {
         version: 18,
         description: "write probe: /health finds a database that cannot take writes (issue 16)",
         sqlite: include_str!("../migrations/sqlite/0018_write_probe.sql"),

@@ -27,7 +27,7 @@ use crate::work_queue::Queue;
 use crate::{Access, Store, StoreError};
 
 /// The clients whose latest responsible-expert assignment names `$1`, of organisation `$2`.
-const MINE: &str = "SELECT r.client_id FROM responsible_experts r
+pub(crate) const MINE: &str = "SELECT r.client_id FROM responsible_experts r
      JOIN clients mc ON mc.id = r.client_id
      WHERE r.official_id = $1 AND mc.org_id = $2
        AND r.seq = (SELECT MAX(r2.seq) FROM responsible_experts r2

@@ -21,8 +21,9 @@ use sqlx::{AnyConnection, Row};
 
 use crate::ledger::{
     erase, RecordTable, ACCESS_LOG, APPOINTMENTS, BENEFIT_APPLICATIONS, CONTACT_METHODS, DECISIONS,
-    DELIVERIES, DELIVERY_RECEIPTS, ENTRIES, JOB_SEARCHES, JOB_SEARCH_ENDS, OFFICIAL_STEPS,
-    RECONSIDERATION_REQUESTS, RECONSIDERATION_STEPS, REGISTER_FACTS, RESPONSIBLE_EXPERTS,
+    DELIVERIES, DELIVERY_RECEIPTS, ENTRIES, JOB_SEARCHES, JOB_SEARCH_ENDS, MESSAGES,
+    OFFICIAL_STEPS, RECONSIDERATION_REQUESTS, RECONSIDERATION_STEPS, REGISTER_FACTS,
+    RESPONSIBLE_EXPERTS,
 };
 use crate::rows::{parse_date, parse_ts, ts};
 use crate::{Backend, IdSource, Store, StoreError};
@@ -74,14 +75,18 @@ const fn part(
 }
 
 const OWN: &str = "t.client_id = $1";
+const OF_MESSAGES: &str = "t.message_seq IN (SELECT seq FROM messages WHERE client_id = $1)";
 const OF_ENTRIES: &str = "t.entry_id IN (SELECT id FROM entries WHERE client_id = $1)";
 const OF_DELIVERIES: &str = "t.delivery_id IN (SELECT id FROM deliveries WHERE client_id = $1)";
 const OF_JOB_SEARCHES: &str =
     "t.job_search_id IN (SELECT id FROM job_searches WHERE client_id = $1)";
 
 /// The client record (4 years after the client relationship ends), children first.
-const CLIENT_RECORD: [Part; 7] = [
+const CLIENT_RECORD: [Part; 9] = [
     part("entry_findings", OF_ENTRIES, None),
+    // Secure messages (issue 13, migration 16): part of the client record.
+    part("message_reads", OF_MESSAGES, None),
+    part("messages", OWN, Some(&MESSAGES)),
     part("entries", OWN, Some(&ENTRIES)),
     part("appointments", OWN, Some(&APPOINTMENTS)),
     part("contact_methods", OWN, Some(&CONTACT_METHODS)),
@@ -137,6 +142,7 @@ const RECORD_LAST_INSTANT: &str = "SELECT MAX(d) FROM (
     UNION ALL SELECT MAX(substr(recorded_at, 1, 10)) FROM appointments WHERE client_id = $1
     UNION ALL SELECT MAX(substr(starts_at, 1, 10)) FROM appointments WHERE client_id = $1
     UNION ALL SELECT MAX(substr(recorded_at, 1, 10)) FROM contact_methods WHERE client_id = $1
+    UNION ALL SELECT MAX(substr(sent_at, 1, 10)) FROM messages WHERE client_id = $1
     UNION ALL SELECT MAX(substr(recorded_at, 1, 10)) FROM responsible_experts WHERE client_id = $1
     UNION ALL SELECT MAX(substr(recorded_at, 1, 10)) FROM register_facts WHERE client_id = $1
     UNION ALL SELECT MAX(substr(recorded_at, 1, 10)) FROM benefit_applications WHERE client_id = $1

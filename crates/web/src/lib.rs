@@ -96,6 +96,7 @@ impl AppState {
         (name = "session", description = "Log-in with a personal account (A1)"),
         (name = "clients", description = "Job seekers; identity codes are only ever shown masked"),
         (name = "entries", description = "Journal entries: immutable, corrections are new entries (A5)"),
+        (name = "messages", description = "Secure messages between a client and their organisation, inside Kirjuri (A18)"),
         (name = "statements", description = "Automated labour-policy statements (KEHA/73792/2024): adoption decisions, register facts, decisions and their provenance"),
     )
 )]
@@ -117,6 +118,15 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(api::own::my_job_searches))
         .routes(routes!(api::own::my_access_log))
         .routes(routes!(api::own::my_export))
+        // Secure messages (issue 13, A18).
+        .routes(routes!(
+            api::messages::my_messages,
+            api::messages::send_my_message
+        ))
+        .routes(routes!(
+            api::messages::list_messages,
+            api::messages::send_message
+        ))
         .routes(routes!(api::statements::my_statements))
         .routes(routes!(api::statements::get_notice))
         .routes(routes!(

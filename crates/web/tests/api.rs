@@ -705,3 +705,6 @@ mod pages_today;
 /// Issue 16: paging of the lists that grow, /health, refused writes, /metrics.
 #[path = "api/operations.rs"]
 mod operations;
+/// Issue 13, A18: secure messages between a client and their organisation.
+#[path = "api/messages.rs"]
+mod messages;

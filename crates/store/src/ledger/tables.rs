@@ -303,7 +303,24 @@ pub(crate) const ACCOUNT_EVENTS: RecordTable = RecordTable {
     ],
 };
 
-pub(super) const RECORD_TABLES: [&RecordTable; 16] = [
+/// Issue 13, A18: a secure message between a client and their organisation.
+pub(crate) const MESSAGES: RecordTable = RecordTable {
+    name: "messages",
+    key: "seq",
+    int_key: true,
+    cols: &[
+        "author_id",
+        "client_id",
+        "id",
+        "org_id",
+        "sender",
+        "sent_at",
+        "seq",
+        "text",
+    ],
+};
+
+pub(super) const RECORD_TABLES: [&RecordTable; 17] = [
     &ENTRIES,
     &JOB_SEARCHES,
     &JOB_SEARCH_ENDS,
@@ -320,6 +337,7 @@ pub(super) const RECORD_TABLES: [&RecordTable; 16] = [
     &DELIVERIES,
     &DELIVERY_RECEIPTS,
     &ACCOUNT_EVENTS,
+    &MESSAGES,
 ];
 
 impl RecordTable {

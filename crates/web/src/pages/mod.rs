@@ -10,6 +10,7 @@
 //! Modules: [`layout`] (language, CSRF token, headers, dates), [`i18n`] (Fluent), [`error`]
 //! (errors as pages), [`session`] (log-in, log-out, signed-in forms), [`today`] ("my work
 //! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`appointment`] (booking one), [`handover`] (the handover summary, A8), [`assign`] (the contact method and the responsible expert), [`facts`] (the client's register facts, B4), [`jobsearch`] (starting and ending a job search with the client's answers), [`queue`] (the work queue of routed cases and requests for reconsideration: take, preview, resolve), [`provenance`] (a decision's provenance), [`statement`] (the printable statements of a decision),
+//! [`messages`] (the secure conversation between a client and their organisation, A18),
 //! [`assets`] (the stylesheets, compiled in).
 
 pub mod appointment;
@@ -22,6 +23,7 @@ pub mod handover;
 pub mod i18n;
 pub mod jobsearch;
 pub mod layout;
+pub mod messages;
 pub mod provenance;
 pub mod queue;
 pub mod record;
@@ -87,6 +89,15 @@ pub fn routes(state: AppState) -> Router {
         .route(
             "/clients/{id}/register-facts",
             post(facts::set_register_facts),
+        )
+        // Secure messages (issue 13, A18): the client's own page and the officials' page.
+        .route(
+            "/me/messages",
+            get(messages::own_messages).post(messages::send_own_message),
+        )
+        .route(
+            "/clients/{id}/messages",
+            get(messages::client_messages).post(messages::send_client_message),
         )
         .route("/decisions/{id}/provenance", get(provenance::provenance))
         .route("/decisions/{id}/proof", get(provenance::proof))

@@ -43,6 +43,15 @@ struct FollowUpRow {
     latest: String,
 }
 
+/// A client with unread messages (issue 13): how many and when the newest came, no text.
+#[derive(Debug)]
+struct MessagesRow {
+    client: String,
+    href: String,
+    unread: String,
+    latest: String,
+}
+
 #[derive(Debug)]
 struct LateRow {
     client: String,
@@ -70,6 +79,7 @@ struct WorkView {
     interviews: Vec<Group<InterviewRow>>,
     follow_ups: Vec<Group<FollowUpRow>>,
     late: Vec<LateRow>,
+    messages: Vec<MessagesRow>,
 }
 
 #[derive(Template)]
@@ -245,5 +255,15 @@ fn view(lang: Lang, week_end: &str, c: ClientWork) -> WorkView {
             },
         ],
         late: c.late_entries.iter().map(|l| late(lang, l)).collect(),
+        messages: c
+            .new_messages
+            .iter()
+            .map(|m| MessagesRow {
+                client: name(&m.client),
+                href: format!("/clients/{}/messages", m.client.id),
+                unread: m.unread.to_string(),
+                latest: date_time(lang, m.latest),
+            })
+            .collect(),
     }
 }

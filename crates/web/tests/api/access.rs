@@ -103,6 +103,13 @@ fn matrix() -> Vec<Row> {
         row("GET", "/api/me/job-searches", Kind::Read, OWN),
         row("GET", "/api/me/access-log", Kind::Read, OWN),
         row("GET", "/api/me/export", Kind::Read, OWN),
+        // Secure messages (issue 13, A18): the client and their own organisation's officials
+        // read and write the conversation (the client also through its client path), the
+        // supervisor reads it, nobody else learns it exists.
+        row("GET", "/api/me/messages", Kind::Read, OWN),
+        row("POST", "/api/me/messages", Kind::Write, [401, 201, 403, 403, 403, 403, 403, 403]),
+        row("GET", "/api/clients/{id}/messages", Kind::Read, READ),
+        row("POST", "/api/clients/{id}/messages", Kind::Write, [401, 201, 404, 404, 404, 403, 404, 201]),
         // Statements (issue 5). The notice and the adoption decisions are public (B13, B14).
         public("GET", "/api/statements/notice", [200; 8]),
         public("GET", "/api/adoption-decisions", [200; 8]),
@@ -232,6 +239,9 @@ fn body(app: &App, row: &Row, r: R, n: usize) -> Option<Value> {
         // The payer the administrator registered in the row before.
         ("POST", "/api/clients/{id}/benefit-applications") => {
             json!({"payer_id": "{payer}", "from_date": "2026-03-01"})
+        }
+        ("POST", "/api/me/messages" | "/api/clients/{id}/messages") => {
+            json!({"text": "Kiitos, tapaaminen sopii hyvin."})
         }
         ("POST", "/api/check") => json!({"text": "Soitettu asiakkaalle.", "entry_type": "contact"}),
         ("POST", "/api/admin/users") => json!({
@@ -474,14 +484,21 @@ async fn every_endpoint_times_every_role() {
         // Client-data reads allowed to three roles each (lookup, client, 6 record reads, the
         // decisions and the benefit applications: seeker, supervisor, own official),
         // provenance and delivery state to two each (supervisor, own official), /api/me/* 7
-        // reads by the seeker.
-        assert_eq!(reads_logged, 10 * 3 + 2 * 2 + 7, "reads that were logged");
+        // reads by the seeker; issue 13: the conversation (seeker, supervisor, own official)
+        // and the seeker's own.
+        assert_eq!(
+            reads_logged,
+            10 * 3 + 2 * 2 + 7 + (3 + 1),
+            "reads that were logged"
+        );
         // Reads refused to four roles (provenance and delivery state also to the seeker),
         // writes (7 to the record, taking and resolving a routed case, recording a request for
         // reconsideration, taking and resolving it, recording a benefit application) to six.
+        // Issue 13: the conversation refused to four roles for reading, to five for writing
+        // (the seeker writes into their own).
         assert_eq!(
             denials_logged,
-            10 * 4 + 2 * 5 + 13 * 6,
+            10 * 4 + 2 * 5 + 13 * 6 + (4 + 5),
             "refusals that were logged"
         );
         app

@@ -1111,6 +1111,8 @@ const PAGE_ROUTES: &[(&str, bool, bool)] = &[
     ("/clients/{id}/responsible-expert", false, true),
     ("/clients/{id}/register-facts/new", true, false),
     ("/clients/{id}/register-facts", false, true),
+    ("/me/messages", true, true),
+    ("/clients/{id}/messages", true, true),
     ("/decisions/{id}/provenance", true, false),
     ("/decisions/{id}/proof", true, false),
     ("/decisions/{id}/statement", true, false),
