@@ -34,6 +34,7 @@ mod guard;
 pub mod handover;
 pub mod me;
 pub mod my_work;
+pub mod own;
 pub mod policy;
 mod quality;
 pub mod retention;
@@ -51,6 +52,7 @@ use kirjuri_rules::RuleSets;
 use kirjuri_store::Store;
 
 pub use actor::Actor;
+pub use policy::{home, Home};
 pub use error::{entry_error_field, field, AppError, AppResult};
 pub use quality::{blocks_document, stored_findings};
 pub use session::{hash_password, LoginThrottle, Session};
