@@ -701,3 +701,7 @@ mod pages_record;
 /// Issue 12 item 2: the "my work today" page.
 #[path = "api/pages_today.rs"]
 mod pages_today;
+
+/// Issue 13: the job seeker's own pages.
+#[path = "api/pages_own.rs"]
+mod pages_own;
