@@ -49,3 +49,7 @@ mod checkpoints;
 /// Issue 16: a failing payer logged once per backoff step.
 #[path = "app/payer_log.rs"]
 mod payer_log;
+
+/// Issue 13: the job seeker's own job search.
+#[path = "app/own_job_search.rs"]
+mod own_job_search;
