@@ -52,8 +52,8 @@ use kirjuri_rules::RuleSets;
 use kirjuri_store::Store;
 
 pub use actor::Actor;
-pub use policy::{home, Home};
 pub use error::{entry_error_field, field, AppError, AppResult};
+pub use policy::{home, Home};
 pub use quality::{blocks_document, stored_findings};
 pub use session::{hash_password, LoginThrottle, Session};
 

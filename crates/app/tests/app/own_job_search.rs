@@ -56,16 +56,66 @@ fn only_the_client_reports_their_own_job_search() {
         ..Context::default()
     };
     let rows: Vec<(&str, User, Context, char)> = vec![
-        ("the client themself", user(Role::JobSeeker, None, Some(100)), Context::default(), 'A'),
-        ("another job seeker", user(Role::JobSeeker, None, Some(101)), Context::default(), 'H'),
-        ("official of the organisation", user(Role::Official, Some(1), None), Context::default(), 'X'),
-        ("responsible expert elsewhere", user(Role::Official, Some(2), None), expert, 'X'),
-        ("official elsewhere", user(Role::Official, Some(2), None), Context::default(), 'H'),
-        ("official elsewhere with a reason", user(Role::Official, Some(2), None), stated, 'X'),
-        ("KEHA official with a task", user(Role::KehaOfficial, Some(3), None), keha, 'X'),
-        ("supervisor", user(Role::Supervisor, Some(4), None), Context::default(), 'X'),
-        ("rules author", user(Role::RulesAuthor, Some(3), None), Context::default(), 'H'),
-        ("administrator", user(Role::Administrator, Some(1), None), Context::default(), 'H'),
+        (
+            "the client themself",
+            user(Role::JobSeeker, None, Some(100)),
+            Context::default(),
+            'A',
+        ),
+        (
+            "another job seeker",
+            user(Role::JobSeeker, None, Some(101)),
+            Context::default(),
+            'H',
+        ),
+        (
+            "official of the organisation",
+            user(Role::Official, Some(1), None),
+            Context::default(),
+            'X',
+        ),
+        (
+            "responsible expert elsewhere",
+            user(Role::Official, Some(2), None),
+            expert,
+            'X',
+        ),
+        (
+            "official elsewhere",
+            user(Role::Official, Some(2), None),
+            Context::default(),
+            'H',
+        ),
+        (
+            "official elsewhere with a reason",
+            user(Role::Official, Some(2), None),
+            stated,
+            'X',
+        ),
+        (
+            "KEHA official with a task",
+            user(Role::KehaOfficial, Some(3), None),
+            keha,
+            'X',
+        ),
+        (
+            "supervisor",
+            user(Role::Supervisor, Some(4), None),
+            Context::default(),
+            'X',
+        ),
+        (
+            "rules author",
+            user(Role::RulesAuthor, Some(3), None),
+            Context::default(),
+            'H',
+        ),
+        (
+            "administrator",
+            user(Role::Administrator, Some(1), None),
+            Context::default(),
+            'H',
+        ),
     ];
     for (name, u, ctx, want) in rows {
         let d = decide(&u, Action::ReportJobSearch, &client, &ctx);
@@ -84,8 +134,17 @@ fn only_the_client_reports_their_own_job_search() {
         assert_eq!(got, want, "{name}");
     }
     assert!(Action::ALL.contains(&Action::ReportJobSearch));
-    assert_eq!(home(&user(Role::JobSeeker, None, Some(100))), Home::OwnPages);
-    for role in [Role::Official, Role::KehaOfficial, Role::Supervisor, Role::RulesAuthor, Role::Administrator] {
+    assert_eq!(
+        home(&user(Role::JobSeeker, None, Some(100))),
+        Home::OwnPages
+    );
+    for role in [
+        Role::Official,
+        Role::KehaOfficial,
+        Role::Supervisor,
+        Role::RulesAuthor,
+        Role::Administrator,
+    ] {
         assert_eq!(home(&user(role, Some(1), None)), Home::Work, "{role:?}");
     }
 }
@@ -197,7 +256,10 @@ async fn the_client_registers_and_ends_their_own_job_search_under_the_rules_of_t
             .await
             .unwrap();
         // Decided in the same transaction (routed here: no adoption decision covers the rules).
-        assert_eq!(ended.job_search.end.as_ref().map(|e| e.reason), Some(EndReason::Employed));
+        assert_eq!(
+            ended.job_search.end.as_ref().map(|e| e.reason),
+            Some(EndReason::Employed)
+        );
         assert_eq!(ended.decision.stored.decision.kind, "job_search_end");
         ts.cleanup().await;
     }

@@ -249,7 +249,10 @@ pub async fn record(
                 lang,
                 "own-contact-since",
                 &[
-                    ("method", &text(lang, &format!("contact-{}", m.method.code()), &[])),
+                    (
+                        "method",
+                        &text(lang, &format!("contact-{}", m.method.code()), &[]),
+                    ),
                     ("date", &date(m.agreed_on)),
                 ],
             )

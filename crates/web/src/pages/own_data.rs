@@ -255,7 +255,11 @@ pub async fn export_page(State(state): State<AppState>, ctx: PageCtx) -> PageRes
             .iter()
             .map(|a| own_appointment(lang, a))
             .collect(),
-        entries: (0..e.entries.len().div_ceil(super::record::TIMELINE_PAGE).max(1))
+        entries: (0..e
+            .entries
+            .len()
+            .div_ceil(super::record::TIMELINE_PAGE)
+            .max(1))
             .flat_map(|p| timeline(lang, &e.entries, p))
             .collect(),
         statements,
@@ -270,10 +274,7 @@ pub async fn export_page(State(state): State<AppState>, ctx: PageCtx) -> PageRes
                 line(text(
                     lang,
                     "record-application",
-                    &[
-                        ("payer", &payer),
-                        ("from", &date(a.application.from_date)),
-                    ],
+                    &[("payer", &payer), ("from", &date(a.application.from_date))],
                 ))
             })
             .collect(),

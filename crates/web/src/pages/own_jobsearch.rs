@@ -20,8 +20,8 @@ use serde::Deserialize;
 use super::error::{rendered, see_other, PageError, PageErrorKind, PageResult};
 use super::i18n::{text, Lang};
 use super::jobsearch::{
-    answers_json_in, field_message, form_field, notice, questions_in, Choice, Question,
-    ReasonRow, StartForm,
+    answers_json_in, field_message, form_field, notice, questions_in, Choice, Question, ReasonRow,
+    StartForm,
 };
 use super::layout::{date, Layout, PageCtx, Signed};
 use super::own::target_name;
@@ -164,7 +164,12 @@ async fn start_page(
     status: StatusCode,
 ) -> PageResult {
     let page = StartPage {
-        l: Layout::new(ctx, "own-register-title", Some(&s.actor.user), s.csrf.clone()),
+        l: Layout::new(
+            ctx,
+            "own-register-title",
+            Some(&s.actor.user),
+            s.csrf.clone(),
+        ),
         today: date(state.app.clock().today()),
         questions: questions_in(ctx.lang, "own-answer", f, &errors),
         free_text: f.free_text.clone(),
@@ -216,14 +221,28 @@ pub async fn register(State(state): State<AppState>, ctx: PageCtx, body: Bytes) 
             Ok(a) => a,
             Err(e) => {
                 let errors = vec![own_field_message(lang, &form_field(&e.field))];
-                return start_page(&state, &ctx, &s, &f, errors, StatusCode::UNPROCESSABLE_ENTITY)
-                    .await;
+                return start_page(
+                    &state,
+                    &ctx,
+                    &s,
+                    &f,
+                    errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
             }
         },
         Ok(None) => None,
         Err(errors) => {
-            return start_page(&state, &ctx, &s, &f, errors, StatusCode::UNPROCESSABLE_ENTITY)
-                .await
+            return start_page(
+                &state,
+                &ctx,
+                &s,
+                &f,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     };
     let form = FormAnswers {
@@ -234,13 +253,26 @@ pub async fn register(State(state): State<AppState>, ctx: PageCtx, body: Bytes) 
         Ok(d) => d,
         Err(AppError::Invalid { field, .. }) if field == "acknowledged_notice" => {
             let error = FieldMessage::new(lang, "acknowledged", "own-error-notice");
-            return notice_page(&state, &ctx, s, Some(error), StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
+            return notice_page(
+                &state,
+                &ctx,
+                s,
+                Some(error),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
         Err(AppError::Invalid { field, .. }) => {
             let errors = vec![own_field_message(lang, &form_field(&field))];
-            return start_page(&state, &ctx, &s, &f, errors, StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
+            return start_page(
+                &state,
+                &ctx,
+                &s,
+                &f,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
         Err(AppError::Conflict { .. }) => {
             let errors = vec![FieldMessage::new(
@@ -455,7 +487,15 @@ pub async fn end(State(state): State<AppState>, ctx: PageCtx, body: Bytes) -> Pa
         ));
     }
     let (Some(end), Some(reason)) = (end, reason) else {
-        return end_page(&state, &ctx, &s, &f, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return end_page(
+            &state,
+            &ctx,
+            &s,
+            &f,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let d = match state
         .app
@@ -465,8 +505,14 @@ pub async fn end(State(state): State<AppState>, ctx: PageCtx, body: Bytes) -> Pa
         Ok(d) => d,
         Err(AppError::Invalid { field, .. }) if field == "acknowledged_notice" => {
             let error = FieldMessage::new(lang, "acknowledged", "own-error-notice");
-            return notice_page(&state, &ctx, s, Some(error), StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
+            return notice_page(
+                &state,
+                &ctx,
+                s,
+                Some(error),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
         Err(AppError::Invalid { field, .. }) => {
             let errors = vec![if field == "reason" {
@@ -474,8 +520,15 @@ pub async fn end(State(state): State<AppState>, ctx: PageCtx, body: Bytes) -> Pa
             } else {
                 FieldMessage::new(lang, "end_date", "own-error-end-date")
             }];
-            return end_page(&state, &ctx, &s, &f, errors, StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
+            return end_page(
+                &state,
+                &ctx,
+                &s,
+                &f,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
         Err(AppError::Conflict { .. }) => {
             let errors = vec![FieldMessage::new(
@@ -489,4 +542,3 @@ pub async fn end(State(state): State<AppState>, ctx: PageCtx, body: Bytes) -> Pa
     };
     result_page(&state, &ctx, s, &d, true, StatusCode::OK).await
 }
-

@@ -278,7 +278,12 @@ async fn statement_page(
         }
     });
     let page = StatementPage {
-        l: Layout::new(ctx, "own-statement-title", Some(&s.actor.user), s.csrf.clone()),
+        l: Layout::new(
+            ctx,
+            "own-statement-title",
+            Some(&s.actor.user),
+            s.csrf.clone(),
+        ),
         decision_id: id.to_string(),
         title: title_of(lang, &d),
         outcome,

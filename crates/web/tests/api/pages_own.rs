@@ -22,7 +22,16 @@ async fn post_form(
 
 fn with(form: &[(&'static str, String)], key: &str, value: &str) -> Form {
     form.iter()
-        .map(|(k, v)| (*k, if *k == key { value.to_owned() } else { v.clone() }))
+        .map(|(k, v)| {
+            (
+                *k,
+                if *k == key {
+                    value.to_owned()
+                } else {
+                    v.clone()
+                },
+            )
+        })
         .collect()
 }
 
@@ -73,11 +82,18 @@ async fn seeker_login(b: &Browser, username: &str) -> String {
     let (s, h, body) = b
         .post(
             "/login",
-            &[("csrf", &token), ("username", username), ("password", PASSWORD)],
+            &[
+                ("csrf", &token),
+                ("username", username),
+                ("password", PASSWORD),
+            ],
         )
         .await;
     assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
-    assert_eq!(h["location"], "/me", "a job seeker starts on their own page");
+    assert_eq!(
+        h["location"], "/me",
+        "a job seeker starts on their own page"
+    );
     let (s, h, html) = b.get("/me").await;
     assert_eq!(s, StatusCode::OK, "{html}");
     assert_page_headers(&h);
@@ -168,15 +184,33 @@ async fn a_job_seeker_sees_their_appointments_and_record_exactly_as_recorded() {
         let b = Browser::new(&app);
         seeker_login(&b, "seeker").await;
         let (_, _, home) = b.get("/me").await;
-        assert!(home.contains("Oma sivu") && home.contains("Testi Asiakas"), "{home}");
-        assert!(home.contains("10.3.2026 klo 14.05"), "the next appointment: {home}");
-        assert!(home.contains("Sámegillii") && home.contains("saamen kielilaki"), "{home}");
-        assert!(!home.contains("href=\"/queue\""), "no officials' menu: {home}");
+        assert!(
+            home.contains("Oma sivu") && home.contains("Testi Asiakas"),
+            "{home}"
+        );
+        assert!(
+            home.contains("10.3.2026 klo 14.05"),
+            "the next appointment: {home}"
+        );
+        assert!(
+            home.contains("Sámegillii") && home.contains("saamen kielilaki"),
+            "{home}"
+        );
+        assert!(
+            !home.contains("href=\"/queue\""),
+            "no officials' menu: {home}"
+        );
 
         let (s, h, html) = b.get("/me/appointments").await;
         assert_eq!(s, StatusCode::OK);
         assert_page_headers(&h);
-        for exact in ["10.3.2026", "14.05", "45 min", "käynti toimistolla", "Työkatu 3 B, 00100 Helsinki"] {
+        for exact in [
+            "10.3.2026",
+            "14.05",
+            "45 min",
+            "käynti toimistolla",
+            "Työkatu 3 B, 00100 Helsinki",
+        ] {
             assert!(html.contains(exact), "{exact}: {html}");
         }
         assert!(html.contains("Suomen aikaa"), "{html}");
@@ -185,16 +219,28 @@ async fn a_job_seeker_sees_their_appointments_and_record_exactly_as_recorded() {
         assert_eq!(s, StatusCode::OK);
         assert_page_headers(&h);
         assert!(html.contains("Neuvottu työnhaun velvoitteista."), "{html}");
-        assert!(html.contains("010594Y****") && !html.contains("010594Y9032"), "{html}");
+        assert!(
+            html.contains("010594Y****") && !html.contains("010594Y9032"),
+            "{html}"
+        );
         assert!(html.contains("puhelin, sovittu 1.3.2026"), "{html}");
-        assert!(html.contains("Testilän kaupunki, työllisyyspalvelut"), "{html}");
+        assert!(
+            html.contains("Testilän kaupunki, työllisyyspalvelut"),
+            "{html}"
+        );
 
         let (s, _, html) = b.get("/me/appointments?lang=sv").await;
         assert_eq!(s, StatusCode::OK);
-        assert!(html.contains("<html lang=\"sv\">") && html.contains("Mina möten"), "{html}");
+        assert!(
+            html.contains("<html lang=\"sv\">") && html.contains("Mina möten"),
+            "{html}"
+        );
         assert!(html.contains("besök") || html.contains("Adress"), "{html}");
         let (_, _, html) = b.get("/me/record?lang=en").await;
-        assert!(html.contains("My information") && html.contains("Service in Sámi"), "{html}");
+        assert!(
+            html.contains("My information") && html.contains("Service in Sámi"),
+            "{html}"
+        );
         app
     })
     .await;
@@ -217,16 +263,28 @@ async fn a_job_seeker_registers_after_the_notice_and_gets_an_automatic_statement
         let (s, h, html) = b.get("/me/job-search").await;
         assert_eq!(s, StatusCode::OK);
         assert_page_headers(&h);
-        assert!(html.contains("Asiasi voidaan ratkaista automaattisesti"), "{html}");
-        assert!(html.contains("Käyttöönottopäätös KEHA/73792/2024"), "{html}");
+        assert!(
+            html.contains("Asiasi voidaan ratkaista automaattisesti"),
+            "{html}"
+        );
+        assert!(
+            html.contains("Käyttöönottopäätös KEHA/73792/2024"),
+            "{html}"
+        );
         assert!(html.contains("action=\"/me/job-search/new\""), "{html}");
         // The form only after the notice.
         let (s, _, html) = b.get("/me/job-search/new").await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(html.contains("href=\"#acknowledged\"") && html.contains("ennakkoilmoituksen"), "{html}");
+        assert!(
+            html.contains("href=\"#acknowledged\"") && html.contains("ennakkoilmoituksen"),
+            "{html}"
+        );
         let (s, _, html) = b.get("/me/job-search/new?acknowledged=yes").await;
         assert_eq!(s, StatusCode::OK, "{html}");
-        assert!(html.contains("Oletko nyt työssä?") && html.contains("<legend"), "{html}");
+        assert!(
+            html.contains("Oletko nyt työssä?") && html.contains("<legend"),
+            "{html}"
+        );
         assert!(html.contains("Työnhakusi alkaa tänään 2.3.2026"), "{html}");
 
         // Bad input: refused at the field, the answers kept, nothing written.
@@ -234,14 +292,30 @@ async fn a_job_seeker_registers_after_the_notice_and_gets_an_automatic_statement
         let form = clear_answers(&csrf);
         let (s, _, html) = post_form(&b, "/me/job-search", &without(&form, "studies")).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(html.contains("href=\"#studies-none\"") && html.contains("Vastaa kysymykseen: Opiskeletko?"), "{html}");
-        assert!(html.contains("id=\"employment-none\" name=\"employment\" value=\"none\" checked"), "kept: {html}");
-        let (s, _, html) = post_form(&b, "/me/job-search", &with(&form, "previous_end_date", "2026-02-31")).await;
+        assert!(
+            html.contains("href=\"#studies-none\"")
+                && html.contains("Vastaa kysymykseen: Opiskeletko?"),
+            "{html}"
+        );
+        assert!(
+            html.contains("id=\"employment-none\" name=\"employment\" value=\"none\" checked"),
+            "kept: {html}"
+        );
+        let (s, _, html) = post_form(
+            &b,
+            "/me/job-search",
+            &with(&form, "previous_end_date", "2026-02-31"),
+        )
+        .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("href=\"#previous_end_date\""), "{html}");
-        let (s, _, html) = post_form(&b, "/me/job-search", &without(&form, "acknowledged_notice")).await;
+        let (s, _, html) =
+            post_form(&b, "/me/job-search", &without(&form, "acknowledged_notice")).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
-        assert!(html.contains("href=\"#acknowledged\""), "back to the notice: {html}");
+        assert!(
+            html.contains("href=\"#acknowledged\""),
+            "back to the notice: {html}"
+        );
         let (s, _, _) = post_form(&b, "/me/job-search", &with(&form, "csrf", "forged")).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         assert_eq!(written(&app).await, before, "refused forms wrote nothing");
@@ -254,7 +328,10 @@ async fn a_job_seeker_registers_after_the_notice_and_gets_an_automatic_statement
         assert!(html.contains("annettiin heti automaattisesti"), "{html}");
         assert!(html.contains("<pre class=\"statement\">"), "{html}");
         let statement = link(&html, "/me/statements/");
-        assert!(!statement.contains("010594"), "no personal data in addresses");
+        assert!(
+            !statement.contains("010594"),
+            "no personal data in addresses"
+        );
         // Registered once: a second try is the conflict it is.
         let (s, _, html) = b.get("/me/job-search").await;
         assert_eq!(s, StatusCode::OK);
@@ -277,15 +354,23 @@ async fn a_job_seeker_registers_after_the_notice_and_gets_an_automatic_statement
         }
         let (s, _, list) = b.get("/me/statements").await;
         assert_eq!(s, StatusCode::OK);
-        assert!(list.contains(&statement) && list.contains("Työnhaun alkaminen 2.3.2026"), "{list}");
+        assert!(
+            list.contains(&statement) && list.contains("Työnhaun alkaminen 2.3.2026"),
+            "{list}"
+        );
 
         // Reconsideration: empty reasons refused, then made.
         let before = written(&app).await;
         let ask = format!("{statement}/reconsideration");
         let (s, _, html) = b.post(&ask, &[("csrf", &csrf), ("reasons", "   ")]).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(html.contains("href=\"#reasons\"") && html.contains("Kirjoita perustelusi"), "{html}");
-        let (s, _, _) = b.post(&ask, &[("csrf", "forged"), ("reasons", "Väärin.")]).await;
+        assert!(
+            html.contains("href=\"#reasons\"") && html.contains("Kirjoita perustelusi"),
+            "{html}"
+        );
+        let (s, _, _) = b
+            .post(&ask, &[("csrf", "forged"), ("reasons", "Väärin.")])
+            .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         assert_eq!(written(&app).await, before);
         let reasons = "Olen ilmoittanut väärän päivän, työsuhde päättyi vasta maaliskuussa.";
@@ -293,8 +378,14 @@ async fn a_job_seeker_registers_after_the_notice_and_gets_an_automatic_statement
         assert_eq!(s, StatusCode::SEE_OTHER);
         assert_eq!(h["location"], format!("{statement}#reconsideration"));
         let (_, _, html) = b.get(&statement).await;
-        assert!(html.contains(reasons) && html.contains("vastaanotettu, odottaa käsittelyä"), "{html}");
-        assert!(html.contains("Testilän kaupunki, työllisyyspalvelut"), "handled by: {html}");
+        assert!(
+            html.contains(reasons) && html.contains("vastaanotettu, odottaa käsittelyä"),
+            "{html}"
+        );
+        assert!(
+            html.contains("Testilän kaupunki, työllisyyspalvelut"),
+            "handled by: {html}"
+        );
         assert!(!html.contains("Lähetä oikaisupyyntö"), "asked once: {html}");
         // The officials' queue has it.
         let official = Browser::new(&app);
@@ -305,7 +396,10 @@ async fn a_job_seeker_registers_after_the_notice_and_gets_an_automatic_statement
         // End: a reason only the authority records is refused; employment ends it.
         let (s, _, html) = b.get("/me/job-search/end?acknowledged=yes").await;
         assert_eq!(s, StatusCode::OK, "{html}");
-        assert!(html.contains("reason-employed") && !html.contains("reason-no_contact"), "{html}");
+        assert!(
+            html.contains("reason-employed") && !html.contains("reason-no_contact"),
+            "{html}"
+        );
         let js = {
             let at = html.find("name=\"job_search_id\" value=\"").unwrap() + 28;
             html[at..].split('"').next().unwrap().to_owned()
@@ -323,13 +417,21 @@ async fn a_job_seeker_registers_after_the_notice_and_gets_an_automatic_statement
         let (s, _, html) = post_form(&b, "/me/job-search/end", &end("no_contact")).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
         assert!(html.contains("href=\"#reason-employed\""), "{html}");
-        let (s, _, html) = post_form(&b, "/me/job-search/end", &with(&end("employed"), "end_date", "x")).await;
+        let (s, _, html) = post_form(
+            &b,
+            "/me/job-search/end",
+            &with(&end("employed"), "end_date", "x"),
+        )
+        .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
         assert!(html.contains("href=\"#end_date\""), "{html}");
         assert_eq!(written(&app).await, before);
         let (s, _, html) = post_form(&b, "/me/job-search/end", &end("employed")).await;
         assert_eq!(s, StatusCode::OK, "{html}");
-        assert!(html.contains("Työnhaku päättyi") && html.contains("annettiin heti automaattisesti"), "{html}");
+        assert!(
+            html.contains("Työnhaku päättyi") && html.contains("annettiin heti automaattisesti"),
+            "{html}"
+        );
         let (_, _, html) = b.get("/me/record").await;
         assert!(html.contains("2.3.2026–2.3.2026 (työllistyin)"), "{html}");
         app
@@ -383,37 +485,63 @@ async fn a_job_seeker_sees_who_handled_their_data_and_downloads_it() {
     each_backend(|app| async move {
         let official = Browser::new(&app);
         official.login("a").await;
-        let (s, _, _) = official.get(&format!("/clients/{}", app.fx.client_a.id)).await;
+        let (s, _, _) = official
+            .get(&format!("/clients/{}", app.fx.client_a.id))
+            .await;
         assert_eq!(s, StatusCode::OK);
         let b = Browser::new(&app);
         seeker_login(&b, "seeker").await;
         let (s, h, html) = b.get("/me/access-log").await;
         assert_eq!(s, StatusCode::OK);
         assert_page_headers(&h);
-        for part in ["Testilän kaupunki, työllisyyspalvelut", "virkailija", "luki", "kirjaukset", "asiakaspalvelu"] {
+        for part in [
+            "Testilän kaupunki, työllisyyspalvelut",
+            "virkailija",
+            "luki",
+            "kirjaukset",
+            "asiakaspalvelu",
+        ] {
             assert!(html.contains(part), "{part}: {html}");
         }
-        assert!(!html.contains("Anni A"), "officials are not named to the client: {html}");
+        assert!(
+            !html.contains("Anni A"),
+            "officials are not named to the client: {html}"
+        );
 
         let (s, h, body) = b.get("/me/export.json").await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(h["cache-control"], "no-store");
-        assert!(h["content-type"].to_str().unwrap().starts_with("application/json"));
+        assert!(h["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"));
         let cd = h["content-disposition"].to_str().unwrap();
-        assert!(cd.starts_with("attachment;") && cd.contains("kirjuri-export-2026-03-02.json"), "{cd}");
+        assert!(
+            cd.starts_with("attachment;") && cd.contains("kirjuri-export-2026-03-02.json"),
+            "{cd}"
+        );
         let export: Value = serde_json::from_str(&body).unwrap();
         assert_eq!(export["format"], "kirjuri-export/1");
         assert_eq!(export["client"]["hetu_masked"], "010594Y****");
         assert!(!body.contains("010594Y9032"));
         let api = app.login("seeker").await;
         let (_, from_api) = api.get("/api/me/export").await;
-        assert_eq!(export["client"], from_api["client"], "the same document as the API's");
+        assert_eq!(
+            export["client"], from_api["client"],
+            "the same document as the API's"
+        );
 
         let (s, h, html) = b.get("/me/export").await;
         assert_eq!(s, StatusCode::OK);
         assert_page_headers(&h);
-        assert!(html.contains("href=\"/me/export.json\"") && html.contains("Testi Asiakas"), "{html}");
-        assert!(html.contains("1.5.1994") && html.contains("Testilän kaupunki"), "{html}");
+        assert!(
+            html.contains("href=\"/me/export.json\"") && html.contains("Testi Asiakas"),
+            "{html}"
+        );
+        assert!(
+            html.contains("1.5.1994") && html.contains("Testilän kaupunki"),
+            "{html}"
+        );
         app
     })
     .await;
@@ -456,7 +584,10 @@ async fn officials_and_other_job_seekers_are_refused_the_own_pages() {
         let (s, _, _) = post_form(&official, "/me/job-search", &clear_answers(&ocsrf)).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         let (s, _, _) = official
-            .post(&format!("{statement}/reconsideration"), &[("csrf", &ocsrf), ("reasons", "Väärin.")])
+            .post(
+                &format!("{statement}/reconsideration"),
+                &[("csrf", &ocsrf), ("reasons", "Väärin.")],
+            )
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
 
@@ -466,17 +597,32 @@ async fn officials_and_other_job_seekers_are_refused_the_own_pages() {
         assert_eq!(s, StatusCode::NOT_FOUND, "{html}");
         assert!(!html.contains("010594") && !html.contains("Testi Asiakas"));
         let (s, _, _) = other
-            .post(&format!("{statement}/reconsideration"), &[("csrf", &csrf2), ("reasons", "Väärin.")])
+            .post(
+                &format!("{statement}/reconsideration"),
+                &[("csrf", &csrf2), ("reasons", "Väärin.")],
+            )
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
-        for path in ["/me", "/me/record", "/me/statements", "/me/access-log", "/me/export"] {
+        for path in [
+            "/me",
+            "/me/record",
+            "/me/statements",
+            "/me/access-log",
+            "/me/export",
+        ] {
             let (s, _, html) = other.get(path).await;
             assert_eq!(s, StatusCode::OK, "{path}");
-            assert!(!html.contains("010594") && !html.contains("Testi Asiakas"), "{path}: {html}");
+            assert!(
+                !html.contains("010594") && !html.contains("Testi Asiakas"),
+                "{path}: {html}"
+            );
         }
         // The second seeker's session token does not post the first one's forms.
         let (s, _, _) = b
-            .post(&format!("{statement}/reconsideration"), &[("csrf", &csrf2), ("reasons", "Väärin.")])
+            .post(
+                &format!("{statement}/reconsideration"),
+                &[("csrf", &csrf2), ("reasons", "Väärin.")],
+            )
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         assert_eq!(written(&app).await[..7], before[..7]);
