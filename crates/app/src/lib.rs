@@ -38,6 +38,7 @@ pub mod my_work;
 pub mod operations;
 pub mod paged;
 pub mod paging;
+pub mod own;
 pub mod policy;
 mod quality;
 pub mod retention;
@@ -56,6 +57,7 @@ use kirjuri_store::Store;
 
 pub use actor::Actor;
 pub use error::{entry_error_field, field, AppError, AppResult};
+pub use policy::{home, Home};
 pub use quality::{blocks_document, stored_findings};
 pub use session::{hash_password, LoginThrottle, Session};
 

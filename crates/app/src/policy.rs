@@ -68,10 +68,13 @@ pub enum Action {
     ReadMessages,
     /// Write a message into that conversation.
     SendMessage,
+    /// Register or end one's own job search with one's own answers (the client themself, in
+    /// their own view; issue 13). An official starts or ends one with [`Action::Write`].
+    ReportJobSearch,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::Read,
         Action::Write,
         Action::Resolve,
@@ -80,6 +83,7 @@ impl Action {
         Action::ReadAuthorityRecord,
         Action::ReadMessages,
         Action::SendMessage,
+        Action::ReportJobSearch,
     ];
 }
 
@@ -158,6 +162,9 @@ pub fn decide(user: &User, action: Action, client: &Client, ctx: &Context) -> De
                 Action::Ask => Decision::Forbidden(
                     "the client asks in their own view; record the request on their behalf",
                 ),
+                Action::ReportJobSearch => Decision::Forbidden(
+                    "the client reports in their own view; start or end the job search from the record",
+                ),
                 _ => allow(purpose::CUSTOMER_SERVICE, false),
             }
         }
@@ -175,7 +182,9 @@ pub fn decide(user: &User, action: Action, client: &Client, ctx: &Context) -> De
             _ => Decision::Forbidden(SUPERVISOR_READS_ONLY),
         },
         Role::JobSeeker if own_client => match action {
-            Action::Read | Action::Ask => allow(purpose::OWN_USE, false),
+            Action::Read | Action::Ask | Action::ReportJobSearch => {
+                allow(purpose::OWN_USE, false)
+            }
             Action::AskOnBehalf => Decision::Forbidden(
                 "ask for reconsideration in your own view (/api/me/decisions/{id}/reconsideration)",
             ),
@@ -400,6 +409,24 @@ pub fn permit(user: &User, cap: Capability) -> Result<Grant, &'static str> {
             None => Err("this is a job seeker's view of their own data"),
         },
         (C::OwnData, _, _) => Err("this is a job seeker's view of their own data"),
+    }
+}
+
+/// Where a user starts after log-in: a job seeker on their own pages, everyone else on the
+/// officials' "my work today".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Home {
+    /// The job seeker's own pages (issue 13).
+    OwnPages,
+    /// "My work today" and the pages for officials (issue 12).
+    Work,
+}
+
+/// The start page of `user` (a role decision, so it is made here and not by a transport).
+pub fn home(user: &User) -> Home {
+    match user.role {
+        Role::JobSeeker => Home::OwnPages,
+        _ => Home::Work,
     }
 }
 

@@ -708,3 +708,6 @@ mod operations;
 /// Issue 13, A18: secure messages between a client and their organisation.
 #[path = "api/messages.rs"]
 mod messages;
+/// Issue 13: the job seeker's own pages.
+#[path = "api/pages_own.rs"]
+mod pages_own;

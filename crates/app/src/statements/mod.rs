@@ -210,9 +210,21 @@ impl App {
         start: NaiveDate,
         form: FormAnswers,
     ) -> AppResult<JobSearchDecision> {
-        let Granted { client, access } = self
+        let granted = self
             .client_access(actor, client, Action::Write, "job_searches")
             .await?;
+        self.start_deciding(granted, start, form).await
+    }
+
+    /// Starts a job search under an access already granted, the start statement decided in
+    /// the same transaction (an official's start and the client's own registration).
+    pub(crate) async fn start_deciding(
+        &self,
+        granted: Granted,
+        start: NaiveDate,
+        form: FormAnswers,
+    ) -> AppResult<JobSearchDecision> {
+        let Granted { client, access } = granted;
         self.plausible("start_date", start)?;
         self.plausible_answers(form.answers.as_ref())?;
         let org = self.store.organisation(client.org_id).await?;
@@ -244,9 +256,24 @@ impl App {
         reason: EndReason,
         form: FormAnswers,
     ) -> AppResult<JobSearchDecision> {
-        let Granted { client, access } = self
+        let granted = self
             .client_access(actor, client, Action::Write, "job_searches")
             .await?;
+        self.end_deciding(granted, job_search, end, reason, form)
+            .await
+    }
+
+    /// Ends a job search under an access already granted, the end statement decided in the
+    /// same transaction (an official's end and the client's own).
+    pub(crate) async fn end_deciding(
+        &self,
+        granted: Granted,
+        job_search: JobSearchId,
+        end: NaiveDate,
+        reason: EndReason,
+        form: FormAnswers,
+    ) -> AppResult<JobSearchDecision> {
+        let Granted { client, access } = granted;
         self.plausible("end_date", end)?;
         self.plausible_answers(form.answers.as_ref())?;
         let org = self.store.organisation(client.org_id).await?;

@@ -131,7 +131,12 @@ pub async fn my_export(
     Act(actor): Act,
 ) -> ApiResult<Json<ExportView>> {
     let e = state.app.my_export(&actor).await?;
-    Ok(Json(ExportView {
+    Ok(Json(export_view(&e)))
+}
+
+/// The export as its JSON document (the API's answer, and the own pages' download).
+pub(crate) fn export_view(e: &kirjuri_app::me::Export) -> ExportView {
+    ExportView {
         format: "kirjuri-export/1",
         generated_at: e.generated_at,
         field_meanings: field_meanings(),
@@ -162,5 +167,5 @@ pub async fn my_export(
             .map(DeliveryView::from)
             .collect(),
         seen_by: e.seen_by.iter().map(SeenByView::from).collect(),
-    }))
+    }
 }

@@ -113,29 +113,29 @@ struct ResultPage {
 #[derive(Debug, Deserialize, Default)]
 pub struct StartForm {
     #[serde(default)]
-    csrf: String,
+    pub(crate) csrf: String,
     #[serde(default)]
-    start_date: String,
+    pub(crate) start_date: String,
     #[serde(default)]
-    acknowledged_notice: Option<String>,
+    pub(crate) acknowledged_notice: Option<String>,
     #[serde(default)]
-    employment: Option<String>,
+    pub(crate) employment: Option<String>,
     #[serde(default)]
-    seeks_full_time_work: Option<String>,
+    pub(crate) seeks_full_time_work: Option<String>,
     #[serde(default)]
-    previous_end: Option<String>,
+    pub(crate) previous_end: Option<String>,
     #[serde(default)]
-    previous_end_date: String,
+    pub(crate) previous_end_date: String,
     #[serde(default)]
-    studies: Option<String>,
+    pub(crate) studies: Option<String>,
     #[serde(default)]
-    business: Option<String>,
+    pub(crate) business: Option<String>,
     #[serde(default)]
-    business_started_on: String,
+    pub(crate) business_started_on: String,
     #[serde(default)]
-    in_service: Option<String>,
+    pub(crate) in_service: Option<String>,
     #[serde(default)]
-    free_text: String,
+    pub(crate) free_text: String,
 }
 
 impl HasCsrf for StartForm {
@@ -164,7 +164,7 @@ impl HasCsrf for EndForm {
     }
 }
 
-fn notice(lang: Lang) -> String {
+pub(crate) fn notice(lang: Lang) -> String {
     match lang {
         Lang::Sv => NOTICE.sv.to_owned(),
         _ => NOTICE.fi.to_owned(),
@@ -200,6 +200,7 @@ fn first_radio(name: &str, values: &[&str]) -> String {
 
 fn question(
     lang: Lang,
+    prefix: &str,
     name: &'static str,
     values: &[&'static str],
     chosen: Option<&str>,
@@ -209,12 +210,12 @@ fn question(
     let anchor = first_radio(name, values);
     Question {
         name,
-        legend: text(lang, &format!("answer-{name}"), &[]),
+        legend: text(lang, &format!("{prefix}-{name}"), &[]),
         choices: values
             .iter()
             .map(|v| Choice {
                 value: v,
-                label: text(lang, &format!("answer-{name}-{v}"), &[]),
+                label: text(lang, &format!("{prefix}-{name}-{v}"), &[]),
                 checked: chosen == Some(*v),
             })
             .collect(),
@@ -228,14 +229,15 @@ fn question(
 
 fn date_field(
     lang: Lang,
+    prefix: &str,
     name: &'static str,
     value: &str,
     errors: &[FieldMessage],
 ) -> Option<DateField> {
     Some(DateField {
         name,
-        label: text(lang, &format!("answer-{name}"), &[]),
-        hint: text(lang, &format!("answer-{name}-hint"), &[]),
+        label: text(lang, &format!("{prefix}-{name}"), &[]),
+        hint: text(lang, &format!("{prefix}-{name}-hint"), &[]),
         value: value.to_owned(),
         error: errors
             .iter()
@@ -245,9 +247,21 @@ fn date_field(
 }
 
 fn questions(lang: Lang, f: &StartForm, errors: &[FieldMessage]) -> Vec<Question> {
+    questions_in(lang, "answer", f, errors)
+}
+
+/// The contract's questions as fieldsets, worded by the Fluent messages under `prefix`
+/// (`answer` asks the official about the client; `own-answer` asks the client themself).
+pub(crate) fn questions_in(
+    lang: Lang,
+    prefix: &str,
+    f: &StartForm,
+    errors: &[FieldMessage],
+) -> Vec<Question> {
     vec![
         question(
             lang,
+            prefix,
             "employment",
             EMPLOYMENT,
             f.employment.as_deref(),
@@ -256,6 +270,7 @@ fn questions(lang: Lang, f: &StartForm, errors: &[FieldMessage]) -> Vec<Question
         ),
         question(
             lang,
+            prefix,
             "seeks_full_time_work",
             YES_NO,
             f.seeks_full_time_work.as_deref(),
@@ -264,23 +279,46 @@ fn questions(lang: Lang, f: &StartForm, errors: &[FieldMessage]) -> Vec<Question
         ),
         question(
             lang,
+            prefix,
             "previous_end",
             PREVIOUS_END,
             f.previous_end.as_deref(),
             errors,
-            date_field(lang, "previous_end_date", &f.previous_end_date, errors),
+            date_field(
+                lang,
+                prefix,
+                "previous_end_date",
+                &f.previous_end_date,
+                errors,
+            ),
         ),
-        question(lang, "studies", STUDIES, f.studies.as_deref(), errors, None),
         question(
             lang,
+            prefix,
+            "studies",
+            STUDIES,
+            f.studies.as_deref(),
+            errors,
+            None,
+        ),
+        question(
+            lang,
+            prefix,
             "business",
             BUSINESS,
             f.business.as_deref(),
             errors,
-            date_field(lang, "business_started_on", &f.business_started_on, errors),
+            date_field(
+                lang,
+                prefix,
+                "business_started_on",
+                &f.business_started_on,
+                errors,
+            ),
         ),
         question(
             lang,
+            prefix,
             "in_service",
             IN_SERVICE,
             f.in_service.as_deref(),
@@ -291,7 +329,7 @@ fn questions(lang: Lang, f: &StartForm, errors: &[FieldMessage]) -> Vec<Question
 }
 
 /// Where a field the wire parser or the application layer names is on the form.
-fn form_field(field: &str) -> String {
+pub(crate) fn form_field(field: &str) -> String {
     match field {
         "answers.previous_employment_end.date" => "previous_end_date".to_owned(),
         "answers.business_started_while_unemployed_on" => "business_started_on".to_owned(),
@@ -309,7 +347,7 @@ fn form_field(field: &str) -> String {
 }
 
 /// The message for a refused field of the form.
-fn field_message(lang: Lang, field: &str) -> FieldMessage {
+pub(crate) fn field_message(lang: Lang, field: &str) -> FieldMessage {
     let key = match field {
         "previous_end_date" | "business_started_on" => "jobsearch-error-answer-date",
         "free_text" => "jobsearch-error-free-text",
@@ -323,6 +361,17 @@ fn field_message(lang: Lang, field: &str) -> FieldMessage {
 /// left wholly unanswered (the client was not asked). A question left unanswered among
 /// answered ones, or an end of employment without its date, is a field error.
 fn answers_json(lang: Lang, f: &StartForm) -> Result<Option<Value>, Vec<FieldMessage>> {
+    answers_json_in(lang, "answer", false, f)
+}
+
+/// [`answers_json`] with the questions worded under `prefix`; `required`: a form left wholly
+/// unanswered is refused like one with a question left out (the client's own form).
+pub(crate) fn answers_json_in(
+    lang: Lang,
+    prefix: &str,
+    required: bool,
+    f: &StartForm,
+) -> Result<Option<Value>, Vec<FieldMessage>> {
     let radios = [
         ("employment", EMPLOYMENT, &f.employment),
         ("seeks_full_time_work", YES_NO, &f.seeks_full_time_work),
@@ -338,13 +387,13 @@ fn answers_json(lang: Lang, f: &StartForm) -> Result<Option<Value>, Vec<FieldMes
         || !previous_date.is_empty()
         || !business_date.is_empty()
         || !free_text.is_empty();
-    if !answered {
+    if !answered && !required {
         return Ok(None);
     }
     let mut errors = Vec::new();
     for (name, values, v) in radios {
         if v.is_none() {
-            let legend = text(lang, &format!("answer-{name}"), &[]);
+            let legend = text(lang, &format!("{prefix}-{name}"), &[]);
             errors.push(FieldMessage {
                 field: first_radio(name, values),
                 message: text(lang, "jobsearch-error-unanswered", &[("question", &legend)]),

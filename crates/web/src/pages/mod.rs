@@ -12,6 +12,11 @@
 //! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`appointment`] (booking one), [`handover`] (the handover summary, A8), [`assign`] (the contact method and the responsible expert), [`facts`] (the client's register facts, B4), [`jobsearch`] (starting and ending a job search with the client's answers), [`queue`] (the work queue of routed cases and requests for reconsideration: take, preview, resolve), [`provenance`] (a decision's provenance), [`statement`] (the printable statements of a decision),
 //! [`messages`] (the secure conversation between a client and their organisation, A18),
 //! [`assets`] (the stylesheets, compiled in).
+//!
+//! The job seeker's own pages (issue 13), under `/me`: [`own`] (start page, appointments,
+//! record), [`own_jobsearch`] (the prior notice, then registering or ending the job search),
+//! [`own_statements`] (statements with their safeguards, the request for reconsideration),
+//! [`own_data`] (who has handled the data, the export).
 
 pub mod appointment;
 pub mod assets;
@@ -24,6 +29,10 @@ pub mod i18n;
 pub mod jobsearch;
 pub mod layout;
 pub mod messages;
+pub mod own;
+pub mod own_data;
+pub mod own_jobsearch;
+pub mod own_statements;
 pub mod provenance;
 pub mod queue;
 pub mod record;
@@ -113,6 +122,27 @@ pub fn routes(state: AppState) -> Router {
             "/reconsiderations/{id}/take",
             post(queue::take_reconsideration),
         )
+        .route("/me", get(own::home))
+        .route("/me/appointments", get(own::appointments))
+        .route("/me/record", get(own::record))
+        .route(
+            "/me/job-search",
+            get(own_jobsearch::notice_first).post(own_jobsearch::register),
+        )
+        .route("/me/job-search/new", get(own_jobsearch::new_form))
+        .route(
+            "/me/job-search/end",
+            get(own_jobsearch::end_form).post(own_jobsearch::end),
+        )
+        .route("/me/statements", get(own_statements::list))
+        .route("/me/statements/{id}", get(own_statements::statement))
+        .route(
+            "/me/statements/{id}/reconsideration",
+            post(own_statements::ask),
+        )
+        .route("/me/access-log", get(own_data::access_log))
+        .route("/me/export", get(own_data::export_page))
+        .route("/me/export.json", get(own_data::export_json))
         .route("/static/{file}", get(assets::file))
         .fallback(assets::not_found)
         .layer(axum::middleware::from_fn_with_state(

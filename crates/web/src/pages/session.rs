@@ -33,6 +33,15 @@ pub async fn signed(state: &AppState, ctx: &PageCtx) -> Result<Signed, PageError
     })
 }
 
+/// Where `user` starts: a job seeker on their own pages, everyone else on "my work today"
+/// (the application layer decides by role).
+pub fn home_path(user: &kirjuri_domain::User) -> &'static str {
+    match kirjuri_app::home(user) {
+        kirjuri_app::Home::OwnPages => "/me",
+        kirjuri_app::Home::Work => "/today",
+    }
+}
+
 /// A posted form (`application/x-www-form-urlencoded`). One that does not fit is a request no
 /// page of ours sends: refused as a bad request.
 pub fn form<T: DeserializeOwned>(ctx: &PageCtx, body: &Bytes) -> Result<T, PageError> {
@@ -104,8 +113,8 @@ fn login_csrf_cookie(state: &AppState, token: &str) -> Option<HeaderValue> {
 
 /// `GET /login`: the log-in form (to "my work today" when already signed in).
 pub async fn login_form(State(state): State<AppState>, ctx: PageCtx) -> PageResult {
-    if signed(&state, &ctx).await.is_ok() {
-        return Ok(see_other("/today"));
+    if let Ok(s) = signed(&state, &ctx).await {
+        return Ok(see_other(home_path(&s.actor.user)));
     }
     let token = ctx
         .login_csrf
@@ -152,7 +161,7 @@ pub async fn login(
         Ok(session) => {
             let cookie = crate::auth::session_cookie(&state, &session)
                 .map_err(|e| PageError::new(&ctx, PageErrorKind::Internal(e.message)))?;
-            let mut resp = see_other("/today");
+            let mut resp = see_other(home_path(&session.user));
             resp.headers_mut().append(SET_COOKIE, cookie);
             resp.headers_mut().append(
                 SET_COOKIE,

@@ -98,7 +98,7 @@ struct TodayPage {
 /// `GET /`: to "my work today", or to the log-in page without a session.
 pub async fn root(State(state): State<AppState>, ctx: PageCtx) -> PageResult {
     match signed(&state, &ctx).await {
-        Ok(_) => Ok(see_other("/today")),
+        Ok(s) => Ok(see_other(super::session::home_path(&s.actor.user))),
         Err(_) => Ok(see_other("/login")),
     }
 }

@@ -1121,6 +1121,18 @@ const PAGE_ROUTES: &[(&str, bool, bool)] = &[
     ("/queue/{id}/take", false, true),
     ("/reconsiderations/{id}", true, true),
     ("/reconsiderations/{id}/take", false, true),
+    ("/me", true, false),
+    ("/me/appointments", true, false),
+    ("/me/record", true, false),
+    ("/me/job-search", true, true),
+    ("/me/job-search/new", true, false),
+    ("/me/job-search/end", true, true),
+    ("/me/statements", true, false),
+    ("/me/statements/{id}", true, false),
+    ("/me/statements/{id}/reconsideration", false, true),
+    ("/me/access-log", true, false),
+    ("/me/export", true, false),
+    ("/me/export.json", true, false),
     ("/static/{file}", true, false),
 ];
 
