@@ -105,6 +105,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_login_attempts.sql"),
         postgres: include_str!("../migrations/postgres/0015_login_attempts.sql"),
     },
+    Migration {
+        version: 17,
+        description: "notices: e-mail addresses of contact methods and the notice outbox (issue 13)",
+        sqlite: include_str!("../migrations/sqlite/0017_notices.sql"),
+        postgres: include_str!("../migrations/postgres/0017_notices.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -20,7 +20,7 @@ use kirjuri_domain::{ClientId, RetentionCutoffs};
 use sqlx::{AnyConnection, Row};
 
 use crate::ledger::{
-    erase, RecordTable, ACCESS_LOG, APPOINTMENTS, BENEFIT_APPLICATIONS, CONTACT_METHODS, DECISIONS,
+    erase, RecordTable, ACCESS_LOG, APPOINTMENTS, BENEFIT_APPLICATIONS, CONTACT_METHODS, CONTACT_METHOD_EMAILS, DECISIONS,
     DELIVERIES, DELIVERY_RECEIPTS, ENTRIES, JOB_SEARCHES, JOB_SEARCH_ENDS, OFFICIAL_STEPS,
     RECONSIDERATION_REQUESTS, RECONSIDERATION_STEPS, REGISTER_FACTS, RESPONSIBLE_EXPERTS,
 };
@@ -75,15 +75,23 @@ const fn part(
 
 const OWN: &str = "t.client_id = $1";
 const OF_ENTRIES: &str = "t.entry_id IN (SELECT id FROM entries WHERE client_id = $1)";
+const OF_NOTICES: &str = "t.notice_id IN (SELECT id FROM notices WHERE client_id = $1)";
 const OF_DELIVERIES: &str = "t.delivery_id IN (SELECT id FROM deliveries WHERE client_id = $1)";
 const OF_JOB_SEARCHES: &str =
     "t.job_search_id IN (SELECT id FROM job_searches WHERE client_id = $1)";
 
 /// The client record (4 years after the client relationship ends), children first.
-const CLIENT_RECORD: [Part; 7] = [
+const CLIENT_RECORD: [Part; 13] = [
     part("entry_findings", OF_ENTRIES, None),
     part("entries", OWN, Some(&ENTRIES)),
+    // The notices (migration 17) go with the record they told of.
+    part("notice_sent", OF_NOTICES, None),
+    part("notice_failures", OF_NOTICES, None),
+    part("notice_attempts", OF_NOTICES, None),
+    part("notice_outstanding", OF_NOTICES, None),
+    part("notices", OWN, None),
     part("appointments", OWN, Some(&APPOINTMENTS)),
+    part("contact_method_emails", OWN, Some(&CONTACT_METHOD_EMAILS)),
     part("contact_methods", OWN, Some(&CONTACT_METHODS)),
     part("responsible_experts", OWN, Some(&RESPONSIBLE_EXPERTS)),
     part("register_facts", OWN, Some(&REGISTER_FACTS)),
