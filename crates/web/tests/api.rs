@@ -701,3 +701,6 @@ mod pages_record;
 /// Issue 12 item 2: the "my work today" page.
 #[path = "api/pages_today.rs"]
 mod pages_today;
+/// Issue 13: e-mail notices through a real SMTP server.
+#[path = "api/notify.rs"]
+mod notify;

@@ -19,6 +19,7 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>)
             Json(Health {
                 status: "ok",
                 database: "ok",
+                notices: state.app.notice_health().await.ok().flatten(),
             }),
         ),
         Err(e) => {
@@ -28,6 +29,7 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>)
                 Json(Health {
                     status: "degraded",
                     database: "unreachable",
+                    notices: None,
                 }),
             )
         }

@@ -59,4 +59,8 @@ impl From<&d::Organisation> for OrgView {
 pub struct Health {
     pub status: &'static str,
     pub database: &'static str,
+    /// Present when e-mail notices cannot go out (no mail server configured), with how many
+    /// wait (issue 13).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notices: Option<String>,
 }
