@@ -475,7 +475,10 @@ async fn send(
         }
         Err(e) => {
             // The server's answer may quote the address: only its class is kept.
-            let why = if e.is_tls() || (e.is_client() && e.to_string().contains("STARTTLS")) {
+            let why = if e.is_tls()
+                || is_rustls(&e)
+                || (e.is_client() && e.to_string().contains("STARTTLS"))
+            {
                 NO_TLS.to_owned()
             } else if e.is_timeout() {
                 "not sent: the mail server did not answer in time".to_owned()
@@ -494,6 +497,27 @@ async fn send(
             Ok(Next::Continue)
         }
     }
+}
+
+/// Whether a send failed in the TLS handshake (lettre reports it as a connection error): a
+/// server that speaks no TLS where TLS was required, or a certificate that is not trusted.
+fn is_rustls(e: &lettre::transport::smtp::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(inner) = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            if inner.is::<rustls::Error>() {
+                return true;
+            }
+        }
+        source = err.source();
+    }
+    false
 }
 
 fn mailbox_error(e: lettre::address::AddressError) -> kirjuri_store::StoreError {

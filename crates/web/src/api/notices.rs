@@ -5,18 +5,18 @@ use axum::Json;
 
 use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
-use crate::wire::NoticesView;
+use crate::wire::EmailNoticesView;
 use crate::AppState;
 
 #[utoipa::path(get, path = "/api/admin/notices", tag = "administration",
-    responses((status = 200, body = NoticesView), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = EmailNoticesView), (status = 403, body = ErrorBody)))]
 /// The e-mail notices to the clients of the administrator's organisation, newest first: which
 /// wait and why (no mail server configured, no TLS, …), which were sent under which
 /// `Message-ID`, which failed. No client, address or text.
 pub async fn list_notices(
     State(state): State<AppState>,
     Act(actor): Act,
-) -> Result<Json<NoticesView>, ApiError> {
+) -> Result<Json<EmailNoticesView>, ApiError> {
     let overview = state.app.notices(&actor).await?;
-    Ok(Json(NoticesView::from(&overview)))
+    Ok(Json(EmailNoticesView::from(&overview)))
 }

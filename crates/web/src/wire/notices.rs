@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct NoticeView {
+pub struct EmailNoticeView {
     pub id: String,
     /// `new_message`, `new_appointment`, `appointment_reminder` or `new_statement`.
     pub kind: &'static str,
@@ -24,7 +24,7 @@ pub struct NoticeView {
     pub message_id: Option<String>,
 }
 
-impl From<&NoticeStatus> for NoticeView {
+impl From<&NoticeStatus> for EmailNoticeView {
     fn from(n: &NoticeStatus) -> Self {
         Self {
             id: n.id.clone(),
@@ -42,17 +42,17 @@ impl From<&NoticeStatus> for NoticeView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct NoticesView {
+pub struct EmailNoticesView {
     /// Whether a mail server is configured; without one notices wait.
     pub smtp_configured: bool,
     /// How many of the notices below wait.
     pub waiting: usize,
     /// One line for the administrator: what stands in the way, if anything.
     pub summary: String,
-    pub notices: Vec<NoticeView>,
+    pub notices: Vec<EmailNoticeView>,
 }
 
-impl From<&NoticeOverview> for NoticesView {
+impl From<&NoticeOverview> for EmailNoticesView {
     fn from(o: &NoticeOverview) -> Self {
         let failed = o
             .notices
@@ -71,7 +71,7 @@ impl From<&NoticeOverview> for NoticesView {
             smtp_configured: o.smtp_configured,
             waiting: o.waiting,
             summary,
-            notices: o.notices.iter().map(NoticeView::from).collect(),
+            notices: o.notices.iter().map(EmailNoticeView::from).collect(),
         }
     }
 }

@@ -40,10 +40,11 @@ impl Smtp {
             "aiosmtpd is missing from {}: run scripts/setup.sh",
             venv.display()
         );
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let dir = std::env::temp_dir().join(format!(
             "kirjuri-smtp-{}-{}",
             std::process::id(),
-            uuid::Uuid::new_v4()
+            N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
         let out = dir.join("received");
         std::fs::create_dir_all(&out).unwrap();

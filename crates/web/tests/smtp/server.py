@@ -45,23 +45,6 @@ class Keep:
         return "250 OK"
 
 
-class ImplicitTls(Controller):
-    """aiosmtpd's Controller with the listening socket wrapped in TLS."""
-
-    def __init__(self, handler, context, **kw):
-        self.tls_context = context
-        super().__init__(handler, **kw)
-
-    def _create_server(self):
-        return self.loop.create_server(
-            self._factory_invoker, host=self.hostname, port=self.port, ssl=self.tls_context
-        )
-
-    def _trigger_server(self):
-        # The readiness probe of the base class speaks plain SMTP; skip it under TLS.
-        pass
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--port", type=int, required=True)
@@ -76,7 +59,7 @@ def main():
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(a.cert, a.key)
     if a.mode == "tls":
-        c = ImplicitTls(handler, context, hostname="127.0.0.1", port=a.port)
+        c = Controller(handler, hostname="127.0.0.1", port=a.port, ssl_context=context)
     elif a.mode == "starttls":
         c = Controller(
             handler,
