@@ -62,10 +62,11 @@ pub mod model {
     pub use kirjuri_store::{
         AccessAction, AccessLogEntry, AccessLogQuery, AccountEvent, AdoptionDecision,
         BenefitApplication, BenefitPayer, DeliveryFailure, DeliveryReceipt, DeliveryStatus,
-        GapReason, NewBenefitPayer, NoticeKind, NoticeState, NoticeStatus, OfficialStep, PendingOidcLogin, QualityFigures, QueueCase,
-        Reconsideration, ReconsiderationCase, ReconsiderationStep, RecordedRegisterFacts,
-        RegisterFacts, Resolution, RetentionRun, RoutedCount, SecurityEvent, SecurityEventKind,
-        StatementGap, StoredCheckpoint, StoredDecision,
+        GapReason, NewBenefitPayer, NoticeKind, NoticeState, NoticeStatus, OfficialStep,
+        PendingOidcLogin, QualityFigures, QueueCase, Reconsideration, ReconsiderationCase,
+        ReconsiderationStep, RecordedRegisterFacts, RegisterFacts, Resolution, RetentionRun,
+        RoutedCount, SecurityEvent, SecurityEventKind, StatementGap, StoredCheckpoint,
+        StoredDecision,
     };
 }
 

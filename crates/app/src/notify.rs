@@ -215,8 +215,12 @@ pub fn notice_text(kind: NoticeKind, language: Language) -> NoticeText {
 /// The footer of every notice: why it says so little.
 fn footer(language: Language) -> &'static str {
     match language {
-        Language::Sv => "Svara inte på det här meddelandet. Uppgifter om ditt ärende skickas inte per e-post.",
-        Language::En => "Do not reply to this message. Details of your matter are not sent by e-mail.",
+        Language::Sv => {
+            "Svara inte på det här meddelandet. Uppgifter om ditt ärende skickas inte per e-post."
+        }
+        Language::En => {
+            "Do not reply to this message. Details of your matter are not sent by e-mail."
+        }
         _ => "Älä vastaa tähän viestiin. Asiasi tietoja ei lähetetä sähköpostilla.",
     }
 }
@@ -304,7 +308,9 @@ impl NoticeWorker {
                 match run_once(&store, &checker, &transport, &smtp, &config, &rx).await {
                     Ok(Next::Continue) => {}
                     Ok(Next::Crash) => {
-                        tracing::warn!("notice worker: injected stop between sending and recording");
+                        tracing::warn!(
+                            "notice worker: injected stop between sending and recording"
+                        );
                         return;
                     }
                     Err(e) => tracing::warn!("notices: {e}"),
@@ -613,7 +619,11 @@ mod tests {
                 };
                 let t = notice_text(kind, lang);
                 let body = format!("{}\n\n{}\n", t.body, footer(lang));
-                assert_eq!(refused(&checker, &due, t.subject, &body), None, "{lang:?} {kind:?}");
+                assert_eq!(
+                    refused(&checker, &due, t.subject, &body),
+                    None,
+                    "{lang:?} {kind:?}"
+                );
             }
         }
     }
@@ -638,19 +648,21 @@ mod tests {
         assert!(refused(&checker, &due, "Hei Maija", "Uusi viesti.")
             .unwrap()
             .contains("name"));
-        assert!(refused(&checker, &due, "Viesti", "Henkilötunnus 010594Y9032.")
-            .unwrap()
-            .contains("content check"));
+        assert!(
+            refused(&checker, &due, "Viesti", "Henkilötunnus 010594Y9032.")
+                .unwrap()
+                .contains("content check")
+        );
         // A name inside another word is not the name.
-        assert_eq!(refused(&checker, &due, "Viesti", "Maijanen kirjoitti."), None);
+        assert_eq!(
+            refused(&checker, &due, "Viesti", "Maijanen kirjoitti."),
+            None
+        );
     }
 
     #[test]
     fn the_message_id_is_the_notice_s_and_the_sender_s_domain() {
         let from = EmailAddress::parse("ilmoitukset@kirjuri.example.fi").unwrap();
-        assert_eq!(
-            message_id("abc", &from),
-            "<notice-abc@kirjuri.example.fi>"
-        );
+        assert_eq!(message_id("abc", &from), "<notice-abc@kirjuri.example.fi>");
     }
 }

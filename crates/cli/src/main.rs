@@ -119,20 +119,35 @@ struct ServeArgs {
 #[derive(Debug, Args)]
 struct SmtpArgs {
     /// The mail server's host name (also the name its TLS certificate must carry).
-    #[arg(long, env = "KIRJURI_SMTP_HOST", value_name = "HOST", requires = "smtp_from")]
+    #[arg(
+        long,
+        env = "KIRJURI_SMTP_HOST",
+        value_name = "HOST",
+        requires = "smtp_from"
+    )]
     smtp_host: Option<String>,
     /// Its port (default 587 with starttls, 465 with tls).
     #[arg(long, env = "KIRJURI_SMTP_PORT", value_name = "PORT")]
     smtp_port: Option<u16>,
     /// `starttls` (STARTTLS required) or `tls` (implicit TLS); there is no plain mode.
-    #[arg(long, env = "KIRJURI_SMTP_MODE", value_name = "MODE", default_value = "starttls")]
+    #[arg(
+        long,
+        env = "KIRJURI_SMTP_MODE",
+        value_name = "MODE",
+        default_value = "starttls"
+    )]
     smtp_mode: kirjuri_app::notify::SmtpMode,
     /// The sender address of the notices.
     #[arg(long, env = "KIRJURI_SMTP_FROM", value_name = "ADDRESS")]
     smtp_from: Option<String>,
     /// User name at the mail server, when it asks for one; the password is read from the
     /// environment variable named by --smtp-password-env.
-    #[arg(long, env = "KIRJURI_SMTP_USER", value_name = "USER", requires = "smtp_password_env")]
+    #[arg(
+        long,
+        env = "KIRJURI_SMTP_USER",
+        value_name = "USER",
+        requires = "smtp_password_env"
+    )]
     smtp_user: Option<String>,
     /// The environment variable that holds the mail server password (never on the command line).
     #[arg(long, value_name = "VAR", requires = "smtp_user")]

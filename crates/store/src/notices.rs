@@ -214,7 +214,16 @@ pub(crate) async fn enqueue_appointment_in(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let about = appointment.to_owned();
-    enqueue_notice_in(tx, ids, client, NoticeKind::NewAppointment, &about, now, now).await?;
+    enqueue_notice_in(
+        tx,
+        ids,
+        client,
+        NoticeKind::NewAppointment,
+        &about,
+        now,
+        now,
+    )
+    .await?;
     if let Some(due) = reminder_due(date).filter(|d| *d > now) {
         enqueue_notice_in(
             tx,
@@ -257,9 +266,9 @@ impl Store {
         let (ids, now, message) = (self.ids.clone(), self.now(), message.to_owned());
         self.writer
             .write(move |tx, _| {
-                Box::pin(async move {
-                    enqueue_new_message_in(tx, &ids, client, &message, now).await
-                })
+                Box::pin(
+                    async move { enqueue_new_message_in(tx, &ids, client, &message, now).await },
+                )
             })
             .await
     }

@@ -1,8 +1,8 @@
 //! Notices by e-mail (issue 13) as an administrator sees them: no client, no address, no text.
 
 use chrono::{DateTime, Utc};
-use kirjuri_app::notify::NoticeOverview;
 use kirjuri_app::model::NoticeStatus;
+use kirjuri_app::notify::NoticeOverview;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -368,8 +368,7 @@ async fn issue13_a_server_without_tls_gets_nothing_and_the_notice_waits() {
         let mut seen = Value::Null;
         for _ in 0..200 {
             seen = notices(&app).await;
-            if !of_kind(&seen, "new_appointment")["last_error"].is_null()
-            {
+            if !of_kind(&seen, "new_appointment")["last_error"].is_null() {
                 break;
             }
             tokio::time::sleep(StdDuration::from_millis(50)).await;
@@ -532,18 +531,19 @@ async fn issue13_a_contact_method_without_email_sends_nothing() {
             )
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-        assert_eq!(
-            raw_i64(&app.store, "SELECT COUNT(*) FROM notices").await,
-            0
-        );
+        assert_eq!(raw_i64(&app.store, "SELECT COUNT(*) FROM notices").await, 0);
         // An address, an appointment, then letters: the notice is not sent.
         agree(&app, &a, "online", Some(ADDRESS)).await;
         book(&app, &a).await;
         agree(&app, &a, "letter", None).await;
-        let health: Value = reqwest::get(app.url("/health")).await.unwrap().json().await.unwrap();
+        let health: Value = reqwest::get(app.url("/health"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(
-            health["notices"],
-            "no mail server configured: 2 notices wait",
+            health["notices"], "no mail server configured: 2 notices wait",
             "{health}"
         );
         let smtp = Smtp::start("starttls");
