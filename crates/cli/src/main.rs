@@ -345,6 +345,9 @@ async fn open_store(url: &str) -> anyhow::Result<Store> {
         .map_err(|e| anyhow::anyhow!("opening database {url}: {e}"))
 }
 
+// One parameter per thing `serve` and `demo` configure differently; a struct would only rename
+// them.
+#[allow(clippy::too_many_arguments)]
 async fn serve_on(
     store: Store,
     listen: &ListenArgs,
