@@ -412,13 +412,35 @@ impl App {
         agreed_on: NaiveDate,
         note: Option<ShortText>,
     ) -> AppResult<ContactMethod> {
+        self.agree_contact_method_with_email(actor, client, method, agreed_on, note, None)
+            .await
+    }
+
+    /// Records the contact method agreed with the client (A9) with the e-mail address for
+    /// notices (issue 13): notices go only where the agreement in force has one, and a
+    /// client who chose letters gets none by e-mail.
+    pub async fn agree_contact_method_with_email(
+        &self,
+        actor: &Actor,
+        client: ClientId,
+        method: ContactMethodKind,
+        agreed_on: NaiveDate,
+        note: Option<ShortText>,
+        email: Option<kirjuri_domain::EmailAddress>,
+    ) -> AppResult<ContactMethod> {
         let Granted { client, access } = self
             .client_access(actor, client, Action::Write, "contact_methods")
             .await?;
         self.plausible("agreed_on", agreed_on)?;
+        if email.is_some() && method == ContactMethodKind::Letter {
+            return Err(AppError::invalid(
+                "email",
+                "a client who chose letters gets no notices by e-mail",
+            ));
+        }
         Ok(self
             .store
-            .agree_contact_method(client.id, method, agreed_on, note, &access)
+            .agree_contact_method_with_email(client.id, method, agreed_on, note, email, &access)
             .await?)
     }
 

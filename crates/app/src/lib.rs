@@ -39,6 +39,7 @@ pub mod operations;
 pub mod paged;
 pub mod paging;
 pub mod own;
+pub mod notify;
 pub mod policy;
 mod quality;
 pub mod retention;
@@ -67,10 +68,11 @@ pub mod model {
     pub use kirjuri_store::{
         AccessAction, AccessLogEntry, AccessLogQuery, AccountEvent, AdoptionDecision,
         BenefitApplication, BenefitPayer, DeliveryFailure, DeliveryReceipt, DeliveryStatus,
-        GapReason, NewBenefitPayer, OfficialStep, PendingOidcLogin, QualityFigures, QueueCase,
-        Reconsideration, ReconsiderationCase, ReconsiderationStep, RecordedRegisterFacts,
-        RegisterFacts, Resolution, RetentionRun, RoutedCount, SecurityEvent, SecurityEventKind,
-        StatementGap, StoredCheckpoint, StoredDecision,
+        GapReason, NewBenefitPayer, NoticeKind, NoticeState, NoticeStatus, OfficialStep,
+        PendingOidcLogin, QualityFigures, QueueCase, Reconsideration, ReconsiderationCase,
+        ReconsiderationStep, RecordedRegisterFacts, RegisterFacts, Resolution, RetentionRun,
+        RoutedCount, SecurityEvent, SecurityEventKind, StatementGap, StoredCheckpoint,
+        StoredDecision,
     };
 }
 
@@ -91,6 +93,9 @@ pub struct AppConfig {
     /// test configuration only (the tests, the demo, `scripts/crash-test`), never production
     /// (issue 15 item 5).
     pub loopback_payers: bool,
+    /// Whether a mail server is configured for notices (issue 13): without one notices stay
+    /// queued, and `/health` and the administrator's view say so.
+    pub smtp_configured: bool,
 }
 
 impl Default for AppConfig {
@@ -101,6 +106,7 @@ impl Default for AppConfig {
             quality_data: None,
             identity_providers: Vec::new(),
             loopback_payers: false,
+            smtp_configured: false,
         }
     }
 }

@@ -123,7 +123,88 @@ struct ServeArgs {
     #[arg(long)]
     allow_loopback_payers: bool,
     #[command(flatten)]
+    smtp: SmtpArgs,
+    #[command(flatten)]
     listen: ListenArgs,
+}
+
+/// The mail server for e-mail notices (issue 13). Without --smtp-host notices stay queued, and
+/// `/health` and `GET /api/admin/notices` say so.
+#[derive(Debug, Args)]
+struct SmtpArgs {
+    /// The mail server's host name (also the name its TLS certificate must carry).
+    #[arg(
+        long,
+        env = "KIRJURI_SMTP_HOST",
+        value_name = "HOST",
+        requires = "smtp_from"
+    )]
+    smtp_host: Option<String>,
+    /// Its port (default 587 with starttls, 465 with tls).
+    #[arg(long, env = "KIRJURI_SMTP_PORT", value_name = "PORT")]
+    smtp_port: Option<u16>,
+    /// `starttls` (STARTTLS required) or `tls` (implicit TLS); there is no plain mode.
+    #[arg(
+        long,
+        env = "KIRJURI_SMTP_MODE",
+        value_name = "MODE",
+        default_value = "starttls"
+    )]
+    smtp_mode: kirjuri_app::notify::SmtpMode,
+    /// The sender address of the notices.
+    #[arg(long, env = "KIRJURI_SMTP_FROM", value_name = "ADDRESS")]
+    smtp_from: Option<String>,
+    /// User name at the mail server, when it asks for one; the password is read from the
+    /// environment variable named by --smtp-password-env.
+    #[arg(
+        long,
+        env = "KIRJURI_SMTP_USER",
+        value_name = "USER",
+        requires = "smtp_password_env"
+    )]
+    smtp_user: Option<String>,
+    /// The environment variable that holds the mail server password (never on the command line).
+    #[arg(long, value_name = "VAR", requires = "smtp_user")]
+    smtp_password_env: Option<String>,
+    /// A PEM file of CA certificates trusted for the mail server besides the web PKI roots.
+    #[arg(long, env = "KIRJURI_SMTP_CA_FILE", value_name = "FILE")]
+    smtp_ca_file: Option<PathBuf>,
+}
+
+impl SmtpArgs {
+    fn config(&self) -> anyhow::Result<Option<kirjuri_app::notify::SmtpConfig>> {
+        use kirjuri_app::notify::{SmtpConfig, SmtpMode};
+        let Some(host) = &self.smtp_host else {
+            return Ok(None);
+        };
+        let from = self
+            .smtp_from
+            .as_deref()
+            .ok_or_else(|| anyhow::anyhow!("--smtp-host needs --smtp-from"))?;
+        let from = kirjuri_domain::EmailAddress::parse(from)
+            .map_err(|e| anyhow::anyhow!("--smtp-from {e}"))?;
+        let credentials = match (&self.smtp_user, &self.smtp_password_env) {
+            (Some(user), Some(var)) => {
+                let password = std::env::var(var)
+                    .map_err(|_| anyhow::anyhow!("--smtp-password-env: {var} is not set"))?;
+                Some((user.clone(), password))
+            }
+            _ => None,
+        };
+        let port = self.smtp_port.unwrap_or(match self.smtp_mode {
+            SmtpMode::StartTls => 587,
+            SmtpMode::Tls => 465,
+        });
+        Ok(Some(SmtpConfig {
+            host: host.clone(),
+            port,
+            mode: self.smtp_mode,
+            from,
+            credentials,
+            extra_ca: self.smtp_ca_file.clone(),
+            timeout: std::time::Duration::from_secs(30),
+        }))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -295,6 +376,9 @@ fn redacted(url: &str) -> String {
     }
 }
 
+// One parameter per thing `serve` and `demo` configure differently; a struct would only rename
+// them.
+#[allow(clippy::too_many_arguments)]
 async fn serve_on(
     store: Store,
     listen: &ListenArgs,
@@ -302,6 +386,7 @@ async fn serve_on(
     oidc: Vec<kirjuri_web::oidc::OidcProviderConfig>,
     delivery: kirjuri_app::worker::DeliveryConfig,
     loopback_payers: bool,
+    smtp: Option<kirjuri_app::notify::SmtpConfig>,
     banner: impl FnOnce(SocketAddr, &str, Option<&kirjuri_quality::Message>),
 ) -> anyhow::Result<ExitCode> {
     let app = kirjuri_app::App::new(
@@ -310,6 +395,7 @@ async fn serve_on(
             quality_data: listen.quality_data.clone(),
             identity_providers: oidc.iter().map(|p| p.name.clone()).collect(),
             loopback_payers,
+            smtp_configured: smtp.is_some(),
             ..Default::default()
         },
     )?;
@@ -327,6 +413,19 @@ async fn serve_on(
     // Statements go to the benefit payers from the outbox; the worker continues whatever a
     // previous run left (all its state is in the database).
     let worker = kirjuri_app::worker::DeliveryWorker::spawn(&app, delivery)?;
+    // E-mail notices (issue 13) go out from their outbox the same way; without a mail server
+    // they wait, and /health says so.
+    let notices = match smtp {
+        Some(smtp) => Some(kirjuri_app::notify::NoticeWorker::spawn(
+            &app,
+            smtp,
+            kirjuri_app::notify::NoticeConfig::default(),
+        )?),
+        None => {
+            tracing::warn!("no mail server configured (--smtp-host): e-mail notices wait");
+            None
+        }
+    };
     // The server signs a checkpoint of the ledger at least every minute while it grows, and
     // at shutdown (issue 16).
     let checkpointer = kirjuri_app::checkpoints::Checkpointer::spawn(
@@ -369,6 +468,9 @@ async fn serve_on(
         m.abort();
     }
     worker.stop().await;
+    if let Some(notices) = notices {
+        notices.stop().await;
+    }
     match checkpointer.stop().await {
         Ok(cp) => tracing::info!("ledger checkpoint at shutdown: {} leaves", cp.size),
         Err(e) => tracing::warn!("ledger checkpoint at shutdown: {e}"),
@@ -396,6 +498,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         oidc,
         delivery,
         args.allow_loopback_payers,
+        args.smtp.config()?,
         |addr, scheme, notice| {
             if let Some(n) = notice {
                 tracing::warn!("{}", n.en);
@@ -467,6 +570,8 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         delivery,
         // The demo is a test configuration: its payer may be a local receiver.
         true,
+        // The demo sends no e-mail: its notices wait in the outbox.
+        None,
         |addr, scheme, notice| {
             demo::print_banner(
                 addr,

@@ -13,6 +13,7 @@
 
 pub mod appointment;
 pub mod clock;
+pub mod email;
 pub mod entry;
 pub mod hetu;
 pub mod ids;
@@ -25,6 +26,7 @@ pub mod time;
 
 pub use appointment::{Appointment, AppointmentError, AppointmentMode, NewAppointment};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use email::{EmailAddress, EmailError};
 pub use entry::{
     follow_up_met, plan_follow_ups, Correction, Entry, EntryDetails, EntryError, EntryKind,
     NewEntry, PlanFollowUps, FOLLOW_UP_KINDS, RECORDING_LAG_WORKING_DAYS,

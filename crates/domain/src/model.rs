@@ -157,6 +157,8 @@ pub struct ContactMethod {
     pub method: ContactMethodKind,
     pub agreed_on: NaiveDate,
     pub note: Option<ShortText>,
+    /// Where notices go (issue 13, A18: "log in to read it", nothing more); none: no notices.
+    pub email: Option<crate::EmailAddress>,
     pub recorded_at: DateTime<Utc>,
     pub recorded_by: UserId,
 }

@@ -23,6 +23,7 @@ impl Store {
         let by = by.user;
         let (id, now) = (AppointmentId::from_uuid(self.ids.next()), self.now());
         let new = new.clone();
+        let ids = self.ids.clone();
         self.writer
             .write(move |tx, leaves| {
                 Box::pin(async move {
@@ -60,6 +61,12 @@ impl Store {
                     .await?;
                     leaf.defer(leaves, &ledger::APPOINTMENTS, &id.to_string(), EventType::OfficialAction, now);
                     logged.record(tx, leaves, now, AccessAction::Write, "appointments").await?;
+                    // Issue 13: "a new appointment — log in to read it", and a reminder the
+                    // day before; where the contact method has an e-mail address.
+                    crate::notices::enqueue_appointment_in(
+                        tx, &ids, new.client_id, &id.to_string(), new.date, now,
+                    )
+                    .await?;
                     let row = sqlx::query(&format!("{APPOINTMENT_SELECT} WHERE id = $1"))
                         .bind(id.to_string())
                         .fetch_one(&mut *tx)

@@ -2,7 +2,7 @@
 //! stay as history.
 
 use chrono::NaiveDate;
-use kirjuri_domain::{ClientId, ContactMethod, ContactMethodKind, ShortText};
+use kirjuri_domain::{ClientId, ContactMethod, ContactMethodKind, EmailAddress, ShortText};
 use kirjuri_ledger::EventType;
 
 use crate::access::{Access, AccessAction};
@@ -22,7 +22,26 @@ impl Store {
         note: Option<ShortText>,
         by: &Access,
     ) -> Result<ContactMethod, StoreError> {
+        self.agree_contact_method_with_email(client, method, agreed_on, note, None, by)
+            .await
+    }
+
+    /// Records the contact method agreed with the client (A9) with the e-mail address the
+    /// client gave for notices (issue 13): notices go only where the agreement in force has
+    /// one. The address is a row of its own (`contact_method_emails`, a ledger leaf) written
+    /// in the same transaction.
+    pub async fn agree_contact_method_with_email(
+        &self,
+        client: ClientId,
+        method: ContactMethodKind,
+        agreed_on: NaiveDate,
+        note: Option<ShortText>,
+        email: Option<EmailAddress>,
+        by: &Access,
+    ) -> Result<ContactMethod, StoreError> {
         let leaf = self.leaf_params(client)?;
+        let email_leaf = self.leaf_params(client)?;
+        let stored_email = email.as_ref().map(|e| e.as_str().to_owned());
         let logged = self.logged(by, client)?;
         let by = by.user;
         let now = self.now();
@@ -44,6 +63,19 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await?;
                     leaf.defer(leaves, &ledger::CONTACT_METHODS, &seq.to_string(), EventType::OfficialAction, now);
+                    if let Some(address) = stored_email {
+                        sqlx::query(
+                            "INSERT INTO contact_method_emails (contact_seq, client_id, email, recorded_at)
+                             VALUES ($1, $2, $3, $4)",
+                        )
+                        .bind(seq)
+                        .bind(client.to_string())
+                        .bind(address)
+                        .bind(ts(now))
+                        .execute(&mut *tx)
+                        .await?;
+                        email_leaf.defer(leaves, &ledger::CONTACT_METHOD_EMAILS, &seq.to_string(), EventType::OfficialAction, now);
+                    }
                     logged.record(tx, leaves, now, AccessAction::Write, "contact_methods").await
                 })
             })
@@ -52,6 +84,7 @@ impl Store {
             method,
             agreed_on,
             note,
+            email,
             recorded_at: parse_ts(&ts(now))?,
             recorded_by: by,
         })
@@ -66,8 +99,9 @@ impl Store {
         self.log(by, client, AccessAction::Read, "contact_methods")
             .await?;
         let rows = sqlx::query(
-            "SELECT method, agreed_on, note, recorded_at, recorded_by FROM contact_methods
-             WHERE client_id = $1 ORDER BY seq DESC",
+            "SELECT c.method, c.agreed_on, c.note, c.recorded_at, c.recorded_by, e.email
+             FROM contact_methods c LEFT JOIN contact_method_emails e ON e.contact_seq = c.seq
+             WHERE c.client_id = $1 ORDER BY c.seq DESC",
         )
         .bind(client.to_string())
         .fetch_all(&self.read)

@@ -55,6 +55,7 @@ mod messages;
 mod migrate;
 mod my_work;
 mod operations;
+mod notices;
 mod organisations;
 mod outbox;
 mod payers;
@@ -97,6 +98,7 @@ pub use login::{
 };
 pub use messages::{Conversation, MessagePage, MessageSent, UnreadMessages};
 pub use my_work::{FollowUp, MyWorkQuery, MyWorkRows, QueueCounts};
+pub use notices::{DueNotice, NoticeKind, NoticeState, NoticeStatus};
 pub use outbox::{idempotency_key, IssuedStatement};
 pub use payers::{BenefitPayer, NewBenefitPayer};
 pub use quality::{QualityFigures, RoutedCount};
@@ -285,6 +287,8 @@ fn map_constraint(e: sqlx::Error) -> StoreError {
         // Two workers claiming one attempt, or recording one delivery twice.
         if hit("delivery_attempts_once", "delivery_attempts.delivery_id")
             || hit("delivery_receipts_pkey", "delivery_receipts.delivery_id")
+            || hit("notice_attempts_once", "notice_attempts.notice_id")
+            || hit("notice_sent_pkey", "notice_sent.notice_id")
         {
             return StoreError::DeliveryTaken;
         }

@@ -117,12 +117,30 @@ impl Store {
         text: &MessageText,
         by: &Access,
     ) -> Result<Message, StoreError> {
+        // A message from the officials' side tells the client by a notice (issue 13) in the
+        // same write, so the message and its notice commit together or not at all; the
+        // officials hear of the client's messages on "my work today".
+        let ids = self.ids.clone();
         self.append_message_then(
             client,
             sender,
             text,
             by,
-            Box::new(|_, _, _| Box::pin(async { Ok(()) })),
+            Box::new(move |tx, _, sent| {
+                Box::pin(async move {
+                    if sent.recipient() == MessageSender::Client {
+                        crate::notices::enqueue_new_message_in(
+                            tx,
+                            &ids,
+                            sent.client,
+                            &sent.message.to_string(),
+                            sent.at,
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            }),
         )
         .await
     }

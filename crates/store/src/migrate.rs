@@ -112,6 +112,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0016_messages.sql"),
     },
     Migration {
+        version: 17,
+        description: "notices: e-mail addresses of contact methods and the notice outbox (issue 13)",
+        sqlite: include_str!("../migrations/sqlite/0017_notices.sql"),
+        postgres: include_str!("../migrations/postgres/0017_notices.sql"),
+    },
+    Migration {
         version: 18,
         description: "write probe: /health finds a database that cannot take writes (issue 16)",
         sqlite: include_str!("../migrations/sqlite/0018_write_probe.sql"),

@@ -103,6 +103,18 @@ pub(crate) async fn enqueue_statement_in(
     statement: &IssuedStatement,
     now: DateTime<Utc>,
 ) -> Result<Vec<DeliveryId>, StoreError> {
+    // Issue 13: the client is told by e-mail that a statement waits in Kirjuri (nothing more),
+    // where the contact method has an e-mail address; one notice per statement.
+    crate::notices::enqueue_notice_in(
+        tx,
+        &outbox.ids,
+        statement.client,
+        crate::notices::NoticeKind::NewStatement,
+        &format!("{}:{}", statement.source, statement.reference),
+        now,
+        now,
+    )
+    .await?;
     let payers: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT payer_id FROM benefit_applications WHERE client_id = $1 ORDER BY payer_id",
     )

@@ -20,10 +20,10 @@ use kirjuri_domain::{ClientId, RetentionCutoffs};
 use sqlx::{AnyConnection, Row};
 
 use crate::ledger::{
-    erase, RecordTable, ACCESS_LOG, APPOINTMENTS, BENEFIT_APPLICATIONS, CONTACT_METHODS, DECISIONS,
-    DELIVERIES, DELIVERY_RECEIPTS, ENTRIES, JOB_SEARCHES, JOB_SEARCH_ENDS, MESSAGES,
-    OFFICIAL_STEPS, RECONSIDERATION_REQUESTS, RECONSIDERATION_STEPS, REGISTER_FACTS,
-    RESPONSIBLE_EXPERTS,
+    erase, RecordTable, ACCESS_LOG, APPOINTMENTS, BENEFIT_APPLICATIONS, CONTACT_METHODS,
+    CONTACT_METHOD_EMAILS, DECISIONS, DELIVERIES, DELIVERY_RECEIPTS, ENTRIES, JOB_SEARCHES,
+    JOB_SEARCH_ENDS, MESSAGES, OFFICIAL_STEPS, RECONSIDERATION_REQUESTS, RECONSIDERATION_STEPS,
+    REGISTER_FACTS, RESPONSIBLE_EXPERTS,
 };
 use crate::rows::{parse_date, parse_ts, ts};
 use crate::{Backend, IdSource, Store, StoreError};
@@ -77,18 +77,26 @@ const fn part(
 const OWN: &str = "t.client_id = $1";
 const OF_MESSAGES: &str = "t.message_seq IN (SELECT seq FROM messages WHERE client_id = $1)";
 const OF_ENTRIES: &str = "t.entry_id IN (SELECT id FROM entries WHERE client_id = $1)";
+const OF_NOTICES: &str = "t.notice_id IN (SELECT id FROM notices WHERE client_id = $1)";
 const OF_DELIVERIES: &str = "t.delivery_id IN (SELECT id FROM deliveries WHERE client_id = $1)";
 const OF_JOB_SEARCHES: &str =
     "t.job_search_id IN (SELECT id FROM job_searches WHERE client_id = $1)";
 
 /// The client record (4 years after the client relationship ends), children first.
-const CLIENT_RECORD: [Part; 9] = [
+const CLIENT_RECORD: [Part; 15] = [
     part("entry_findings", OF_ENTRIES, None),
     // Secure messages (issue 13, migration 16): part of the client record.
     part("message_reads", OF_MESSAGES, None),
     part("messages", OWN, Some(&MESSAGES)),
     part("entries", OWN, Some(&ENTRIES)),
+    // The notices (migration 17) go with the record they told of.
+    part("notice_sent", OF_NOTICES, None),
+    part("notice_failures", OF_NOTICES, None),
+    part("notice_attempts", OF_NOTICES, None),
+    part("notice_outstanding", OF_NOTICES, None),
+    part("notices", OWN, None),
     part("appointments", OWN, Some(&APPOINTMENTS)),
+    part("contact_method_emails", OWN, Some(&CONTACT_METHOD_EMAILS)),
     part("contact_methods", OWN, Some(&CONTACT_METHODS)),
     part("responsible_experts", OWN, Some(&RESPONSIBLE_EXPERTS)),
     part("register_facts", OWN, Some(&REGISTER_FACTS)),

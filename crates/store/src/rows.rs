@@ -211,6 +211,7 @@ pub(crate) fn contact_method_from_row(row: &AnyRow) -> Result<ContactMethod, Sto
         method: parse(row, "method")?,
         agreed_on: parse_date(&get_str(row, "agreed_on")?)?,
         note: text_opt(row, "note", ShortText::parse)?,
+        email: text_opt(row, "email", kirjuri_domain::EmailAddress::parse)?,
         recorded_at: parse_ts(&get_str(row, "recorded_at")?)?,
         recorded_by: parse(row, "recorded_by")?,
     })

@@ -683,6 +683,9 @@ mod reconsideration;
 #[path = "api/pages.rs"]
 mod pages;
 
+/// Issue 13: e-mail notices through a real SMTP server.
+#[path = "api/notify.rs"]
+mod notify;
 /// Issue 12 item 7, B4: the client's register facts recorded from a page.
 #[path = "api/pages_facts.rs"]
 mod pages_facts;

@@ -96,6 +96,13 @@ pub(crate) const CONTACT_METHODS: RecordTable = RecordTable {
         "seq",
     ],
 };
+/// Migration 17 (issue 13): the e-mail address agreed with a contact method, for notices.
+pub(crate) const CONTACT_METHOD_EMAILS: RecordTable = RecordTable {
+    name: "contact_method_emails",
+    key: "contact_seq",
+    int_key: true,
+    cols: &["client_id", "contact_seq", "email", "recorded_at"],
+};
 pub(crate) const RESPONSIBLE_EXPERTS: RecordTable = RecordTable {
     name: "responsible_experts",
     key: "seq",
@@ -320,7 +327,7 @@ pub(crate) const MESSAGES: RecordTable = RecordTable {
     ],
 };
 
-pub(super) const RECORD_TABLES: [&RecordTable; 17] = [
+pub(super) const RECORD_TABLES: [&RecordTable; 18] = [
     &ENTRIES,
     &JOB_SEARCHES,
     &JOB_SEARCH_ENDS,
@@ -338,6 +345,7 @@ pub(super) const RECORD_TABLES: [&RecordTable; 17] = [
     &DELIVERY_RECEIPTS,
     &ACCOUNT_EVENTS,
     &MESSAGES,
+    &CONTACT_METHOD_EMAILS,
 ];
 
 impl RecordTable {

@@ -12,6 +12,7 @@ pub mod clients;
 pub mod delivery;
 pub mod ledger;
 pub mod messages;
+pub mod notices;
 pub mod own;
 pub mod quality;
 pub mod record;

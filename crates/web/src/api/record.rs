@@ -134,9 +134,10 @@ pub async fn agree_contact_method(
 ) -> ApiResult<(StatusCode, Json<ContactMethodView>)> {
     let client = client_id(&id)?;
     let (method, agreed_on, note) = req.parse()?;
+    let email = req.parse_email()?;
     let c = state
         .app
-        .agree_contact_method(&actor, client, method, agreed_on, note)
+        .agree_contact_method_with_email(&actor, client, method, agreed_on, note, email)
         .await?;
     Ok((StatusCode::CREATED, Json(ContactMethodView::from(&c))))
 }

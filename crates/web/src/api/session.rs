@@ -62,6 +62,7 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>)
             status: if code == 0 { "ok" } else { "degraded" },
             database,
             message,
+            notices: state.app.notice_health().await.ok().flatten(),
         }),
     )
 }

@@ -167,6 +167,9 @@ pub async fn agree_contact_method(
         method: f.method.trim().to_owned(),
         agreed_on: f.agreed_on.trim().to_owned(),
         note: (!note.is_empty()).then(|| note.to_owned()),
+        // The page has no e-mail field yet (issue 13): an agreement made here sends no
+        // notices; the JSON API takes the address.
+        email: None,
     };
     let (method, agreed_on, note) = match req.parse() {
         Ok(p) => p,

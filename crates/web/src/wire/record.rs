@@ -232,9 +232,21 @@ pub struct ContactMethodRequest {
     pub method: String,
     pub agreed_on: String,
     pub note: Option<String>,
+    /// Where notices go ("you have a new message / appointment / statement in Kirjuri — log
+    /// in to read it", issue 13); none: no notices. Not with `letter`.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 impl ContactMethodRequest {
+    /// The e-mail address for notices, if given.
+    pub fn parse_email(&self) -> Parsed<Option<d::EmailAddress>> {
+        match self.email.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(e) => Ok(Some(field("email", d::EmailAddress::parse(e))?)),
+        }
+    }
+
     pub fn parse(&self) -> Parsed<(d::ContactMethodKind, NaiveDate, Option<d::ShortText>)> {
         Ok((
             field("method", self.method.parse())?,
@@ -249,6 +261,8 @@ pub struct ContactMethodView {
     pub method: String,
     pub agreed_on: NaiveDate,
     pub note: Option<String>,
+    /// Where notices go (issue 13).
+    pub email: Option<String>,
     pub recorded_at: DateTime<Utc>,
     pub recorded_by: String,
 }
@@ -259,6 +273,7 @@ impl From<&d::ContactMethod> for ContactMethodView {
             method: c.method.code().into(),
             agreed_on: c.agreed_on,
             note: c.note.as_ref().map(|n| n.to_string()),
+            email: c.email.as_ref().map(|e| e.as_str().to_owned()),
             recorded_at: c.recorded_at,
             recorded_by: c.recorded_by.to_string(),
         }

@@ -65,4 +65,8 @@ pub struct Health {
     /// What the state means for the users, when it is not `ok`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<&'static str>,
+    /// Present when e-mail notices cannot go out (no mail server configured), with how many
+    /// wait (issue 13).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notices: Option<String>,
 }

@@ -162,6 +162,8 @@ fn matrix() -> Vec<Row> {
         // Issue 15 item 6: who created which account, for the supervisor.
         row("GET", "/api/account-events", Kind::Other, [401, 403, 403, 403, 403, 200, 403, 403]),
         row("POST", "/api/admin/users/{id}/lift-login-delays", Kind::Other, [401, 403, 403, 403, 403, 403, 204, 403]),
+        // Issue 13: the e-mail notices of the organisation's clients (no client data).
+        row("GET", "/api/admin/notices", Kind::Other, [401, 403, 403, 403, 403, 403, 200, 403]),
     ]
 }
 

@@ -50,7 +50,7 @@ async function login(browser, lang, js, username) {
   await page.goto(`${BASE}/login?lang=${lang}`);
   await page.fill('#username', username);
   await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForURL('**/today'), page.click('form[action="/login"] button[type=submit]')]);
+  await Promise.all([page.waitForURL(/\/(today|me)$/), page.click('form[action="/login"] button[type=submit]')]);
   check(await page.getAttribute('html', 'lang') === lang, `${username}: page language ${lang}`);
   return { context, page };
 }
