@@ -215,7 +215,13 @@ impl Bulk {
 
     async fn finish(self) -> Result<(), StoreError> {
         match self {
-            Self::Sqlite(conn) => native::close(conn).await,
+            Self::Sqlite(mut conn) => {
+                // Into the database file, as the server's checkpoints would have done long
+                // since: a write-ahead log of the whole load makes every later read look
+                // each page up in it.
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+                native::close(conn).await;
+            }
             Self::Postgres(mut conn) => {
                 // COPY wrote the access log's keys itself: its identity continues after them.
                 conn.execute(
