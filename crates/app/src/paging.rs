@@ -180,7 +180,7 @@ fn encode(s: &str) -> String {
 }
 
 fn decode(s: &str) -> Option<String> {
-    if s.len() % 2 != 0 || s.len() > 400 {
+    if !s.len().is_multiple_of(2) || s.len() > 400 {
         return None;
     }
     let bytes = (0..s.len())

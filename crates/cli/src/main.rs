@@ -687,7 +687,26 @@ mod tests {
             tls_key: tls.then(|| PathBuf::from("key.pem")),
             public_origin: None,
             quality_data: None,
+            metrics_addr: None,
+            metrics_token: None,
         }
+    }
+
+    /// Issue 16: a database URL printed at a failed start shows no password.
+    #[test]
+    fn a_printed_database_url_hides_its_password() {
+        assert_eq!(
+            redacted("postgres://kirjuri:s3cret@db.example:5432/kirjuri"),
+            "postgres://kirjuri:***@db.example:5432/kirjuri"
+        );
+        assert_eq!(
+            redacted("postgres://kirjuri@db.example/kirjuri"),
+            "postgres://kirjuri@db.example/kirjuri"
+        );
+        assert_eq!(
+            redacted("sqlite:/var/lib/kirjuri.db"),
+            "sqlite:/var/lib/kirjuri.db"
+        );
     }
 
     /// A18: plain HTTP only on loopback or behind a declared TLS proxy; with a certificate any
