@@ -705,12 +705,12 @@ mod pages_record;
 #[path = "api/pages_today.rs"]
 mod pages_today;
 
-/// Issue 16: paging of the lists that grow, /health, refused writes, /metrics.
-#[path = "api/operations.rs"]
-mod operations;
 /// Issue 13, A18: secure messages between a client and their organisation.
 #[path = "api/messages.rs"]
 mod messages;
+/// Issue 16: paging of the lists that grow, /health, refused writes, /metrics.
+#[path = "api/operations.rs"]
+mod operations;
 /// Issue 13: the job seeker's own pages.
 #[path = "api/pages_own.rs"]
 mod pages_own;
