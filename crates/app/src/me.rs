@@ -42,6 +42,8 @@ pub struct Export {
     pub benefit_applications: Vec<ApplicationRecord>,
     pub statement_deliveries: Vec<DeliveryStatus>,
     pub seen_by: Vec<SeenBy>,
+    /// The secure conversation with the organisation (A18), oldest first.
+    pub messages: Vec<kirjuri_domain::Message>,
 }
 
 impl App {
@@ -80,6 +82,28 @@ impl App {
         self.seen_by(&client, actor).await
     }
 
+    /// The whole conversation, oldest first, read page by page without marking anything
+    /// read: making a copy is not reading the messages.
+    async fn all_messages(
+        &self,
+        client: kirjuri_domain::ClientId,
+        access: &kirjuri_store::Access,
+    ) -> AppResult<Vec<kirjuri_domain::Message>> {
+        let mut all = Vec::new();
+        let mut before = None;
+        loop {
+            let page = kirjuri_store::MessagePage { before, limit: 200 };
+            let c = self.store.conversation(client, page, None, access).await?;
+            all.extend(c.messages);
+            match c.next {
+                Some(next) => before = Some(next),
+                None => break,
+            }
+        }
+        all.reverse();
+        Ok(all)
+    }
+
     /// A full copy of the job seeker's data (GDPR art. 15).
     pub async fn my_export(&self, actor: &Actor) -> AppResult<Export> {
         let Granted { client, access } = self.own_client(actor, "export").await?;
@@ -97,6 +121,7 @@ impl App {
             benefit_applications: self.application_records(client.id, &access).await?,
             statement_deliveries: store.deliveries(client.id, &access).await?,
             seen_by: self.seen_by(&client, actor).await?,
+            messages: self.all_messages(client.id, &access).await?,
             client,
         })
     }

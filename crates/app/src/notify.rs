@@ -129,7 +129,9 @@ impl Default for NoticeConfig {
         Self {
             worker: format!("kirjuri-{}", std::process::id()),
             poll: StdDuration::from_secs(5),
-            lease: chrono::Duration::minutes(5),
+            // Longer than the worst SMTP session (about ten commands of at most 30 s each), so
+            // that another server does not take a notice over while it is still being sent.
+            lease: chrono::Duration::minutes(15),
             backoff: chrono::Duration::minutes(1),
             max_backoff: chrono::Duration::hours(2),
             batch: 50,
@@ -446,9 +448,22 @@ async fn send(
     }
     let id = message_id(&due.id, &smtp.from);
     let now = store.clock().now();
+    // An address the mail library refuses will not become sendable by waiting: the notice
+    // fails for good, visible to an administrator, and the batch goes on.
+    let Ok(to_mailbox) = to.as_str().parse() else {
+        store
+            .record_notice_failure(
+                &due.id,
+                attempt,
+                "not sent: the mail library does not accept the e-mail address",
+                None,
+            )
+            .await?;
+        return Ok(Next::Continue);
+    };
     let message = Message::builder()
         .from(smtp.from.as_str().parse().map_err(mailbox_error)?)
-        .to(to.as_str().parse().map_err(mailbox_error)?)
+        .to(to_mailbox)
         .subject(text.subject)
         .message_id(Some(id.clone()))
         .date(std::time::SystemTime::from(now))
@@ -540,19 +555,6 @@ pub struct NoticeOverview {
 }
 
 impl App {
-    /// A new message for `client` (`message`: the message's id): enqueues the notice "you
-    /// have a new message in Kirjuri" where the client's contact method has an e-mail
-    /// address. The secure messages call it when a message to the client is stored (or, from
-    /// the store, `notices::enqueue_new_message_in` inside the same transaction).
-    pub async fn notify_new_message(
-        &self,
-        client: kirjuri_domain::ClientId,
-        message: &str,
-    ) -> AppResult<()> {
-        self.store.notify_new_message(client, message).await?;
-        Ok(())
-    }
-
     /// The notices of the administrator's organisation's clients, newest first (at most 200).
     pub async fn notices(&self, actor: &Actor) -> AppResult<NoticeOverview> {
         let (grant, _) = self.permit(actor, Capability::ManageAccounts)?;

@@ -351,6 +351,10 @@ mod rules;
 #[path = "cli/init.rs"]
 mod init;
 
+/// Several `kirjuri serve` processes on one PostgreSQL database (issue 16).
+#[path = "cli/several_servers.rs"]
+mod several_servers;
+
 /// `kirjuri statements quality` (B11).
 #[path = "cli/statements.rs"]
 mod statements;

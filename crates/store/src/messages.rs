@@ -320,7 +320,9 @@ impl Store {
                     Box::pin(async move {
                         for logged in logs {
                             logged
-                                .record(tx, leaves, now, AccessAction::Read, "messages")
+                                // Only counts were read, not the messages: the client's
+                                // "who has handled my data" must not say otherwise.
+                                .record(tx, leaves, now, AccessAction::Read, "message_counts")
                                 .await?;
                         }
                         Ok(())

@@ -213,6 +213,10 @@ pub(crate) async fn enqueue_appointment_in(
     date: chrono::NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    // An appointment recorded after the day it was on is news to nobody: no notice of it.
+    if date < now.with_timezone(&HELSINKI).date_naive() {
+        return Ok(());
+    }
     let about = appointment.to_owned();
     enqueue_notice_in(
         tx,
@@ -255,24 +259,6 @@ fn ts_opt(row: &AnyRow, col: &str) -> Result<Option<DateTime<Utc>>, StoreError> 
 }
 
 impl Store {
-    /// A new message for `client` (`message`: its id), in a transaction of its own: for a
-    /// caller outside the store. Inside the store, the write that stores the message calls
-    /// `notices::enqueue_new_message_in` in its own transaction instead.
-    pub async fn notify_new_message(
-        &self,
-        client: ClientId,
-        message: &str,
-    ) -> Result<Option<String>, StoreError> {
-        let (ids, now, message) = (self.ids.clone(), self.now(), message.to_owned());
-        self.writer
-            .write(move |tx, _| {
-                Box::pin(
-                    async move { enqueue_new_message_in(tx, &ids, client, &message, now).await },
-                )
-            })
-            .await
-    }
-
     /// The notices due now by the store's clock, oldest first (for the notice worker).
     pub async fn due_notices(&self, limit: i64) -> Result<Vec<DueNotice>, StoreError> {
         let rows = sqlx::query(&format!(

@@ -1900,3 +1900,7 @@ mod migrate_concurrently;
 /// Issue 16: whole-log verification through the native drivers, on every read path.
 #[path = "store/verify_native.rs"]
 mod verify_native;
+
+/// Issue 16: writes at once, one failing alone; no ledger index missing.
+#[path = "store/group_commit.rs"]
+mod group_commit;

@@ -2,10 +2,63 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use kirjuri_domain::{Clock, Hetu, SystemClock};
 use kirjuri_store::testing::postgres_url;
 use kirjuri_store::{Backend, IdSource, Store};
+
+pub mod entry_writes;
+pub mod job_search_starts;
+pub mod pgbench;
+
+/// What one measured run gives: how many requests in how long, and their latencies.
+pub struct Figures {
+    pub count: usize,
+    pub elapsed: Duration,
+    pub p50: Duration,
+    pub p99: Duration,
+    pub max: Duration,
+    /// What the run left in the database, to show it did the work.
+    pub note: String,
+}
+
+impl Figures {
+    pub fn new(mut latencies: Vec<Duration>, elapsed: Duration, note: String) -> Self {
+        latencies.sort();
+        let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
+        Self {
+            count: latencies.len(),
+            elapsed,
+            p50: pct(0.50),
+            p99: pct(0.99),
+            max: latencies[latencies.len() - 1],
+            note,
+        }
+    }
+
+    pub fn per_second(&self) -> f64 {
+        self.count as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// One line of figures: "N what in S s = R what/s; latency ...".
+    pub fn line(&self, what: &str) -> String {
+        format!(
+            "{} {what} in {:.2} s = {:.0} {what}/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({})",
+            self.count,
+            self.elapsed.as_secs_f64(),
+            self.per_second(),
+            ms(self.p50),
+            ms(self.p99),
+            ms(self.max),
+            self.note,
+        )
+    }
+}
+
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
 
 pub fn env_usize(name: &str, default: usize) -> usize {
     match std::env::var(name) {

@@ -118,6 +118,7 @@ fn field_meanings() -> BTreeMap<&'static str, &'static str> {
         ("benefit_applications", "Your applications for unemployment benefit that the authority knows of: the benefit payer (Kela or an unemployment fund) and from which date. Your labour-policy statements are sent to these payers."),
         ("statement_deliveries", "Each statement sent to a benefit payer: to whom, which statement, whether it has arrived (delivered), is waiting (pending) or is being tried again (retrying), and when the payer received it. The payer receives the statement and your personal identity code."),
         ("seen_by", "Who has read or changed your data, other than you: organisation, role, what and why."),
+        ("messages", "Your secure messages with the authority, oldest first: who wrote each (you or an official, named), when, the text, and when the other side first read it."),
         ("seen_by[].action", "read, write, or denied (someone tried and was refused)."),
     ])
 }
@@ -167,5 +168,10 @@ pub(crate) fn export_view(e: &kirjuri_app::me::Export) -> ExportView {
             .map(DeliveryView::from)
             .collect(),
         seen_by: e.seen_by.iter().map(SeenByView::from).collect(),
+        messages: e
+            .messages
+            .iter()
+            .map(crate::wire::MessageView::from)
+            .collect(),
     }
 }

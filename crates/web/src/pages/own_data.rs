@@ -115,6 +115,7 @@ struct ExportPage {
     statements: Vec<StatementDoc>,
     applications: Vec<Line>,
     deliveries: Vec<Line>,
+    messages: Vec<Line>,
     seen: Vec<SeenRow>,
 }
 
@@ -295,6 +296,21 @@ pub async fn export_page(State(state): State<AppState>, ctx: PageCtx) -> PageRes
                     None => text(lang, "delivery-pending", &[]),
                 };
                 line(format!("{payer}: {state}"))
+            })
+            .collect(),
+        messages: e
+            .messages
+            .iter()
+            .map(|m| {
+                line(text(
+                    lang,
+                    "own-export-message",
+                    &[
+                        ("at", &date_time(lang, m.sent_at)),
+                        ("author", &m.author_name.to_string()),
+                        ("text", m.text.as_str()),
+                    ],
+                ))
             })
             .collect(),
         seen: e.seen_by.iter().rev().map(|r| seen_row(lang, r)).collect(),

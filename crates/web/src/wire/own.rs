@@ -86,6 +86,8 @@ pub struct ExportView {
     /// Statements delivered (or being delivered) to benefit payers: the recipients.
     pub statement_deliveries: Vec<DeliveryView>,
     pub seen_by: Vec<SeenByView>,
+    /// The secure conversation with the organisation, oldest first (A18).
+    pub messages: Vec<super::MessageView>,
 }
 
 impl From<&SeenBy> for SeenByView {

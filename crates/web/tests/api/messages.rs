@@ -92,6 +92,17 @@ async fn a_client_and_an_official_exchange_messages_on_the_record() {
             .verify_ledger(&[kirjuri_store::testing::test_ledger_keys().verifier()])
             .await
             .unwrap();
+        // The client's copy of their data (GDPR art. 15) holds the conversation, oldest
+        // first, and making it marks nothing read.
+        let (s, export) = seeker.get("/api/me/export").await;
+        assert_eq!(s, StatusCode::OK, "{export}");
+        let texts: Vec<&str> = export["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(texts, [asked, reply]);
         // Append-only, whoever connects.
         for sql in ["UPDATE messages SET text = 'muutettu'", "DELETE FROM messages", "DELETE FROM message_reads"] {
             assert!(kirjuri_store::testing::raw_execute(&app.store, sql).await.is_err(), "{sql}");
