@@ -34,6 +34,7 @@ struct ContactMethodPage {
     methods: Vec<Choice>,
     agreed_on: String,
     note: String,
+    email: String,
     errors: Vec<FieldMessage>,
 }
 
@@ -47,6 +48,9 @@ pub struct ContactMethodForm {
     agreed_on: String,
     #[serde(default)]
     note: String,
+    /// Where notices go (issue 13): empty for none.
+    #[serde(default)]
+    email: String,
 }
 
 impl HasCsrf for ContactMethodForm {
@@ -114,6 +118,18 @@ async fn contact_page(
             f.agreed_on.clone()
         },
         note: f.note.clone(),
+        // The address in force is offered again, so that re-recording the agreement (to change
+        // the note, say) does not silently stop the client's notices.
+        email: if f.method.is_empty() && errors.is_empty() {
+            record
+                .contact_method
+                .as_ref()
+                .and_then(|m| m.email.as_ref())
+                .map(|e| e.as_str().to_owned())
+                .unwrap_or_default()
+        } else {
+            f.email.clone()
+        },
         errors,
     };
     rendered(ctx, status, &page)
@@ -136,6 +152,7 @@ fn contact_error(ctx: &PageCtx, field: &str) -> FieldMessage {
     let (at, key) = match field {
         "method" => ("method", "contact-form-error-method"),
         "note" => ("note", "contact-form-error-note"),
+        "email" => ("email", "contact-form-error-email"),
         _ => ("agreed_on", "contact-form-error-date"),
     };
     FieldMessage::new(ctx.lang, at, key)
@@ -167,17 +184,16 @@ pub async fn agree_contact_method(
         method: f.method.trim().to_owned(),
         agreed_on: f.agreed_on.trim().to_owned(),
         note: (!note.is_empty()).then(|| note.to_owned()),
-        // The page has no e-mail field yet (issue 13): an agreement made here sends no
-        // notices; the JSON API takes the address.
-        email: None,
+        email: Some(f.email.clone()),
     };
-    let (method, agreed_on, note) = match req.parse() {
-        Ok(p) => p,
-        Err(e) => return again(&e.field).await,
-    };
+    let ((method, agreed_on, note), email) =
+        match req.parse().and_then(|p| Ok((p, req.parse_email()?))) {
+            Ok(p) => p,
+            Err(e) => return again(&e.field).await,
+        };
     match state
         .app
-        .agree_contact_method(&s.actor, client, method, agreed_on, note)
+        .agree_contact_method_with_email(&s.actor, client, method, agreed_on, note, email)
         .await
     {
         Ok(_) => Ok(see_other(&format!("/clients/{client}"))),

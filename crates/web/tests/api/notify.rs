@@ -572,3 +572,61 @@ async fn issue13_a_contact_method_without_email_sends_nothing() {
     })
     .await;
 }
+
+/// Issue 13, A18: an official's secure message tells the client by one notice that carries
+/// nothing of the message (its text is scanned for with the other personal data); the client's
+/// own message tells no one by e-mail (the officials see it on "my work today").
+#[tokio::test]
+async fn issue13_a_secure_message_gives_one_notice_without_its_text() {
+    each_backend(|app| async move {
+        let a = app.login("a").await;
+        agree(&app, &a, "online", Some(ADDRESS)).await;
+        let seeker = app.login("seeker").await;
+        let (s, b) = seeker
+            .post(
+                "/api/me/messages",
+                json!({"text": "Voinko siirtää tapaamista Sipoonkorpeen?"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let text = "Tapaaminen siirtyy Hakaniemen toimipisteeseen torstaina.";
+        let (s, b) = a
+            .post(&app.client_path("/messages"), json!({"text": text}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let smtp = Smtp::start("starttls");
+        let worker = NoticeWorker::spawn(
+            &app.core,
+            smtp.config(SmtpMode::StartTls),
+            worker_config("message"),
+        )
+        .unwrap();
+        let got = smtp.wait_for(1).await;
+        tokio::time::sleep(StdDuration::from_millis(500)).await;
+        worker.stop().await;
+        assert_eq!(
+            smtp.received().len(),
+            1,
+            "one notice, for the official's message only"
+        );
+        assert_no_personal_data(&app, &got);
+        for (raw, decoded) in &got {
+            assert_eq!(header(decoded, "Subject"), Some("Uusi viesti Kirjurissa"));
+            for part in [
+                "Hakaniemen",
+                "torstaina",
+                "Sipoonkorpeen",
+                "Tapaaminen siirtyy",
+            ] {
+                assert!(
+                    !raw.contains(part) && !decoded.contains(part),
+                    "{part:?} in:\n{decoded}"
+                );
+            }
+        }
+        let v = notices(&app).await;
+        assert_eq!(of_kind(&v, "new_message")["state"], "sent", "{v}");
+        app
+    })
+    .await;
+}

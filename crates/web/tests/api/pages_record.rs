@@ -378,6 +378,67 @@ async fn the_contact_method_form_saves_and_refuses_bad_input_without_writing() {
         // The form offers the method in force next time.
         let (_, _, form) = b.get(&format!("/clients/{c}/contact-method/new")).await;
         assert!(form.contains("<option value=\"video\" selected>"), "{form}");
+        assert!(
+            form.contains("id=\"email\" name=\"email\" value=\"\""),
+            "{form}"
+        );
+
+        // Issue 13 (A9): the address for notices. Not an address, or an address with letters
+        // chosen, is refused at its field and nothing is written; a good one is saved and
+        // offered again, so that recording the agreement anew does not drop it.
+        let before = snapshot(&app).await;
+        for (method, email) in [("online", "ei-osoite"), ("letter", "maija@example.fi")] {
+            let (s, _, html) = b
+                .post(
+                    &path,
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("method", method),
+                        ("agreed_on", "2026-03-02"),
+                        ("note", ""),
+                        ("email", email),
+                    ],
+                )
+                .await;
+            assert_eq!(
+                s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{method} {email}: {html}"
+            );
+            assert!(
+                html.contains("<a href=\"#email\">Tarkista sähköpostiosoite."),
+                "{method} {email}: {html}"
+            );
+            assert!(html.contains(&format!("value=\"{email}\"")), "kept: {html}");
+        }
+        assert_eq!(
+            snapshot(&app).await,
+            before,
+            "a refused address wrote something"
+        );
+        let (s, _, _) = b
+            .post(
+                &path,
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("method", "online"),
+                    ("agreed_on", "2026-03-02"),
+                    ("note", ""),
+                    ("email", " maija@example.fi "),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert_eq!(contact_methods(&app).await, 2);
+        assert_eq!(
+            raw_i64(&app.store, "SELECT COUNT(*) FROM contact_method_emails").await,
+            1
+        );
+        let (_, _, form) = b.get(&format!("/clients/{c}/contact-method/new")).await;
+        assert!(
+            form.contains("id=\"email\" name=\"email\" value=\"maija@example.fi\""),
+            "{form}"
+        );
         app
     })
     .await;
