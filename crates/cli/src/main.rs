@@ -405,6 +405,7 @@ async fn serve_on(
         public_origin: listen.public_origin.clone(),
         metrics_token: listen.metrics_token.clone(),
         oidc,
+        health_probe_interval: std::time::Duration::from_secs(1),
     };
     let state = kirjuri_web::AppState::new(app.clone(), config)?;
     let listener = tokio::net::TcpListener::bind(listen.listen)

@@ -58,6 +58,11 @@ pub struct Config {
     /// The bearer token of `/metrics` on this listener (`KIRJURI_METRICS_TOKEN`); without
     /// one `/metrics` is not served here (see [`metrics`]).
     pub metrics_token: Option<String>,
+    /// How long `/health` reuses its last probe of the database (`serve` sets a second).
+    /// `/health` needs no log-in, so without this every call would be a database write that
+    /// anyone can make; callers arriving while a probe runs wait for it and share its answer.
+    /// Zero (the default, and the tests') probes at every call.
+    pub health_probe_interval: std::time::Duration,
 }
 
 /// Shared by every handler.
@@ -70,6 +75,11 @@ pub struct AppState {
     pub oidc: Arc<oidc::Oidc>,
     /// Request counts and latencies, and refused writes (for `/health`).
     pub metrics: Arc<metrics::Metrics>,
+    /// The last probe of the database and when it was made (see
+    /// [`Config::health_probe_interval`]).
+    pub health_probe: Arc<
+        tokio::sync::Mutex<Option<(std::time::Instant, kirjuri_app::operations::DatabaseHealth)>>,
+    >,
 }
 
 impl AppState {
@@ -81,6 +91,7 @@ impl AppState {
             config: Arc::new(config),
             oidc: Arc::new(oidc),
             metrics: Arc::new(metrics),
+            health_probe: Arc::new(tokio::sync::Mutex::new(None)),
         })
     }
 }

@@ -21,6 +21,8 @@ struct App {
     store: Store,
     /// The application layer the server runs on (for the delivery worker).
     core: kirjuri_app::App,
+    /// The server's shared state (what `/health` reuses, say).
+    state: kirjuri_web::AppState,
     clock: Arc<FixedClock>,
     fx: Fixture,
     supervisor: User,
@@ -136,6 +138,7 @@ impl App {
         .unwrap();
         let core = app.clone();
         let state = kirjuri_web::AppState::new(app, opts.config).unwrap();
+        let served = state.clone();
         let listener = match opts.listener {
             Some(l) => l,
             None => tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
@@ -157,6 +160,7 @@ impl App {
             base,
             store,
             core,
+            state: served,
             clock,
             fx,
             supervisor,

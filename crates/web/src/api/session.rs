@@ -14,11 +14,25 @@ use crate::AppState;
               (status = 503, body = Health, description = "the database does not answer, or does not take writes")))]
 /// Whether the database answers and takes writes: a probe write each time, and a write the
 /// server refused lately for lack of storage with none succeeding since (issue 16), answer
-/// 503 so that a load balancer stops sending here.
+/// 503 so that a load balancer stops sending here. The probe is reused for
+/// `Config::health_probe_interval`, so a flood of calls is not a flood of writes.
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     use kirjuri_app::operations::DatabaseHealth as D;
-    let server = format!("pid {}", std::process::id());
-    let db = match state.app.database_health(&server).await {
+    let probed = {
+        // Held across the probe: whoever arrives meanwhile waits and reuses its answer.
+        let mut last = state.health_probe.lock().await;
+        match &*last {
+            Some((at, db)) if at.elapsed() < state.config.health_probe_interval => db.clone(),
+            _ => {
+                let server = format!("pid {}", std::process::id());
+                let db = state.app.database_health(&server).await;
+                *last = Some((std::time::Instant::now(), db.clone()));
+                db
+            }
+        }
+    };
+    // A refused write is read live, never from the reused probe.
+    let db = match probed {
         D::Ok if state.metrics.writes.refusing() => D::StorageFull,
         other => other,
     };

@@ -403,6 +403,61 @@ fn sample(text: &str, series: &str) -> f64 {
         .map_or(0.0, |v| v.parse().unwrap())
 }
 
+/// A server that reuses its probe (issue 16): `/health` needs no log-in, so a burst of calls
+/// within the interval shares one probe instead of each writing the probe row; a database
+/// that stops taking writes shows at the next probe, not before.
+#[tokio::test]
+async fn health_reuses_its_probe_within_the_interval() {
+    for backend in kirjuri_store::testing::backends() {
+        let app = App::start_with(
+            backend,
+            Options {
+                config: kirjuri_web::Config {
+                    health_probe_interval: std::time::Duration::from_secs(3600),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        )
+        .await;
+        assert_eq!(health(&app).await.0, StatusCode::OK);
+        // The probe write now fails; the answer of the probe before it still stands.
+        let _ = match backend {
+            Backend::Sqlite => raw_execute(&app.store, "PRAGMA query_only = ON").await.unwrap(),
+            Backend::Postgres => raw_execute(&app.store, "CREATE FUNCTION kirjuri_test_ro() RETURNS trigger AS $$
+                BEGIN RAISE EXCEPTION 'cannot execute in a read-only transaction' USING ERRCODE = 'read_only_sql_transaction'; END $$ LANGUAGE plpgsql;
+                CREATE TRIGGER probe_ro BEFORE UPDATE ON write_probe FOR EACH ROW EXECUTE FUNCTION kirjuri_test_ro();").await.unwrap(),
+        };
+        let url = app.url("/health");
+        let burst: Vec<_> = (0..20)
+            .map(|_| tokio::spawn(reqwest::get(url.clone())))
+            .collect();
+        for call in burst {
+            let r = call.await.unwrap().unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            let h: Value = r.json().await.unwrap();
+            assert_eq!(h["database"], "ok", "{h}");
+        }
+        // Forgetting the last probe (what the interval's end does) shows the database as it is.
+        *app.state.health_probe.lock().await = None;
+        let (s, h) = health(&app).await;
+        assert_eq!(
+            (s, &h["database"]),
+            (StatusCode::SERVICE_UNAVAILABLE, &json!("unwritable")),
+            "{h}"
+        );
+        let _ = match backend {
+            Backend::Sqlite => raw_execute(&app.store, "PRAGMA query_only = OFF")
+                .await
+                .unwrap(),
+            Backend::Postgres => raw_execute(&app.store, "DROP TRIGGER probe_ro ON write_probe")
+                .await
+                .unwrap(),
+        };
+        app.stop().await;
+    }
+}
+
 #[tokio::test]
 async fn metrics_need_the_token_and_count_what_happened() {
     for backend in kirjuri_store::testing::backends() {
