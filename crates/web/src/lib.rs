@@ -58,7 +58,8 @@ pub struct Config {
     /// The bearer token of `/metrics` on this listener (`KIRJURI_METRICS_TOKEN`); without
     /// one `/metrics` is not served here (see [`metrics`]).
     pub metrics_token: Option<String>,
-    /// How long `/health` reuses its last probe of the database (`serve` sets a second).
+    /// How long `/health` reuses its last probe of the database when it was healthy (`serve`
+    /// sets a second; a failed probe is never reused, so recovery shows at once).
     /// `/health` needs no log-in, so without this every call would be a database write that
     /// anyone can make; callers arriving while a probe runs wait for it and share its answer.
     /// Zero (the default, and the tests') probes at every call.

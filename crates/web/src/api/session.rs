@@ -22,7 +22,10 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>)
         // Held across the probe: whoever arrives meanwhile waits and reuses its answer.
         let mut last = state.health_probe.lock().await;
         match &*last {
-            Some((at, db)) if at.elapsed() < state.config.health_probe_interval => db.clone(),
+            // Only a healthy answer is reused: a database that recovers shows at once.
+            Some((at, db @ D::Ok)) if at.elapsed() < state.config.health_probe_interval => {
+                db.clone()
+            }
             _ => {
                 let server = format!("pid {}", std::process::id());
                 let db = state.app.database_health(&server).await;
