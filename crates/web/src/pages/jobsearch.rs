@@ -641,15 +641,37 @@ async fn result_page(
 }
 
 fn end_reason_question(lang: Lang, chosen: Option<&str>, errors: &[FieldMessage]) -> Question {
-    let anchor = format!("reason-{}", EndReason::ALL[0].code());
+    reason_question(
+        EndReason::ALL,
+        ("jobsearch-end-reason", "end-reason-"),
+        lang,
+        chosen,
+        errors,
+    )
+}
+
+/// The end-reason question over `reasons`, with its legend and the prefix of each choice's
+/// label in Fluent (`keys`); an error on the first choice's anchor is the question's. Shared
+/// with the job seeker's own end form, which offers fewer reasons in its own words.
+pub(super) fn reason_question(
+    reasons: &[EndReason],
+    keys: (&str, &str),
+    lang: Lang,
+    chosen: Option<&str>,
+    errors: &[FieldMessage],
+) -> Question {
+    let anchor = reasons
+        .first()
+        .map(|r| format!("reason-{}", r.code()))
+        .unwrap_or_default();
     Question {
         name: "reason",
-        legend: text(lang, "jobsearch-end-reason", &[]),
-        choices: EndReason::ALL
+        legend: text(lang, keys.0, &[]),
+        choices: reasons
             .iter()
             .map(|r| Choice {
                 value: r.code(),
-                label: text(lang, &format!("end-reason-{}", r.code()), &[]),
+                label: text(lang, &format!("{}{}", keys.1, r.code()), &[]),
                 checked: chosen == Some(r.code()),
             })
             .collect(),

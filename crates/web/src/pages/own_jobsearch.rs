@@ -20,8 +20,8 @@ use serde::Deserialize;
 use super::error::{rendered, see_other, PageError, PageErrorKind, PageResult};
 use super::i18n::{text, Lang};
 use super::jobsearch::{
-    answers_json_in, field_message, form_field, notice, questions_in, Choice, Question, ReasonRow,
-    StartForm,
+    answers_json_in, field_message, form_field, notice, questions_in, reason_question, Question,
+    ReasonRow, StartForm,
 };
 use super::layout::{date, Layout, PageCtx, Signed};
 use super::own::target_name;
@@ -390,24 +390,13 @@ fn reason_anchor() -> String {
 }
 
 fn end_reason_question(lang: Lang, chosen: Option<&str>, errors: &[FieldMessage]) -> Question {
-    let anchor = reason_anchor();
-    Question {
-        name: "reason",
-        legend: text(lang, "own-end-reason", &[]),
-        choices: OWN_END_REASONS
-            .iter()
-            .map(|r| Choice {
-                value: r.code(),
-                label: text(lang, &format!("own-end-reason-{}", r.code()), &[]),
-                checked: chosen == Some(r.code()),
-            })
-            .collect(),
-        error: errors
-            .iter()
-            .find(|e| e.field == anchor)
-            .map(|e| e.message.clone()),
-        date: None,
-    }
+    reason_question(
+        &OWN_END_REASONS,
+        ("own-end-reason", "own-end-reason-"),
+        lang,
+        chosen,
+        errors,
+    )
 }
 
 async fn end_page(
