@@ -280,6 +280,11 @@ pub enum Capability {
     SearchAccessLog,
     /// Read what the retention job erased, and the policy (issue 17).
     RetentionReport,
+    /// The compliance reports and their drill-downs to clients (issue 14; A3): the
+    /// supervisor, over every organisation. An organisation's own managers are to see their
+    /// own organisation (`Scope::Organisation`), but there is no manager role yet, so no other
+    /// role has it.
+    ComplianceReports,
     /// List and create the accounts of one's own organisation (A1).
     ManageAccounts,
     /// Link an identity provider's subject to an account.
@@ -293,7 +298,7 @@ pub enum Capability {
 }
 
 impl Capability {
-    pub const ALL: [Capability; 15] = [
+    pub const ALL: [Capability; 16] = [
         Capability::ListClients,
         Capability::RegisterClient,
         Capability::WorkQueue,
@@ -304,6 +309,7 @@ impl Capability {
         Capability::RegisterAdoptionDecision,
         Capability::SearchAccessLog,
         Capability::RetentionReport,
+        Capability::ComplianceReports,
         Capability::ManageAccounts,
         Capability::LinkIdentity,
         Capability::RegisterPayer,
@@ -390,6 +396,8 @@ pub fn permit(user: &User, cap: Capability) -> Result<Grant, &'static str> {
         (C::SearchAccessLog, _, _) => Err("only the supervisor searches the access log"),
         (C::RetentionReport, Role::Supervisor, _) => grant(purpose::SUPERVISION, Scope::All),
         (C::RetentionReport, _, _) => Err("only the supervisor reads the retention reports"),
+        (C::ComplianceReports, Role::Supervisor, _) => grant(purpose::SUPERVISION, Scope::All),
+        (C::ComplianceReports, _, _) => Err("the compliance reports are for the supervisor"),
         (C::ManageAccounts, Role::Administrator, Some(org)) => {
             grant(purpose::CUSTOMER_SERVICE, Scope::Organisation(org))
         }

@@ -61,6 +61,7 @@ mod outbox;
 mod payers;
 mod quality;
 mod reconsideration;
+mod reports;
 mod retention;
 mod rows;
 mod sessions;
@@ -104,6 +105,10 @@ pub use payers::{BenefitPayer, NewBenefitPayer};
 pub use quality::{QualityFigures, RoutedCount};
 pub use reconsideration::{
     issued_from_reconsideration, Reconsideration, ReconsiderationCase, ReconsiderationStep,
+};
+pub use reports::{
+    helsinki_start, ContactCount, DrillDown, DrillDownClient, FollowUpStatus, InterviewStatus,
+    LagCount, ReportQuery, StatusCount, DRILL_DOWN_MAX, FOLLOW_UP_GRACE_WORKING_DAYS,
 };
 pub use retention::RetentionRun;
 pub use statements::{

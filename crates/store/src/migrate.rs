@@ -123,6 +123,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_write_probe.sql"),
         postgres: include_str!("../migrations/postgres/0018_write_probe.sql"),
     },
+    Migration {
+        version: 19,
+        description: "indexes of the compliance reports 1-3 (issue 14)",
+        sqlite: include_str!("../migrations/sqlite/0019_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0019_reports.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

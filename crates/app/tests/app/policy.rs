@@ -247,6 +247,7 @@ fn every_capability_is_granted_only_to_its_roles() {
         ),
         (C::SearchAccessLog, [None, None, None, all, None, None]),
         (C::RetentionReport, [None, None, None, all, None, None]),
+        (C::ComplianceReports, [None, None, None, all, None, None]),
         (C::ManageAccounts, [None, None, None, None, mine, None]),
         (C::LinkIdentity, [None, None, None, None, mine, None]),
         (C::RegisterPayer, [None, None, None, None, all, None]),
