@@ -43,6 +43,7 @@ pub mod paging;
 pub mod policy;
 mod quality;
 pub mod retention;
+pub mod rule_tests;
 pub mod session;
 pub mod statements;
 mod stored;

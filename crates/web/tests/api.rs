@@ -714,3 +714,6 @@ mod operations;
 /// Issue 13: the job seeker's own pages.
 #[path = "api/pages_own.rs"]
 mod pages_own;
+/// Issue 14: the rules author's page (rule sets, adoption decisions, quality figures).
+#[path = "api/pages_rules.rs"]
+mod pages_rules;
