@@ -182,6 +182,28 @@ impl App {
         Ok(out)
     }
 
+    /// A reason code in words (issue 14: the quality figures by reason): the title of the
+    /// shipped rule that routes with it, in Finnish and Swedish, or the code itself when no
+    /// shipped rule gives it (a retired version's code).
+    pub fn reason_code_in_words(&self, code: &str) -> (String, String) {
+        let meta = [&self.rules.start, &self.rules.end]
+            .into_iter()
+            .flat_map(|set| set.rules())
+            .find(|m| m.code.is_some_and(|c| c.as_str() == code));
+        match meta {
+            Some(m) => (m.title_fi.clone(), m.title_sv.clone()),
+            None => {
+                match self.reasons_in_words(&serde_json::json!([{"code": code, "basis": ""}])) {
+                    Ok(mut v) if !v.is_empty() => {
+                        let r = v.swap_remove(0);
+                        (r.title_fi, r.title_sv)
+                    }
+                    _ => (code.to_owned(), code.to_owned()),
+                }
+            }
+        }
+    }
+
     async fn taken(&self, by: kirjuri_domain::UserId, at: DateTime<Utc>) -> AppResult<Taken> {
         Ok(Taken {
             by: self.store.user(by).await?.display_name,

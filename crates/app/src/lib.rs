@@ -44,6 +44,7 @@ pub mod policy;
 mod quality;
 pub mod reports;
 pub mod retention;
+pub mod rule_tests;
 pub mod session;
 pub mod statements;
 mod stored;

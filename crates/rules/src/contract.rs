@@ -134,6 +134,14 @@ const KIND_NAMES: &[&str] = &["job_search_start", "job_search_end"];
 
 /// Index of `decision_date` in [`FIELDS`] (always loaded: parameters are looked up by it).
 pub const DECISION_DATE: usize = 1;
+/// Index of `job_search_start` in [`FIELDS`].
+pub(crate) const JOB_SEARCH_START: usize = 2;
+/// Index of `job_search_end` in [`FIELDS`].
+pub(crate) const JOB_SEARCH_END: usize = 3;
+/// Index of `person.birth_date` in [`FIELDS`].
+pub(crate) const BIRTH_DATE: usize = 5;
+/// Index of `person.vocational_qualification` in [`FIELDS`].
+pub(crate) const VOCATIONAL_QUALIFICATION: usize = 10;
 
 /// All fields of the contract. Slot `i` of the evaluator holds `FIELDS[i]`.
 pub static FIELDS: &[Field] = &[
@@ -308,4 +316,21 @@ pub const N_FIELDS: usize = 24;
 /// Find a field by path.
 pub fn field(path: &str) -> Option<usize> {
     FIELDS.iter().position(|f| f.path == path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_named_indexes_are_their_fields() {
+        assert_eq!(field("decision_date"), Some(DECISION_DATE));
+        assert_eq!(field("job_search_start"), Some(JOB_SEARCH_START));
+        assert_eq!(field("job_search_end"), Some(JOB_SEARCH_END));
+        assert_eq!(field("person.birth_date"), Some(BIRTH_DATE));
+        assert_eq!(
+            field("person.vocational_qualification"),
+            Some(VOCATIONAL_QUALIFICATION)
+        );
+    }
 }

@@ -5,7 +5,10 @@
 //! allocation: the decision refers to the rule set's metadata through an `Arc` and records the
 //! fired rules as a bit set.
 
-use crate::contract::{Base, Value, DECISION_DATE, FIELDS, N_FIELDS};
+use crate::contract::{
+    Base, Value, BIRTH_DATE, DECISION_DATE, FIELDS, JOB_SEARCH_END, JOB_SEARCH_START, N_FIELDS,
+    VOCATIONAL_QUALIFICATION,
+};
 use crate::diag::Diagnostics;
 pub use crate::outcome::{Outcome, ReasonCode, Target};
 use crate::request::{Kind, Request};
@@ -272,6 +275,21 @@ pub struct Decision {
     pub(crate) decided_by: Option<u16>,
     /// Every rule considered (only when evaluated with trace on).
     pub trace: Option<Vec<TraceStep>>,
+    /// The request's facts the explanation derives from (age, dates); not serialised.
+    pub(crate) facts: Facts,
+}
+
+/// The facts of a request that [`crate::explain`] states in words with what it derives from
+/// them (the person's age on the decision date, how far the start of job search lies from the
+/// decision date), so that an explanation without a trace says them too (issue 14). Copied
+/// from the request at evaluation, without allocating; only the facts a rule of the rule set
+/// reads are kept (a rule set that reads no birth date keeps none: B16).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Facts {
+    pub birth_date: Option<NaiveDate>,
+    pub vocational_qualification: Option<bool>,
+    pub job_search_start: Option<NaiveDate>,
+    pub job_search_end: Option<NaiveDate>,
 }
 
 impl Decision {
@@ -324,6 +342,19 @@ impl Decision {
     }
     pub(crate) fn rule(&self, id: &str) -> Option<&RuleMeta> {
         self.meta.rules.iter().find(|r| r.id == id)
+    }
+    /// The person's age in whole years on the decision date, when the rule set reads the
+    /// birth date (its age limits, B16).
+    pub fn age_on_decision_date(&self) -> Option<i64> {
+        age_on(self.facts.birth_date?, self.decision_date)
+    }
+    /// Value of the deciding rule set's parameter `name` on the decision date.
+    pub(crate) fn param(&self, name: &str) -> Option<Value<'static>> {
+        let p = self.meta.params.iter().find(|p| p.name == name)?;
+        match p.at(self.decision_date) {
+            Value::None => None,
+            v => Some(v),
+        }
     }
 }
 
@@ -595,6 +626,21 @@ pub fn evaluate(rules: &RuleSet, request: &Request, trace: bool) -> Decision {
         fired: 0,
         decided_by: None,
         trace: None,
+        facts: Facts::default(),
+    };
+    // Only what the rule set loads (B16: no birth date unless a rule reads it).
+    let date = |slot: usize| match c.slots[slot] {
+        Value::Date(x) => Some(x),
+        _ => None,
+    };
+    d.facts = Facts {
+        birth_date: date(BIRTH_DATE),
+        vocational_qualification: match c.slots[VOCATIONAL_QUALIFICATION] {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        },
+        job_search_start: date(JOB_SEARCH_START),
+        job_search_end: date(JOB_SEARCH_END),
     };
     let in_scope = request.kind == rules.meta.kind && request.decision_date >= rules.valid_from;
     let mut unknown = !in_scope;

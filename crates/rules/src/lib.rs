@@ -12,7 +12,9 @@
 //! - [`Request`] / [`Case`]: the strict JSON request contract of `shared/cases/README.md`.
 //! - [`evaluate`]`(&RuleSet, &Request, trace) -> `[`Decision`]: outcome, all routing reasons
 //!   with legal bases, target, effective date, rule-set hash and version, optional trace.
-//! - [`explain`]`(&Decision, `[`Lang`]`) -> String`: the decision and its trace in plain text.
+//! - [`explain`]`(&Decision, `[`Lang`]`) -> String`: the decision and its trace in plain text,
+//!   in words for a lawyer: laws in full ([`basis_in_words`]), reasons and inputs in words, the
+//!   facts the rules derived (age and the age limit, dates against the window).
 //! - [`replay`]`(old, new, requests) -> `[`ImpactReport`]: what a new rule set changes (B11).
 //! - [`RuleSets`]: the shipped rule files (`rules/statement-start.rules`,
 //!   `rules/statement-end.rules`), picked by request kind.
@@ -38,7 +40,7 @@ pub use engine::{
     evaluate, Decision, Outcome, Reason, ReasonCode, Role, RuleMeta, RuleSet, RuleStatus, Target,
     TraceRead, TraceStep,
 };
-pub use explain::{explain, Lang};
+pub use explain::{automated_notice, basis_in_words, explain, Lang};
 pub use replay::{replay, Change, ImpactReport, OutcomeSummary};
 pub use request::{
     Business, Case, Employment, EndReason, Expect, InService, Kind, Language, Person,

@@ -9,6 +9,8 @@ use std::path::PathBuf;
 
 #[path = "rules/dates.rs"]
 mod dates;
+#[path = "rules/explain_words.rs"]
+mod explain_words;
 
 // ------------------------------------------------------------------------------------------
 // helpers

@@ -721,3 +721,6 @@ mod pages_own;
 /// Issue 14: the supervisor's compliance reports (index, reports 1–3, filter, CSV, drill-down).
 #[path = "api/pages_reports.rs"]
 mod pages_reports;
+/// Issue 14: the rules author's page (rule sets, adoption decisions, quality figures).
+#[path = "api/pages_rules.rs"]
+mod pages_rules;

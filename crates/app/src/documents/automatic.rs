@@ -75,7 +75,7 @@ pub fn document(d: &Document<'_>) -> String {
             }
             Kind::JobSearchEnd => {
                 line(
-                    "Bedömt villkor: att arbetssökandet är i kraft (lagen om ordnandet av \
+                    "Bedömt villkor: att arbetssökandet är i kraft (lagen om ordnande av \
                       arbetskraftsservice (380/2023) 29 §).",
                 );
                 line("");

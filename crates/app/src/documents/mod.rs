@@ -65,7 +65,7 @@ pub fn basis_in_full(basis: &str, sv: bool) -> String {
             ("TTL", false) => "työttömyysturvalaki (1290/2002)",
             ("TTL", true) => "lagen om utkomstskydd för arbetslösa (1290/2002)",
             ("JTYPL", false) => "laki työvoimapalvelujen järjestämisestä (380/2023)",
-            ("JTYPL", true) => "lagen om ordnandet av arbetskraftsservice (380/2023)",
+            ("JTYPL", true) => "lagen om ordnande av arbetskraftsservice (380/2023)",
             ("HL", false) => "hallintolaki (434/2003)",
             ("HL", true) => "förvaltningslagen (434/2003)",
             _ => {

@@ -152,6 +152,17 @@ impl AdoptionDecisionInput {
     }
 }
 
+/// A rule set in use, as the rules author's pages list it (issue 14).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSetSummary {
+    pub name: String,
+    pub version: String,
+    /// SHA-256 of the canonical text (B10).
+    pub hash: String,
+    pub kind: kirjuri_rules::Kind,
+    pub valid_from: NaiveDate,
+}
+
 impl App {
     /// The adoption decisions of the automated procedure (B13, B17). Public.
     pub async fn adoption_decisions(&self) -> AppResult<Vec<AdoptionDecision>> {
@@ -171,6 +182,46 @@ impl App {
             .store
             .register_adoption_decision(new, actor.user.id)
             .await?)
+    }
+
+    /// Retires an adoption decision from a date (a rules author; issue 14): statements are no
+    /// longer given automatically under it from that date, and the decision is kept (B17). An
+    /// unknown number, or one already retired, is `NotFound`.
+    pub async fn retire_adoption_decision(
+        &self,
+        actor: &Actor,
+        number: &str,
+        on: NaiveDate,
+    ) -> AppResult<()> {
+        self.permit(actor, Capability::RegisterAdoptionDecision)?;
+        let on = self.plausible("retired_on", on)?;
+        let number = number.trim();
+        if number.is_empty() {
+            return Err(AppError::invalid("number", "must not be empty"));
+        }
+        Ok(self.store.retire_adoption_decision(number, on).await?)
+    }
+
+    /// Whether the policy lets this user register and retire adoption decisions: a page shows
+    /// the forms only then (the use cases refuse everyone else). Asks only; logs nothing.
+    pub fn may_register_adoption_decisions(&self, actor: &Actor) -> bool {
+        crate::policy::permit(&actor.user, Capability::RegisterAdoptionDecision).is_ok()
+    }
+
+    /// The rule sets the procedure decides with (issue 14: the rules author's pages): name,
+    /// version, hash (B10) and the first decision date each covers. No client data.
+    pub fn rule_sets(&self, actor: &Actor) -> AppResult<Vec<RuleSetSummary>> {
+        self.permit(actor, Capability::QualityFigures)?;
+        Ok([&self.rules.start, &self.rules.end]
+            .into_iter()
+            .map(|rs| RuleSetSummary {
+                name: rs.name().to_owned(),
+                version: rs.version().to_owned(),
+                hash: rs.hash().to_owned(),
+                kind: rs.kind(),
+                valid_from: rs.valid_from(),
+            })
+            .collect())
     }
 
     /// Records what the registers say about the client (B4); the latest record is in force.

@@ -193,21 +193,13 @@ impl App {
                 "en" => kirjuri_rules::Lang::En,
                 _ => kirjuri_rules::Lang::Fi,
             };
-            // The engine's closing line names the organisation by its short name and a fixed
-            // adoption decision; `notice` says it with the adoption decision that covered this
-            // statement, so the line is left out.
+            // The engine's closing line names a fixed adoption decision; `notice` says it with
+            // the adoption decision that covered this statement, so the line is left out.
             let text = kirjuri_rules::explain(&decision, lang);
+            let closing = kirjuri_rules::automated_notice(lang);
             Some(
                 text.lines()
-                    .filter(|l| {
-                        ![
-                            "KEHA-keskuksen päätös",
-                            "KEHA-centralens beslut",
-                            "KEHA Centre decision",
-                        ]
-                        .iter()
-                        .any(|m| l.contains(m))
-                    })
+                    .filter(|l| *l != closing)
                     .map(|l| format!("{l}\n"))
                     .collect::<String>(),
             )

@@ -132,7 +132,12 @@ fn explain_speaks_finnish_and_swedish_with_legal_bases() {
     let req = first_case(&dir);
     let (code, fi, _) = run(&["explain".as_ref(), os(&start()), os(&req)]);
     assert_eq!(code, Some(0));
-    assert!(fi.contains("TTL 2:1"), "{fi}");
+    // issue 14: the law in full, never `TTL` (A14)
+    assert!(
+        fi.contains("työttömyysturvalaki (1290/2002) 2 luku 1 §"),
+        "{fi}"
+    );
+    assert!(!fi.contains("TTL"), "{fi}");
     assert!(fi.contains("automaattisesti"), "{fi}");
     let (_, sv, _) = run(&[
         "explain".as_ref(),
@@ -141,7 +146,10 @@ fn explain_speaks_finnish_and_swedish_with_legal_bases() {
         "--lang".as_ref(),
         "sv".as_ref(),
     ]);
-    assert!(sv.contains("TTL 2:1") && sv != fi, "{sv}");
+    assert!(
+        sv.contains("lagen om utkomstskydd för arbetslösa (1290/2002) 2 kap. 1 §") && sv != fi,
+        "{sv}"
+    );
 }
 
 /// B11: the impact of a rule change over historic requests, grouped by reason.

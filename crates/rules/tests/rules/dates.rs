@@ -266,7 +266,8 @@ fn the_window_is_the_parameter_in_force_on_the_decision_date() {
 }
 
 /// Issue 15 item 2: the reason is explained with its legal basis and the date it read, in
-/// Finnish, Swedish and English, for the probe's job search started 2019-01-02.
+/// Finnish, Swedish and English, for the probe's job search started 2019-01-02; issue 14: in
+/// words, with the law in full and how far back the start lies against the window.
 #[test]
 fn a_backdated_start_is_explained_with_its_basis() {
     let d = rules().evaluate(&request(&[("job_search_start", json!("2019-01-02"))]), true);
@@ -276,10 +277,13 @@ fn a_backdated_start_is_explained_with_its_basis() {
         all.push_str(&explain(&d, lang).replace(&h, "[hash]"));
         all.push('\n');
     }
-    assert!(all.contains("START_DATE"));
-    assert!(all.contains("JTYPL 27 §"));
-    assert!(all.contains("job_search_start = 2019-01-02"));
-    assert!(all.contains("param max_retroactive_days = 14"));
+    // issue 14: the reason, the law and the values in words, not as codes (A14)
+    assert!(!all.contains("START_DATE"));
+    assert!(all.contains("laki työvoimapalvelujen järjestämisestä (380/2023) 27 §"));
+    assert!(all.contains("lagen om ordnande av arbetskraftsservice (380/2023) 27 §"));
+    assert!(all.contains("työnhaun alkamispäivä: 2.1.2019"));
+    assert!(all.contains("Työnhaun alkamispäivä 2.1.2019 on 2616 päivää ennen ratkaisupäivää"));
+    assert!(all.contains("enintään 14 päivää taaksepäin"));
     insta::assert_snapshot!("explain_backdated_start", all);
 }
 

@@ -12,7 +12,11 @@
 //! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`appointment`] (booking one), [`handover`] (the handover summary, A8), [`assign`] (the contact method and the responsible expert), [`facts`] (the client's register facts, B4), [`jobsearch`] (starting and ending a job search with the client's answers), [`queue`] (the work queue of routed cases and requests for reconsideration: take, preview, resolve), [`provenance`] (a decision's provenance), [`statement`] (the printable statements of a decision),
 //! [`messages`] (the secure conversation between a client and their organisation, A18),
 //! [`reports`] (the supervisor's compliance reports with their [`chart`]s, [`csv`] downloads
-//! and drill-downs, issue 14), [`assets`] (the stylesheets, compiled in).
+//! and drill-downs, issue 14),
+//! [`rules`] (the rules author's page: rule sets, adoption decisions with the forms to register
+//! and retire one, quality figures per rule-set version; issue 14), [`rule_tests`] (its
+//! planned test cases and the replay of a new version, by reason),
+//! [`assets`] (the stylesheets, compiled in).
 //!
 //! The job seeker's own pages (issue 13), under `/me`: [`own`] (start page, appointments,
 //! record), [`own_jobsearch`] (the prior notice, then registering or ending the job search),
@@ -40,6 +44,8 @@ pub mod provenance;
 pub mod queue;
 pub mod record;
 pub mod reports;
+pub mod rule_tests;
+pub mod rules;
 pub mod session;
 pub mod statement;
 pub mod today;
@@ -125,6 +131,14 @@ pub fn routes(state: AppState) -> Router {
         .route(
             "/reconsiderations/{id}/take",
             post(queue::take_reconsideration),
+        )
+        // The rules author's page (issue 14): rule sets, adoption decisions, quality figures.
+        .route("/rules", get(rules::rules))
+        .route("/rules/adoption-decisions", post(rules::register))
+        .route("/rules/adoption-decisions/retire", post(rules::retire))
+        .route(
+            "/rules/test",
+            get(rule_tests::test_form).post(rule_tests::run),
         )
         .route("/me", get(own::home))
         .route("/me/appointments", get(own::appointments))
