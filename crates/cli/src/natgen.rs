@@ -398,24 +398,36 @@ pub async fn generate(store: &Store, p: &Params) -> anyhow::Result<Summary> {
     let total_weight: f64 = orgs.iter().map(|o| o.weight).sum();
     // Officials in proportion to each organisation's size, at least three each.
     let mut n_officials = 0u64;
-    let user = |batch: &mut LoadBatch,
-                rng: &mut StdRng,
-                role: &str,
-                org: &str,
-                swedish: bool,
-                n: &mut u64| {
+    let mut taken = HashSet::new();
+    let mut user = |batch: &mut LoadBatch,
+                    rng: &mut StdRng,
+                    role: &str,
+                    org: &str,
+                    swedish: bool,
+                    n: &mut u64| {
         let id = uuid(rng);
-        let (first, last) = if swedish && rng.gen_bool(0.6) {
-            (
-                FIRST_SV.choose(rng).unwrap_or(&"Saga"),
-                LAST_SV.choose(rng).unwrap_or(&"Lindholm"),
-            )
-        } else {
-            (
-                FIRST_FI.choose(rng).unwrap_or(&"Aino"),
-                LAST_FI.choose(rng).unwrap_or(&"Virtanen"),
-            )
-        };
+        // Display names are unique within an organisation (`users_display_name_per_org`):
+        // a taken one gets a middle name, as colleagues tell each other apart.
+        let (mut first, mut last, mut display);
+        let mut tries = 0;
+        loop {
+            let names = if swedish && rng.gen_bool(0.6) {
+                (FIRST_SV, LAST_SV)
+            } else {
+                (FIRST_FI, LAST_FI)
+            };
+            first = *names.0.choose(rng).unwrap_or(&"Aino");
+            last = *names.1.choose(rng).unwrap_or(&"Virtanen");
+            display = format!("{first} {last}");
+            for _ in 0..(tries / 10) {
+                let middle = names.0.choose(rng).unwrap_or(&"Maria");
+                display = format!("{first} {middle} {}", &display[first.len() + 1..]);
+            }
+            tries += 1;
+            if taken.insert(format!("{org}/{}", display.to_lowercase())) {
+                break;
+            }
+        }
         *n += 1;
         let username = format!(
             "{}.{}.{n}",
@@ -432,7 +444,7 @@ pub async fn generate(store: &Store, p: &Params) -> anyhow::Result<Summary> {
             vec![
                 s(&id),
                 s(username),
-                s(format!("{first} {last}")),
+                s(display),
                 s(role),
                 s(org),
                 None,
@@ -907,7 +919,7 @@ impl ClientGen<'_> {
             );
         }
         // The author often reads the record when writing.
-        if rng.gen_bool(0.4) {
+        if rng.gen_bool(0.3) {
             self.access(b, ctx, author, ctx.org, recorded, "read", "entries", false);
         }
         Some(recorded)
@@ -1053,7 +1065,7 @@ impl ClientGen<'_> {
             // Contacts and advice until the follow-up.
             let mut day = plan_day;
             loop {
-                day += Duration::days(rng.gen_range(20..70));
+                day += Duration::days(rng.gen_range(30..100));
                 if day >= follow || day > last_day {
                     break;
                 }

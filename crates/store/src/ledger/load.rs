@@ -524,6 +524,9 @@ fn check_width(table: &str, want: usize, got: usize) -> Result<(), StoreError> {
     }
 }
 
+/// Bound parameters per multi-row INSERT on SQLite.
+const SQLITE_PARAMS: usize = 600;
+
 fn marks(rows: usize, cols: usize) -> String {
     let mut out = String::with_capacity(rows * cols * 7);
     for r in 0..rows {
@@ -554,7 +557,10 @@ async fn sqlite_rows(
     if rows.is_empty() {
         return Ok(());
     }
-    let per = (30_000 / cols.len()).min(2_000);
+    // sqlx looks each parameter's name up (`sqlite3_bind_parameter_name`), which costs time in
+    // the number of parameters of the statement: a statement of 30 000 spent most of the load
+    // there. About 600 a statement keeps it small beside the insert itself.
+    let per = (SQLITE_PARAMS / cols.len()).max(1);
     let ints: Vec<bool> = cols.iter().map(|c| int_column(c)).collect();
     for chunk in rows.chunks(per) {
         let sql = format!(
@@ -620,7 +626,7 @@ async fn sqlite_batch(conn: &mut sqlx::SqliteConnection, ready: &Ready) -> Resul
     )
     .await?;
     // Openings carry bytes: bound as a blob.
-    for chunk in ready.leaves.chunks(5_000) {
+    for chunk in ready.leaves.chunks(SQLITE_PARAMS / 3) {
         let sql = format!(
             "INSERT INTO ledger_openings (idx, salt, record) VALUES {}",
             marks(chunk.len(), 3)
@@ -634,14 +640,14 @@ async fn sqlite_batch(conn: &mut sqlx::SqliteConnection, ready: &Ready) -> Resul
         }
         q.execute(&mut *tx).await?;
     }
-    for (chunk_no, chunk) in ready.links.chunks(5_000).enumerate() {
+    for (chunk_no, chunk) in ready.links.chunks(SQLITE_PARAMS / 3).enumerate() {
         let sql = format!(
             "INSERT INTO ledger_links (idx, record_table, record_key) VALUES {}",
             marks(chunk.len(), 3)
         );
         let mut q = sqlx::query(&sql);
         for (i, (table, key)) in chunk.iter().enumerate() {
-            let idx = ready.leaves[chunk_no * 5_000 + i].idx;
+            let idx = ready.leaves[chunk_no * (SQLITE_PARAMS / 3) + i].idx;
             q = q.bind(idx).bind(*table).bind(key.as_str());
         }
         q.execute(&mut *tx).await?;
