@@ -14,6 +14,7 @@ mod backup_cmd;
 mod demo;
 mod init_cmd;
 mod ledger_cmd;
+mod natgen;
 mod provenance_cmd;
 mod retention_cmd;
 mod rules_cmd;
@@ -35,6 +36,9 @@ enum Command {
     Serve(ServeArgs),
     /// Create a SQLite database with generated demo data and run the server on it.
     Demo(DemoArgs),
+    /// National-scale data (issue 14): generate a realistic dataset into an empty database
+    /// with the bulk loader, every record a ledger leaf, and print the time it took.
+    Generate(GenerateArgs),
     /// Processing rules: check, test, evaluate, explain and replay rule sets.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCmd),
@@ -243,6 +247,66 @@ struct DemoArgs {
     listen: ListenArgs,
 }
 
+#[derive(Debug, Args)]
+struct GenerateArgs {
+    /// The database to fill (`sqlite:PATH`, created if missing, or a PostgreSQL URL); it must
+    /// be empty (no organisation yet).
+    #[arg(long, value_name = "URL")]
+    database: String,
+    /// Ledger key file; made (with the key name `kirjuri-generated`) if it does not exist.
+    #[arg(long, default_value = "kirjuri-generated-key.txt")]
+    key: PathBuf,
+    /// How many clients.
+    #[arg(long, default_value_t = 500_000, value_parser = clap::value_parser!(u32).range(1..=2_000_000))]
+    clients: u32,
+    /// How many employment authorities.
+    #[arg(long, default_value_t = 45, value_parser = clap::value_parser!(u32).range(1..=400))]
+    authorities: u32,
+    /// How many officials of the employment authorities (in proportion to their size).
+    #[arg(long, default_value_t = 5_000)]
+    officials: u32,
+    /// Years of history.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
+    years: u32,
+    /// Seed: the same seed (and key) gives the same data.
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+    /// The last day of the history.
+    #[arg(long, default_value = "2026-11-20")]
+    today: chrono::NaiveDate,
+    /// No progress bar (the summary is printed still).
+    #[arg(long)]
+    quiet: bool,
+}
+
+async fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
+    if !args.key.exists() {
+        ledger_cmd::write_key_file(&args.key, &ledger_cmd::generate_keys("kirjuri-generated")?)?;
+    }
+    let keys = ledger_cmd::load_keys(&args.key)?;
+    let public_key = keys.verifier().to_key_string();
+    let store = open_store(&args.database).await?.with_ledger(keys);
+    if demo::database_state(&store).await? != demo::DatabaseState::Empty {
+        anyhow::bail!(
+            "{} is not empty: the generator fills an empty database only",
+            redacted(&args.database)
+        );
+    }
+    let params = natgen::Params {
+        clients: args.clients,
+        authorities: args.authorities,
+        officials: args.officials,
+        years: args.years,
+        seed: args.seed,
+        today: args.today,
+        progress: !args.quiet,
+    };
+    let summary = natgen::generate(&store, &params).await?;
+    store.close().await;
+    natgen::print_summary(&summary, &public_key);
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(code) => code,
@@ -258,6 +322,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init_cmd::run(args),
         Command::Serve(args) => runtime()?.block_on(serve(args)),
         Command::Demo(args) => runtime()?.block_on(demo(args)),
+        Command::Generate(args) => runtime()?.block_on(generate(args)),
         Command::Rules(cmd) => rules_cmd::run(cmd),
         Command::Ledger(cmd) => ledger_cmd::run(cmd),
         Command::Statements(cmd) => statements_cmd::run(cmd),

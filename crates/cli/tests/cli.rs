@@ -978,3 +978,7 @@ mod reliability {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// The national-scale generator (issue 14): `kirjuri generate`.
+#[path = "cli/natgen.rs"]
+mod natgen;

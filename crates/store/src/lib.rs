@@ -91,7 +91,8 @@ pub use entries::EntryFinding;
 pub use gaps::{gap_on, ClientHistory, Gap, GapReason, GapScope, StatementGap};
 pub use handover::HandoverParts;
 pub use ledger::{
-    origin_for, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport, StoredCheckpoint,
+    origin_for, BulkLoader, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport, LoadBatch,
+    LoadTable, PlainTable, StoredCheckpoint,
 };
 pub use login::{
     FailureCount, LoginAttempt, NewSecurityEvent, PendingOidcLogin, SecurityEvent,

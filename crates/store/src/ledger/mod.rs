@@ -23,6 +23,7 @@ mod append;
 #[cfg(feature = "testing")]
 mod bulk;
 mod keys;
+mod load;
 mod native;
 mod proofs;
 mod tables;
@@ -33,6 +34,7 @@ use crate::StoreError;
 pub use append::LedgerEvent;
 pub(crate) use append::{erase, flush, LeafParams, Pending};
 pub use keys::{origin_for, LedgerKeys};
+pub use load::{BulkLoader, LoadBatch, LoadTable, PlainTable};
 pub(crate) use native::NativeSource;
 pub use proofs::StoredCheckpoint;
 pub(crate) use tables::{
