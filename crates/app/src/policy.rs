@@ -278,6 +278,9 @@ pub enum Capability {
     RegisterAdoptionDecision,
     /// Search the access log (A3).
     SearchAccessLog,
+    /// The supervisor's compliance reports on language quality, statements and access
+    /// (issue 14, reports 4–6), every organisation; their drill-downs are flagged reads.
+    OversightReports,
     /// Read what the retention job erased, and the policy (issue 17).
     RetentionReport,
     /// List and create the accounts of one's own organisation (A1).
@@ -293,7 +296,7 @@ pub enum Capability {
 }
 
 impl Capability {
-    pub const ALL: [Capability; 15] = [
+    pub const ALL: [Capability; 16] = [
         Capability::ListClients,
         Capability::RegisterClient,
         Capability::WorkQueue,
@@ -303,6 +306,7 @@ impl Capability {
         Capability::QualityFigures,
         Capability::RegisterAdoptionDecision,
         Capability::SearchAccessLog,
+        Capability::OversightReports,
         Capability::RetentionReport,
         Capability::ManageAccounts,
         Capability::LinkIdentity,
@@ -388,6 +392,8 @@ pub fn permit(user: &User, cap: Capability) -> Result<Grant, &'static str> {
         }
         (C::SearchAccessLog, Role::Supervisor, _) => grant(purpose::SUPERVISION, Scope::All),
         (C::SearchAccessLog, _, _) => Err("only the supervisor searches the access log"),
+        (C::OversightReports, Role::Supervisor, _) => grant(purpose::SUPERVISION, Scope::All),
+        (C::OversightReports, _, _) => Err("the compliance reports are for the supervisor"),
         (C::RetentionReport, Role::Supervisor, _) => grant(purpose::SUPERVISION, Scope::All),
         (C::RetentionReport, _, _) => Err("only the supervisor reads the retention reports"),
         (C::ManageAccounts, Role::Administrator, Some(org)) => {

@@ -123,6 +123,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_write_probe.sql"),
         postgres: include_str!("../migrations/postgres/0018_write_probe.sql"),
     },
+    Migration {
+        version: 20,
+        description: "indexes of the compliance reports on language quality, statements and access (issue 14)",
+        sqlite: include_str!("../migrations/sqlite/0020_oversight_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0020_oversight_reports.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -246,6 +246,7 @@ fn every_capability_is_granted_only_to_its_roles() {
             [None, None, all, None, None, None],
         ),
         (C::SearchAccessLog, [None, None, None, all, None, None]),
+        (C::OversightReports, [None, None, None, all, None, None]),
         (C::RetentionReport, [None, None, None, all, None, None]),
         (C::ManageAccounts, [None, None, None, None, mine, None]),
         (C::LinkIdentity, [None, None, None, None, mine, None]),
