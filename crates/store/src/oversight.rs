@@ -9,8 +9,9 @@
 //! listed under the caller's [`Access`] (the application layer makes it `valvonta`, flagged).
 //!
 //! Months are Helsinki months: the period is cut at the instants of Helsinki midnight, which
-//! the store computes here (pure arithmetic on the time zone; no clock is read) and joins as a
-//! `VALUES` list, so both backends bucket alike.
+//! the store computes here (pure arithmetic on the time zone; no clock is read); a monthly
+//! figure is one query per month over a range of an index, so both backends bucket alike
+//! and nothing is compared per row against a list of months.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -143,30 +144,6 @@ impl OversightFilter {
         }
         Ok(out)
     }
-}
-
-/// `(VALUES ($n, $n+1, $n+2), …)` for the months, numbered from `first`; the columns are
-/// `column1` (label), `column2` (from) and `column3` (to), as both backends name them.
-fn months_values(slots: &[MonthSlot], first: usize) -> String {
-    let rows: Vec<String> = (0..slots.len())
-        .map(|i| {
-            let n = first + 3 * i;
-            format!("(${n}, ${}, ${})", n + 1, n + 2)
-        })
-        .collect();
-    format!("(VALUES {})", rows.join(", "))
-}
-
-type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
-
-fn bind_months<'q>(mut q: AnyQuery<'q>, slots: &[MonthSlot]) -> AnyQuery<'q> {
-    for s in slots {
-        q = q
-            .bind(s.label.clone())
-            .bind(s.lo.clone())
-            .bind(s.hi.clone());
-    }
-    q
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -359,6 +336,34 @@ pub enum AccessDrill {
     ReadsBy(UserId),
 }
 
+/// The row of report 4 an author's counts in a month add to (`None`: a user of no
+/// organisation, or of another organisation than the filter's).
+fn language_row<'a>(
+    counts: &'a mut BTreeMap<(String, String), LanguageCount>,
+    orgs: &HashMap<String, Option<String>>,
+    only: Option<OrgId>,
+    month: &str,
+    author: &str,
+) -> Result<Option<&'a mut LanguageCount>, StoreError> {
+    let Some(Some(org)) = orgs.get(author) else {
+        return Ok(None);
+    };
+    if only.is_some_and(|o| o.to_string() != *org) {
+        return Ok(None);
+    }
+    let key = (org.clone(), month.to_owned());
+    if !counts.contains_key(&key) {
+        let row = LanguageCount {
+            org_id: org.parse().map_err(|e| corrupt("org_id", e))?,
+            month: month.to_owned(),
+            entries: 0,
+            findings: [0; 4],
+        };
+        counts.insert(key.clone(), row);
+    }
+    Ok(counts.get_mut(&key))
+}
+
 impl Store {
     /// Logs one read per client listed by a drill-down, in one write.
     async fn log_drilled(
@@ -448,64 +453,103 @@ impl Store {
 
     // --- report 4 ------------------------------------------------------------------------
 
+    /// The organisation of every user (for counts grouped by user: the users are few, so the
+    /// organisation is looked up here instead of joined per row).
+    async fn user_orgs(&self) -> Result<HashMap<String, Option<String>>, StoreError> {
+        let rows = sqlx::query("SELECT id, org_id FROM users")
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("org_id")?)))
+            .collect()
+    }
+
     /// Report 4: entries recorded and their stored findings by kind, per organisation of the
-    /// author and Helsinki month. Counts only: nothing is logged.
+    /// author and Helsinki month. One pair of queries per month, each a range of
+    /// `entries_recorded` grouped by author (whose organisation is looked up afterwards), so
+    /// the rows read are the period's and nothing is joined per row but the findings.
+    /// Counts only: nothing is logged.
     pub async fn language_findings(
         &self,
         f: &OversightFilter,
     ) -> Result<Vec<LanguageCount>, StoreError> {
-        let slots = f.month_slots()?;
-        if slots.is_empty() {
-            return Ok(Vec::new());
-        }
-        let org = f.org.map(|o| o.to_string());
+        let orgs = self.user_orgs().await?;
         let mut counts: BTreeMap<(String, String), LanguageCount> = BTreeMap::new();
-        let sql = format!(
-            "SELECT u.org_id, m.column1 AS month, COUNT(*) AS n
-             FROM {} m
-             JOIN entries e ON e.recorded_at >= m.column2 AND e.recorded_at < m.column3
-             JOIN users u ON u.id = e.author_id
-             WHERE u.org_id IS NOT NULL AND ($1 IS NULL OR u.org_id = $1)
-             GROUP BY u.org_id, m.column1",
-            months_values(&slots, 2)
-        );
-        let rows = bind_months(sqlx::query(&sql).bind(org.clone()), &slots)
+        for slot in f.month_slots()? {
+            let rows = sqlx::query(
+                "SELECT e.author_id, COUNT(*) AS n FROM entries e
+                  WHERE e.recorded_at >= $1 AND e.recorded_at < $2 GROUP BY e.author_id",
+            )
+            .bind(slot.lo.clone())
+            .bind(slot.hi.clone())
             .fetch_all(&self.read)
             .await?;
-        for r in &rows {
-            let org_id: String = r.try_get("org_id")?;
-            let month: String = r.try_get("month")?;
-            counts.insert(
-                (org_id.clone(), month.clone()),
-                LanguageCount {
-                    org_id: org_id.parse().map_err(|e| corrupt("org_id", e))?,
-                    month,
-                    entries: r.try_get("n")?,
-                    findings: [0; 4],
-                },
-            );
-        }
-        for kind in FindingKind::ALL {
-            let sql = format!(
-                "SELECT u.org_id, m.column1 AS month, COUNT(*) AS n
-                 FROM {} m
-                 JOIN entries e ON e.recorded_at >= m.column2 AND e.recorded_at < m.column3
-                 JOIN entry_findings f ON f.entry_id = e.id
-                 JOIN users u ON u.id = e.author_id
-                 WHERE {} AND u.org_id IS NOT NULL AND ($1 IS NULL OR u.org_id = $1)
-                 GROUP BY u.org_id, m.column1",
-                months_values(&slots, 2),
-                kind.condition()
-            );
-            let rows = bind_months(sqlx::query(&sql).bind(org.clone()), &slots)
-                .fetch_all(&self.read)
-                .await?;
             for r in &rows {
-                let key: (String, String) = (r.try_get("org_id")?, r.try_get("month")?);
-                let c = counts
-                    .get_mut(&key)
-                    .ok_or_else(|| corrupt("entry_findings", "a finding without its entry"))?;
-                c.findings[kind.index()] = r.try_get("n")?;
+                if let Some(c) = language_row(
+                    &mut counts,
+                    &orgs,
+                    f.org,
+                    &slot.label,
+                    &r.try_get::<String, _>("author_id")?,
+                )? {
+                    c.entries += r.try_get::<i64, _>("n")?;
+                }
+            }
+        }
+        // The findings of the whole period in one query (per month, the findings table would
+        // be read once a month). A row's Helsinki month is its UTC month, except in the last
+        // evening hours of a UTC month, where Helsinki may already be in the next: those rows
+        // are grouped by UTC hour (Helsinki midnight is a whole UTC hour) and put in their
+        // month here.
+        let rows = sqlx::query(
+            "SELECT u.org_id, f.kind AS finding, e.kind, COUNT(*) AS n,
+                    CASE WHEN substr(e.recorded_at, 9, 2) >= '28'
+                              AND substr(e.recorded_at, 12, 2) >= '20'
+                         THEN substr(e.recorded_at, 1, 13)
+                         ELSE substr(e.recorded_at, 1, 7) END AS bucket
+               FROM entries e
+               JOIN entry_findings f ON f.entry_id = e.id
+               JOIN users u ON u.id = e.author_id
+              WHERE e.recorded_at >= $1 AND e.recorded_at < $2
+                AND f.kind IN ('abbreviation', 'offensive', 'health', 'hetu')
+                AND u.org_id IS NOT NULL AND ($3 IS NULL OR u.org_id = $3)
+              GROUP BY u.org_id, f.kind, e.kind, bucket",
+        )
+        .bind(ts(f.lo()?))
+        .bind(ts(f.hi()?))
+        .bind(f.org.map(|o| o.to_string()))
+        .fetch_all(&self.read)
+        .await?;
+        for r in &rows {
+            let finding: String = r.try_get("finding")?;
+            let entry_kind: String = r.try_get("kind")?;
+            let kind = match FindingKind::from_code(&finding) {
+                Some(FindingKind::HealthOutsideWorkCapacity) if entry_kind == "work_capacity" => {
+                    continue
+                }
+                Some(k) => k,
+                None => continue,
+            };
+            let bucket: String = r.try_get("bucket")?;
+            let month = if bucket.len() == 7 {
+                bucket
+            } else {
+                let hour = parse_ts(&format!("{bucket}:00:00Z"))?;
+                hour.with_timezone(&HELSINKI).format("%Y-%m").to_string()
+            };
+            let org: String = r.try_get("org_id")?;
+            let key = (org.clone(), month.clone());
+            if !counts.contains_key(&key) {
+                let row = LanguageCount {
+                    org_id: org.parse().map_err(|e| corrupt("org_id", e))?,
+                    month,
+                    entries: 0,
+                    findings: [0; 4],
+                };
+                counts.insert(key.clone(), row);
+            }
+            if let Some(c) = counts.get_mut(&key) {
+                c.findings[kind.index()] += r.try_get::<i64, _>("n")?;
             }
         }
         Ok(counts.into_values().collect())
@@ -846,42 +890,42 @@ impl Store {
         if slots.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT a.org_id, m.column1 AS month, a.action, COUNT(*) AS n,
-                    COUNT(DISTINCT a.client_id) AS clients
-             FROM {} m
-             JOIN access_log a ON a.at >= m.column2 AND a.at < m.column3
-             WHERE a.flagged = 1 AND a.action IN ('read', 'denied')
-               AND ($1 IS NULL OR a.org_id = $1)
-             GROUP BY a.org_id, m.column1, a.action",
-            months_values(&slots, 2)
-        );
-        let rows = bind_months(sqlx::query(&sql).bind(f.org.map(|o| o.to_string())), &slots)
+        let mut counts: BTreeMap<(Option<String>, String), AccessCount> = BTreeMap::new();
+        for slot in &slots {
+            let rows = sqlx::query(
+                "SELECT a.org_id, a.action, COUNT(*) AS n, COUNT(DISTINCT a.client_id) AS clients
+                   FROM access_log a
+                  WHERE a.flagged = 1 AND a.action IN ('read', 'denied')
+                    AND a.at >= $1 AND a.at < $2 AND ($3 IS NULL OR a.org_id = $3)
+                  GROUP BY a.org_id, a.action",
+            )
+            .bind(slot.lo.clone())
+            .bind(slot.hi.clone())
+            .bind(f.org.map(|o| o.to_string()))
             .fetch_all(&self.read)
             .await?;
-        let mut counts: BTreeMap<(Option<String>, String), AccessCount> = BTreeMap::new();
-        for r in &rows {
-            let org: Option<String> = r.try_get("org_id")?;
-            let month: String = r.try_get("month")?;
-            let c = counts
-                .entry((org.clone(), month.clone()))
-                .or_insert(AccessCount {
-                    org_id: org
-                        .map(|o| o.parse().map_err(|e| corrupt("org_id", e)))
-                        .transpose()?,
-                    month,
-                    flagged_reads: 0,
-                    flagged_clients: 0,
-                    refusals: 0,
-                    refused_clients: 0,
-                });
-            let (n, clients): (i64, i64) = (r.try_get("n")?, r.try_get("clients")?);
-            if r.try_get::<String, _>("action")? == "read" {
-                c.flagged_reads = n;
-                c.flagged_clients = clients;
-            } else {
-                c.refusals = n;
-                c.refused_clients = clients;
+            for r in &rows {
+                let org: Option<String> = r.try_get("org_id")?;
+                let c = counts
+                    .entry((org.clone(), slot.label.clone()))
+                    .or_insert(AccessCount {
+                        org_id: org
+                            .map(|o| o.parse().map_err(|e| corrupt("org_id", e)))
+                            .transpose()?,
+                        month: slot.label.clone(),
+                        flagged_reads: 0,
+                        flagged_clients: 0,
+                        refusals: 0,
+                        refused_clients: 0,
+                    });
+                let (n, clients): (i64, i64) = (r.try_get("n")?, r.try_get("clients")?);
+                if r.try_get::<String, _>("action")? == "read" {
+                    c.flagged_reads = n;
+                    c.flagged_clients = clients;
+                } else {
+                    c.refusals = n;
+                    c.refused_clients = clients;
+                }
             }
         }
         Ok(counts.into_values().collect())

