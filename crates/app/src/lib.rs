@@ -43,6 +43,7 @@ pub mod paged;
 pub mod paging;
 pub mod policy;
 mod quality;
+pub mod reports;
 pub mod retention;
 pub mod session;
 pub mod statements;

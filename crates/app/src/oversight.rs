@@ -1,7 +1,7 @@
 //! The supervisor's compliance reports 4–6 (issue 14): language quality, statements and
-//! access, each over a [`Filter`] (period, organisation, "as things stood on" a date), with a
-//! drill-down to the clients behind a row. Only the supervisor may see them
-//! ([`Capability::OversightReports`], every organisation). The figures are counts and read no
+//! access, each over the reports' checked [`ReportFilter`] (period, organisation, "as things
+//! stood on" a date: `App::report_filter`), with a drill-down to the clients behind a row.
+//! Only the supervisor may see them ([`Capability::ComplianceReports`], every organisation). The figures are counts and read no
 //! client; every client a drill-down lists is one access-logged read with the purpose
 //! `valvonta` (or the one the supervisor stated), flagged for review.
 //!
@@ -31,34 +31,18 @@ use kirjuri_store::{
     GAP_REASONS,
 };
 
-use crate::policy::Capability;
+use crate::policy::{Capability, Scope};
+use crate::reports::ReportFilter;
 use crate::{Actor, App, AppError, AppResult};
 
 /// At most this many clients are listed by one drill-down.
 pub const DRILL_LIMIT: usize = 200;
 /// At most this many stated purposes are listed by report 6.
 pub const PURPOSE_LIMIT: i64 = 20;
-/// The longest period a report covers, in months.
-pub const MAX_MONTHS: usize = 72;
 /// The robust z-score above which an official's count of distinct clients stands out.
 pub const OUTLIER_Z: f64 = 3.5;
 /// The fewest officials of one organisation and role that are compared with each other.
 pub const MIN_COLLEAGUES: usize = 5;
-
-/// The filters of a report as the user gave them; [`App::oversight_filter`] fills the
-/// defaults and checks them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filter {
-    /// The period's first day (default: the first day of the month eleven months before
-    /// `to`, so twelve months).
-    pub from: Option<NaiveDate>,
-    /// The period's last day (default: the as-of date, or today).
-    pub to: Option<NaiveDate>,
-    /// One organisation (default: all).
-    pub org: Option<OrgId>,
-    /// As things stood at the end of this day (default: now).
-    pub as_of: Option<NaiveDate>,
-}
 
 /// Counts of entries and findings of one row of report 4.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -299,56 +283,31 @@ fn narrowed_to_month(f: &OversightFilter, month: &str) -> AppResult<OversightFil
 }
 
 impl App {
-    /// The supervisor's grant, and the access a drill-down's reads are logged under:
-    /// supervision (or the purpose stated), flagged.
-    fn oversight(&self, actor: &Actor) -> AppResult<Access> {
-        let (_, mut access) = self.permit(actor, Capability::OversightReports)?;
+    /// The store's filter of a checked report filter (narrowed to the user's scope), and the
+    /// access a drill-down's reads are logged under: supervision (or the purpose stated),
+    /// flagged.
+    fn oversight(&self, actor: &Actor, f: &ReportFilter) -> AppResult<(OversightFilter, Access)> {
+        let (grant, mut access) = self.permit(actor, Capability::ComplianceReports)?;
         access.flagged = true;
-        Ok(access)
-    }
-
-    /// Fills a filter's defaults and checks it: plausible dates, the period in order and at
-    /// most [`MAX_MONTHS`] months, an organisation that exists.
-    pub async fn oversight_filter(&self, f: &Filter) -> AppResult<OversightFilter> {
-        let today = self.clock().today();
-        let as_of = f.as_of.map(|d| self.plausible("as_of", d)).transpose()?;
-        if as_of.is_some_and(|a| a > today) {
-            return Err(AppError::invalid("as_of", "must not be after today"));
-        }
-        let to = match f.to {
-            Some(d) => self.plausible("to", d)?,
-            None => as_of.unwrap_or(today),
-        };
-        let from = match f.from {
-            Some(d) => self.plausible("from", d)?,
-            None => {
-                let m = to.year() * 12 + to.month0() as i32 - 11;
-                NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1)
-                    .unwrap_or(to)
-            }
-        };
-        if from > to {
+        if f.from > f.to {
             return Err(AppError::invalid(
                 "from",
                 "must not be after the period's end",
             ));
         }
-        let months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
-        if months >= MAX_MONTHS as i32 {
-            return Err(AppError::invalid("from", "the period is at most 72 months"));
-        }
-        if let Some(org) = f.org {
-            self.store
-                .organisation(org)
-                .await
-                .map_err(|_| AppError::invalid("org", "no organisation with this id"))?;
-        }
-        Ok(OversightFilter {
-            from,
-            to,
-            org: f.org,
-            as_of,
-        })
+        let org = match grant.scope {
+            Scope::Organisation(own) => Some(own),
+            _ => f.org,
+        };
+        Ok((
+            OversightFilter {
+                from: f.from,
+                to: f.to,
+                org,
+                as_of: f.as_of,
+            },
+            access,
+        ))
     }
 
     async fn organisations_by_id(
@@ -364,9 +323,12 @@ impl App {
     }
 
     /// Report 4: findings per 1 000 entries by kind, per organisation and month.
-    pub async fn language_report(&self, actor: &Actor, f: &Filter) -> AppResult<LanguageReport> {
-        self.oversight(actor)?;
-        let filter = self.oversight_filter(f).await?;
+    pub async fn language_report(
+        &self,
+        actor: &Actor,
+        f: &ReportFilter,
+    ) -> AppResult<LanguageReport> {
+        let (filter, _) = self.oversight(actor, f)?;
         let counts = self.store.language_findings(&filter).await?;
         let orgs = self.organisations_by_id().await?;
         let mut by_org: std::collections::BTreeMap<OrgId, LanguageRow> = Default::default();
@@ -405,12 +367,11 @@ impl App {
     pub async fn language_drill(
         &self,
         actor: &Actor,
-        f: &Filter,
+        f: &ReportFilter,
         month: Option<&str>,
         kind: Option<FindingKind>,
     ) -> AppResult<Vec<DrillClient>> {
-        let access = self.oversight(actor)?;
-        let mut filter = self.oversight_filter(f).await?;
+        let (mut filter, access) = self.oversight(actor, f)?;
         if let Some(m) = month {
             filter = narrowed_to_month(&filter, m)?;
         }
@@ -425,10 +386,9 @@ impl App {
     pub async fn statements_report(
         &self,
         actor: &Actor,
-        f: &Filter,
+        f: &ReportFilter,
     ) -> AppResult<StatementsReport> {
-        self.oversight(actor)?;
-        let filter = self.oversight_filter(f).await?;
+        let (filter, _) = self.oversight(actor, f)?;
         let dates = evaluation_dates(&filter);
         let counts = self.store.statement_gap_counts(&filter, &dates).await?;
         let orgs = self.organisations_by_id().await?;
@@ -474,12 +434,11 @@ impl App {
     pub async fn statement_gaps_drill(
         &self,
         actor: &Actor,
-        f: &Filter,
+        f: &ReportFilter,
         date: NaiveDate,
         reason: Option<GapReason>,
     ) -> AppResult<Vec<GapClient>> {
-        let access = self.oversight(actor)?;
-        let filter = self.oversight_filter(f).await?;
+        let (filter, access) = self.oversight(actor, f)?;
         let date = self.plausible("date", date)?;
         if filter.as_of.is_some_and(|a| date > a) {
             return Err(AppError::invalid(
@@ -499,12 +458,11 @@ impl App {
     pub async fn version_drill(
         &self,
         actor: &Actor,
-        f: &Filter,
+        f: &ReportFilter,
         rule_set_hash: &str,
         what: &VersionDrill,
     ) -> AppResult<Vec<DrillClient>> {
-        let access = self.oversight(actor)?;
-        let filter = self.oversight_filter(f).await?;
+        let (filter, access) = self.oversight(actor, f)?;
         if rule_set_hash.len() != 64 || !rule_set_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(AppError::invalid(
                 "version",
@@ -528,9 +486,8 @@ impl App {
 
     /// Report 6: flagged reads and refusals per organisation and month, by purpose, and the
     /// officials who stand out ([`stands_out`]).
-    pub async fn access_report(&self, actor: &Actor, f: &Filter) -> AppResult<AccessReport> {
-        self.oversight(actor)?;
-        let filter = self.oversight_filter(f).await?;
+    pub async fn access_report(&self, actor: &Actor, f: &ReportFilter) -> AppResult<AccessReport> {
+        let (filter, _) = self.oversight(actor, f)?;
         let orgs = self.organisations_by_id().await?;
         let org = |id: Option<OrgId>| id.and_then(|i| orgs.get(&i).cloned());
         let mut by_org: Vec<(Option<Organisation>, AccessRow)> = self
@@ -613,12 +570,11 @@ impl App {
     pub async fn access_drill(
         &self,
         actor: &Actor,
-        f: &Filter,
+        f: &ReportFilter,
         month: Option<&str>,
         what: AccessDrill,
     ) -> AppResult<Vec<DrillClient>> {
-        let access = self.oversight(actor)?;
-        let mut filter = self.oversight_filter(f).await?;
+        let (mut filter, access) = self.oversight(actor, f)?;
         if let Some(m) = month {
             filter = narrowed_to_month(&filter, m)?;
         }

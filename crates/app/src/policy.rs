@@ -278,11 +278,13 @@ pub enum Capability {
     RegisterAdoptionDecision,
     /// Search the access log (A3).
     SearchAccessLog,
-    /// The supervisor's compliance reports on language quality, statements and access
-    /// (issue 14, reports 4–6), every organisation; their drill-downs are flagged reads.
-    OversightReports,
     /// Read what the retention job erased, and the policy (issue 17).
     RetentionReport,
+    /// The compliance reports and their drill-downs to clients (issue 14; A3): the
+    /// supervisor, over every organisation. An organisation's own managers are to see their
+    /// own organisation (`Scope::Organisation`), but there is no manager role yet, so no other
+    /// role has it.
+    ComplianceReports,
     /// List and create the accounts of one's own organisation (A1).
     ManageAccounts,
     /// Link an identity provider's subject to an account.
@@ -306,8 +308,8 @@ impl Capability {
         Capability::QualityFigures,
         Capability::RegisterAdoptionDecision,
         Capability::SearchAccessLog,
-        Capability::OversightReports,
         Capability::RetentionReport,
+        Capability::ComplianceReports,
         Capability::ManageAccounts,
         Capability::LinkIdentity,
         Capability::RegisterPayer,
@@ -392,10 +394,10 @@ pub fn permit(user: &User, cap: Capability) -> Result<Grant, &'static str> {
         }
         (C::SearchAccessLog, Role::Supervisor, _) => grant(purpose::SUPERVISION, Scope::All),
         (C::SearchAccessLog, _, _) => Err("only the supervisor searches the access log"),
-        (C::OversightReports, Role::Supervisor, _) => grant(purpose::SUPERVISION, Scope::All),
-        (C::OversightReports, _, _) => Err("the compliance reports are for the supervisor"),
         (C::RetentionReport, Role::Supervisor, _) => grant(purpose::SUPERVISION, Scope::All),
         (C::RetentionReport, _, _) => Err("only the supervisor reads the retention reports"),
+        (C::ComplianceReports, Role::Supervisor, _) => grant(purpose::SUPERVISION, Scope::All),
+        (C::ComplianceReports, _, _) => Err("the compliance reports are for the supervisor"),
         (C::ManageAccounts, Role::Administrator, Some(org)) => {
             grant(purpose::CUSTOMER_SERVICE, Scope::Organisation(org))
         }

@@ -66,3 +66,6 @@ mod oversight_scale;
 /// Issue 13: the job seeker's own job search.
 #[path = "app/own_job_search.rs"]
 mod own_job_search;
+/// Issue 14: the supervisor's compliance reports 1–3 against independently computed answers.
+#[path = "app/reports.rs"]
+mod reports;

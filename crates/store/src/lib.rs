@@ -62,6 +62,7 @@ mod oversight;
 mod payers;
 mod quality;
 mod reconsideration;
+mod reports;
 mod retention;
 mod rows;
 mod sessions;
@@ -109,6 +110,10 @@ pub use payers::{BenefitPayer, NewBenefitPayer};
 pub use quality::{QualityFigures, QualityScope, RoutedCount};
 pub use reconsideration::{
     issued_from_reconsideration, Reconsideration, ReconsiderationCase, ReconsiderationStep,
+};
+pub use reports::{
+    helsinki_start, ContactCount, DrillDown, DrillDownClient, FollowUpStatus, InterviewStatus,
+    LagCount, ReportQuery, StatusCount, DRILL_DOWN_MAX, FOLLOW_UP_GRACE_WORKING_DAYS,
 };
 pub use retention::RetentionRun;
 pub use statements::{

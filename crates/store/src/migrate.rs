@@ -124,6 +124,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0018_write_probe.sql"),
     },
     Migration {
+        version: 19,
+        description: "indexes of the compliance reports 1-3 (issue 14)",
+        sqlite: include_str!("../migrations/sqlite/0019_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0019_reports.sql"),
+    },
+    Migration {
         version: 20,
         description: "indexes of the compliance reports on language quality, statements and access (issue 14)",
         sqlite: include_str!("../migrations/sqlite/0020_oversight_reports.sql"),

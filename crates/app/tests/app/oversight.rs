@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use kirjuri_app::model::{AccessDrill, FindingKind, VersionDrill};
-use kirjuri_app::oversight::{Filter, MIN_COLLEAGUES};
+use kirjuri_app::oversight::MIN_COLLEAGUES;
+use kirjuri_app::reports::ReportFilter as Filter;
 use kirjuri_app::{Actor, App, AppError};
 use kirjuri_domain::time::HELSINKI;
 use kirjuri_domain::*;
@@ -172,8 +173,8 @@ impl Setup {
 
 fn period(from: NaiveDate, to: NaiveDate) -> Filter {
     Filter {
-        from: Some(from),
-        to: Some(to),
+        from,
+        to,
         org: None,
         as_of: None,
     }
@@ -329,7 +330,7 @@ async fn language_quality_counts_findings_per_thousand_entries_by_kind_org_and_m
         let f_a = Filter {
             org: Some(s.org_a),
             as_of: Some(d(2026, 2, 15)),
-            ..f.clone()
+            ..f
         };
         let early = s.app.language_report(&s.supervisor, &f_a).await.unwrap();
         let want: Vec<&Generated> = generated
@@ -356,7 +357,7 @@ async fn language_quality_counts_findings_per_thousand_entries_by_kind_org_and_m
                 &s.supervisor,
                 &Filter {
                     org: Some(s.org_a),
-                    ..f.clone()
+                    ..f
                 },
                 None,
                 Some(FindingKind::Offensive),
@@ -580,7 +581,7 @@ async fn access_report_counts_flagged_reads_refusals_and_finds_the_official_who_
                 &s.supervisor,
                 &Filter {
                     org: Some(s.org_b),
-                    ..f.clone()
+                    ..f
                 },
                 Some("2026-01"),
                 AccessDrill::Refusals,
@@ -604,7 +605,7 @@ async fn access_report_counts_flagged_reads_refusals_and_finds_the_official_who_
                 &s.supervisor,
                 &Filter {
                     as_of: Some(d(2026, 1, 31)),
-                    ..f.clone()
+                    ..f
                 },
             )
             .await
@@ -842,7 +843,7 @@ async fn statements_report_counts_applicants_without_a_statement_over_time_and_p
                 &s.supervisor,
                 &Filter {
                     as_of: Some(d(2026, 2, 15)),
-                    ..f.clone()
+                    ..f
                 },
             )
             .await
@@ -869,7 +870,7 @@ async fn statements_report_counts_applicants_without_a_statement_over_time_and_p
                 &s.supervisor,
                 &Filter {
                     org: Some(s.org_a),
-                    ..f.clone()
+                    ..f
                 },
                 d(2026, 3, 31),
                 None,
@@ -916,7 +917,7 @@ async fn only_the_supervisor_sees_the_compliance_reports() {
     for backend in backends() {
         let s = Setup::new(backend).await;
         let official = Actor::new(s.officials_a[0].clone());
-        let f = Filter::default();
+        let f = period(d(2026, 1, 1), d(2026, 1, 31));
         assert!(matches!(
             s.app.language_report(&official, &f).await,
             Err(AppError::Forbidden(_))
@@ -936,11 +937,7 @@ async fn only_the_supervisor_sees_the_compliance_reports() {
             Err(AppError::Forbidden(_))
         ));
         // A filter that does not hold is named.
-        let bad = Filter {
-            from: Some(d(2026, 3, 1)),
-            to: Some(d(2026, 2, 1)),
-            ..Default::default()
-        };
+        let bad = period(d(2026, 3, 1), d(2026, 2, 1));
         assert!(matches!(
             s.app.access_report(&s.supervisor, &bad).await,
             Err(AppError::Invalid { field, .. }) if field == "from"

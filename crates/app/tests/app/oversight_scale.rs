@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use kirjuri_app::oversight::Filter;
+use kirjuri_app::reports::ReportFilter as Filter;
 use kirjuri_app::{Actor, App};
 use kirjuri_domain::*;
 use kirjuri_store::testing::{postgres_url, raw_execute, raw_i64, test_ledger_keys};
@@ -162,10 +162,16 @@ async fn oversight_scale() {
             .await
             .unwrap(),
     );
-    let year = Filter::default();
+    let to = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let year = Filter {
+        from: NaiveDate::from_ymd_opt(2025, 12, 1).unwrap(),
+        to,
+        org: None,
+        as_of: None,
+    };
     let five = Filter {
-        from: Some(NaiveDate::from_ymd_opt(2021, 12, 1).unwrap()),
-        ..Default::default()
+        from: NaiveDate::from_ymd_opt(2021, 12, 1).unwrap(),
+        ..year
     };
     for (label, f) in [("12 months", &year), ("5 years", &five)] {
         let t = Instant::now();

@@ -120,6 +120,7 @@ impl IntoResponse for PageError {
                 title: text(lang, "error-title", &[]),
                 user_name: None,
                 csrf: String::new(),
+                reports: false,
             },
             message: text(lang, key, &[]),
             reference,

@@ -146,6 +146,8 @@ pub struct Layout {
     /// The signed-in user's name (none on the log-in page).
     pub user_name: Option<String>,
     pub csrf: String,
+    /// Whether the menu links the compliance reports (the user may read them, issue 14).
+    pub reports: bool,
 }
 
 impl Layout {
@@ -156,6 +158,7 @@ impl Layout {
             title: text(ctx.lang, title_key, &[]),
             user_name: user.map(|u| u.display_name.to_string()),
             csrf,
+            reports: user.is_some_and(kirjuri_app::reports::may_read),
         }
     }
 

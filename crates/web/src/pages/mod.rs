@@ -11,7 +11,8 @@
 //! (errors as pages), [`session`] (log-in, log-out, signed-in forms), [`today`] ("my work
 //! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`appointment`] (booking one), [`handover`] (the handover summary, A8), [`assign`] (the contact method and the responsible expert), [`facts`] (the client's register facts, B4), [`jobsearch`] (starting and ending a job search with the client's answers), [`queue`] (the work queue of routed cases and requests for reconsideration: take, preview, resolve), [`provenance`] (a decision's provenance), [`statement`] (the printable statements of a decision),
 //! [`messages`] (the secure conversation between a client and their organisation, A18),
-//! [`assets`] (the stylesheets, compiled in).
+//! [`reports`] (the supervisor's compliance reports with their [`chart`]s, [`csv`] downloads
+//! and drill-downs, issue 14), [`assets`] (the stylesheets, compiled in).
 //!
 //! The job seeker's own pages (issue 13), under `/me`: [`own`] (start page, appointments,
 //! record), [`own_jobsearch`] (the prior notice, then registering or ending the job search),
@@ -21,6 +22,8 @@
 pub mod appointment;
 pub mod assets;
 pub mod assign;
+pub mod chart;
+pub mod csv;
 pub mod entry;
 pub mod error;
 pub mod facts;
@@ -36,6 +39,7 @@ pub mod own_statements;
 pub mod provenance;
 pub mod queue;
 pub mod record;
+pub mod reports;
 pub mod session;
 pub mod statement;
 pub mod today;
@@ -143,6 +147,35 @@ pub fn routes(state: AppState) -> Router {
         .route("/me/access-log", get(own_data::access_log))
         .route("/me/export", get(own_data::export_page))
         .route("/me/export.json", get(own_data::export_json))
+        // The supervisor's compliance reports (issue 14): page, CSV, drill-down.
+        .route("/reports", get(reports::index))
+        .route("/reports/timeliness", get(reports::timeliness))
+        .route("/reports/timeliness.csv", get(reports::timeliness_csv))
+        .route(
+            "/reports/timeliness/clients",
+            get(reports::timeliness_clients),
+        )
+        .route("/reports/interviews", get(reports::interviews))
+        .route("/reports/interviews.csv", get(reports::interviews_csv))
+        .route(
+            "/reports/interviews/clients",
+            get(reports::interviews_clients),
+        )
+        .route("/reports/contact-methods", get(reports::contact_methods))
+        .route(
+            "/reports/contact-methods.csv",
+            get(reports::contact_methods_csv),
+        )
+        .route(
+            "/reports/contact-methods/clients",
+            get(reports::contact_methods_clients),
+        )
+        .route("/reports/follow-ups", get(reports::follow_ups))
+        .route("/reports/follow-ups.csv", get(reports::follow_ups_csv))
+        .route(
+            "/reports/follow-ups/clients",
+            get(reports::follow_ups_clients),
+        )
         .route("/static/{file}", get(assets::file))
         .fallback(assets::not_found)
         .layer(axum::middleware::from_fn_with_state(
