@@ -714,3 +714,6 @@ mod operations;
 /// Issue 13: the job seeker's own pages.
 #[path = "api/pages_own.rs"]
 mod pages_own;
+/// Issue 14: the supervisor's compliance reports (index, reports 1–3, filter, CSV, drill-down).
+#[path = "api/pages_reports.rs"]
+mod pages_reports;
