@@ -5,8 +5,8 @@
 
 use super::pages::Browser;
 use super::*;
-use kirjuri_app::clients::ClientRegistration;
 use chrono::NaiveDate;
+use kirjuri_app::clients::ClientRegistration;
 use kirjuri_app::Actor;
 
 /// Writes, as official A, a client of organisation A with an entry recorded eight working
@@ -14,22 +14,8 @@ use kirjuri_app::Actor;
 /// an employment plan with a follow-up date not held; and a client of organisation B with an
 /// entry on time.
 async fn seed(app: &App) -> (ClientId, ClientId) {
-    let a = Actor::new(
-        app.store
-            .user_by_username("a")
-            .await
-            .unwrap()
-            .unwrap()
-            .0,
-    );
-    let b = Actor::new(
-        app.store
-            .user_by_username("b")
-            .await
-            .unwrap()
-            .unwrap()
-            .0,
-    );
+    let a = Actor::new(app.store.user_by_username("a").await.unwrap().unwrap().0);
+    let b = Actor::new(app.store.user_by_username("b").await.unwrap().unwrap().0);
     let reg = |n: &str, hetu: &str| ClientRegistration {
         hetu: Hetu::parse(hetu).unwrap(),
         first_name: PersonName::parse("Raportti").unwrap(),
@@ -50,7 +36,11 @@ async fn seed(app: &App) -> (ClientId, ClientId) {
         .await
         .unwrap();
     app.store
-        .start_job_search(late.id, NaiveDate::from_ymd_opt(2026, 2, 2).unwrap(), &acting(&a.user))
+        .start_job_search(
+            late.id,
+            NaiveDate::from_ymd_opt(2026, 2, 2).unwrap(),
+            &acting(&a.user),
+        )
         .await
         .unwrap();
     let entry = |client: ClientId, kind: EntryKind, follow: Vec<NaiveDate>| {
@@ -105,7 +95,10 @@ async fn the_supervisor_reads_every_report_with_a_chart_and_a_table() {
         let (st, _, html) = s.get("/reports").await;
         assert_eq!(st, StatusCode::OK, "{html}");
         for slug in ["timeliness", "interviews", "contact-methods", "follow-ups"] {
-            assert!(html.contains(&format!("href=\"/reports/{slug}\"")), "{slug}");
+            assert!(
+                html.contains(&format!("href=\"/reports/{slug}\"")),
+                "{slug}"
+            );
         }
         // The menu of the supervisor's pages links the reports.
         let (_, _, today) = s.get("/today").await;
@@ -117,10 +110,15 @@ async fn the_supervisor_reads_every_report_with_a_chart_and_a_table() {
             ("follow-ups", true),
         ] {
             for lang in ["fi", "sv"] {
-                let (st, _, html) = s.get(&format!("/reports/{slug}?{FILTER}&lang={lang}")).await;
+                let (st, _, html) = s
+                    .get(&format!("/reports/{slug}?{FILTER}&lang={lang}"))
+                    .await;
                 assert_eq!(st, StatusCode::OK, "{slug} {lang}: {html}");
                 assert!(html.contains(&format!("<html lang=\"{lang}\"")));
-                assert!(html.contains("<form method=\"get\" action=\"/reports/"), "{slug}");
+                assert!(
+                    html.contains("<form method=\"get\" action=\"/reports/"),
+                    "{slug}"
+                );
                 if has_chart {
                     assert!(html.contains("role=\"img\""), "{slug}");
                     assert!(html.contains("<svg"), "{slug}");
@@ -136,7 +134,10 @@ async fn the_supervisor_reads_every_report_with_a_chart_and_a_table() {
         assert!(html.contains("100,0 %"), "{html}");
         assert!(html.contains("Anni A"), "the official's row");
         let (_, _, html) = s.get(&format!("/reports/interviews?{FILTER}")).await;
-        assert!(html.contains("status=overdue"), "a drill-down to the overdue interview");
+        assert!(
+            html.contains("status=overdue"),
+            "a drill-down to the overdue interview"
+        );
 
         let o = Browser::new(&app);
         o.login("a").await;
@@ -147,7 +148,10 @@ async fn the_supervisor_reads_every_report_with_a_chart_and_a_table() {
         let (st, _, _) = o.get("/reports/timeliness/clients").await;
         assert_eq!(st, StatusCode::FORBIDDEN);
         let (_, _, today) = o.get("/today").await;
-        assert!(!today.contains("href=\"/reports\""), "no link for an official");
+        assert!(
+            !today.contains("href=\"/reports\""),
+            "no link for an official"
+        );
         app
     })
     .await;
@@ -170,17 +174,26 @@ async fn a_filter_narrows_and_a_bad_filter_is_named() {
             .get(&format!("/reports/timeliness?{FILTER}&org={org_a}"))
             .await;
         assert_eq!(st, StatusCode::OK);
-        assert!(only_a.contains("Anni A") && !only_a.contains("Bo B"), "{only_a}");
+        assert!(
+            only_a.contains("Anni A") && !only_a.contains("Bo B"),
+            "{only_a}"
+        );
         // "As things stood" before the late entry was recorded: only B's entry.
         let (_, _, before) = s
             .get(&format!("/reports/timeliness?{FILTER}&as_of=2026-02-11"))
             .await;
-        assert!(before.contains("Bo B") && !before.contains("Anni A"), "{before}");
+        assert!(
+            before.contains("Bo B") && !before.contains("Anni A"),
+            "{before}"
+        );
 
         for (q, field) in [
             ("from=2026-02-30&to=2026-03-01", "from"),
             ("from=2026-03-01&to=2026-02-01", "from"),
-            ("from=2026-01-01&to=2026-02-01&org=00000000-0000-4000-8000-000000000000", "org"),
+            (
+                "from=2026-01-01&to=2026-02-01&org=00000000-0000-4000-8000-000000000000",
+                "org",
+            ),
             ("from=2026-01-01&to=1.2.2026", "to"),
         ] {
             let (st, _, html) = s.get(&format!("/reports/timeliness?{q}")).await;
@@ -382,7 +395,10 @@ async fn a_real_browser_walks_the_reports() {
             // and the drill-downs.
             assert!(summary["pages"].as_u64().unwrap() >= 2 * 13, "{summary}");
             assert!(summary["downloads"].as_u64().unwrap() >= 2 * 5, "{summary}");
-            assert!(summary["drillDowns"].as_u64().unwrap() >= 2 * 4, "{summary}");
+            assert!(
+                summary["drillDowns"].as_u64().unwrap() >= 2 * 4,
+                "{summary}"
+            );
             app
         }
     })
