@@ -39,6 +39,9 @@ pub use kirjuri_store::{
 use crate::policy::{Capability, Scope};
 use crate::{Actor, App, AppResult};
 
+/// `(lag in working days, entries)` pairs.
+type Lags = Vec<(i64, i64)>;
+
 /// The longest period a report covers (ten years).
 pub const MAX_PERIOD_DAYS: i64 = 3_660;
 /// The default period: this many days up to today.
@@ -322,8 +325,7 @@ impl App {
         let counts = self.store.report_recording_lags(&q).await?;
         let orgs = self.orgs_by_id().await?;
         let mut per_org: BTreeMap<OrgId, Vec<(i64, i64)>> = BTreeMap::new();
-        let mut per_official: BTreeMap<(OrgId, UserId), (String, Vec<(i64, i64)>)> =
-            BTreeMap::new();
+        let mut per_official: BTreeMap<(OrgId, UserId), (String, Lags)> = BTreeMap::new();
         for c in &counts {
             per_org
                 .entry(c.org)
