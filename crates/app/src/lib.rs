@@ -37,6 +37,7 @@ pub mod messages;
 pub mod my_work;
 pub mod notify;
 pub mod operations;
+pub mod oversight;
 pub mod own;
 pub mod paged;
 pub mod paging;
@@ -75,6 +76,11 @@ pub mod model {
         ReconsiderationStep, RecordedRegisterFacts, RegisterFacts, Resolution, RetentionRun,
         RoutedCount, SecurityEvent, SecurityEventKind, StatementGap, StoredCheckpoint,
         StoredDecision,
+    };
+    /// The compliance reports' read models (issue 14, reports 4–6).
+    pub use kirjuri_store::{
+        AccessCount, AccessDrill, DrillClient, FindingKind, GapClient, OversightFilter,
+        PurposeCount, VersionDrill, GAP_REASONS,
     };
 }
 

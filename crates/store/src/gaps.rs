@@ -11,9 +11,9 @@ use sqlx::Row;
 use crate::access::AccessAction;
 use crate::applications::{application_from_row, APPLICATION_COLS};
 use crate::rows::{
-    client_from_row, job_search_from_row, parse_id, parse_ts, CLIENT_COLS, JOB_SEARCH_SELECT,
+    client_from_row, job_search_from_row, parse_date, parse_id, parse_ts, CLIENT_COLS,
+    JOB_SEARCH_SELECT,
 };
-use crate::statements::{decision_from_row, StoredDecision, DECISION_COLS};
 use crate::{Access, Store, StoreError};
 
 /// Why a client who applies for benefit has no statement in force.
@@ -92,11 +92,40 @@ pub enum GapScope {
     All,
 }
 
+/// What the validity query needs of one decision (the columns [`gap_on`] reads; the inputs,
+/// trace and document are not read, so the history of many clients stays small).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionBrief {
+    pub id: DecisionId,
+    pub job_search_id: JobSearchId,
+    /// `job_search_start` or `job_search_end`.
+    pub kind: String,
+    /// `auto_positive`, `auto_end` or `routed`.
+    pub outcome: String,
+    pub decision_date: NaiveDate,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The columns of `decisions` a [`DecisionBrief`] is read from.
+pub(crate) const DECISION_BRIEF_COLS: &str =
+    "id, client_id, job_search_id, kind, outcome, decision_date, recorded_at";
+
+pub(crate) fn decision_brief_from_row(r: &sqlx::any::AnyRow) -> Result<DecisionBrief, StoreError> {
+    Ok(DecisionBrief {
+        id: parse_id(r, "id")?,
+        job_search_id: parse_id(r, "job_search_id")?,
+        kind: r.try_get("kind")?,
+        outcome: r.try_get("outcome")?,
+        decision_date: parse_date(&r.try_get::<String, _>("decision_date")?)?,
+        recorded_at: parse_ts(&r.try_get::<String, _>("recorded_at")?)?,
+    })
+}
+
 /// What the validity query reads about one client.
 #[derive(Debug, Clone, Default)]
 pub struct ClientHistory {
     pub job_searches: Vec<JobSearch>,
-    pub decisions: Vec<StoredDecision>,
+    pub decisions: Vec<DecisionBrief>,
     /// Statements issued by officials on decisions: resolutions of routed decisions and
     /// resolutions of requests for reconsideration (B7): decision, when.
     pub resolutions: Vec<(DecisionId, DateTime<Utc>)>,
@@ -104,7 +133,7 @@ pub struct ClientHistory {
     pub service_ends: Vec<DateTime<Utc>>,
 }
 
-fn local_date(t: DateTime<Utc>) -> NaiveDate {
+pub(crate) fn local_date(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&HELSINKI).date_naive()
 }
 
@@ -146,10 +175,12 @@ pub fn gap_on(h: &ClientHistory, date: NaiveDate) -> Option<Gap> {
         "job_search_start"
     };
     let mut latest: Option<DateTime<Utc>> = None;
-    let mut pending: Option<&StoredDecision> = None;
-    for d in h.decisions.iter().filter(|d| {
-        d.job_search_id == js.id && d.decision.kind == kind && local_date(d.recorded_at) <= date
-    }) {
+    let mut pending: Option<&DecisionBrief> = None;
+    for d in h
+        .decisions
+        .iter()
+        .filter(|d| d.job_search_id == js.id && d.kind == kind && local_date(d.recorded_at) <= date)
+    {
         // An official's resolution, and a statement given on reconsideration, issue a
         // statement for the decision: the latest of them counts.
         let resolved = h
@@ -158,7 +189,7 @@ pub fn gap_on(h: &ClientHistory, date: NaiveDate) -> Option<Gap> {
             .filter(|(id, at)| *id == d.id && local_date(*at) <= date)
             .map(|(_, at)| *at)
             .max();
-        let issued = if d.decision.outcome == "routed" {
+        let issued = if d.outcome == "routed" {
             resolved
         } else {
             Some(d.recorded_at).max(resolved)
@@ -172,7 +203,7 @@ pub fn gap_on(h: &ClientHistory, date: NaiveDate) -> Option<Gap> {
     match (latest, pending, ended) {
         (None, Some(d), _) => Some(gap(
             GapReason::RoutedUnresolved,
-            Some(d.decision.decision_date),
+            Some(d.decision_date),
             js_id,
             Some(d.id),
         )),
@@ -300,13 +331,13 @@ impl Store {
             .map(job_search_from_row)
             .collect::<Result<Vec<_>, _>>()?;
         let decisions = sqlx::query(&format!(
-            "SELECT {DECISION_COLS} FROM decisions WHERE client_id = $1"
+            "SELECT {DECISION_BRIEF_COLS} FROM decisions WHERE client_id = $1"
         ))
         .bind(id.clone())
         .fetch_all(&self.read)
         .await?
         .iter()
-        .map(decision_from_row)
+        .map(decision_brief_from_row)
         .collect::<Result<Vec<_>, _>>()?;
         let resolutions = sqlx::query(
             "SELECT decision_id, at FROM official_steps WHERE client_id = $1 AND step = 'resolved'

@@ -58,6 +58,7 @@ mod notices;
 mod operations;
 mod organisations;
 mod outbox;
+mod oversight;
 mod payers;
 mod quality;
 mod reconsideration;
@@ -88,7 +89,7 @@ pub use applications::BenefitApplication;
 pub use backup::BackupReport;
 pub use deliveries::{DeliveryFailure, DeliveryReceipt, DeliveryStatus, DueDelivery};
 pub use entries::EntryFinding;
-pub use gaps::{gap_on, ClientHistory, Gap, GapReason, GapScope, StatementGap};
+pub use gaps::{gap_on, ClientHistory, DecisionBrief, Gap, GapReason, GapScope, StatementGap};
 pub use handover::HandoverParts;
 pub use ledger::{
     origin_for, BulkLoader, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport, LoadBatch,
@@ -102,8 +103,12 @@ pub use messages::{Conversation, MessagePage, MessageSent, UnreadMessages};
 pub use my_work::{FollowUp, MyWorkQuery, MyWorkRows, QueueCounts};
 pub use notices::{DueNotice, NoticeKind, NoticeState, NoticeStatus};
 pub use outbox::{idempotency_key, IssuedStatement};
+pub use oversight::{
+    AccessCount, AccessDrill, DrillClient, FindingKind, GapClient, GapCount, LanguageCount,
+    OfficialReads, OversightFilter, PurposeCount, VersionDrill, GAP_REASONS,
+};
 pub use payers::{BenefitPayer, NewBenefitPayer};
-pub use quality::{QualityFigures, RoutedCount};
+pub use quality::{QualityFigures, QualityScope, RoutedCount};
 pub use reconsideration::{
     issued_from_reconsideration, Reconsideration, ReconsiderationCase, ReconsiderationStep,
 };

@@ -129,6 +129,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0019_reports.sql"),
         postgres: include_str!("../migrations/postgres/0019_reports.sql"),
     },
+    Migration {
+        version: 20,
+        description: "indexes of the compliance reports on language quality, statements and access (issue 14)",
+        sqlite: include_str!("../migrations/sqlite/0020_oversight_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0020_oversight_reports.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

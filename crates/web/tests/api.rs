@@ -724,3 +724,6 @@ mod pages_reports;
 /// Issue 14: the rules author's page (rule sets, adoption decisions, quality figures).
 #[path = "api/pages_rules.rs"]
 mod pages_rules;
+/// Issue 14: reports 4–6 (language quality, statements, access) as pages.
+#[path = "api/pages_reports2.rs"]
+mod pages_reports2;

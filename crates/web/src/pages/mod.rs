@@ -12,7 +12,7 @@
 //! today"), [`record`] (finding a client, the client record), [`entry`] (writing an entry), [`appointment`] (booking one), [`handover`] (the handover summary, A8), [`assign`] (the contact method and the responsible expert), [`facts`] (the client's register facts, B4), [`jobsearch`] (starting and ending a job search with the client's answers), [`queue`] (the work queue of routed cases and requests for reconsideration: take, preview, resolve), [`provenance`] (a decision's provenance), [`statement`] (the printable statements of a decision),
 //! [`messages`] (the secure conversation between a client and their organisation, A18),
 //! [`reports`] (the supervisor's compliance reports with their [`chart`]s, [`csv`] downloads
-//! and drill-downs, issue 14),
+//! and drill-downs, issue 14; reports 4–6 in [`oversight`]),
 //! [`rules`] (the rules author's page: rule sets, adoption decisions with the forms to register
 //! and retire one, quality figures per rule-set version; issue 14), [`rule_tests`] (its
 //! planned test cases and the replay of a new version, by reason),
@@ -36,6 +36,7 @@ pub mod i18n;
 pub mod jobsearch;
 pub mod layout;
 pub mod messages;
+pub mod oversight;
 pub mod own;
 pub mod own_data;
 pub mod own_jobsearch;
@@ -184,6 +185,22 @@ pub fn routes(state: AppState) -> Router {
             "/reports/contact-methods/clients",
             get(reports::contact_methods_clients),
         )
+        // Reports 4–6 (issue 14): language quality, statements, access.
+        .route("/reports/language", get(oversight::language))
+        .route("/reports/language.csv", get(oversight::language_csv))
+        .route(
+            "/reports/language/clients",
+            get(oversight::language_clients),
+        )
+        .route("/reports/statements", get(oversight::statements))
+        .route("/reports/statements.csv", get(oversight::statements_csv))
+        .route(
+            "/reports/statements/clients",
+            get(oversight::statements_clients),
+        )
+        .route("/reports/access", get(oversight::access))
+        .route("/reports/access.csv", get(oversight::access_csv))
+        .route("/reports/access/clients", get(oversight::access_clients))
         .route("/reports/follow-ups", get(reports::follow_ups))
         .route("/reports/follow-ups.csv", get(reports::follow_ups_csv))
         .route(

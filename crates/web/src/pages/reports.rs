@@ -37,7 +37,16 @@ use crate::AppState;
 
 /// A report on the index: its path segment and the Fluent keys of its title and description
 /// (`report-NAME-title`, `report-NAME-desc`).
-pub const REPORTS: &[&str] = &["timeliness", "interviews", "contact-methods", "follow-ups"];
+pub const REPORTS: &[&str] = &[
+    "timeliness",
+    "interviews",
+    "contact-methods",
+    "follow-ups",
+    // Reports 4–6 (`super::oversight`).
+    "language",
+    "statements",
+    "access",
+];
 
 /// What a report's query string carries.
 #[derive(Debug, Clone, Default)]
