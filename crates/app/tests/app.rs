@@ -60,9 +60,6 @@ mod messages_retention;
 /// Issue 14: the supervisor's compliance reports 4–6 (language quality, statements, access).
 #[path = "app/oversight.rs"]
 mod oversight;
-/// Issue 14: the time of reports 4–6 on a generated PostgreSQL dataset (ignored).
-#[path = "app/oversight_scale.rs"]
-mod oversight_scale;
 /// Issue 13: the job seeker's own job search.
 #[path = "app/own_job_search.rs"]
 mod own_job_search;

@@ -11,6 +11,7 @@ use kirjuri_domain::SystemClock;
 use kirjuri_store::{IdSource, Store};
 
 mod backup_cmd;
+mod bench_cmd;
 mod demo;
 mod init_cmd;
 mod ledger_cmd;
@@ -56,6 +57,9 @@ enum Command {
     /// Retention: erase what has expired, and the reports of what was erased.
     #[command(subcommand)]
     Retention(retention_cmd::RetentionCmd),
+    /// Benchmarks on a database as it stands: the compliance reports' times (issue 14).
+    #[command(subcommand)]
+    Bench(bench_cmd::BenchCmd),
 }
 
 #[derive(Debug, Args)]
@@ -329,6 +333,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Provenance(args) => provenance_cmd::run(args),
         Command::Backup(args) => backup_cmd::run(args),
         Command::Retention(cmd) => retention_cmd::run(cmd),
+        Command::Bench(cmd) => bench_cmd::run(cmd),
     }
 }
 

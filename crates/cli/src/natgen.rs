@@ -439,6 +439,12 @@ pub async fn generate(store: &Store, p: &Params) -> anyhow::Result<Summary> {
                 .replace(['ä', 'å'], "a")
                 .replace('ö', "o")
         );
+        // The supervisor's account has a name to log in with (`kirjuri bench reports --as`).
+        let username = if role == "supervisor" {
+            "valvoja".to_owned()
+        } else {
+            username
+        };
         batch.plain(
             PlainTable::Users,
             vec![

@@ -1904,7 +1904,3 @@ mod verify_native;
 /// Issue 16: writes at once, one failing alone; no ledger index missing.
 #[path = "store/group_commit.rs"]
 mod group_commit;
-
-/// Issue 14: the compliance reports' time on a generated dataset (ignored; run by hand).
-#[path = "store/reports_scale.rs"]
-mod reports_scale;

@@ -721,9 +721,9 @@ mod pages_own;
 /// Issue 14: the supervisor's compliance reports (index, reports 1–3, filter, CSV, drill-down).
 #[path = "api/pages_reports.rs"]
 mod pages_reports;
-/// Issue 14: the rules author's page (rule sets, adoption decisions, quality figures).
-#[path = "api/pages_rules.rs"]
-mod pages_rules;
 /// Issue 14: reports 4–6 (language quality, statements, access) as pages.
 #[path = "api/pages_reports2.rs"]
 mod pages_reports2;
+/// Issue 14: the rules author's page (rule sets, adoption decisions, quality figures).
+#[path = "api/pages_rules.rs"]
+mod pages_rules;
