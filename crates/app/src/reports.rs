@@ -259,8 +259,19 @@ impl App {
                 _ => None,
             },
             Some(s) => {
-                let known = self.report_organisations(actor).await?;
-                match known.iter().find(|o| o.id.to_string() == s) {
+                // Any organisation in the user's scope, not only those the form offers:
+                // reports 4 and 6 have rows (and drill-down links) for KEHA-keskus and the
+                // supervisor's own organisation too.
+                let known = self.store.organisations().await?;
+                let in_scope = |o: &&Organisation| match grant.scope {
+                    Scope::Organisation(own) => o.id == own,
+                    _ => true,
+                };
+                match known
+                    .iter()
+                    .filter(in_scope)
+                    .find(|o| o.id.to_string() == s)
+                {
                     Some(o) => Some(o.id),
                     None => {
                         errors.push(FilterError {

@@ -816,11 +816,12 @@ impl Store {
             VersionDrill::Reconsidered | VersionDrill::Changed => format!(
                 "SELECT d.client_id, COUNT(*) AS n, MAX(r.requested_at) AS latest
                    FROM reconsideration_requests r JOIN decisions d ON d.id = r.decision_id
-                  WHERE {scope} AND r.requested_at < $3 {}
+                  WHERE {scope} AND ($6 IS NULL OR r.requested_at < $6) {}
                   GROUP BY d.client_id ORDER BY latest DESC, d.client_id LIMIT $5",
                 if *what == VersionDrill::Changed {
                     "AND EXISTS (SELECT 1 FROM reconsideration_steps s WHERE s.request_id = r.id
-                        AND s.step = 'resolved' AND s.outcome_changed = 1 AND s.at < $3)"
+                        AND s.step = 'resolved' AND s.outcome_changed = 1
+                        AND ($6 IS NULL OR s.at < $6))"
                 } else {
                     ""
                 }
@@ -834,7 +835,12 @@ impl Store {
         let rows = match what {
             // (`_` in a code matches itself among any character: the exact match follows.)
             VersionDrill::Routed(code) => q.bind(format!("%{}%", code.replace('%', ""))),
-            _ => q.bind(limit),
+            VersionDrill::Automated => q.bind(limit),
+            // Requests and resolutions of the period's decisions count whenever they came
+            // (up to the as-of day), as in `statement_quality_in`'s figures.
+            VersionDrill::Reconsidered | VersionDrill::Changed => {
+                q.bind(limit).bind(f.recorded_before()?.map(ts))
+            }
         }
         .fetch_all(&self.read)
         .await?;

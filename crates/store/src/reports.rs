@@ -329,7 +329,8 @@ impl Store {
              JOIN clients c ON c.id = e.client_id
              JOIN cal ce ON ce.d = {event}
              JOIN cal cr ON cr.d = {recorded}
-             WHERE {} AND e.event_at >= $2 AND e.event_at < $3 AND e.recorded_at < $4",
+             WHERE {} AND e.event_at >= $2 AND e.event_at < $3 AND e.recorded_at < $4
+               AND e.corrects_id IS NULL",
             cal.cte(),
             Self::org_condition(q),
         );
@@ -341,7 +342,9 @@ impl Store {
     }
 
     /// Report 1 (A6): entries per organisation, official and recording lag in working days,
-    /// for the events of the period recorded before `as_of`. Counts only: not logged.
+    /// for the events of the period recorded before `as_of`. A correction is not a recording
+    /// of its event (it keeps the original's event time), so it is not counted; the original
+    /// is, as recorded. Counts only: not logged.
     pub async fn report_recording_lags(
         &self,
         q: &ReportQuery,
@@ -396,7 +399,9 @@ impl Store {
                       (SELECT MIN({interview}) FROM entries i
                        WHERE i.client_id = j.client_id AND i.kind = 'initial_interview'
                          AND i.event_at >= {day_before} AND i.recorded_at < $4
-                         AND {interview} >= j.start_date) AS interview
+                         AND {interview} >= j.start_date
+                         AND NOT EXISTS (SELECT 1 FROM entries x
+                                         WHERE x.corrects_id = i.id AND x.recorded_at < $4)) AS interview
                FROM job_searches j
                JOIN clients c ON c.id = j.client_id
                JOIN dl ON dl.d = j.start_date

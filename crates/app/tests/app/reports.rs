@@ -551,6 +551,26 @@ async fn a_bad_filter_is_refused_field_by_field_and_officials_have_no_reports() 
                 .map(|e| (e.field, e.code))
                 .collect::<Vec<_>>()
         };
+        // KEHA-keskus is no employment authority, but reports 4 and 6 have rows (and
+        // drill-down links) for it: the supervisor may narrow a report to it.
+        let keha = ts
+            .store
+            .create_organisation(
+                OrgKind::Keha,
+                PersonName::parse("KEHA-keskus").unwrap(),
+                PersonName::parse("KEHA-centret").unwrap(),
+            )
+            .await
+            .unwrap();
+        let r = app
+            .report_filter(
+                &supervisor,
+                &check("2026-01-01", "2026-02-28", &keha.id.to_string(), ""),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.org, Some(keha.id));
         let r = app
             .report_filter(&supervisor, &check("2026-13-01", "2026-02-30", "", "x"))
             .await
@@ -603,5 +623,110 @@ async fn a_bad_filter_is_refused_field_by_field_and_officials_have_no_reports() 
             .await
             .is_err());
         ts.cleanup().await;
+    }
+}
+
+/// Issue 14, reports 1 and 2 (A5, A6): a corrected initial interview counts by its
+/// correction, and the correction is not a late recording of the interview. The interview
+/// is recorded on its day, dated the day after the start (in time); the correction,
+/// recorded weeks later, dates it three weeks after the start (late), which stands.
+#[tokio::test]
+async fn a_corrected_interview_counts_by_its_correction_and_the_correction_is_no_recording() {
+    for backend in backends() {
+        let clock = Arc::new(FixedClock::new(at(d(2026, 2, 2), 9)));
+        let ts = fresh_store(backend, clock.clone()).await;
+        let fx = fixture(&ts.store).await;
+        let app = App::new(ts.store.clone(), Default::default()).unwrap();
+        let supervisor = Actor::new(
+            ts.store
+                .create_user(NewUser {
+                    username: Username::parse("avi").unwrap(),
+                    display_name: PersonName::parse("Ville Valvoja").unwrap(),
+                    role: Role::Supervisor,
+                    org_id: None,
+                    client_id: None,
+                    password_hash: None,
+                })
+                .await
+                .unwrap(),
+        );
+        let by = Actor::new(fx.official_a.clone());
+        let client = app
+            .register_client(
+                &by,
+                ClientRegistration {
+                    hetu: hetu(1),
+                    first_name: PersonName::parse("Testi").unwrap(),
+                    last_name: PersonName::parse("Asiakas").unwrap(),
+                    language: Language::Fi,
+                },
+            )
+            .await
+            .unwrap();
+        let start = d(2026, 2, 2);
+        ts.store
+            .start_job_search(client.id, start, &acting(&by.user))
+            .await
+            .unwrap();
+        let entry = |event: NaiveDate, corrects: Option<Correction>| {
+            NewEntry::new(
+                client.id,
+                EntryKind::InitialInterview,
+                EntryText::parse(TEXT).unwrap(),
+                at(event, 10),
+                EntryDetails::default(),
+                corrects,
+            )
+            .unwrap()
+        };
+        let wrong = start + Duration::days(1);
+        clock.set(at(wrong, 14));
+        let original = app
+            .write_entry(&by, entry(wrong, None))
+            .await
+            .unwrap()
+            .entry;
+        clock.set(at(d(2026, 3, 16), 9));
+        app.write_entry(
+            &by,
+            entry(
+                start + Duration::days(21),
+                Some(Correction {
+                    entry_id: original.id,
+                    reason: ShortText::parse("Väärä päivämäärä.").unwrap(),
+                }),
+            ),
+        )
+        .await
+        .unwrap();
+        clock.set(at(d(2026, 3, 20), 12));
+        let f = app
+            .report_filter(
+                &supervisor,
+                &ReportFilterInput {
+                    from: Some("2026-02-01".into()),
+                    to: Some("2026-03-19".into()),
+                    org: None,
+                    as_of: None,
+                },
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        let rows = app.interviews_report(&supervisor, &f).await.unwrap();
+        let count = |s: InterviewStatus| rows.iter().map(|r| r.count(s)).sum::<i64>();
+        assert_eq!(
+            (count(InterviewStatus::OnTime), count(InterviewStatus::Late)),
+            (0, 1),
+            "{backend:?}"
+        );
+        let lags = app.timeliness_report(&supervisor, &f).await.unwrap();
+        let entries: i64 = lags.organisations.iter().map(|o| o.figures.entries).sum();
+        let late: i64 = lags.organisations.iter().map(|o| o.figures.late).sum();
+        assert_eq!(
+            (entries, late),
+            (1, 0),
+            "{backend:?}: the original only, recorded on its day"
+        );
     }
 }

@@ -28,7 +28,13 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>)
             }
             _ => {
                 let server = format!("pid {}", std::process::id());
-                let db = state.app.database_health(&server).await;
+                // A stalled database must not hold every caller behind this lock.
+                let db = tokio::time::timeout(
+                    std::time::Duration::from_secs(5),
+                    state.app.database_health(&server),
+                )
+                .await
+                .unwrap_or_else(|_| D::Unreachable("no answer within 5 s".into()));
                 *last = Some((std::time::Instant::now(), db.clone()));
                 db
             }
