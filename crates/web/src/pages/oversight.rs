@@ -10,9 +10,7 @@
 //! The pages call the use cases of `kirjuri_app::oversight` only; every client a drill-down
 //! lists is a read logged there as supervision, flagged.
 
-use askama::Template;
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
 use chrono::NaiveDate;
 use kirjuri_app::model::{AccessDrill, FindingKind, GapReason, VersionDrill, GAP_REASONS};
 use kirjuri_app::oversight::{automated_share, GapPoint, LanguageRow};
@@ -21,12 +19,12 @@ use kirjuri_app::Actor;
 use kirjuri_domain::UserId;
 
 use super::chart::{bar_chart, Bar, ChartView};
-use super::error::{rendered, PageError, PageErrorKind, PageResult};
+use super::error::{PageError, PageErrorKind, PageResult};
 use super::i18n::{text, Lang};
-use super::layout::{date, Layout, PageCtx};
+use super::layout::{date, PageCtx};
 use super::reports::{
-    begin, org_name, per_mille, percent, report, Built, DrillLink, DrillRow, FilterView, Part,
-    ReportParams, ReportTable, TableRow,
+    begin, drill_rendered, org_name, per_mille, percent, report, Built, DrillLink, DrillRow,
+    FilterView, Part, ReportParams, ReportTable, TableRow,
 };
 use crate::AppState;
 
@@ -848,20 +846,6 @@ pub async fn access_csv(
 
 // ----- Drill-downs -----
 
-/// The clients behind a row (the template of reports 1–3's drill-down).
-#[derive(Template)]
-#[template(path = "report_clients.html")]
-struct DrillPage {
-    l: Layout,
-    back: String,
-    back_text: String,
-    what: String,
-    count_heading: String,
-    rows: Vec<DrillRow>,
-    capped: bool,
-    cap: String,
-}
-
 /// One client listed: name, masked identity code and the figure.
 struct Listed {
     client: kirjuri_domain::Client,
@@ -887,38 +871,20 @@ async fn drill_page(
     let b = begin(&state, &ctx, raw.as_deref()).await?;
     let filter = b
         .filter
+        .clone()
         .map_err(|_| PageError::new(&ctx, PageErrorKind::BadRequest))?;
     let extra = Extra::parse(raw.as_deref());
     let (listed, what) = fetch(&state, &b.signed.actor, &filter, &b.params, &extra)
         .await
         .ok_or_else(|| PageError::new(&ctx, PageErrorKind::BadRequest))?
         .map_err(|e| PageError::app(&ctx, e))?;
-    let lang = ctx.lang;
     let cap = kirjuri_app::oversight::DRILL_LIMIT;
-    let page = DrillPage {
-        l: Layout::new(
-            &ctx,
-            "report-clients-title",
-            Some(&b.signed.actor.user),
-            b.signed.csrf,
-        ),
-        back: b.view.href(&format!("/reports/{slug}"), &[]),
-        back_text: t(lang, &format!("report-{slug}-title")),
-        what,
-        count_heading: t(lang, &format!("report-{slug}-count")),
-        capped: listed.len() >= cap,
-        cap: cap.to_string(),
-        rows: listed
-            .iter()
-            .map(|c| DrillRow {
-                href: format!("/clients/{}", c.client.id),
-                name: format!("{} {}", c.client.first_name, c.client.last_name),
-                hetu_masked: c.client.hetu.masked(),
-                count: c.figure.clone(),
-            })
-            .collect(),
-    };
-    rendered(&ctx, StatusCode::OK, &page)
+    let capped = listed.len() >= cap;
+    let rows = listed
+        .iter()
+        .map(|c| DrillRow::of(&c.client, c.figure.clone()))
+        .collect();
+    drill_rendered(&ctx, &b, slug, what, rows, capped, cap)
 }
 
 fn counted(clients: Vec<kirjuri_app::model::DrillClient>) -> Vec<Listed> {

@@ -212,6 +212,18 @@ pub struct DrillRow {
     pub count: String,
 }
 
+impl DrillRow {
+    /// A client listed with its figure; the identity code only masked.
+    pub fn of(client: &kirjuri_domain::Client, count: String) -> Self {
+        Self {
+            href: format!("/clients/{}", client.id),
+            name: format!("{} {}", client.first_name, client.last_name),
+            hetu_masked: client.hetu.masked(),
+            count,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "report_clients.html")]
 struct DrillPage {
@@ -436,37 +448,49 @@ where
     let b = begin(&state, &ctx, raw.as_deref()).await?;
     let filter = b
         .filter
+        .clone()
         .map_err(|_| PageError::new(&ctx, PageErrorKind::BadRequest))?;
     let (drill, what_text) =
         what(&b.params).ok_or_else(|| PageError::new(&ctx, PageErrorKind::BadRequest))?;
     let clients = fetch(state.clone(), b.signed.actor.clone(), filter, drill)
         .await
         .map_err(|e| PageError::app(&ctx, e))?;
+    let capped = clients.len() as i64 >= DRILL_DOWN_MAX;
+    let rows = clients
+        .iter()
+        .map(|c| DrillRow::of(&c.client, c.count.to_string()))
+        .collect();
+    drill_rendered(&ctx, &b, slug, what_text, rows, capped, DRILL_DOWN_MAX)
+}
+
+/// A drill-down's page (reports 1–6): the clients listed, each with its figure, and whether
+/// the list stopped at its `cap`.
+pub fn drill_rendered(
+    ctx: &PageCtx,
+    b: &Begun,
+    slug: &str,
+    what: String,
+    rows: Vec<DrillRow>,
+    capped: bool,
+    cap: impl ToString,
+) -> PageResult {
     let lang = ctx.lang;
     let page = DrillPage {
         l: Layout::new(
-            &ctx,
+            ctx,
             "report-clients-title",
             Some(&b.signed.actor.user),
-            b.signed.csrf,
+            b.signed.csrf.clone(),
         ),
         back: b.view.href(&format!("/reports/{slug}"), &[]),
         back_text: text(lang, &format!("report-{slug}-title"), &[]),
-        what: what_text,
+        what,
         count_heading: text(lang, &format!("report-{slug}-count"), &[]),
-        capped: clients.len() as i64 >= DRILL_DOWN_MAX,
-        cap: DRILL_DOWN_MAX.to_string(),
-        rows: clients
-            .iter()
-            .map(|c| DrillRow {
-                href: format!("/clients/{}", c.client.id),
-                name: format!("{} {}", c.client.first_name, c.client.last_name),
-                hetu_masked: c.client.hetu.masked(),
-                count: c.count.to_string(),
-            })
-            .collect(),
+        capped,
+        cap: cap.to_string(),
+        rows,
     };
-    rendered(&ctx, StatusCode::OK, &page)
+    rendered(ctx, StatusCode::OK, &page)
 }
 
 /// `GET /reports`: the reports the user may read.
