@@ -492,7 +492,7 @@ impl App {
         let org = |id: Option<OrgId>| id.and_then(|i| orgs.get(&i).cloned());
         let mut by_org: Vec<(Option<Organisation>, AccessRow)> = self
             .store
-            .access_counts(&filter, false)
+            .access_counts_by_org(&filter)
             .await?
             .iter()
             .map(|c| (org(c.org_id), AccessRow::from(c)))
@@ -501,18 +501,18 @@ impl App {
             let name = |o: &Option<Organisation>| o.as_ref().map(|o| o.name_fi.to_string());
             name(&a.0).cmp(&name(&b.0))
         });
-        let monthly = self.store.access_counts(&filter, true).await?;
+        // Counted over every organisation at once: a client two organisations read in a month
+        // is one distinct client of that month, not one per organisation.
+        let monthly = self.store.access_counts_by_month(&filter).await?;
         let by_month = filter
             .months()
             .into_iter()
             .map(|m| {
-                let mut row = AccessRow::default();
-                for c in monthly.iter().filter(|c| c.month == m) {
-                    row.flagged_reads += c.flagged_reads;
-                    row.flagged_clients += c.flagged_clients;
-                    row.refusals += c.refusals;
-                    row.refused_clients += c.refused_clients;
-                }
+                let row = monthly
+                    .iter()
+                    .find(|c| c.month == m)
+                    .map(AccessRow::from)
+                    .unwrap_or_default();
                 (m, row)
             })
             .collect();

@@ -880,38 +880,60 @@ impl Store {
 
     // --- report 6 ------------------------------------------------------------------------
 
-    /// Report 6: flagged reads and refusals per organisation of the user and Helsinki month
-    /// (`by_month`), or over the whole period (the month label empty: distinct clients are
-    /// counted over the period). Counts only: nothing is logged.
-    pub async fn access_counts(
+    /// Report 6: flagged reads and refusals per organisation of the user over the whole
+    /// period (the month label empty; distinct clients are counted over the period). Counts
+    /// only: nothing is logged.
+    pub async fn access_counts_by_org(
         &self,
         f: &OversightFilter,
-        by_month: bool,
     ) -> Result<Vec<AccessCount>, StoreError> {
-        let slots = if by_month {
-            f.month_slots()?
-        } else {
-            f.period_slot()?
-        };
-        if slots.is_empty() {
-            return Ok(Vec::new());
-        }
+        self.access_counts(f, &f.period_slot()?, true).await
+    }
+
+    /// Report 6: flagged reads and refusals per Helsinki month, over every organisation in
+    /// the filter (`org_id` is `None`). A client read by two organisations in a month is one
+    /// distinct client of that month: the month is not the sum of the organisations' rows.
+    /// Counts only: nothing is logged.
+    pub async fn access_counts_by_month(
+        &self,
+        f: &OversightFilter,
+    ) -> Result<Vec<AccessCount>, StoreError> {
+        self.access_counts(f, &f.month_slots()?, false).await
+    }
+
+    /// Flagged reads and refusals per slot, per organisation of the user (`by_org`) or over
+    /// every organisation in the filter.
+    async fn access_counts(
+        &self,
+        f: &OversightFilter,
+        slots: &[MonthSlot],
+        by_org: bool,
+    ) -> Result<Vec<AccessCount>, StoreError> {
         let mut counts: BTreeMap<(Option<String>, String), AccessCount> = BTreeMap::new();
-        for slot in &slots {
-            let rows = sqlx::query(
-                "SELECT a.org_id, a.action, COUNT(*) AS n, COUNT(DISTINCT a.client_id) AS clients
-                   FROM access_log a
-                  WHERE a.flagged = 1 AND a.action IN ('read', 'denied')
-                    AND a.at >= $1 AND a.at < $2 AND ($3 IS NULL OR a.org_id = $3)
-                  GROUP BY a.org_id, a.action",
-            )
-            .bind(slot.lo.clone())
-            .bind(slot.hi.clone())
-            .bind(f.org.map(|o| o.to_string()))
-            .fetch_all(&self.read)
-            .await?;
+        let (org, group) = match by_org {
+            true => ("a.org_id, ", "a.org_id, a.action"),
+            false => ("", "a.action"),
+        };
+        let sql = format!(
+            "SELECT {org}a.action, COUNT(*) AS n,
+                    COUNT(DISTINCT a.client_id) AS clients
+               FROM access_log a
+              WHERE a.flagged = 1 AND a.action IN ('read', 'denied')
+                AND a.at >= $1 AND a.at < $2 AND ($3 IS NULL OR a.org_id = $3)
+              GROUP BY {group}"
+        );
+        for slot in slots {
+            let rows = sqlx::query(&sql)
+                .bind(slot.lo.clone())
+                .bind(slot.hi.clone())
+                .bind(f.org.map(|o| o.to_string()))
+                .fetch_all(&self.read)
+                .await?;
             for r in &rows {
-                let org: Option<String> = r.try_get("org_id")?;
+                let org: Option<String> = match by_org {
+                    true => r.try_get("org_id")?,
+                    false => None,
+                };
                 let c = counts
                     .entry((org.clone(), slot.label.clone()))
                     .or_insert(AccessCount {

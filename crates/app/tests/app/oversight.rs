@@ -622,6 +622,61 @@ async fn access_report_counts_flagged_reads_refusals_and_finds_the_official_who_
     }
 }
 
+/// Issue 14 report 6 (A2, A3): a client whom two organisations' users read, flagged, in the
+/// same month is one distinct client of that month; each organisation's row counts the client
+/// once too. The month is counted over every organisation, not summed from their rows.
+#[tokio::test]
+async fn access_report_counts_a_client_two_organisations_read_once_per_month() {
+    for backend in backends() {
+        let s = Setup::new(backend).await;
+        let store = &s.ts.store;
+        let why = ShortText::parse("asiakkaan pyyntö").unwrap();
+        let client = &s.clients_a[0];
+        let readers = [&s.official_b, &s.officials_a[1]];
+        for (k, reader) in readers.iter().enumerate() {
+            s.at(Utc
+                .with_ymd_and_hms(2026, 1, 10 + k as u32, 9, 0, 0)
+                .unwrap());
+            store
+                .log(
+                    &Access::new(reader, why.clone(), true),
+                    client.id,
+                    AccessAction::Read,
+                    "client",
+                )
+                .await
+                .unwrap();
+        }
+        s.at(Utc.with_ymd_and_hms(2026, 2, 2, 8, 0, 0).unwrap());
+        let report = s
+            .app
+            .access_report(&s.supervisor, &period(d(2026, 1, 1), d(2026, 1, 31)))
+            .await
+            .unwrap();
+        let orgs: BTreeMap<Option<OrgId>, (i64, i64)> = report
+            .by_org
+            .iter()
+            .map(|(o, r)| {
+                (
+                    o.as_ref().map(|o| o.id),
+                    (r.flagged_reads, r.flagged_clients),
+                )
+            })
+            .collect();
+        let want: BTreeMap<Option<OrgId>, (i64, i64)> =
+            [(Some(s.org_a), (1, 1)), (Some(s.org_b), (1, 1))].into();
+        assert_eq!(orgs, want, "{backend:?}");
+        let january: Vec<_> = report
+            .by_month
+            .iter()
+            .filter(|(m, _)| m == "2026-01")
+            .map(|(_, r)| (r.flagged_reads, r.flagged_clients))
+            .collect();
+        assert_eq!(january, [(2, 1)], "{backend:?}: {:?}", report.by_month);
+        s.ts.cleanup().await;
+    }
+}
+
 fn decision(
     ctx: &kirjuri_store::StatementContext,
     version: &str,
