@@ -488,10 +488,13 @@ impl BulkLoader<'_> {
                 native::close(c).await;
             }
             Conn::Postgres(mut c) => {
-                // COPY wrote the identity keys itself: each identity continues after them.
+                // COPY wrote the identity keys itself: each identity continues after them,
+                // and never goes back below a key the sequence already gave out.
                 for (table, max) in &self.max_seq {
                     sqlx::query(&format!(
-                        "SELECT setval(pg_get_serial_sequence('{table}', 'seq'), $1)"
+                        "SELECT setval(pg_get_serial_sequence('{table}', 'seq'),
+                                GREATEST($1, COALESCE(pg_sequence_last_value(
+                                    pg_get_serial_sequence('{table}', 'seq')::regclass), 0)))"
                     ))
                     .bind(*max)
                     .execute(&mut c)
