@@ -22,6 +22,7 @@ use kirjuri_store::{
 };
 
 use crate::guard::Granted;
+use crate::paging::{self, PageRequest};
 use crate::policy::{Action, Capability, Scope};
 use crate::{Actor, App, AppError, AppResult};
 
@@ -35,12 +36,16 @@ pub struct ApplicationRecord {
     pub deliveries_enqueued: Option<usize>,
 }
 
-/// The validity query's answer on one date, with the payers' names.
+/// One page of the validity query's answer on one date, with the payers' names.
 #[derive(Debug, Clone)]
 pub struct Gaps {
     pub date: NaiveDate,
     pub gaps: Vec<StatementGap>,
     pub payers: Vec<BenefitPayer>,
+    /// The cursor of the next page, when more clients remain to be examined (a page may hold
+    /// fewer gaps than asked for, even none, and still have a next one: see
+    /// [`kirjuri_store::Store::statement_gaps_page`]).
+    pub next: Option<String>,
 }
 
 impl App {
@@ -145,9 +150,16 @@ impl App {
         Ok(self.store.deliveries(client.id, &access).await?)
     }
 
-    /// Applicants without a statement in force on `on` (default today by the store's clock).
-    pub async fn statement_gaps(&self, actor: &Actor, on: Option<NaiveDate>) -> AppResult<Gaps> {
+    /// Applicants without a statement in force on `on` (default today by the store's clock),
+    /// by name, a page at a time (`limit` 1–500 gaps, default 100; issue 16).
+    pub async fn statement_gaps(
+        &self,
+        actor: &Actor,
+        on: Option<NaiveDate>,
+        page: &PageRequest,
+    ) -> AppResult<Gaps> {
         let (grant, access) = self.permit(actor, Capability::StatementGaps)?;
+        let checked = paging::STATEMENT_GAPS.check(page)?;
         let scope = match grant.scope {
             Scope::Organisation(org) => GapScope::Organisation(org),
             _ => GapScope::All,
@@ -156,11 +168,21 @@ impl App {
             Some(d) => self.plausible("date", d)?,
             None => self.store.clock().today(),
         };
-        let gaps = self.store.statement_gaps(scope, date, &access).await?;
+        let (gaps, next) = self
+            .store
+            .statement_gaps_page(
+                scope,
+                date,
+                checked.after.as_deref(),
+                checked.limit,
+                &access,
+            )
+            .await?;
         Ok(Gaps {
             date,
             gaps,
             payers: self.store.payers().await?,
+            next: next.map(|key| paging::STATEMENT_GAPS.cursor(&key)),
         })
     }
 }

@@ -87,6 +87,11 @@ pub(crate) const DELIVERIES: List = List {
     default_limit: 100,
     max_limit: 500,
 };
+pub(crate) const STATEMENT_GAPS: List = List {
+    name: "statement_gaps",
+    default_limit: 100,
+    max_limit: 500,
+};
 pub(crate) const CLIENTS: List = List {
     name: "clients",
     default_limit: 50,
@@ -162,6 +167,12 @@ impl List {
 }
 
 impl List {
+    /// The cursor that continues this list after the item whose key is `key` (for a list
+    /// whose store answers the key to continue after itself).
+    pub fn cursor(self, key: &str) -> String {
+        encode(&format!("{}:{key}", self.name))
+    }
+
     /// The page of `items` the store fetched knowing whether `more` follow.
     pub fn more<T>(self, items: Vec<T>, more: bool, key: impl Fn(&T) -> String) -> Page<T> {
         let next = if more {

@@ -230,74 +230,96 @@ pub fn gap_on(h: &ClientHistory, date: NaiveDate) -> Option<Gap> {
     }
 }
 
+/// Most clients one page of the validity query examines (each costs a few queries), so that
+/// a page costs about the same wherever the gaps lie.
+pub const GAP_SCAN: i64 = 2_000;
+const GAP_SCAN_USIZE: usize = GAP_SCAN as usize;
+
 impl Store {
     /// The validity query (A11): every client in `scope` with a benefit application in force
     /// on `date` and no statement in force then (see [`gap_on`]), by name. Every client
-    /// listed is a logged read (`statement_gaps`).
+    /// listed is a logged read (`statement_gaps`). The whole list at once, for tools and
+    /// tests: the API reads it a page at a time ([`Store::statement_gaps_page`]).
     pub async fn statement_gaps(
         &self,
         scope: GapScope,
         date: NaiveDate,
         by: &Access,
     ) -> Result<Vec<StatementGap>, StoreError> {
+        let mut all = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let (gaps, next) = self
+                .statement_gaps_page(scope, date, after.as_deref(), GAP_SCAN, by)
+                .await?;
+            all.extend(gaps);
+            match next {
+                Some(key) => after = Some(key),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    /// One page of the validity query (issue 16): the clients in `scope` who applied for
+    /// benefit on or before `date`, by name, after the client `after` (an id, so a cursor
+    /// carries no name), are examined until `limit` gaps are found or [`GAP_SCAN`] clients
+    /// were examined. Returns the gaps found and, when more clients may follow, the id of the
+    /// last client examined to continue after (a page may thus hold fewer than `limit` gaps,
+    /// even none, and still have a next one). Every client listed is a logged read
+    /// (`statement_gaps`); a client examined and not listed is not.
+    pub async fn statement_gaps_page(
+        &self,
+        scope: GapScope,
+        date: NaiveDate,
+        after: Option<&str>,
+        limit: i64,
+        by: &Access,
+    ) -> Result<(Vec<StatementGap>, Option<String>), StoreError> {
         let org = match scope {
             GapScope::Organisation(o) => Some(o.to_string()),
             GapScope::All => None,
         };
-        let clients = sqlx::query(&format!(
-            "SELECT {CLIENT_COLS} FROM clients
-             WHERE id IN (SELECT client_id FROM benefit_applications WHERE from_date <= $1)
-               AND ($2 IS NULL OR org_id = $2)
-             ORDER BY last_name, first_name, id"
-        ))
-        .bind(date.to_string())
-        .bind(org)
-        .fetch_all(&self.read)
-        .await?
-        .iter()
-        .map(client_from_row)
-        .collect::<Result<Vec<_>, _>>()?;
+        let limit = usize::try_from(limit.max(1)).unwrap_or(1);
+        let chunk = limit.clamp(50, 500);
+        let mut cursor = after.map(str::to_owned);
+        let mut examined = 0usize;
         let mut gaps = Vec::new();
-        for client in clients {
-            let h = self.history(client.id).await?;
-            let Some(Gap {
-                reason,
-                since,
-                job_search_id,
-                decision_id,
-            }) = gap_on(&h, date)
-            else {
-                continue;
-            };
-            let apps = sqlx::query(&format!(
-                "SELECT {APPLICATION_COLS} FROM benefit_applications
-                 WHERE client_id = $1 AND from_date <= $2 ORDER BY from_date, seq"
+        let next = 'scan: loop {
+            let clients = sqlx::query(&format!(
+                "SELECT {CLIENT_COLS} FROM clients
+                 WHERE id IN (SELECT client_id FROM benefit_applications WHERE from_date <= $1)
+                   AND ($2 IS NULL OR org_id = $2)
+                   AND ($3 IS NULL OR (last_name, first_name, id) >
+                       (SELECT last_name, first_name, id FROM clients
+                         WHERE id = $3 AND ($2 IS NULL OR org_id = $2)))
+                 ORDER BY last_name, first_name, id LIMIT $4"
             ))
-            .bind(client.id.to_string())
             .bind(date.to_string())
+            .bind(org.clone())
+            .bind(cursor.clone())
+            .bind(i64::try_from(chunk).unwrap_or(500))
             .fetch_all(&self.read)
             .await?
             .iter()
-            .map(application_from_row)
+            .map(client_from_row)
             .collect::<Result<Vec<_>, _>>()?;
-            let Some(first) = apps.first() else { continue };
-            let applied_from = first.from_date;
-            let mut payers: Vec<PayerId> = Vec::new();
-            for a in &apps {
-                if !payers.contains(&a.payer_id) {
-                    payers.push(a.payer_id);
+            let full = clients.len() == chunk;
+            let n = clients.len();
+            for (i, client) in clients.into_iter().enumerate() {
+                cursor = Some(client.id.to_string());
+                examined += 1;
+                if let Some(gap) = self.gap_of(client, date).await? {
+                    gaps.push(gap);
+                }
+                if gaps.len() >= limit || examined >= GAP_SCAN_USIZE {
+                    let more = i + 1 < n || full;
+                    break 'scan if more { cursor } else { None };
                 }
             }
-            gaps.push(StatementGap {
-                client,
-                reason,
-                since,
-                job_search_id,
-                decision_id,
-                payers,
-                applied_from,
-            });
-        }
+            if !full {
+                break None;
+            }
+        };
         let logs = gaps
             .iter()
             .map(|g| self.logged(by, g.client.id))
@@ -317,7 +339,55 @@ impl Store {
                 })
                 .await?;
         }
-        Ok(gaps)
+        Ok((gaps, next))
+    }
+
+    /// The client's gap on `date`, if it has one, with the payers of its applications.
+    async fn gap_of(
+        &self,
+        client: Client,
+        date: NaiveDate,
+    ) -> Result<Option<StatementGap>, StoreError> {
+        let h = self.history(client.id).await?;
+        let Some(Gap {
+            reason,
+            since,
+            job_search_id,
+            decision_id,
+        }) = gap_on(&h, date)
+        else {
+            return Ok(None);
+        };
+        let apps = sqlx::query(&format!(
+            "SELECT {APPLICATION_COLS} FROM benefit_applications
+             WHERE client_id = $1 AND from_date <= $2 ORDER BY from_date, seq"
+        ))
+        .bind(client.id.to_string())
+        .bind(date.to_string())
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(application_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+        let Some(first) = apps.first() else {
+            return Ok(None);
+        };
+        let applied_from = first.from_date;
+        let mut payers: Vec<PayerId> = Vec::new();
+        for a in &apps {
+            if !payers.contains(&a.payer_id) {
+                payers.push(a.payer_id);
+            }
+        }
+        Ok(Some(StatementGap {
+            client,
+            reason,
+            since,
+            job_search_id,
+            decision_id,
+            payers,
+            applied_from,
+        }))
     }
 
     /// What [`gap_on`] needs about a client (unlogged: the caller logs what it shows).

@@ -89,7 +89,9 @@ pub use applications::BenefitApplication;
 pub use backup::BackupReport;
 pub use deliveries::{DeliveryFailure, DeliveryReceipt, DeliveryStatus, DueDelivery};
 pub use entries::EntryFinding;
-pub use gaps::{gap_on, ClientHistory, DecisionBrief, Gap, GapReason, GapScope, StatementGap};
+pub use gaps::{
+    gap_on, ClientHistory, DecisionBrief, Gap, GapReason, GapScope, StatementGap, GAP_SCAN,
+};
 pub use handover::HandoverParts;
 pub use ledger::{
     origin_for, BulkLoader, LedgerEvent, LedgerFault, LedgerKeys, LedgerReport, LoadBatch,

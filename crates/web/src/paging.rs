@@ -68,16 +68,24 @@ pub fn next_link(uri: &Uri, cursor: &str) -> String {
 
 impl<T: Serialize> IntoResponse for Paged<T> {
     fn into_response(self) -> Response {
-        let mut resp = Json(self.items).into_response();
-        if let Some(next) = self.next {
-            let link = format!("<{}>; rel=\"next\"", next_link(&self.uri, &next));
-            if let (Ok(link), Ok(cursor)) =
-                (HeaderValue::from_str(&link), HeaderValue::from_str(&next))
-            {
-                resp.headers_mut().insert(LINK, link);
-                resp.headers_mut().insert(NEXT_CURSOR, cursor);
-            }
-        }
-        resp
+        with_next(
+            Json(self.items).into_response(),
+            &self.uri,
+            self.next.as_deref(),
+        )
     }
+}
+
+/// `resp` with the next page's `Link` and `Next-Cursor` headers when more follow (for a paged
+/// answer whose body is not a bare array).
+pub fn with_next(mut resp: Response, uri: &Uri, next: Option<&str>) -> Response {
+    if let Some(next) = next {
+        let link = format!("<{}>; rel=\"next\"", next_link(uri, next));
+        if let (Ok(link), Ok(cursor)) = (HeaderValue::from_str(&link), HeaderValue::from_str(next))
+        {
+            resp.headers_mut().insert(LINK, link);
+            resp.headers_mut().insert(NEXT_CURSOR, cursor);
+        }
+    }
+    resp
 }

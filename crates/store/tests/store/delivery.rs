@@ -745,6 +745,38 @@ async fn a11_statement_gaps_list_every_applicant_without_a_statement_in_force() 
             .unwrap();
         assert_eq!(all.len(), want.len() + 1);
         assert!(all.iter().any(|g| g.client.first_name.as_str() == "Noora"));
+
+        // Issue 16: page by page (two gaps a page), the pages put together are the whole
+        // list in the same order, no page holds more than asked, the last one says no more
+        // follow, and only the clients listed are logged reads.
+        let logged_before = raw_i64(&store, "SELECT COUNT(*) FROM access_log").await;
+        let (mut paged, mut after, mut pages) = (Vec::new(), None::<String>, 0);
+        loop {
+            let (page, next) = store
+                .statement_gaps_page(
+                    GapScope::Organisation(fx.org_a.id),
+                    d(2026, 3, 20),
+                    after.as_deref(),
+                    2,
+                    by,
+                )
+                .await
+                .unwrap();
+            assert!(page.len() <= 2, "{page:?}");
+            paged.extend(page.iter().map(|g| (g.client.id, g.reason)));
+            pages += 1;
+            match next {
+                Some(key) => after = Some(key),
+                None => break,
+            }
+            assert!(pages <= table.len(), "paging does not end");
+        }
+        assert_eq!(paged, got);
+        assert!(pages >= want.len() / 2, "{pages} pages");
+        assert_eq!(
+            raw_i64(&store, "SELECT COUNT(*) FROM access_log").await,
+            logged_before + want.len() as i64
+        );
     })
     .await;
 }

@@ -3,7 +3,9 @@
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
+use kirjuri_app::paging::PageRequest;
 use kirjuri_domain::{ClientId, PayerId};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -11,7 +13,7 @@ use utoipa::IntoParams;
 use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{path_id, ApiJson, ApiQuery};
-use crate::paging::{PageParams, Paged};
+use crate::paging::{with_next, PageParams, Paged};
 use crate::wire::*;
 use crate::AppState;
 
@@ -104,18 +106,31 @@ pub async fn list_deliveries(
 pub struct GapParams {
     /// The date to judge (YYYY-MM-DD); today by default.
     pub date: Option<String>,
+    /// The `Next-Cursor` of the previous page, as it was given (none: the first page).
+    pub cursor: Option<String>,
+    /// Most gaps on the page (1–500, default 100).
+    pub limit: Option<i64>,
 }
 
 #[utoipa::path(get, path = "/api/statements/gaps", tag = "statements", params(GapParams),
-    responses((status = 200, body = StatementGaps), (status = 403, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
-/// The clients who apply for benefit and have no statement in force on the date (A11).
+    responses((status = 200, body = StatementGaps, headers(("Link" = String, description = "the next page, `<…?cursor=…>; rel=\"next\"`, when more follow"), ("Next-Cursor" = String, description = "the next page's cursor, when more follow"))),
+              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// The clients who apply for benefit and have no statement in force on the date (A11), by
+/// name, a page at a time: a page examines a bounded number of applicants, so it may hold
+/// fewer gaps than `limit` (even none) and still have a next page; the list ends where no
+/// `Next-Cursor` is given.
 pub async fn statement_gaps(
     State(state): State<AppState>,
     Act(actor): Act,
+    uri: Uri,
     ApiQuery(p): ApiQuery<GapParams>,
-) -> ApiResult<Json<StatementGaps>> {
+) -> ApiResult<Response> {
     let on = p.date.as_deref().map(|s| date("date", s)).transpose()?;
-    let gaps = state.app.statement_gaps(&actor, on).await?;
-    Ok(Json(StatementGaps::from(&gaps)))
+    let page = PageRequest {
+        cursor: p.cursor,
+        limit: p.limit,
+    };
+    let gaps = state.app.statement_gaps(&actor, on, &page).await?;
+    let resp = Json(StatementGaps::from(&gaps)).into_response();
+    Ok(with_next(resp, &uri, gaps.next.as_deref()))
 }

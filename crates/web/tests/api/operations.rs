@@ -605,3 +605,95 @@ async fn the_work_queues_and_deliveries_page_with_a_cursor() {
     })
     .await;
 }
+
+/// Issue 16 (A11): the validity query comes a page at a time. Followed from cursor to cursor,
+/// the pages hold every gap of the unpaged answer once, in the same order, none more than
+/// asked for; the `Link` repeats the date and the limit; a bad `limit` or `cursor` is a
+/// field error, and a cursor of another list is refused.
+#[tokio::test]
+async fn the_validity_query_pages_with_a_cursor() {
+    each_backend(|app| async move {
+        let admin = app.login("admin").await;
+        let (s, payer) = admin
+            .post(
+                "/api/benefit-payers",
+                json!({"name_fi": "Kansaneläkelaitos", "name_sv": "Folkpensionsanstalten",
+                       "endpoint_url": "https://kela.example.fi/lausunnot"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{payer}");
+        let a = app.login("a").await;
+        let mut clients = vec![app.fx.client_a.id.to_string()];
+        for n in 0..4u16 {
+            let born = chrono::NaiveDate::from_ymd_opt(1980 + i32::from(n), 3, 14).unwrap();
+            let hetu = kirjuri_domain::Hetu::from_parts(born, 940 + n).unwrap();
+            let (s, c) = a
+                .post(
+                    "/api/clients",
+                    json!({"hetu": hetu.as_str(), "first_name": "Hakija",
+                       "last_name": format!("Numero {n}"), "language": "fi"}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{c}");
+            clients.push(c["id"].as_str().unwrap().to_owned());
+        }
+        for id in &clients {
+            let (s, b) = a
+                .post(
+                    &format!("/api/clients/{id}/benefit-applications"),
+                    json!({"payer_id": payer["id"], "from_date": "2026-03-01"}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{b}");
+        }
+        let ids = |b: &Value| -> Vec<String> {
+            b["gaps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| g["client_id"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let (s, whole, next, _) = page(&a, "/api/statements/gaps?date=2026-03-02").await;
+        assert_eq!((s, next), (StatusCode::OK, None), "{whole}");
+        let whole = ids(&whole);
+        assert_eq!(whole.len(), clients.len(), "{whole:?}");
+
+        let mut paged = Vec::new();
+        let mut path = "/api/statements/gaps?date=2026-03-02&limit=2".to_owned();
+        for pages in 1.. {
+            let (s, body, next, link) = page(&a, &path).await;
+            assert_eq!(s, StatusCode::OK, "{path}: {body}");
+            let got = ids(&body);
+            assert!(got.len() <= 2, "{path}: {got:?}");
+            paged.extend(got);
+            match (next, link) {
+                (Some(next), Some(link)) => {
+                    assert!(link.contains(&format!("cursor={next}")), "{link}");
+                    assert!(
+                        link.contains("limit=2") && link.contains("date=2026-03-02"),
+                        "{link}"
+                    );
+                    path = format!("/api/statements/gaps?date=2026-03-02&limit=2&cursor={next}");
+                }
+                (None, None) => break,
+                other => panic!("Next-Cursor and Link disagree: {other:?}"),
+            }
+            assert!(pages < 20, "paging does not end");
+        }
+        assert_eq!(paged, whole);
+
+        for bad in ["limit=0", "limit=501", "limit=x"] {
+            let (s, b, _, _) = page(&a, &format!("/api/statements/gaps?{bad}")).await;
+            assert_field_error(s, &b, "limit");
+        }
+        let (s, b, _, _) = page(&a, "/api/statements/gaps?cursor=zz").await;
+        assert_field_error(s, &b, "cursor");
+        // "entries:1", hex: a well-formed cursor of another list.
+        let entries_cursor: String = "entries:1".bytes().map(|b| format!("{b:02x}")).collect();
+        let (s, b, _, _) = page(&a, &format!("/api/statements/gaps?cursor={entries_cursor}")).await;
+        assert_field_error(s, &b, "cursor");
+        app
+    })
+    .await;
+}
