@@ -52,6 +52,28 @@ fn hunspell_gives_stems_of_irregular_swedish_forms() {
     assert!(!h.analyze("a\0b").known);
 }
 
+/// Issue 17: a word on which Hunspell 1.7.1's stemmer and analyser crash the process
+/// (SIGSEGV in its compound rules) is analysed as unknown, with no stems, and the checker
+/// checks a Swedish entry holding it — found by the `checker_voikko` fuzzer. Without the guard
+/// this test dies with the process.
+#[test]
+fn a_word_that_crashes_hunspells_analyser_is_unknown_and_checked() {
+    let mut h = Hunspell::open_swedish()
+        .unwrap_or_else(|e| panic!("Hunspell is required for this test: {e}"));
+    for word in ["xbeskattningsrätt", "xxxxxxbeskattningsrätt"] {
+        let a = h.analyze(word);
+        assert!(!a.known && a.stems.is_empty(), "{word}: {a:?}");
+    }
+    // The whole check of an entry holding it answers (the process lives to see it).
+    let c = hunspell();
+    assert!(c
+        .check(
+            "Kunden nämnde xbeskattningsrätt i samtalet.",
+            &sv(EntryKind::Contact),
+        )
+        .is_ok());
+}
+
 /// Issue 18, A15, A17: inflected Swedish insults and health words are found with Hunspell.
 #[test]
 fn inflected_swedish_insults_and_health_words_are_found_with_hunspell() {
