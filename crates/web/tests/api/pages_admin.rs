@@ -358,7 +358,7 @@ async fn every_other_role_gets_403_on_the_administrators_pages() {
 
 /// A benefit payer registered through the form is listed with its names and endpoint; a bad
 /// form (no Finnish name, an endpoint that is not https) is the form again with both errors,
-/// and nothing is registered; the page in Swedish.
+/// and so is a payer already registered, and nothing is registered; the page in Swedish.
 #[tokio::test]
 async fn a_payer_registered_from_the_form_is_listed() {
     each_backend(|app| async move {
@@ -417,6 +417,25 @@ async fn a_payer_registered_from_the_form_is_listed() {
         ] {
             assert!(html.contains(needed), "{needed:?} missing:\n{html}");
         }
+        // Registered once: the same Finnish name again is refused at its field.
+        let (s, _, html) = b
+            .post(
+                "/admin/payers",
+                &[
+                    ("csrf", &csrf),
+                    ("name_fi", "Työttömyyskassa Testi"),
+                    ("name_sv", "Arbetslöshetskassan Test 2"),
+                    ("endpoint_url", "https://kassa2.example.fi/lausunnot"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+        assert!(
+            html.contains("href=\"#payer-name_fi\"")
+                && html.contains("Tämä etuuden maksaja on jo kirjattu."),
+            "{html}"
+        );
+        assert_eq!(count(&app, "benefit_payers").await, before + 1);
         // The same payer through the application layer (the API's list reads it too).
         let admin = app.login("admin").await;
         let (s, payers) = admin.get("/api/benefit-payers").await;
