@@ -24,7 +24,64 @@ pub struct NewAccount {
     pub password: Option<String>,
 }
 
+/// An account as its administrator sees it: the account, whether it has a password, and the
+/// identity-provider subjects linked to it (issue 14, the administrator's pages).
+#[derive(Debug, Clone)]
+pub struct AccountOverview {
+    pub user: User,
+    pub has_password: bool,
+    /// `(provider, subject)`, by provider and subject.
+    pub identities: Vec<(String, String)>,
+}
+
+/// Whether `user` administers accounts (for a transport's menu and start page; every use case
+/// asks the policy itself).
+pub fn may_administer(user: &User) -> bool {
+    crate::policy::permit(user, Capability::ManageAccounts).is_ok()
+}
+
 impl App {
+    /// The accounts of the administrator's own organisation, each with whether it has a
+    /// password and its identity-provider links.
+    pub async fn account_overview(&self, actor: &Actor) -> AppResult<Vec<AccountOverview>> {
+        let org = self.own_organisation(actor)?;
+        let (users, with_password, identities) = tokio::try_join!(
+            self.store.users_of_org(org),
+            self.store.users_with_password_of_org(org),
+            self.store.oidc_identities_of_org(org),
+        )?;
+        Ok(users
+            .into_iter()
+            .map(|user| AccountOverview {
+                has_password: with_password.contains(&user.id),
+                identities: identities
+                    .iter()
+                    .filter(|(id, _, _)| *id == user.id)
+                    .map(|(_, p, s)| (p.clone(), s.clone()))
+                    .collect(),
+                user,
+            })
+            .collect())
+    }
+
+    /// The roles the administrator may give the accounts of their own organisation (those
+    /// `policy::grantable_roles` allows its kind of organisation).
+    pub async fn grantable_roles(&self, actor: &Actor) -> AppResult<&'static [Role]> {
+        let org = self.own_organisation(actor)?;
+        let kind = self.store.organisation(org).await?.kind;
+        Ok(grantable_roles(kind))
+    }
+
+    fn own_organisation(&self, actor: &Actor) -> AppResult<kirjuri_domain::OrgId> {
+        let (grant, _) = self.permit(actor, Capability::ManageAccounts)?;
+        match grant.scope {
+            Scope::Organisation(org) => Ok(org),
+            _ => Err(AppError::forbidden(
+                "only an administrator manages accounts, of their own organisation",
+            )),
+        }
+    }
+
     /// The accounts of the administrator's own organisation.
     pub async fn accounts(&self, actor: &Actor) -> AppResult<Vec<User>> {
         let (grant, _) = self.permit(actor, Capability::ManageAccounts)?;

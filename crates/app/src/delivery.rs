@@ -55,6 +55,13 @@ impl App {
         Ok(self.store.payers().await?)
     }
 
+    /// The benefit payers, for the page of the administrator, who registers them (anyone
+    /// signed in may read them through [`App::payers`]; this one is the administrator's).
+    pub async fn administered_payers(&self, actor: &Actor) -> AppResult<Vec<BenefitPayer>> {
+        self.permit(actor, Capability::RegisterPayer)?;
+        Ok(self.store.payers().await?)
+    }
+
     /// Registers a benefit payer and its delivery endpoint (an administrator).
     pub async fn register_payer(
         &self,

@@ -420,20 +420,23 @@ pub fn permit(user: &User, cap: Capability) -> Result<Grant, &'static str> {
     }
 }
 
-/// Where a user starts after log-in: a job seeker on their own pages, everyone else on the
-/// officials' "my work today".
+/// Where a user starts after log-in: a job seeker on their own pages, an administrator on the
+/// administrator's pages, everyone else on the officials' "my work today".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Home {
     /// The job seeker's own pages (issue 13).
     OwnPages,
     /// "My work today" and the pages for officials (issue 12).
     Work,
+    /// The administrator's pages: accounts, identity-provider links, benefit payers (issue 14).
+    Administration,
 }
 
 /// The start page of `user` (a role decision, so it is made here and not by a transport).
 pub fn home(user: &User) -> Home {
     match user.role {
         Role::JobSeeker => Home::OwnPages,
+        Role::Administrator => Home::Administration,
         _ => Home::Work,
     }
 }

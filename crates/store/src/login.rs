@@ -6,7 +6,7 @@
 //! pending log-ins and failure counts are deleted when used or stale.
 
 use chrono::{DateTime, Utc};
-use kirjuri_domain::{User, UserId};
+use kirjuri_domain::{OrgId, User, UserId};
 use sqlx::Row;
 
 use crate::rows::{parse_ts, ts, user_from_row, USER_COLS_U};
@@ -142,6 +142,31 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// The identity-provider links of the accounts of `org`: (account, provider, subject), by
+    /// provider and subject.
+    pub async fn oidc_identities_of_org(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(UserId, String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT i.user_id, i.provider, i.subject FROM oidc_identities i
+             JOIN users u ON u.id = i.user_id
+             WHERE u.org_id = $1 ORDER BY i.provider, i.subject",
+        )
+        .bind(org.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    crate::rows::parse_id(r, "user_id")?,
+                    r.try_get("provider")?,
+                    r.try_get("subject")?,
+                ))
+            })
+            .collect()
     }
 
     /// The account an identity is linked to, if any.

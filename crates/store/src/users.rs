@@ -308,6 +308,19 @@ impl Store {
         .await?;
         rows.iter().map(user_from_row).collect()
     }
+
+    /// The accounts of `org` that have a password (the others log in only through an
+    /// identity provider). Only whether one is set; never the hash.
+    pub async fn users_with_password_of_org(&self, org: OrgId) -> Result<Vec<UserId>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id FROM users WHERE org_id = $1 AND password_hash IS NOT NULL")
+                .bind(org.to_string())
+                .fetch_all(&self.read)
+                .await?;
+        rows.iter()
+            .map(|r| crate::rows::parse_id(r, "id"))
+            .collect()
+    }
 }
 
 /// Refuses `user` unless it is an official of the employment authority `org` (an appointment's

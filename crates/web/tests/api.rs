@@ -715,6 +715,9 @@ mod messages;
 /// Issue 16: paging of the lists that grow, /health, refused writes, /metrics.
 #[path = "api/operations.rs"]
 mod operations;
+/// Issue 14: the administrator's pages (accounts, identity-provider links, benefit payers).
+#[path = "api/pages_admin.rs"]
+mod pages_admin;
 /// Issue 13: the job seeker's own pages.
 #[path = "api/pages_own.rs"]
 mod pages_own;

@@ -143,10 +143,13 @@ fn only_the_client_reports_their_own_job_search() {
         Role::KehaOfficial,
         Role::Supervisor,
         Role::RulesAuthor,
-        Role::Administrator,
     ] {
         assert_eq!(home(&user(role, Some(1), None)), Home::Work, "{role:?}");
     }
+    assert_eq!(
+        home(&user(Role::Administrator, Some(1), None)),
+        Home::Administration
+    );
 }
 
 fn answers() -> kirjuri_rules::Reported {

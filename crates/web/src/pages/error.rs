@@ -121,6 +121,7 @@ impl IntoResponse for PageError {
                 user_name: None,
                 csrf: String::new(),
                 reports: false,
+                admin: false,
             },
             message: text(lang, key, &[]),
             reference,

@@ -148,6 +148,9 @@ pub struct Layout {
     pub csrf: String,
     /// Whether the menu links the compliance reports (the user may read them, issue 14).
     pub reports: bool,
+    /// Whether the menu is the administrator's (accounts, identity links, benefit payers)
+    /// instead of the officials'.
+    pub admin: bool,
 }
 
 impl Layout {
@@ -159,6 +162,7 @@ impl Layout {
             user_name: user.map(|u| u.display_name.to_string()),
             csrf,
             reports: user.is_some_and(kirjuri_app::reports::may_read),
+            admin: user.is_some_and(kirjuri_app::admin::may_administer),
         }
     }
 

@@ -16,6 +16,8 @@
 //! [`rules`] (the rules author's page: rule sets, adoption decisions with the forms to register
 //! and retire one, quality figures per rule-set version; issue 14), [`rule_tests`] (its
 //! planned test cases and the replay of a new version, by reason),
+//! [`admin`] (the administrator's pages: accounts with the forms to create one and lift its
+//! log-in delays, identity-provider links, benefit payers; issue 14),
 //! [`assets`] (the stylesheets, compiled in).
 //!
 //! The job seeker's own pages (issue 13), under `/me`: [`own`] (start page, appointments,
@@ -23,6 +25,7 @@
 //! [`own_statements`] (statements with their safeguards, the request for reconsideration),
 //! [`own_data`] (who has handled the data, the export).
 
+pub mod admin;
 pub mod appointment;
 pub mod assets;
 pub mod assign;
@@ -140,6 +143,18 @@ pub fn routes(state: AppState) -> Router {
         .route(
             "/rules/test",
             get(rule_tests::test_form).post(rule_tests::run),
+        )
+        // The administrator's pages (issue 14): accounts, identity-provider links, payers.
+        .route("/admin", get(admin::accounts))
+        .route("/admin/accounts", post(admin::create_account))
+        .route("/admin/accounts/lift-delays", post(admin::lift_delays))
+        .route(
+            "/admin/identities",
+            get(admin::identities).post(admin::link_identity),
+        )
+        .route(
+            "/admin/payers",
+            get(admin::payers).post(admin::register_payer),
         )
         .route("/me", get(own::home))
         .route("/me/appointments", get(own::appointments))

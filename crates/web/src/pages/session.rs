@@ -33,11 +33,12 @@ pub async fn signed(state: &AppState, ctx: &PageCtx) -> Result<Signed, PageError
     })
 }
 
-/// Where `user` starts: a job seeker on their own pages, everyone else on "my work today"
-/// (the application layer decides by role).
+/// Where `user` starts: a job seeker on their own pages, an administrator on the accounts
+/// page, everyone else on "my work today" (the application layer decides by role).
 pub fn home_path(user: &kirjuri_domain::User) -> &'static str {
     match kirjuri_app::home(user) {
         kirjuri_app::Home::OwnPages => "/me",
+        kirjuri_app::Home::Administration => "/admin",
         kirjuri_app::Home::Work => "/today",
     }
 }

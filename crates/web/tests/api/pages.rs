@@ -71,9 +71,13 @@ impl Browser {
             )
             .await;
         assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
-        // A job seeker starts on their own pages, everyone else on "my work today".
+        // A job seeker starts on their own pages, an administrator on the accounts page,
+        // everyone else on "my work today".
         let home = h["location"].to_str().unwrap().to_owned();
-        assert!(home == "/today" || home == "/me", "{home}");
+        assert!(
+            matches!(home.as_str(), "/today" | "/me" | "/admin"),
+            "{home}"
+        );
         let (s, _, html) = self.get(&home).await;
         assert_eq!(s, StatusCode::OK, "{html}");
         csrf_of(&html)
@@ -1127,6 +1131,11 @@ const PAGE_ROUTES: &[(&str, bool, bool)] = &[
     ("/rules/adoption-decisions", false, true),
     ("/rules/adoption-decisions/retire", false, true),
     ("/rules/test", true, true),
+    ("/admin", true, false),
+    ("/admin/accounts", false, true),
+    ("/admin/accounts/lift-delays", false, true),
+    ("/admin/identities", true, true),
+    ("/admin/payers", true, true),
     ("/me", true, false),
     ("/me/appointments", true, false),
     ("/me/record", true, false),
