@@ -348,6 +348,15 @@ fn gap_drills(
         .collect()
 }
 
+/// A routing reason code as the rule that gives it titles it, in the reader's language.
+fn routing_reason_words(state: &AppState, lang: Lang, code: &str) -> String {
+    let (fi, sv) = state.app.reason_code_in_words(code);
+    match lang {
+        Lang::Sv => sv,
+        _ => fi,
+    }
+}
+
 async fn build_statements(
     state: AppState,
     actor: Actor,
@@ -449,8 +458,14 @@ async fn build_statements(
                 .iter()
                 .map(move |rc| (name.clone(), f, rc))
         })
-        .map(|(name, f, rc)| TableRow {
-            cells: vec![name.clone(), rc.code.clone(), rc.count.to_string()],
+        .map(|(name, f, rc)| {
+            // The reason in the reader's language, as the rule titles it; the code stays in
+            // the drill-down's address only.
+            let words = routing_reason_words(&state, lang, &rc.code);
+            (name, f, rc, words)
+        })
+        .map(|(name, f, rc, words)| TableRow {
+            cells: vec![name.clone(), words.clone(), rc.count.to_string()],
             drill: vec![DrillLink {
                 href: view.href(
                     path,
@@ -461,7 +476,7 @@ async fn build_statements(
                     ],
                 ),
                 text: drill.clone(),
-                label: format!("{drill}: {name}, {}", rc.code),
+                label: format!("{drill}: {name}, {words}"),
             }],
         })
         .collect();
@@ -964,7 +979,7 @@ pub async fn statements_clients(
                     VersionDrill::Routed(code) => text(
                         lang,
                         "report-statements-clients-routed",
-                        &[("reason", code)],
+                        &[("reason", &routing_reason_words(state, lang, code))],
                     ),
                     VersionDrill::Automated => t(lang, "report-statements-drill-automated"),
                     VersionDrill::Reconsidered => t(lang, "report-statements-drill-reconsidered"),

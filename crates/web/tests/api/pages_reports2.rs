@@ -264,3 +264,67 @@ async fn a_real_browser_walks_reports_4_to_6() {
     })
     .await;
 }
+
+/// Issue 14 report 5: a case routed to an official is counted under its routing reason, and
+/// the reason is named in words in the reader's language (the rule's title), not as its code;
+/// its drill-down says the same and lists the client.
+#[tokio::test]
+async fn the_statements_report_names_routing_reasons_in_words() {
+    each_backend(|app| async move {
+        adopt(&app).await;
+        let a = app.login("a").await;
+        let (st, b) = a
+            .put(
+                &app.client_path("/register-facts"),
+                json!({
+                    "employment_continues": false, "active_degree_studies": false,
+                    "active_business": false, "resides_in_finland": true, "right_to_work": "citizen",
+                    "vocational_qualification": true, "partial_disability_pension": false,
+                }),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{b}");
+        let (st, b) = a
+            .post(
+                &app.client_path("/job-searches"),
+                json!({"start_date": "2026-03-02", "acknowledged_notice": true, "answers": {
+                    "employment": "none", "seeks_full_time_work": true,
+                    "previous_employment_end": {"date": "2026-02-27", "reason": "fixed_term_ended"},
+                    "studies": "none", "business": "none",
+                    "business_started_while_unemployed_on": null, "in_service": null,
+                    "free_text": "Olin helmikuun lomalla ulkomailla.",
+                }}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{b}");
+        assert_eq!(b["decision"]["outcome"], "routed", "{b}");
+
+        let s = Browser::new(&app);
+        s.login("avi").await;
+        let period = "from=2026-03-01&to=2026-03-31";
+        for (lang, words) in [
+            ("fi", "Asiakkaan vapaamuotoinen selvitys"),
+            ("sv", "Kundens fritt formulerade utredning"),
+        ] {
+            let (st, _, html) = s
+                .get(&format!("/reports/statements?{period}&lang={lang}"))
+                .await;
+            assert_eq!(st, StatusCode::OK, "{html}");
+            assert!(html.contains(&format!("<td>{words}</td>")), "{lang}: {html}");
+            assert!(!html.contains(">FREE_TEXT<"), "{lang}: the code shown: {html}");
+            let href = html
+                .split("href=\"")
+                .map(|h| h.split('"').next().unwrap_or_default())
+                .find(|h| h.contains("reason=FREE_TEXT"))
+                .unwrap_or_else(|| panic!("no drill-down of the reason: {html}"))
+                .replace("&#38;", "&")
+                .replace("&amp;", "&");
+            let (st, _, list) = s.get(&href).await;
+            assert_eq!(st, StatusCode::OK, "{href}: {list}");
+            assert!(list.contains(words), "{lang}: {list}");
+            assert!(list.contains(&app.fx.client_a.hetu.masked()), "{list}");
+        }
+        app
+    })
+    .await;
+}
