@@ -66,3 +66,7 @@ mod own_job_search;
 /// Issue 14: the supervisor's compliance reports 1–3 against independently computed answers.
 #[path = "app/reports.rs"]
 mod reports;
+/// Issue 14: an organisation's own managers read the compliance reports of their own
+/// organisation only; an administrator of that organisation grants and revokes.
+#[path = "app/managers.rs"]
+mod managers;
