@@ -421,9 +421,9 @@ pub fn permit_as(user: &User, standing: Standing, cap: Capability) -> Result<Gra
         {
             grant(purpose::SUPERVISION, Scope::Organisation(org))
         }
-        (C::ComplianceReports, _, _) => Err(
-            "the compliance reports are for the supervisor and an organisation's own managers",
-        ),
+        (C::ComplianceReports, _, _) => {
+            Err("the compliance reports are for the supervisor and an organisation's own managers")
+        }
         (C::ManageAccounts, Role::Administrator, Some(org)) => {
             grant(purpose::CUSTOMER_SERVICE, Scope::Organisation(org))
         }

@@ -54,6 +54,10 @@ mod payer_log;
 #[path = "app/messages_policy.rs"]
 mod messages_policy;
 
+/// Issue 14: an organisation's own managers read the compliance reports of their own
+/// organisation only; an administrator of that organisation grants and revokes.
+#[path = "app/managers.rs"]
+mod managers;
 /// Issue 13 with issue 17: messages are erased with the client record.
 #[path = "app/messages_retention.rs"]
 mod messages_retention;
@@ -66,7 +70,3 @@ mod own_job_search;
 /// Issue 14: the supervisor's compliance reports 1–3 against independently computed answers.
 #[path = "app/reports.rs"]
 mod reports;
-/// Issue 14: an organisation's own managers read the compliance reports of their own
-/// organisation only; an administrator of that organisation grants and revokes.
-#[path = "app/managers.rs"]
-mod managers;

@@ -200,7 +200,10 @@ impl Setup {
         let official_a = self.fx.official_a.clone();
         self.finding_entry(&official_a, b_client).await;
         let reason = ShortText::parse("työvoimapalvelujen yhteistyö").unwrap();
-        for (who, client) in [(&self.fx.official_a, b_client), (&self.fx.official_b, a_client)] {
+        for (who, client) in [
+            (&self.fx.official_a, b_client),
+            (&self.fx.official_b, a_client),
+        ] {
             self.ts
                 .store
                 .log(
@@ -271,10 +274,7 @@ fn input(org: Option<OrgId>) -> ReportFilterInput {
 }
 
 fn forbidden<T: std::fmt::Debug>(r: Result<T, AppError>, what: &str) {
-    assert!(
-        matches!(r, Err(AppError::Forbidden(_))),
-        "{what}: {r:?}"
-    );
+    assert!(matches!(r, Err(AppError::Forbidden(_))), "{what}: {r:?}");
 }
 
 /// Issue 14: a manager's reports 1–6 are exactly the supervisor's reports narrowed to the
@@ -295,8 +295,17 @@ async fn a_manager_sees_only_their_own_organisations_figures() {
             [org_a],
             "{backend:?}"
         );
-        let mf = s.app.report_filter(&m, &input(None)).await.unwrap().unwrap();
-        assert_eq!(mf.org, Some(org_a), "the filter defaults to the own organisation");
+        let mf = s
+            .app
+            .report_filter(&m, &input(None))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            mf.org,
+            Some(org_a),
+            "the filter defaults to the own organisation"
+        );
         let sv = &s.supervisor;
         let sf = s.period(Some(org_a));
         let all = s.period(None);
@@ -358,16 +367,14 @@ async fn a_manager_sees_only_their_own_organisations_figures() {
             contacts(s.app.contact_methods_report(sv, &sf).await.unwrap())
         );
         assert!(got.iter().all(|r| r.0 == org_a) && !got.is_empty());
-        let follow = |r: Vec<kirjuri_app::reports::StatusRow<kirjuri_app::reports::FollowUpStatus>>| {
-            r.iter()
-                .map(|x| (x.org.id, x.counts.clone()))
-                .collect::<Vec<_>>()
-        };
+        let follow =
+            |r: Vec<kirjuri_app::reports::StatusRow<kirjuri_app::reports::FollowUpStatus>>| {
+                r.iter()
+                    .map(|x| (x.org.id, x.counts.clone()))
+                    .collect::<Vec<_>>()
+            };
         let got = follow(s.app.follow_ups_report(&m, &mf).await.unwrap());
-        assert_eq!(
-            got,
-            follow(s.app.follow_ups_report(sv, &sf).await.unwrap())
-        );
+        assert_eq!(got, follow(s.app.follow_ups_report(sv, &sf).await.unwrap()));
         assert!(got.iter().all(|r| r.0 == org_a) && !got.is_empty());
 
         // Report 4.
@@ -406,10 +413,26 @@ async fn a_manager_sees_only_their_own_organisations_figures() {
         let got = s.app.access_report(&m, &mf).await.unwrap();
         let want = s.app.access_report(sv, &sf).await.unwrap();
         for (g, w, what) in [
-            (format!("{:?}", got.by_org), format!("{:?}", want.by_org), "by_org"),
-            (format!("{:?}", got.by_month), format!("{:?}", want.by_month), "by_month"),
-            (format!("{:?}", got.purposes), format!("{:?}", want.purposes), "purposes"),
-            (format!("{:?}", got.groups), format!("{:?}", want.groups), "groups"),
+            (
+                format!("{:?}", got.by_org),
+                format!("{:?}", want.by_org),
+                "by_org",
+            ),
+            (
+                format!("{:?}", got.by_month),
+                format!("{:?}", want.by_month),
+                "by_month",
+            ),
+            (
+                format!("{:?}", got.purposes),
+                format!("{:?}", want.purposes),
+                "purposes",
+            ),
+            (
+                format!("{:?}", got.groups),
+                format!("{:?}", want.groups),
+                "groups",
+            ),
             (
                 format!("{:?}", got.standing_out),
                 format!("{:?}", want.standing_out),
@@ -507,7 +530,12 @@ async fn a_managers_drill_down_lists_only_their_organisations_clients_logged_as_
         let b_clients: Vec<ClientId> = s.clients_b.iter().map(|c| c.id).collect();
         s.app.grant_manager(&s.admin_a, s.chief.id).await.unwrap();
         let m = s.actor(&s.chief).await;
-        let mf = s.app.report_filter(&m, &input(None)).await.unwrap().unwrap();
+        let mf = s
+            .app
+            .report_filter(&m, &input(None))
+            .await
+            .unwrap()
+            .unwrap();
         let sf = s.period(Some(org_a));
 
         let sv_flagged = s
@@ -585,7 +613,9 @@ async fn an_official_without_the_grant_is_refused_the_reports() {
         let o = s.actor(&s.fx.official_a).await;
         assert!(!kirjuri_app::reports::may_read(&o), "{backend:?}");
         // An actor not made by the application layer holds no grant either.
-        assert!(!kirjuri_app::reports::may_read(&Actor::new(s.chief.clone())));
+        assert!(!kirjuri_app::reports::may_read(&Actor::new(
+            s.chief.clone()
+        )));
         let f = s.period(None);
         forbidden(s.app.report_organisations(&o).await, "organisations");
         forbidden(s.app.report_filter(&o, &input(None)).await, "filter");
@@ -657,7 +687,11 @@ async fn only_an_administrator_of_the_same_organisation_grants_and_revokes() {
         assert!(s.app.revoke_manager(&s.admin_a, chief).await.unwrap());
         assert_eq!(s.events("revoked").await, 1, "{backend:?}");
         assert!(!s.app.revoke_manager(&s.admin_a, chief).await.unwrap());
-        assert_eq!(s.events("revoked").await, 1, "nothing held: nothing recorded");
+        assert_eq!(
+            s.events("revoked").await,
+            1,
+            "nothing held: nothing recorded"
+        );
         let leaves = raw_i64(
             &s.ts.store,
             "SELECT COUNT(*) FROM ledger_links WHERE record_table = 'manager_grant_events'",
@@ -665,12 +699,11 @@ async fn only_an_administrator_of_the_same_organisation_grants_and_revokes() {
         .await;
         assert_eq!(leaves, 2, "{backend:?}");
         s.ts.store.ledger_checkpoint().await.unwrap();
-        let report = s
-            .ts
-            .store
-            .verify_ledger(&[test_ledger_keys().verifier()])
-            .await
-            .unwrap();
+        let report =
+            s.ts.store
+                .verify_ledger(&[test_ledger_keys().verifier()])
+                .await
+                .unwrap();
         assert!(report.fault.is_none(), "{backend:?}: {report:?}");
         s.ts.cleanup().await;
     }
@@ -685,7 +718,12 @@ async fn a_revoked_grant_takes_effect_on_the_next_request() {
         s.seed().await;
         s.app.grant_manager(&s.admin_a, s.chief.id).await.unwrap();
         let before = s.actor(&s.chief).await;
-        let f = s.app.report_filter(&before, &input(None)).await.unwrap().unwrap();
+        let f = s
+            .app
+            .report_filter(&before, &input(None))
+            .await
+            .unwrap()
+            .unwrap();
         s.app.timeliness_report(&before, &f).await.unwrap();
 
         s.app.revoke_manager(&s.admin_a, s.chief.id).await.unwrap();
