@@ -683,9 +683,9 @@ pub fn print_banner(
         "  Log in with POST /api/login {{\"username\": ..., \"password\": \"{DEMO_PASSWORD}\"}}"
     );
     println!();
-    println!("  {:<16} {:<15} organisation", "username", "role");
+    println!("  {:<16} {:<18} organisation", "username", "role");
     for (u, r, o) in logins {
-        println!("  {u:<16} {r:<15} {o}");
+        println!("  {u:<16} {r:<18} {o}");
     }
     println!();
     println!("  Ledger public key (for `kirjuri ledger verify --public-key`): {ledger_public_key}");
