@@ -28,7 +28,8 @@ impl App {
     /// Checks a capability and gives the access to log its reads under: the stated purpose,
     /// or the role's standing one.
     pub(crate) fn permit(&self, actor: &Actor, cap: Capability) -> AppResult<(Grant, Access)> {
-        let grant = policy::permit(&actor.user, cap).map_err(AppError::forbidden)?;
+        let grant =
+            policy::permit_as(&actor.user, actor.standing(), cap).map_err(AppError::forbidden)?;
         let purpose = match &actor.purpose {
             Some(p) => p.clone(),
             None => fixed_purpose(grant.purpose)?,

@@ -32,6 +32,7 @@ pub mod documents;
 mod error;
 mod guard;
 pub mod handover;
+pub mod managers;
 pub mod me;
 pub mod messages;
 pub mod my_work;

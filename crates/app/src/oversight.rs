@@ -1,9 +1,11 @@
 //! The supervisor's compliance reports 4–6 (issue 14): language quality, statements and
 //! access, each over the reports' checked [`ReportFilter`] (period, organisation, "as things
 //! stood on" a date: `App::report_filter`), with a drill-down to the clients behind a row.
-//! Only the supervisor may see them ([`Capability::ComplianceReports`], every organisation). The figures are counts and read no
-//! client; every client a drill-down lists is one access-logged read with the purpose
-//! `valvonta` (or the one the supervisor stated), flagged for review.
+//! The supervisor sees them for every organisation, an organisation's manager for their own
+//! only ([`Capability::ComplianceReports`]; a manager's drill-downs list only their own
+//! organisation's clients). The figures are counts and read no client; every client a
+//! drill-down lists is one access-logged read with the purpose `valvonta` (or the one the
+//! reader stated), flagged for review.
 //!
 //! **Report 4, language quality (A13–A17):** the findings stored with the entries recorded in
 //! the period per 1 000 entries, by kind — abbreviations (A14), offensive words (A15), health
@@ -295,9 +297,13 @@ impl App {
                 "must not be after the period's end",
             ));
         }
-        let org = match grant.scope {
+        let org = crate::reports::scoped_org(f.org, grant.scope)?;
+        // A manager's drill-downs list their own organisation's clients only (reports 4 and 6
+        // count entries and reads by their authors' organisation, which may concern another
+        // organisation's clients).
+        let clients_of = match grant.scope {
             Scope::Organisation(own) => Some(own),
-            _ => f.org,
+            _ => None,
         };
         Ok((
             OversightFilter {
@@ -305,6 +311,7 @@ impl App {
                 to: f.to,
                 org,
                 as_of: f.as_of,
+                clients_of,
             },
             access,
         ))

@@ -21,6 +21,9 @@
 //!   a client — decision provenance, where deliveries to payers stand
 //!   ([`Action::ReadAuthorityRecord`]) — are for officials and the supervisor.
 //! - Rules authors and administrators see no client data.
+//! - An official or KEHA official holding a manager grant ([`Standing::manager`], given by an
+//!   administrator of their organisation) also reads their own organisation's compliance
+//!   reports, as the supervisor reads every organisation's (issue 14).
 //!
 //! The standing purposes recorded in the access log are written once, in [`purpose`].
 
@@ -281,9 +284,9 @@ pub enum Capability {
     /// Read what the retention job erased, and the policy (issue 17).
     RetentionReport,
     /// The compliance reports and their drill-downs to clients (issue 14; A3): the
-    /// supervisor, over every organisation. An organisation's own managers are to see their
-    /// own organisation (`Scope::Organisation`), but there is no manager role yet, so no other
-    /// role has it.
+    /// supervisor, over every organisation; an organisation's own manager (an official or
+    /// KEHA official holding a manager grant, [`Standing::manager`]) over their own
+    /// organisation.
     ComplianceReports,
     /// List and create the accounts of one's own organisation (A1).
     ManageAccounts,
@@ -338,8 +341,24 @@ pub struct Grant {
     pub scope: Scope,
 }
 
-/// Answers a capability. `Err` carries the reason shown to the user.
+/// What an account holds beyond its role: grants an administrator of its organisation gave
+/// and has not taken away, as the application layer read them for this request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Standing {
+    /// A manager grant (issue 14): an official or KEHA official who is a manager reads the
+    /// compliance reports of their own organisation. It means nothing on another role.
+    pub manager: bool,
+}
+
+/// Answers a capability for an account holding no grant. `Err` carries the reason shown to
+/// the user.
 pub fn permit(user: &User, cap: Capability) -> Result<Grant, &'static str> {
+    permit_as(user, Standing::default(), cap)
+}
+
+/// Answers a capability for an account with what it holds beyond its role (`standing`).
+/// `Err` carries the reason shown to the user.
+pub fn permit_as(user: &User, standing: Standing, cap: Capability) -> Result<Grant, &'static str> {
     use Capability as C;
     let grant = |purpose, scope| Ok(Grant { purpose, scope });
     match (cap, user.role, user.org_id) {
@@ -397,7 +416,14 @@ pub fn permit(user: &User, cap: Capability) -> Result<Grant, &'static str> {
         (C::RetentionReport, Role::Supervisor, _) => grant(purpose::SUPERVISION, Scope::All),
         (C::RetentionReport, _, _) => Err("only the supervisor reads the retention reports"),
         (C::ComplianceReports, Role::Supervisor, _) => grant(purpose::SUPERVISION, Scope::All),
-        (C::ComplianceReports, _, _) => Err("the compliance reports are for the supervisor"),
+        (C::ComplianceReports, Role::Official | Role::KehaOfficial, Some(org))
+            if standing.manager =>
+        {
+            grant(purpose::SUPERVISION, Scope::Organisation(org))
+        }
+        (C::ComplianceReports, _, _) => {
+            Err("the compliance reports are for the supervisor and an organisation's own managers")
+        }
         (C::ManageAccounts, Role::Administrator, Some(org)) => {
             grant(purpose::CUSTOMER_SERVICE, Scope::Organisation(org))
         }
@@ -439,6 +465,13 @@ pub fn home(user: &User) -> Home {
         Role::Administrator => Home::Administration,
         _ => Home::Work,
     }
+}
+
+/// Whether an account of `role` may hold a manager grant (issue 14): officials and KEHA
+/// officials; a supervisor reads every organisation's reports anyway, and rules authors,
+/// administrators and job seekers supervise nobody's work.
+pub fn may_be_manager(role: Role) -> bool {
+    matches!(role, Role::Official | Role::KehaOfficial)
 }
 
 /// The roles an administrator of an organisation of `kind` may grant (A2, A3): an employment

@@ -1,4 +1,4 @@
-//! The supervisor's compliance reports (issue 14; A3, A6, A7, A9, JTYPL 31 §): the filter every
+//! The compliance reports of the supervisor and of an organisation's managers (issue 14; A3, A6, A7, A9, JTYPL 31 §): the filter every
 //! report takes, the figures of reports 1–3, and the drill-down from a row to the clients
 //! concerned.
 //!
@@ -9,8 +9,10 @@
 //!   a date is exactly `YYYY-MM-DD` and plausible, the period runs forwards and at most
 //!   [`MAX_PERIOD_DAYS`] days, the organisation exists and is in the user's scope; every fault
 //!   is reported at once ([`FilterError`]).
-//! - **Who:** [`Capability::ComplianceReports`]: the supervisor, every organisation. The
-//!   figures are counts (no client's data) and are not logged; a drill-down lists clients and
+//! - **Who:** [`Capability::ComplianceReports`]: the supervisor, every organisation; an
+//!   organisation's manager (an official or KEHA official holding a manager grant,
+//!   `crate::managers`), their own organisation only: the filter's organisation defaults to
+//!   it, another is refused, and every query is narrowed to it. The figures are counts (no client's data) and are not logged; a drill-down lists clients and
 //!   logs one read per client, under the purpose of supervision and **flagged** for review.
 //! - **Report 1, timeliness (A6):** entries of the period's events per organisation and per
 //!   official: the median and 90th percentile of the recording lag in Finnish working days
@@ -175,10 +177,25 @@ pub struct ContactRow {
     pub missing: i64,
 }
 
-/// Whether `user` may read the compliance reports (for a transport's menu; every use case
-/// asks the policy itself).
-pub fn may_read(user: &kirjuri_domain::User) -> bool {
-    crate::policy::permit(user, Capability::ComplianceReports).is_ok()
+/// Whether `actor` may read the compliance reports (for a transport's menu; every use case
+/// asks the policy itself): the supervisor, and an organisation's manager.
+pub fn may_read(actor: &Actor) -> bool {
+    crate::policy::permit_as(&actor.user, actor.standing(), Capability::ComplianceReports).is_ok()
+}
+
+/// The organisation of a report: the filter's, which must lie in the user's scope. A
+/// manager's reports are always about their own organisation; a filter naming another one
+/// (made other than by [`App::report_filter`], which refuses it) is refused, never widened.
+pub(crate) fn scoped_org(f_org: Option<OrgId>, scope: Scope) -> AppResult<Option<OrgId>> {
+    match scope {
+        Scope::Organisation(own) => match f_org {
+            Some(o) if o != own => Err(crate::AppError::forbidden(
+                "a manager's reports are about their own organisation only",
+            )),
+            _ => Ok(Some(own)),
+        },
+        _ => Ok(f_org),
+    }
 }
 
 fn parse_date(raw: &Option<String>) -> Result<Option<NaiveDate>, &'static str> {
@@ -295,23 +312,20 @@ impl App {
     }
 
     /// The store's query of a checked filter, narrowed to the user's scope.
-    fn report_query(&self, f: &ReportFilter, scope: Scope) -> ReportQuery {
+    fn report_query(&self, f: &ReportFilter, scope: Scope) -> AppResult<ReportQuery> {
         let now = self.clock().now();
         let as_of = f
             .as_of
             .map(|d| helsinki_start(d + Duration::days(1)).min(now))
             .unwrap_or(now);
-        let org = match scope {
-            Scope::Organisation(own) => Some(own),
-            _ => f.org,
-        };
-        ReportQuery {
+        let org = scoped_org(f.org, scope)?;
+        Ok(ReportQuery {
             from: f.from,
             to: f.to,
             org,
             as_of,
             judged_on: time::helsinki_date(as_of),
-        }
+        })
     }
 
     /// The organisations of a report's rows, by id.
@@ -332,7 +346,7 @@ impl App {
         f: &ReportFilter,
     ) -> AppResult<TimelinessReport> {
         let (grant, _) = self.permit(actor, Capability::ComplianceReports)?;
-        let q = self.report_query(f, grant.scope);
+        let q = self.report_query(f, grant.scope)?;
         let counts = self.store.report_recording_lags(&q).await?;
         let orgs = self.orgs_by_id().await?;
         let mut per_org: BTreeMap<OrgId, Vec<(i64, i64)>> = BTreeMap::new();
@@ -407,7 +421,7 @@ impl App {
         f: &ReportFilter,
     ) -> AppResult<Vec<StatusRow<InterviewStatus>>> {
         let (grant, _) = self.permit(actor, Capability::ComplianceReports)?;
-        let q = self.report_query(f, grant.scope);
+        let q = self.report_query(f, grant.scope)?;
         let counts = self.store.report_initial_interviews(&q).await?;
         let orgs = self.orgs_by_id().await?;
         Ok(Self::status_rows(
@@ -423,7 +437,7 @@ impl App {
         f: &ReportFilter,
     ) -> AppResult<Vec<ContactRow>> {
         let (grant, _) = self.permit(actor, Capability::ComplianceReports)?;
-        let q = self.report_query(f, grant.scope);
+        let q = self.report_query(f, grant.scope)?;
         let counts = self.store.report_contact_methods(&q).await?;
         let orgs = self.orgs_by_id().await?;
         let mut out: Vec<ContactRow> = counts
@@ -447,7 +461,7 @@ impl App {
         f: &ReportFilter,
     ) -> AppResult<Vec<StatusRow<FollowUpStatus>>> {
         let (grant, _) = self.permit(actor, Capability::ComplianceReports)?;
-        let q = self.report_query(f, grant.scope);
+        let q = self.report_query(f, grant.scope)?;
         let counts = self.store.report_follow_ups(&q).await?;
         let orgs = self.orgs_by_id().await?;
         Ok(Self::status_rows(
@@ -470,7 +484,7 @@ impl App {
             flagged: true,
             ..access
         };
-        let q = self.report_query(f, grant.scope);
+        let q = self.report_query(f, grant.scope)?;
         Ok(self.store.report_drill_down(&q, what, &access).await?)
     }
 }

@@ -54,6 +54,10 @@ mod payer_log;
 #[path = "app/messages_policy.rs"]
 mod messages_policy;
 
+/// Issue 14: an organisation's own managers read the compliance reports of their own
+/// organisation only; an administrator of that organisation grants and revokes.
+#[path = "app/managers.rs"]
+mod managers;
 /// Issue 13 with issue 17: messages are erased with the client record.
 #[path = "app/messages_retention.rs"]
 mod messages_retention;

@@ -27,6 +27,7 @@ pub const LOGINS: &[&str] = &[
     "sara.lindqvist",
     "kaisa.keha",
     "ville.valvoja",
+    "maija.esimies",
     "sanna.saannot",
     "admin",
     "asiakas1",
@@ -56,7 +57,13 @@ pub async fn logins(store: &Store) -> anyhow::Result<Vec<Login>> {
             }
             (None, None) => String::new(),
         };
-        lines.push(((*username).to_owned(), user.role.code().to_owned(), who));
+        // A manager (issue 14) is an official holding a manager grant, not a role of its own.
+        let role = if store.manager_grant(user.id).await?.is_some() {
+            format!("{} (manager)", user.role.code())
+        } else {
+            user.role.code().to_owned()
+        };
+        lines.push(((*username).to_owned(), role, who));
     }
     Ok(lines)
 }
@@ -296,6 +303,19 @@ pub async fn generate(
         None,
     )
     .await?;
+    // Testilä's manager (issue 14): an official whom Testilä's administrator made a manager,
+    // who reads the compliance reports of Testilä only.
+    let manager = user(
+        "maija.esimies",
+        "Maija Esimies",
+        Role::Official,
+        Some(testila.id),
+        None,
+    )
+    .await?;
+    store
+        .grant_manager(manager.id, testila.id, admin.id)
+        .await?;
     // The benefit payer statements are delivered to (TTL 1:4). The address is the demo's
     // local stand-in receiver unless --payer-endpoint names another (GET
     // /api/clients/{id}/deliveries shows where each delivery stands).
@@ -663,9 +683,9 @@ pub fn print_banner(
         "  Log in with POST /api/login {{\"username\": ..., \"password\": \"{DEMO_PASSWORD}\"}}"
     );
     println!();
-    println!("  {:<16} {:<15} organisation", "username", "role");
+    println!("  {:<16} {:<18} organisation", "username", "role");
     for (u, r, o) in logins {
-        println!("  {u:<16} {r:<15} {o}");
+        println!("  {u:<16} {r:<18} {o}");
     }
     println!();
     println!("  Ledger public key (for `kirjuri ledger verify --public-key`): {ledger_public_key}");

@@ -51,6 +51,7 @@ mod handover;
 mod job_searches;
 mod ledger;
 mod login;
+mod managers;
 mod messages;
 mod migrate;
 mod my_work;
@@ -101,6 +102,7 @@ pub use login::{
     FailureCount, LoginAttempt, NewSecurityEvent, PendingOidcLogin, SecurityEvent,
     SecurityEventKind,
 };
+pub use managers::ManagerGrant;
 pub use messages::{Conversation, MessagePage, MessageSent, UnreadMessages};
 pub use my_work::{FollowUp, MyWorkQuery, MyWorkRows, QueueCounts};
 pub use notices::{DueNotice, NoticeKind, NoticeState, NoticeStatus};

@@ -135,6 +135,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_oversight_reports.sql"),
         postgres: include_str!("../migrations/postgres/0020_oversight_reports.sql"),
     },
+    Migration {
+        version: 21,
+        description: "manager grants: who made an official a manager of their organisation, and the grants in force (issue 14)",
+        sqlite: include_str!("../migrations/sqlite/0021_manager_grants.sql"),
+        postgres: include_str!("../migrations/postgres/0021_manager_grants.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -39,6 +39,12 @@ pub struct OversightFilter {
     pub org: Option<OrgId>,
     /// As things stood at the end of this day: rows recorded later do not count.
     pub as_of: Option<NaiveDate>,
+    /// A drill-down lists only this organisation's clients (an organisation's manager sees
+    /// no other organisation's client, issue 14); `None`: every client its rows concern.
+    /// Reports 4 and 6 count by the organisation of the author or reader, whose entries and
+    /// reads may concern another organisation's clients; the other reports count by the
+    /// client's organisation already.
+    pub clients_of: Option<OrgId>,
 }
 
 /// The instant Helsinki's day `d` begins.
@@ -571,6 +577,7 @@ impl Store {
              JOIN entry_findings f ON f.entry_id = e.id
              JOIN users u ON u.id = e.author_id
              WHERE e.recorded_at >= $1 AND e.recorded_at < $2 AND ($3 IS NULL OR u.org_id = $3)
+               AND ($5 IS NULL OR e.client_id IN (SELECT id FROM clients WHERE org_id = $5))
                AND {}
              GROUP BY e.client_id ORDER BY n DESC, e.client_id LIMIT $4",
             kinds_condition(kind)
@@ -580,6 +587,7 @@ impl Store {
             .bind(ts(f.hi()?))
             .bind(f.org.map(|o| o.to_string()))
             .bind(limit)
+            .bind(f.clients_of.map(|o| o.to_string()))
             .fetch_all(&self.read)
             .await?;
         self.drill_rows(rows, by, "oversight_language").await
@@ -1051,6 +1059,7 @@ impl Store {
             "SELECT a.client_id, COUNT(*) AS n, MAX(a.at) AS latest FROM access_log a
               WHERE {cond} AND a.at >= $1 AND a.at < $2 AND ($3 IS NULL OR a.org_id = $3)
                 AND ($4 IS NULL OR a.user_id = $4)
+                AND ($6 IS NULL OR a.client_id IN (SELECT id FROM clients WHERE org_id = $6))
               GROUP BY a.client_id ORDER BY n DESC, a.client_id LIMIT $5"
         );
         let rows = sqlx::query(&sql)
@@ -1059,6 +1068,7 @@ impl Store {
             .bind(f.org.map(|o| o.to_string()))
             .bind(user)
             .bind(limit)
+            .bind(f.clients_of.map(|o| o.to_string()))
             .fetch_all(&self.read)
             .await?;
         self.drill_rows(rows, by, "oversight_access").await

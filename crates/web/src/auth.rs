@@ -72,7 +72,7 @@ impl FromRequestParts<AppState> for Act {
                 Some(field(PURPOSE_HEADER, ShortText::parse(text.trim()))?)
             }
         };
-        Ok(Act(Actor::with_purpose(user, purpose)))
+        Ok(Act(state.app.actor(user, purpose).await?))
     }
 }
 

@@ -173,6 +173,10 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(api::audit::security_log))
         .routes(routes!(api::audit::account_events))
         .routes(routes!(api::admin::lift_login_delays))
+        .routes(routes!(
+            api::managers::grant_manager,
+            api::managers::revoke_manager
+        ))
         .routes(routes!(api::notices::list_notices))
         .routes(routes!(api::quality::check_text))
         .routes(routes!(

@@ -730,3 +730,7 @@ mod pages_reports2;
 /// Issue 14: the rules author's page (rule sets, adoption decisions, quality figures).
 #[path = "api/pages_rules.rs"]
 mod pages_rules;
+
+/// Issue 14: manager grants over HTTP, and a manager's reports pages of their own organisation.
+#[path = "api/managers.rs"]
+mod managers;

@@ -327,7 +327,15 @@ pub(crate) const MESSAGES: RecordTable = RecordTable {
     ],
 };
 
-pub(super) const RECORD_TABLES: [&RecordTable; 18] = [
+/// Issue 14: who gave or took away which account's manager grant.
+pub(crate) const MANAGER_GRANT_EVENTS: RecordTable = RecordTable {
+    name: "manager_grant_events",
+    key: "seq",
+    int_key: true,
+    cols: &["at", "by_user", "event", "org_id", "seq", "user_id"],
+};
+
+pub(super) const RECORD_TABLES: [&RecordTable; 19] = [
     &ENTRIES,
     &JOB_SEARCHES,
     &JOB_SEARCH_ENDS,
@@ -346,6 +354,7 @@ pub(super) const RECORD_TABLES: [&RecordTable; 18] = [
     &ACCOUNT_EVENTS,
     &MESSAGES,
     &CONTACT_METHOD_EMAILS,
+    &MANAGER_GRANT_EVENTS,
 ];
 
 impl RecordTable {

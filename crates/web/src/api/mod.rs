@@ -11,6 +11,7 @@ pub mod cases;
 pub mod clients;
 pub mod delivery;
 pub mod ledger;
+pub mod managers;
 pub mod messages;
 pub mod notices;
 pub mod own;

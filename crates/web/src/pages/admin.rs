@@ -160,12 +160,7 @@ async fn accounts_page(
     )
     .map_err(err)?;
     let page = AccountsPage {
-        l: Layout::new(
-            ctx,
-            "admin-accounts-title",
-            Some(&s.actor.user),
-            s.csrf.clone(),
-        ),
+        l: Layout::new(ctx, "admin-accounts-title", Some(&s.actor), s.csrf.clone()),
         accounts: accounts
             .into_iter()
             .map(|a| AccountRow {
@@ -410,7 +405,7 @@ async fn identities_page(
         l: Layout::new(
             ctx,
             "admin-identities-title",
-            Some(&s.actor.user),
+            Some(&s.actor),
             s.csrf.clone(),
         ),
         links,
@@ -575,12 +570,7 @@ async fn payers_page(
         .await
         .map_err(|e| PageError::app(ctx, e))?;
     let page = PayersPage {
-        l: Layout::new(
-            ctx,
-            "admin-payers-title",
-            Some(&s.actor.user),
-            s.csrf.clone(),
-        ),
+        l: Layout::new(ctx, "admin-payers-title", Some(&s.actor), s.csrf.clone()),
         payers: payers
             .into_iter()
             .map(|p| PayerRow {

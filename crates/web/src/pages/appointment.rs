@@ -74,12 +74,7 @@ async fn page(
         f.mode.as_str()
     };
     let p = AppointmentPage {
-        l: Layout::new(
-            ctx,
-            "appointment-title",
-            Some(&s.actor.user),
-            s.csrf.clone(),
-        ),
+        l: Layout::new(ctx, "appointment-title", Some(&s.actor), s.csrf.clone()),
         client_id: client.to_string(),
         client_name: format!("{} {}", record.client.first_name, record.client.last_name),
         date: f.date.clone(),

@@ -94,12 +94,7 @@ async fn contact_page(
         f.method.clone()
     };
     let page = ContactMethodPage {
-        l: Layout::new(
-            ctx,
-            "contact-form-title",
-            Some(&s.actor.user),
-            s.csrf.clone(),
-        ),
+        l: Layout::new(ctx, "contact-form-title", Some(&s.actor), s.csrf.clone()),
         client_id: client.to_string(),
         client_name: client_name(&record.client),
         methods: METHODS
@@ -254,12 +249,7 @@ async fn expert_page(
         f.official_id.clone()
     };
     let page = ExpertPage {
-        l: Layout::new(
-            ctx,
-            "expert-form-title",
-            Some(&s.actor.user),
-            s.csrf.clone(),
-        ),
+        l: Layout::new(ctx, "expert-form-title", Some(&s.actor), s.csrf.clone()),
         client_id: client.to_string(),
         client_name: client_name(&record.client),
         current: current.map(|r| {

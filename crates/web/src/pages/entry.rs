@@ -224,7 +224,7 @@ async fn page(
     let p = EntryPage {
         corrects,
         correction_reason: f.correction_reason.clone(),
-        l: Layout::new(ctx, "entry-title", Some(&s.actor.user), s.csrf.clone()),
+        l: Layout::new(ctx, "entry-title", Some(&s.actor), s.csrf.clone()),
         client_id: client.to_string(),
         client_name: format!("{} {}", record.client.first_name, record.client.last_name),
         client_language: record.client.language.code().to_owned(),

@@ -210,7 +210,7 @@ async fn facts_page(
         (None, None) => FactsForm::default(),
     };
     let page = FactsPage {
-        l: Layout::new(ctx, "facts-title", Some(&s.actor.user), s.csrf.clone()),
+        l: Layout::new(ctx, "facts-title", Some(&s.actor), s.csrf.clone()),
         client_id: client.to_string(),
         client_name: format!("{} {}", record.client.first_name, record.client.last_name),
         recorded: in_force.as_ref().map(|r| {

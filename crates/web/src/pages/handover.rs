@@ -84,7 +84,7 @@ pub async fn handover(
         words
     });
     let page = HandoverPage {
-        l: Layout::new(&ctx, "handover-title", Some(&s.actor.user), s.csrf),
+        l: Layout::new(&ctx, "handover-title", Some(&s.actor), s.csrf),
         client_id: client.to_string(),
         client_name: format!("{} {}", h.client.first_name, h.client.last_name),
         plan_follow_ups: h

@@ -476,7 +476,7 @@ async fn start_page(
 ) -> PageResult {
     let (name, _) = client_name(state, ctx, s, client).await?;
     let page = StartPage {
-        l: Layout::new(ctx, "jobsearch-title", Some(&s.actor.user), s.csrf.clone()),
+        l: Layout::new(ctx, "jobsearch-title", Some(&s.actor), s.csrf.clone()),
         client_id: client.to_string(),
         client_name: name,
         notice: notice(ctx.lang),
@@ -619,7 +619,7 @@ async fn result_page(
     };
     let page = ResultPage {
         automated_key,
-        l: Layout::new(ctx, title, Some(&s.actor.user), s.csrf),
+        l: Layout::new(ctx, title, Some(&s.actor), s.csrf),
         client_id: client.to_string(),
         client_name: name,
         automated: d.decision.automated(),
@@ -704,12 +704,7 @@ async fn end_page(
         PageError::new(ctx, kind)
     })?;
     let page = EndPage {
-        l: Layout::new(
-            ctx,
-            "jobsearch-end-title",
-            Some(&s.actor.user),
-            s.csrf.clone(),
-        ),
+        l: Layout::new(ctx, "jobsearch-end-title", Some(&s.actor), s.csrf.clone()),
         client_id: client.to_string(),
         client_name: name,
         notice: notice(ctx.lang),

@@ -13,7 +13,6 @@ use axum::middleware::Next;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use kirjuri_app::Actor;
-use kirjuri_domain::User;
 
 use super::i18n::{text, Lang};
 use crate::AppState;
@@ -154,15 +153,17 @@ pub struct Layout {
 }
 
 impl Layout {
-    pub fn new(ctx: &PageCtx, title_key: &str, user: Option<&User>, csrf: String) -> Self {
+    /// The frame of a page for the signed-in `actor` (none on the log-in page): its menu
+    /// follows what the actor may do, grants included (a manager's reports, issue 14).
+    pub fn new(ctx: &PageCtx, title_key: &str, actor: Option<&Actor>, csrf: String) -> Self {
         Layout {
             lang: ctx.lang,
             path: ctx.path.clone(),
             title: text(ctx.lang, title_key, &[]),
-            user_name: user.map(|u| u.display_name.to_string()),
+            user_name: actor.map(|a| a.user.display_name.to_string()),
             csrf,
-            reports: user.is_some_and(kirjuri_app::reports::may_read),
-            admin: user.is_some_and(kirjuri_app::admin::may_administer),
+            reports: actor.is_some_and(kirjuri_app::reports::may_read),
+            admin: actor.is_some_and(|a| kirjuri_app::admin::may_administer(&a.user)),
         }
     }
 

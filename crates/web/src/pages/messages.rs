@@ -199,7 +199,7 @@ async fn show(
     };
     let path = view.path();
     let page = MessagesPage {
-        l: Layout::new(ctx, title, Some(&s.actor.user), s.csrf.clone()),
+        l: Layout::new(ctx, title, Some(&s.actor), s.csrf.clone()),
         back,
         intro,
         action: path.clone(),

@@ -133,7 +133,7 @@ pub async fn home(
     let statement = in_force(&record.job_searches, &decisions);
     let c = &record.client;
     let page = HomePage {
-        l: Layout::new(&ctx, "own-home-title", Some(&s.actor.user), s.csrf),
+        l: Layout::new(&ctx, "own-home-title", Some(&s.actor), s.csrf),
         name: format!("{} {}", c.first_name, c.last_name),
         organisation: org_name(lang, &record.organisation),
         job_search: record.job_search.as_ref().map(|j| {
@@ -189,7 +189,7 @@ pub async fn appointments(State(state): State<AppState>, ctx: PageCtx) -> PageRe
     }
     past.reverse();
     let page = AppointmentsPage {
-        l: Layout::new(&ctx, "own-appointments-title", Some(&s.actor.user), s.csrf),
+        l: Layout::new(&ctx, "own-appointments-title", Some(&s.actor), s.csrf),
         upcoming,
         past,
     };
@@ -239,7 +239,7 @@ pub async fn record(
     let lang = ctx.lang;
     let c = &record.client;
     let page = RecordPage {
-        l: Layout::new(&ctx, "own-record-title", Some(&s.actor.user), s.csrf),
+        l: Layout::new(&ctx, "own-record-title", Some(&s.actor), s.csrf),
         name: format!("{} {}", c.first_name, c.last_name),
         hetu_masked: c.hetu.masked(),
         language: text(lang, &format!("language-{}", c.language.code()), &[]),

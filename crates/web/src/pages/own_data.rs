@@ -85,7 +85,7 @@ pub async fn access_log(State(state): State<AppState>, ctx: PageCtx) -> PageResu
         .map_err(|e| PageError::app(&ctx, e))?;
     let lang = ctx.lang;
     let page = AccessPage {
-        l: Layout::new(&ctx, "own-access-title", Some(&s.actor.user), s.csrf),
+        l: Layout::new(&ctx, "own-access-title", Some(&s.actor), s.csrf),
         rows: rows.iter().rev().map(|r| seen_row(lang, r)).collect(),
     };
     rendered(&ctx, StatusCode::OK, &page)
@@ -188,7 +188,7 @@ pub async fn export_page(State(state): State<AppState>, ctx: PageCtx) -> PageRes
         }
     }
     let page = ExportPage {
-        l: Layout::new(&ctx, "own-export-title", Some(&s.actor.user), s.csrf),
+        l: Layout::new(&ctx, "own-export-title", Some(&s.actor), s.csrf),
         generated: date_time(lang, e.generated_at),
         name: format!("{} {}", c.first_name, c.last_name),
         hetu_masked: c.hetu.masked(),

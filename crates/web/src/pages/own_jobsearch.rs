@@ -111,7 +111,7 @@ async fn notice_page(
     let today = state.app.clock().today();
     let (notice, notice_lang) = notice_in(ctx.lang);
     let page = NoticePage {
-        l: Layout::new(ctx, "own-notice-title", Some(&s.actor.user), s.csrf),
+        l: Layout::new(ctx, "own-notice-title", Some(&s.actor), s.csrf),
         notice,
         notice_lang,
         adoptions: adoptions
@@ -164,12 +164,7 @@ async fn start_page(
     status: StatusCode,
 ) -> PageResult {
     let page = StartPage {
-        l: Layout::new(
-            ctx,
-            "own-register-title",
-            Some(&s.actor.user),
-            s.csrf.clone(),
-        ),
+        l: Layout::new(ctx, "own-register-title", Some(&s.actor), s.csrf.clone()),
         today: date(state.app.clock().today()),
         questions: questions_in(ctx.lang, "own-answer", f, &errors),
         free_text: f.free_text.clone(),
@@ -319,7 +314,7 @@ async fn result_page(
             } else {
                 "own-register-result-title"
             },
-            Some(&s.actor.user),
+            Some(&s.actor),
             s.csrf,
         ),
         automated: d.decision.automated(),
@@ -416,7 +411,7 @@ async fn end_page(
         return Ok(see_other("/me/job-search"));
     };
     let page = EndPage {
-        l: Layout::new(ctx, "own-end-title", Some(&s.actor.user), s.csrf.clone()),
+        l: Layout::new(ctx, "own-end-title", Some(&s.actor), s.csrf.clone()),
         started: date(open.start_date),
         job_search_id: open.id.to_string(),
         end_date: if f.end_date.is_empty() {

@@ -103,7 +103,7 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx) -> PageResult {
         })
         .collect();
     let page = ListPage {
-        l: Layout::new(&ctx, "own-statements-title", Some(&s.actor.user), s.csrf),
+        l: Layout::new(&ctx, "own-statements-title", Some(&s.actor), s.csrf),
         items,
     };
     rendered(&ctx, StatusCode::OK, &page)
@@ -278,12 +278,7 @@ async fn statement_page(
         }
     });
     let page = StatementPage {
-        l: Layout::new(
-            ctx,
-            "own-statement-title",
-            Some(&s.actor.user),
-            s.csrf.clone(),
-        ),
+        l: Layout::new(ctx, "own-statement-title", Some(&s.actor), s.csrf.clone()),
         decision_id: id.to_string(),
         title: title_of(lang, &d),
         outcome,

@@ -56,7 +56,7 @@ pub async fn provenance(
         .map_err(|e| PageError::app(&ctx, e))?;
     let lang = ctx.lang;
     let page = ProvenancePage {
-        l: Layout::new(&ctx, "provenance-title", Some(&s.actor.user), s.csrf),
+        l: Layout::new(&ctx, "provenance-title", Some(&s.actor), s.csrf),
         id: id.to_string(),
         rule_set: format!("{} {}", p.rule_set.name, p.rule_set.version),
         hash: p.rule_set.hash.clone(),

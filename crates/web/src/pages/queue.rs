@@ -142,7 +142,7 @@ pub async fn queue(State(state): State<AppState>, ctx: PageCtx) -> PageResult {
     )
     .map_err(|e| PageError::app(&ctx, e))?;
     let page = QueuePage {
-        l: Layout::new(&ctx, "queue-title", Some(&s.actor.user), s.csrf),
+        l: Layout::new(&ctx, "queue-title", Some(&s.actor), s.csrf),
         cases: cases.iter().map(|c| row(ctx.lang, c)).collect(),
         requests: requests.iter().map(|r| request_row(ctx.lang, r)).collect(),
     };
@@ -330,7 +330,7 @@ async fn resolve_page(
         CaseRef::Reconsideration(_) => "reconsideration-resolve-title",
     };
     let page = ResolvePage {
-        l: Layout::new(ctx, title, Some(&s.actor.user), s.csrf.clone()),
+        l: Layout::new(ctx, title, Some(&s.actor), s.csrf.clone()),
         client: o.client,
         action: case_path(case),
         case: o.case,
@@ -481,12 +481,7 @@ async fn resolve_any(
                 .map(|r| (r.document, r.document_language))
                 .unwrap_or_default();
             let page = IssuedPage {
-                l: Layout::new(
-                    ctx,
-                    "resolve-issued-title",
-                    Some(&s.actor.user),
-                    s.csrf.clone(),
-                ),
+                l: Layout::new(ctx, "resolve-issued-title", Some(&s.actor), s.csrf.clone()),
                 document,
                 document_lang,
                 // The statement page is the decision's (for a request, the reconsidered one).

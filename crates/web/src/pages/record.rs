@@ -92,7 +92,7 @@ pub async fn find(
         Err(e) => return Err(PageError::app(&ctx, e)),
     };
     let page = FindPage {
-        l: Layout::new(&ctx, "find-title", Some(&s.actor.user), s.csrf),
+        l: Layout::new(&ctx, "find-title", Some(&s.actor), s.csrf),
         searched: !q.is_empty() && error.is_none(),
         q,
         found,
@@ -124,10 +124,9 @@ impl HasCsrf for LookupForm {
 /// which becomes the purpose of the access (flagged in the log, as the API does).
 pub async fn lookup(State(state): State<AppState>, ctx: PageCtx, body: Bytes) -> PageResult {
     let (s, f): (_, LookupForm) = signed_form(&state, &ctx, &body).await?;
-    let user = s.actor.user.clone();
     let again = |key: &str, field: &str, status: StatusCode| -> PageResult {
         let page = FindPage {
-            l: Layout::new(&ctx, "find-title", Some(&user), s.csrf.clone()),
+            l: Layout::new(&ctx, "find-title", Some(&s.actor), s.csrf.clone()),
             q: String::new(),
             searched: false,
             found: Vec::new(),
@@ -159,7 +158,7 @@ pub async fn lookup(State(state): State<AppState>, ctx: PageCtx, body: Bytes) ->
             }
         }
     };
-    let actor = Actor::with_purpose(user.clone(), purpose);
+    let actor = s.actor.clone().stating(purpose);
     match state.app.lookup_client(&actor, &hetu).await {
         Ok(client) => {
             render_record(
@@ -439,7 +438,7 @@ pub async fn render_record(
         _ => record.organisation.name_fi.to_string(),
     };
     let page = RecordPage {
-        l: Layout::new(ctx, "record-title", Some(&actor.user), csrf),
+        l: Layout::new(ctx, "record-title", Some(actor), csrf),
         client_id: c.id.to_string(),
         name: format!("{} {}", c.first_name, c.last_name),
         hetu_masked: c.hetu.masked(),

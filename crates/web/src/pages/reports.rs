@@ -374,7 +374,7 @@ where
     let l = Layout::new(
         &ctx,
         &title_key,
-        Some(&b.signed.actor.user),
+        Some(&b.signed.actor),
         b.signed.csrf.clone(),
     );
     let intro = text(ctx.lang, &format!("report-{slug}-desc"), &[]);
@@ -479,7 +479,7 @@ pub fn drill_rendered(
         l: Layout::new(
             ctx,
             "report-clients-title",
-            Some(&b.signed.actor.user),
+            Some(&b.signed.actor),
             b.signed.csrf.clone(),
         ),
         back: b.view.href(&format!("/reports/{slug}"), &[]),
@@ -504,7 +504,7 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> PageResult {
         .map_err(|e| PageError::app(&ctx, e))?;
     let lang = ctx.lang;
     let page = IndexPage {
-        l: Layout::new(&ctx, "reports-title", Some(&s.actor.user), s.csrf),
+        l: Layout::new(&ctx, "reports-title", Some(&s.actor), s.csrf),
         reports: REPORTS
             .iter()
             .map(|slug| {

@@ -178,7 +178,7 @@ fn page(state: &AppState, ctx: &PageCtx, s: &Signed, f: &TestForm, shown: Shown)
         Shown::Refused(e, d) => (None, vec![e], Some(d), StatusCode::UNPROCESSABLE_ENTITY),
     };
     let mut p = TestPage {
-        l: Layout::new(ctx, "rules-test-title", Some(&s.actor.user), s.csrf.clone()),
+        l: Layout::new(ctx, "rules-test-title", Some(&s.actor), s.csrf.clone()),
         source: f.source.clone(),
         cases: f.cases.clone(),
         errors,

@@ -173,7 +173,7 @@ async fn rules_page(
         }
     };
     let page = RulesPage {
-        l: Layout::new(ctx, "rules-title", Some(&s.actor.user), s.csrf.clone()),
+        l: Layout::new(ctx, "rules-title", Some(&s.actor), s.csrf.clone()),
         rule_sets: sets
             .iter()
             .map(|r| RuleSetRow {

@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode};
-use kirjuri_app::{Actor, AppError};
+use kirjuri_app::AppError;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -27,8 +27,13 @@ pub async fn signed(state: &AppState, ctx: &PageCtx) -> Result<Signed, PageError
         .session_user(token)
         .await
         .map_err(|e| PageError::app(ctx, e))?;
+    let actor = state
+        .app
+        .actor(user, None)
+        .await
+        .map_err(|e| PageError::app(ctx, e))?;
     Ok(Signed {
-        actor: Actor::new(user),
+        actor,
         csrf: session_csrf(token),
     })
 }

@@ -94,7 +94,7 @@ pub async fn statement(
         ));
     }
     let page = StatementPage {
-        l: Layout::new(&ctx, "statement-title", Some(&s.actor.user), s.csrf),
+        l: Layout::new(&ctx, "statement-title", Some(&s.actor), s.csrf),
         client_id: d.stored.client_id.to_string(),
         decision_id: id.to_string(),
         docs,

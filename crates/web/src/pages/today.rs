@@ -112,7 +112,7 @@ pub async fn today(State(state): State<AppState>, ctx: PageCtx) -> PageResult {
     let lang = ctx.lang;
     let week_end = date(work.week_end);
     let page = TodayPage {
-        l: Layout::new(&ctx, "today-title", Some(&s.actor.user), s.csrf),
+        l: Layout::new(&ctx, "today-title", Some(&s.actor), s.csrf),
         today: date(work.today),
         organisation: org.map(|o| match lang {
             Lang::Sv => o.name_sv.to_string(),

@@ -162,6 +162,10 @@ fn matrix() -> Vec<Row> {
         // Issue 15 item 6: who created which account, for the supervisor.
         row("GET", "/api/account-events", Kind::Other, [401, 403, 403, 403, 403, 200, 403, 403]),
         row("POST", "/api/admin/users/{id}/lift-login-delays", Kind::Other, [401, 403, 403, 403, 403, 403, 204, 403]),
+        // Issue 14: an administrator makes an official of their own organisation a manager
+        // (who then reads that organisation's compliance reports), and takes it away again.
+        row("PUT", "/api/admin/users/{id}/manager", Kind::Other, [401, 403, 403, 403, 403, 403, 201, 403]),
+        row("DELETE", "/api/admin/users/{id}/manager", Kind::Other, [401, 403, 403, 403, 403, 403, 204, 403]),
         // Issue 13: the e-mail notices of the organisation's clients (no client data).
         row("GET", "/api/admin/notices", Kind::Other, [401, 403, 403, 403, 403, 403, 200, 403]),
     ]
@@ -176,6 +180,7 @@ fn body(app: &App, row: &Row, r: R, n: usize) -> Option<Value> {
         }
         ("POST", "/api/logout") => return None,
         ("POST", "/api/admin/users/{id}/lift-login-delays") => return None,
+        ("PUT", "/api/admin/users/{id}/manager") => return None,
         ("POST", "/api/oidc-identities") => {
             json!({"provider": "none", "subject": format!("s{n}"), "user_id": app.fx.official_a.id.to_string()})
         }
@@ -354,6 +359,7 @@ async fn send(
         "GET" => client.get(url),
         "POST" => client.post(url),
         "PUT" => client.put(url),
+        "DELETE" => client.delete(url),
         other => panic!("method {other}"),
     };
     let req = match body {
