@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use kirjuri_domain::{Appointment, ClientId};
+use kirjuri_domain::{Appointment, ClientId, User};
 use kirjuri_store::{AccessLogEntry, AccessLogQuery, AccountEvent, DeliveryStatus, SecurityEvent};
 
 use crate::cases::{queue_of, OpenReconsideration, RoutedCase};
@@ -13,8 +13,8 @@ use crate::clients::RecordEntry;
 use crate::guard::Granted;
 use crate::me::SeenBy;
 use crate::paging::{self, Page, PageRequest};
-use crate::policy::{Action, Capability};
-use crate::{Actor, App, AppResult};
+use crate::policy::{Action, Capability, Scope};
+use crate::{Actor, App, AppError, AppResult};
 
 impl App {
     /// A page of the client's entries in the order they were made, each with the entry
@@ -270,5 +270,21 @@ impl App {
             )
             .await?;
         Ok(paging::DELIVERIES.page(rows, checked.limit, |d| d.id.to_string()))
+    }
+
+    /// A page of the accounts of the administrator's own organisation, by display name.
+    pub async fn accounts_page(&self, actor: &Actor, page: &PageRequest) -> AppResult<Page<User>> {
+        let checked = paging::ACCOUNTS.check(page)?;
+        let (grant, _) = self.permit(actor, Capability::ManageAccounts)?;
+        let Scope::Organisation(org) = grant.scope else {
+            return Err(AppError::forbidden(
+                "only an administrator manages accounts, of their own organisation",
+            ));
+        };
+        let rows = self
+            .store
+            .users_of_org_page(org, checked.after.as_deref(), checked.limit + 1)
+            .await?;
+        Ok(paging::ACCOUNTS.page(rows, checked.limit, |u| u.id.to_string()))
     }
 }

@@ -87,6 +87,11 @@ pub(crate) const DELIVERIES: List = List {
     default_limit: 100,
     max_limit: 500,
 };
+pub(crate) const ACCOUNTS: List = List {
+    name: "accounts",
+    default_limit: 200,
+    max_limit: 1000,
+};
 pub(crate) const STATEMENT_GAPS: List = List {
     name: "statement_gaps",
     default_limit: 100,

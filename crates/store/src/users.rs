@@ -309,6 +309,28 @@ impl Store {
         rows.iter().map(user_from_row).collect()
     }
 
+    /// A page of `org`'s accounts by display name (distinct within an organisation), after
+    /// the account `after` (its id: a cursor carries no name), at most `limit`.
+    pub async fn users_of_org_page(
+        &self,
+        org: OrgId,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<User>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLS} FROM users WHERE org_id = $1
+               AND ($2 IS NULL OR (display_name, id) >
+                   (SELECT display_name, id FROM users WHERE id = $2 AND org_id = $1))
+             ORDER BY display_name, id LIMIT $3"
+        ))
+        .bind(org.to_string())
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
     /// The accounts of `org` that have a password (the others log in only through an
     /// identity provider). Only whether one is set; never the hash.
     pub async fn users_with_password_of_org(&self, org: OrgId) -> Result<Vec<UserId>, StoreError> {

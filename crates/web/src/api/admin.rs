@@ -1,24 +1,29 @@
 //! Account administration (A1): an administrator's own organisation's accounts.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use axum::Json;
 
 use crate::auth::Act;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::paging::{PageParams, Paged};
 use crate::wire::{field, AccountView, NewAccountRequest};
 use crate::AppState;
 
-#[utoipa::path(get, path = "/api/admin/users", tag = "administration",
-    responses((status = 200, body = [AccountView]), (status = 403, body = ErrorBody)))]
-/// The accounts of the administrator's own organisation.
+#[utoipa::path(get, path = "/api/admin/users", tag = "administration", params(PageParams),
+    responses((status = 200, body = [AccountView], headers(("Link" = String, description = "the next page, `<…?cursor=…>; rel=\"next\"`, when more follow"), ("Next-Cursor" = String, description = "the next page's cursor, when more follow"))),
+              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// The accounts of the administrator's own organisation, by display name, a page at a time
+/// (`limit` 1–1 000, default 200).
 pub async fn list_accounts(
     State(state): State<AppState>,
     Act(actor): Act,
-) -> Result<Json<Vec<AccountView>>, ApiError> {
-    let users = state.app.accounts(&actor).await?;
-    Ok(Json(users.iter().map(AccountView::from).collect()))
+    uri: Uri,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> Result<Paged<AccountView>, ApiError> {
+    let page = state.app.accounts_page(&actor, &p.request()).await?;
+    Ok(Paged::new(uri, page, |u| AccountView::from(u)))
 }
 
 #[utoipa::path(post, path = "/api/admin/users", tag = "administration", request_body = NewAccountRequest,

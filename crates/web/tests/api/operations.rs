@@ -697,3 +697,36 @@ async fn the_validity_query_pages_with_a_cursor() {
     })
     .await;
 }
+
+/// Issue 16 (A1): the administrator's list of accounts comes a page at a time: followed from
+/// cursor to cursor it holds every account of the unpaged answer once, in the same order; a
+/// bad `limit` is a field error.
+#[tokio::test]
+async fn the_accounts_list_pages_with_a_cursor() {
+    each_backend(|app| async move {
+        let admin = app.login("admin").await;
+        for n in 0..5 {
+            let (s, b) = admin
+                .post(
+                    "/api/admin/users",
+                    json!({"username": format!("sivu.{n}"), "display_name": format!("Sivutettu Virkailija {n}"),
+                           "role": "official", "password": "pitkä salasana 123"}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{b}");
+        }
+        let (s, whole, next, _) = page(&admin, "/api/admin/users?limit=1000").await;
+        assert_eq!((s, next), (StatusCode::OK, None), "{whole}");
+        let whole: Vec<Value> = whole.as_array().unwrap().clone();
+        assert!(whole.len() >= 5, "{whole:?}");
+        let (paged, pages) = all_pages(&admin, "/api/admin/users?limit=2", 2).await;
+        assert_eq!(paged, whole);
+        assert_eq!(pages, whole.len().div_ceil(2));
+        for bad in ["limit=0", "limit=1001"] {
+            let (s, b, _, _) = page(&admin, &format!("/api/admin/users?{bad}")).await;
+            assert_field_error(s, &b, "limit");
+        }
+        app
+    })
+    .await;
+}
