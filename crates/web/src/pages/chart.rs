@@ -47,6 +47,23 @@ pub struct ChartView {
     pub svg: ChartSvg,
 }
 
+impl ChartView {
+    /// A bar chart with its title and its text alternative (each bar's label and figure);
+    /// `None` without bars.
+    pub fn of(id: &str, title: &str, bars: &[Bar]) -> Result<Option<ChartView>, String> {
+        Ok(bar_chart(bars)?.map(|svg| ChartView {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            desc: bars
+                .iter()
+                .map(|b| format!("{}: {}", b.label, b.shown))
+                .collect::<Vec<_>>()
+                .join("; "),
+            svg,
+        }))
+    }
+}
+
 /// The longest label drawn, in characters (the table beside the chart has the whole name).
 pub const LABEL_MAX_CHARS: usize = 32;
 

@@ -18,7 +18,7 @@ use kirjuri_app::reports::ReportFilter;
 use kirjuri_app::Actor;
 use kirjuri_domain::UserId;
 
-use super::chart::{bar_chart, Bar, ChartView};
+use super::chart::{Bar, ChartView};
 use super::error::{PageError, PageErrorKind, PageResult};
 use super::i18n::{text, Lang};
 use super::layout::{date, PageCtx};
@@ -108,18 +108,8 @@ fn chart_of(
     title: &str,
     bars: &[Bar],
 ) -> Result<Option<ChartView>, PageError> {
-    let svg = bar_chart(bars)
-        .map_err(|e| PageError::new(&bare(lang), PageErrorKind::Internal(format!("chart: {e}"))))?;
-    Ok(svg.map(|svg| ChartView {
-        id: id.to_owned(),
-        title: title.to_owned(),
-        desc: bars
-            .iter()
-            .map(|b| format!("{}: {}", b.label, b.shown))
-            .collect::<Vec<_>>()
-            .join("; "),
-        svg,
-    }))
+    ChartView::of(id, title, bars)
+        .map_err(|e| PageError::new(&bare(lang), PageErrorKind::Internal(format!("chart: {e}"))))
 }
 
 fn table(

@@ -1,7 +1,8 @@
 //! The rules author's page (issue 14, B10, B11, B13, B17): the rule sets the procedure decides
 //! with (name, version, hash), the adoption decisions with a form to register one and a form
-//! to retire one in force, and the quality figures per rule-set version as a table (routed
-//! cases by reason, in words). Read and written through the same use cases as the JSON API
+//! to retire one in force, and the quality figures per rule-set version as charts (server-side
+//! SVG with a text alternative: automated share, routed cases by reason, changed
+//! reconsiderations) and a table (routed cases by reason, in words). Read and written through the same use cases as the JSON API
 //! (`App::rule_sets`, `adoption_decisions`, `register_adoption_decision`,
 //! `retire_adoption_decision`, `statement_quality`); the forms are shown to those the policy
 //! lets register, and the use cases refuse everyone else. A refused form shows the page again
@@ -12,14 +13,17 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
+use kirjuri_app::model::QualityFigures;
 use kirjuri_app::statements::AdoptionDecisionInput;
 use kirjuri_app::AppError;
 use serde::Deserialize;
 
-use super::error::{rendered, see_other, PageError, PageResult};
+use super::chart::{Bar, ChartView};
+use super::error::{rendered, see_other, PageError, PageErrorKind, PageResult};
 use super::i18n::{text, Lang};
 use super::layout::{date, helsinki_date, Layout, PageCtx, Signed};
 use super::record::FieldMessage;
+use super::reports::{per_mille, percent};
 use super::session::{signed, signed_form, HasCsrf};
 use crate::AppState;
 
@@ -70,6 +74,9 @@ struct RulesPage {
     rule_sets: Vec<RuleSetRow>,
     adoptions: Vec<AdoptionRow>,
     quality: Vec<QualityRow>,
+    /// Charts of the quality figures (each with its text alternative; the table has the
+    /// numbers).
+    charts: Vec<ChartView>,
     /// Whether the forms are shown (the policy lets this user register).
     author: bool,
     form: AdoptionForm,
@@ -172,8 +179,11 @@ async fn rules_page(
             _ => fi,
         }
     };
+    let charts = quality_charts(lang, &quality, &in_words)
+        .map_err(|e| PageError::new(ctx, PageErrorKind::Internal(format!("chart: {e}"))))?;
     let page = RulesPage {
         l: Layout::new(ctx, "rules-title", Some(&s.actor), s.csrf.clone()),
+        charts,
         rule_sets: sets
             .iter()
             .map(|r| RuleSetRow {
@@ -222,6 +232,59 @@ async fn rules_page(
         today: helsinki_date(app.clock().now()).to_string(),
     };
     rendered(ctx, status, &page)
+}
+
+/// The quality figures as charts (issue 14): the automated share of each version's decisions,
+/// the cases routed to an official by reason and version, and the share of resolved
+/// reconsiderations that changed the statement.
+fn quality_charts(
+    lang: Lang,
+    quality: &[QualityFigures],
+    in_words: &dyn Fn(&str) -> String,
+) -> Result<Vec<ChartView>, String> {
+    let name = |q: &QualityFigures| format!("{} {}", q.rule_set_name, q.rule_set_version);
+    let share = |part: i64, whole: i64| {
+        let pm = per_mille(part, whole);
+        Bar {
+            label: String::new(),
+            value: pm as f64,
+            shown: format!("{} ({part}/{whole})", percent(lang, pm)),
+        }
+    };
+    let automated: Vec<Bar> = quality
+        .iter()
+        .map(|q| Bar {
+            label: name(q),
+            ..share(q.automated, q.decisions)
+        })
+        .collect();
+    let routed: Vec<Bar> = quality
+        .iter()
+        .flat_map(|q| {
+            q.routed_by_reason.iter().map(move |r| Bar {
+                label: format!("{} – {}", in_words(&r.code), name(q)),
+                value: r.count as f64,
+                shown: r.count.to_string(),
+            })
+        })
+        .collect();
+    let changed: Vec<Bar> = quality
+        .iter()
+        .filter(|q| q.reconsiderations_resolved > 0)
+        .map(|q| Bar {
+            label: name(q),
+            ..share(q.reconsiderations_changed, q.reconsiderations_resolved)
+        })
+        .collect();
+    let mut charts = Vec::new();
+    for (id, key, bars) in [
+        ("chart-automated", "rules-chart-automated", automated),
+        ("chart-routed", "rules-chart-routed", routed),
+        ("chart-changed", "rules-chart-changed", changed),
+    ] {
+        charts.extend(ChartView::of(id, &text(lang, key, &[]), &bars)?);
+    }
+    Ok(charts)
 }
 
 /// `GET /rules`: rule sets, adoption decisions and quality figures.

@@ -395,3 +395,90 @@ async fn a_real_browser_walks_the_rules_pages() {
     })
     .await;
 }
+
+/// Issue 14: the quality figures per version come with charts, each an image with its
+/// title and a text alternative that carries the figures: one of two starts decided
+/// automatically (50 %), the other routed for a free-form explanation, named in words.
+#[tokio::test]
+async fn the_quality_figures_have_charts_with_their_figures_in_words() {
+    each_backend(|app| async move {
+        adopt(&app).await;
+        let a = app.login("a").await;
+        let hetu = kirjuri_domain::Hetu::from_parts(
+            chrono::NaiveDate::from_ymd_opt(1984, 6, 12).unwrap(),
+            961,
+        )
+        .unwrap();
+        let (s, other) = a
+            .post("/api/clients", json!({"hetu": hetu.as_str(), "first_name": "Toinen",
+                   "last_name": "Hakija", "language": "fi"}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{other}");
+        let paths = [
+            app.client_path(""),
+            format!("/api/clients/{}", other["id"].as_str().unwrap()),
+        ];
+        for (path, free_text) in paths.iter().zip([Some("Olin lomalla ulkomailla."), None]) {
+            let (s, b) = a
+                .put(
+                    &format!("{path}/register-facts"),
+                    json!({
+                        "employment_continues": false, "active_degree_studies": false,
+                        "active_business": false, "resides_in_finland": true,
+                        "right_to_work": "citizen", "vocational_qualification": true,
+                        "partial_disability_pension": false,
+                    }),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{b}");
+            let (s, b) = a
+                .post(
+                    &format!("{path}/job-searches"),
+                    json!({"start_date": "2026-03-02", "acknowledged_notice": true, "answers": {
+                        "employment": "none", "seeks_full_time_work": true,
+                        "previous_employment_end": {"date": "2026-02-27", "reason": "fixed_term_ended"},
+                        "studies": "none", "business": "none",
+                        "business_started_while_unemployed_on": null, "in_service": null,
+                        "free_text": free_text,
+                    }}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{b}");
+        }
+
+        let b = Browser::new(&app);
+        b.login("rules").await;
+        for (lang, automated, routed) in [
+            (
+                "fi",
+                "Automaattisesti ratkaistujen osuus sääntöversioittain",
+                "Asiakkaan vapaamuotoinen selvitys",
+            ),
+            (
+                "sv",
+                "Andelen automatiskt avgjorda per regelversion",
+                "Kundens fritt formulerade utredning",
+            ),
+        ] {
+            let (s, _, html) = b.get(&format!("/rules?lang={lang}")).await;
+            assert_eq!(s, StatusCode::OK, "{html}");
+            assert!(html.contains(&format!("<figcaption id=\"chart-automated-title\">{automated}</figcaption>")), "{lang}: {html}");
+            assert!(html.contains("aria-describedby=\"chart-routed-desc\""), "{lang}: {html}");
+            assert!(html.contains("<svg"), "{lang}");
+            let desc = |id: &str| {
+                html.split(&format!("<p id=\"{id}-desc\" class=\"hint\">"))
+                    .nth(1)
+                    .and_then(|r| r.split("</p>").next())
+                    .unwrap_or_else(|| panic!("{id} has no description: {html}"))
+                    .to_owned()
+            };
+            assert!(desc("chart-automated").contains("50,0 % (1/2)"), "{}", desc("chart-automated"));
+            assert!(desc("chart-routed").contains(&format!("{routed} – ")), "{}", desc("chart-routed"));
+            assert!(desc("chart-routed").ends_with(": 1"), "{}", desc("chart-routed"));
+            // No reconsideration resolved: no chart of changes.
+            assert!(!html.contains("chart-changed"), "{lang}");
+        }
+        app
+    })
+    .await;
+}
