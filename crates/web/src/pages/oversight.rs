@@ -26,6 +26,7 @@ use super::reports::{
     begin, drill_rendered, org_name, per_mille, percent, report, Built, DrillLink, DrillRow,
     FilterView, Part, ReportParams, ReportTable, TableRow,
 };
+use super::rule_tests::reason_words as routing_reason_words;
 use crate::AppState;
 
 /// The reports of this module on the index, after reports 1–3.
@@ -336,15 +337,6 @@ fn gap_drills(
             }
         })
         .collect()
-}
-
-/// A routing reason code as the rule that gives it titles it, in the reader's language.
-fn routing_reason_words(state: &AppState, lang: Lang, code: &str) -> String {
-    let (fi, sv) = state.app.reason_code_in_words(code);
-    match lang {
-        Lang::Sv => sv,
-        _ => fi,
-    }
 }
 
 async fn build_statements(

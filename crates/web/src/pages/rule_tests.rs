@@ -112,7 +112,9 @@ fn summary_words(
     s
 }
 
-fn reason_words(state: &AppState, lang: Lang, code: &str) -> String {
+/// A routing reason code as the rule giving it titles it, in the reader's language (the
+/// reports and the rules page name reasons with it too).
+pub(super) fn reason_words(state: &AppState, lang: Lang, code: &str) -> String {
     let (fi, sv) = state.app.reason_code_in_words(code);
     match lang {
         Lang::Sv => sv,

@@ -24,6 +24,7 @@ use super::i18n::{text, Lang};
 use super::layout::{date, helsinki_date, Layout, PageCtx, Signed};
 use super::record::FieldMessage;
 use super::reports::{per_mille, percent};
+use super::rule_tests::reason_words;
 use super::session::{signed, signed_form, HasCsrf};
 use crate::AppState;
 
@@ -172,13 +173,7 @@ async fn rules_page(
     let (adoptions, quality) =
         tokio::try_join!(app.adoption_decisions(), app.statement_quality(&s.actor))
             .map_err(|e| PageError::app(ctx, e))?;
-    let in_words = |code: &str| {
-        let (fi, sv) = app.reason_code_in_words(code);
-        match lang {
-            Lang::Sv => sv,
-            _ => fi,
-        }
-    };
+    let in_words = |code: &str| reason_words(state, lang, code);
     let charts = quality_charts(lang, &quality, &in_words)
         .map_err(|e| PageError::new(ctx, PageErrorKind::Internal(format!("chart: {e}"))))?;
     let page = RulesPage {
