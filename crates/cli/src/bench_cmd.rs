@@ -39,6 +39,9 @@ pub struct ReportsArgs {
     /// How many times each report runs (1–100); the fastest and the median are printed.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
     runs: u32,
+    /// Only the reports whose name starts with this (`1`, `3`, `3b`, `5`, …); the default: all.
+    #[arg(long, value_name = "NAME")]
+    only: Option<String>,
 }
 
 pub fn run(cmd: BenchCmd) -> anyhow::Result<ExitCode> {
@@ -125,13 +128,17 @@ async fn time_reports(
     let mut out: Vec<Timed> = Vec::new();
     macro_rules! time {
         ($name:literal, $call:expr) => {{
-            let mut times = Vec::new();
-            for _ in 0..args.runs {
-                let t = Instant::now();
-                $call.await.map_err(|e| anyhow!("{}: {e}", $name))?;
-                times.push(t.elapsed());
+            if args.only.as_deref().is_some_and(|o| !$name.starts_with(o)) {
+                // Not asked for: skipped.
+            } else {
+                let mut times = Vec::new();
+                for _ in 0..args.runs {
+                    let t = Instant::now();
+                    $call.await.map_err(|e| anyhow!("{}: {e}", $name))?;
+                    times.push(t.elapsed());
+                }
+                out.push(($name, times));
             }
-            out.push(($name, times));
         }};
     }
     time!("1 timeliness", app.timeliness_report(&actor, &filter));
@@ -147,5 +154,11 @@ async fn time_reports(
     time!("4 language quality", app.language_report(&actor, &filter));
     time!("5 statements", app.statements_report(&actor, &filter));
     time!("6 access", app.access_report(&actor, &filter));
+    if out.is_empty() {
+        return Err(anyhow!(
+            "--only {:?}: no report has that name (1, 2, 3a, 3b, 4, 5, 6)",
+            args.only.as_deref().unwrap_or_default()
+        ));
+    }
     Ok(out)
 }

@@ -11,7 +11,7 @@ use sqlx::Row;
 use crate::access::AccessAction;
 use crate::applications::{application_from_row, APPLICATION_COLS};
 use crate::rows::{
-    client_from_row, job_search_from_row, parse_date, parse_id, parse_ts, CLIENT_COLS,
+    client_from_row, job_search_from_row, parse_date, parse_id, parse_ts, TextRow, CLIENT_COLS,
     JOB_SEARCH_SELECT,
 };
 use crate::{Access, Store, StoreError};
@@ -109,15 +109,27 @@ pub struct DecisionBrief {
 /// The columns of `decisions` a [`DecisionBrief`] is read from.
 pub(crate) const DECISION_BRIEF_COLS: &str =
     "id, client_id, job_search_id, kind, outcome, decision_date, recorded_at";
+/// [`DECISION_BRIEF_COLS`] one by one (a packed read names them).
+pub(crate) const DECISION_BRIEF_COL_NAMES: &[&str] = &[
+    "id",
+    "client_id",
+    "job_search_id",
+    "kind",
+    "outcome",
+    "decision_date",
+    "recorded_at",
+];
 
-pub(crate) fn decision_brief_from_row(r: &sqlx::any::AnyRow) -> Result<DecisionBrief, StoreError> {
+pub(crate) fn decision_brief_from_row<R: TextRow + ?Sized>(
+    r: &R,
+) -> Result<DecisionBrief, StoreError> {
     Ok(DecisionBrief {
         id: parse_id(r, "id")?,
         job_search_id: parse_id(r, "job_search_id")?,
-        kind: r.try_get("kind")?,
-        outcome: r.try_get("outcome")?,
-        decision_date: parse_date(&r.try_get::<String, _>("decision_date")?)?,
-        recorded_at: parse_ts(&r.try_get::<String, _>("recorded_at")?)?,
+        kind: r.text_value("kind")?,
+        outcome: r.text_value("outcome")?,
+        decision_date: parse_date(&r.text_value("decision_date")?)?,
+        recorded_at: parse_ts(&r.text_value("recorded_at")?)?,
     })
 }
 
@@ -444,5 +456,15 @@ impl Store {
             resolutions,
             service_ends,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_packed_column_names_are_the_brief_columns() {
+        assert_eq!(DECISION_BRIEF_COL_NAMES.join(", "), DECISION_BRIEF_COLS);
     }
 }

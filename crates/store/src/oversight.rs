@@ -20,11 +20,14 @@ use kirjuri_domain::{Client, ClientId, OrgId, Role, UserId, HELSINKI};
 use sqlx::Row;
 
 use crate::access::AccessAction;
-use crate::gaps::{decision_brief_from_row, gap_on, ClientHistory, GapReason, DECISION_BRIEF_COLS};
+use crate::gaps::{
+    decision_brief_from_row, gap_on, ClientHistory, GapReason, DECISION_BRIEF_COLS,
+    DECISION_BRIEF_COL_NAMES,
+};
 use crate::quality::reason_codes;
 use crate::rows::{
-    client_from_row, corrupt, job_search_from_row, parse_date, parse_id, parse_ts, ts, CLIENT_COLS,
-    JOB_SEARCH_SELECT,
+    client_from_row, corrupt, fetch_packed, job_search_from_row, parse_date, parse_id, parse_ts,
+    ts, TextRow, CLIENT_COLS, JOB_SEARCH_SELECT,
 };
 use crate::{Access, Store, StoreError};
 
@@ -598,31 +601,35 @@ impl Store {
     /// What the validity query needs about every applicant of the filter's organisation, as
     /// things stood at the end of the as-of day: (the client's organisation, the earliest
     /// application's from-date, the history). Read in five queries over whole tables (the
-    /// applicants' rows only), never one per client. Unlogged: counts are made of it, and a
-    /// drill-down logs the clients it lists.
+    /// applicants' rows only), never one per client, each result packed into one value by
+    /// the database ([`fetch_packed`]: tens of thousands of rows, issue 14's time limits).
+    /// Unlogged: counts are made of it, and a drill-down logs the clients it lists.
     async fn applicant_histories(
         &self,
         f: &OversightFilter,
     ) -> Result<HashMap<ClientId, (OrgId, NaiveDate, ClientHistory)>, StoreError> {
-        let org = f.org.map(|o| o.to_string());
-        let before = f.recorded_before()?.map(ts);
+        let binds = [f.org.map(|o| o.to_string()), f.recorded_before()?.map(ts)];
+        let before = binds[1].clone();
+        let packed = |sql: String, cols: &'static [&'static str]| {
+            let binds = binds.clone();
+            async move { fetch_packed(&self.read, self.backend(), &sql, cols, &binds).await }
+        };
         let mut out: HashMap<ClientId, (OrgId, NaiveDate, ClientHistory)> = HashMap::new();
-        let rows = sqlx::query(
+        let rows = packed(
             "SELECT a.client_id, c.org_id, MIN(a.from_date) AS from_date
              FROM benefit_applications a JOIN clients c ON c.id = a.client_id
              WHERE ($1 IS NULL OR c.org_id = $1) AND ($2 IS NULL OR a.recorded_at < $2)
-             GROUP BY a.client_id, c.org_id",
+             GROUP BY a.client_id, c.org_id"
+                .to_owned(),
+            &["client_id", "org_id", "from_date"],
         )
-        .bind(org.clone())
-        .bind(before.clone())
-        .fetch_all(&self.read)
         .await?;
         for r in &rows {
             out.insert(
                 parse_id(r, "client_id")?,
                 (
                     parse_id(r, "org_id")?,
-                    parse_date(&r.try_get::<String, _>("from_date")?)?,
+                    parse_date(&r.text_value("from_date")?)?,
                     ClientHistory::default(),
                 ),
             );
@@ -634,16 +641,25 @@ impl Store {
         let applicants = "SELECT a.client_id FROM benefit_applications a
                             JOIN clients c ON c.id = a.client_id
                            WHERE ($1 IS NULL OR c.org_id = $1)";
-        let sql = format!(
-            "{JOB_SEARCH_SELECT} WHERE j.client_id IN ({applicants})
-               AND ($2 IS NULL OR j.recorded_at < $2)"
-        );
-        for r in &sqlx::query(&sql)
-            .bind(org.clone())
-            .bind(before.clone())
-            .fetch_all(&self.read)
-            .await?
-        {
+        let rows = packed(
+            format!(
+                "{JOB_SEARCH_SELECT} WHERE j.client_id IN ({applicants})
+                   AND ($2 IS NULL OR j.recorded_at < $2)"
+            ),
+            &[
+                "id",
+                "client_id",
+                "start_date",
+                "recorded_at",
+                "recorded_by",
+                "end_date",
+                "reason",
+                "end_recorded_at",
+                "end_recorded_by",
+            ],
+        )
+        .await?;
+        for r in &rows {
             let mut js = job_search_from_row(r)?;
             if let (Some(b), Some(end)) = (&before, &js.end) {
                 if ts(end.recorded_at) >= *b {
@@ -654,62 +670,57 @@ impl Store {
                 e.2.job_searches.push(js);
             }
         }
-        let sql = format!(
-            "SELECT {DECISION_BRIEF_COLS} FROM decisions WHERE client_id IN ({applicants})
-               AND ($2 IS NULL OR recorded_at < $2)"
-        );
-        for r in &sqlx::query(&sql)
-            .bind(org.clone())
-            .bind(before.clone())
-            .fetch_all(&self.read)
-            .await?
-        {
+        let rows = packed(
+            format!(
+                "SELECT {DECISION_BRIEF_COLS} FROM decisions WHERE client_id IN ({applicants})
+                   AND ($2 IS NULL OR recorded_at < $2)"
+            ),
+            DECISION_BRIEF_COL_NAMES,
+        )
+        .await?;
+        for r in &rows {
             let client: ClientId = parse_id(r, "client_id")?;
             if let Some(e) = out.get_mut(&client) {
                 e.2.decisions.push(decision_brief_from_row(r)?);
             }
         }
-        let sql = format!(
-            "SELECT client_id, decision_id, at FROM official_steps
-              WHERE step = 'resolved' AND client_id IN ({applicants}) AND ($2 IS NULL OR at < $2)
-             UNION ALL
-             SELECT s.client_id, r.decision_id, s.at FROM reconsideration_steps s
-               JOIN reconsideration_requests r ON r.id = s.request_id
-              WHERE s.step = 'resolved' AND s.client_id IN ({applicants})
-                AND ($2 IS NULL OR s.at < $2)"
-        );
-        for r in &sqlx::query(&sql)
-            .bind(org.clone())
-            .bind(before.clone())
-            .fetch_all(&self.read)
-            .await?
-        {
+        let rows = packed(
+            format!(
+                "SELECT client_id, decision_id, at FROM official_steps
+                  WHERE step = 'resolved' AND client_id IN ({applicants})
+                    AND ($2 IS NULL OR at < $2)
+                 UNION ALL
+                 SELECT s.client_id, r.decision_id, s.at FROM reconsideration_steps s
+                   JOIN reconsideration_requests r ON r.id = s.request_id
+                  WHERE s.step = 'resolved' AND s.client_id IN ({applicants})
+                    AND ($2 IS NULL OR s.at < $2)"
+            ),
+            &["client_id", "decision_id", "at"],
+        )
+        .await?;
+        for r in &rows {
             let client: ClientId = parse_id(r, "client_id")?;
             if let Some(e) = out.get_mut(&client) {
-                e.2.resolutions.push((
-                    parse_id(r, "decision_id")?,
-                    parse_ts(&r.try_get::<String, _>("at")?)?,
-                ));
+                e.2.resolutions
+                    .push((parse_id(r, "decision_id")?, parse_ts(&r.text_value("at")?)?));
             }
         }
         // A corrected entry is replaced by its correction (one recorded by then).
-        let sql = format!(
-            "SELECT e.client_id, e.event_at FROM entries e
-              WHERE e.kind = 'service_end' AND e.client_id IN ({applicants})
-                AND ($2 IS NULL OR e.recorded_at < $2)
-                AND NOT EXISTS (SELECT 1 FROM entries c WHERE c.corrects_id = e.id
-                                   AND ($2 IS NULL OR c.recorded_at < $2))"
-        );
-        for r in &sqlx::query(&sql)
-            .bind(org)
-            .bind(before)
-            .fetch_all(&self.read)
-            .await?
-        {
+        let rows = packed(
+            format!(
+                "SELECT e.client_id, e.event_at FROM entries e
+                  WHERE e.kind = 'service_end' AND e.client_id IN ({applicants})
+                    AND ($2 IS NULL OR e.recorded_at < $2)
+                    AND NOT EXISTS (SELECT 1 FROM entries c WHERE c.corrects_id = e.id
+                                       AND ($2 IS NULL OR c.recorded_at < $2))"
+            ),
+            &["client_id", "event_at"],
+        )
+        .await?;
+        for r in &rows {
             let client: ClientId = parse_id(r, "client_id")?;
             if let Some(e) = out.get_mut(&client) {
-                e.2.service_ends
-                    .push(parse_ts(&r.try_get::<String, _>("event_at")?)?);
+                e.2.service_ends.push(parse_ts(&r.text_value("event_at")?)?);
             }
         }
         Ok(out)

@@ -189,6 +189,21 @@ pub async fn raw_strings(store: &Store, sql: &str) -> Vec<String> {
         .collect()
 }
 
+/// Runs `select` through the reports' packed read ([`crate::rows::fetch_packed`]) on the
+/// store's read pool and returns its rows' values, in the order of `cols`.
+pub async fn packed_rows(
+    store: &Store,
+    select: &str,
+    cols: &[&str],
+    binds: &[Option<String>],
+) -> Result<Vec<Vec<Option<String>>>, crate::StoreError> {
+    use crate::rows::TextRow;
+    let rows = crate::rows::fetch_packed(&store.read, store.backend(), select, cols, binds).await?;
+    rows.iter()
+        .map(|r| cols.iter().map(|c| r.text_value_opt(c)).collect())
+        .collect()
+}
+
 /// Two employment authorities with an official each, and a client in the first.
 #[derive(Debug, Clone)]
 pub struct Fixture {

@@ -1904,3 +1904,7 @@ mod verify_native;
 /// Issue 16: writes at once, one failing alone; no ledger index missing.
 #[path = "store/group_commit.rs"]
 mod group_commit;
+
+/// Issue 14: the reports' packed reads return the rows the query does.
+#[path = "store/packed.rs"]
+mod packed;
