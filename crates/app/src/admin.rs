@@ -32,6 +32,10 @@ pub struct AccountOverview {
     pub has_password: bool,
     /// `(provider, subject)`, by provider and subject.
     pub identities: Vec<(String, String)>,
+    /// Whether the account's role may hold a manager grant (officials and KEHA officials).
+    pub may_be_manager: bool,
+    /// Whether it holds one (issue 14: reads its organisation's compliance reports).
+    pub manager: bool,
 }
 
 /// Whether `user` administers accounts (for a transport's menu and start page; every use case
@@ -45,10 +49,11 @@ impl App {
     /// password and its identity-provider links.
     pub async fn account_overview(&self, actor: &Actor) -> AppResult<Vec<AccountOverview>> {
         let org = self.own_organisation(actor)?;
-        let (users, with_password, identities) = tokio::try_join!(
+        let (users, with_password, identities, managers) = tokio::try_join!(
             self.store.users_of_org(org),
             self.store.users_with_password_of_org(org),
             self.store.oidc_identities_of_org(org),
+            self.store.managers_of_org(org),
         )?;
         Ok(users
             .into_iter()
@@ -59,6 +64,9 @@ impl App {
                     .filter(|(id, _, _)| *id == user.id)
                     .map(|(_, p, s)| (p.clone(), s.clone()))
                     .collect(),
+                may_be_manager: crate::policy::may_be_manager(user.role),
+                manager: crate::policy::may_be_manager(user.role)
+                    && managers.iter().any(|m| m.user_id == user.id),
                 user,
             })
             .collect())

@@ -55,6 +55,20 @@ impl Store {
         row.as_ref().map(grant_from_row).transpose()
     }
 
+    /// The manager grants in force for accounts of `org` (an administrator's list of their
+    /// organisation's accounts). Unlogged: no client data.
+    pub async fn managers_of_org(&self, org: OrgId) -> Result<Vec<ManagerGrant>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT m.user_id, m.org_id, m.granted_at, m.by_user
+               FROM managers m JOIN users u ON u.id = m.user_id AND u.org_id = m.org_id
+              WHERE m.org_id = $1 ORDER BY m.user_id",
+        )
+        .bind(org.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(grant_from_row).collect()
+    }
+
     /// Makes `user` a manager of `org` on administrator `by`'s behalf: the grant in force and
     /// its `granted` event with its ledger leaf, in one write job. A grant already in force is
     /// left as it is (nothing is written); the answer is the grant in force and whether this

@@ -5,7 +5,8 @@
 //! identity-provider links (`/admin/identities`: the links and a form to link a provider's
 //! subject to an account) and the benefit payers (`/admin/payers`: the list and a form to
 //! register one). Read and written through the same use cases as the JSON API
-//! (`App::account_overview`, `create_account`, `lift_login_delays`, `link_identity`,
+//! (`App::account_overview`, `create_account`, `lift_login_delays`, `grant_manager`,
+//! `revoke_manager`, `link_identity`,
 //! `administered_payers`, `register_payer`), which refuse every other role. A refused form shows
 //! the page again (422) with an error at each field it concerns and writes nothing; a saved one
 //! returns to the page with a notice (redirect after POST).
@@ -90,6 +91,9 @@ pub struct AccountRow {
     pub has_password: bool,
     /// `provider: subject`.
     pub identities: Vec<String>,
+    /// Whether the role may hold a manager grant, and whether it does.
+    pub may_be_manager: bool,
+    pub manager: bool,
 }
 
 #[derive(Template)]
@@ -174,6 +178,8 @@ async fn accounts_page(
                     .iter()
                     .map(|(p, sub)| format!("{}: {sub}", provider_label(state, p)))
                     .collect(),
+                may_be_manager: a.may_be_manager,
+                manager: a.manager,
             })
             .collect(),
         roles: roles
@@ -209,7 +215,10 @@ pub async fn accounts(
     Query(done): Query<Done>,
 ) -> PageResult {
     let s = signed(&state, &ctx).await?;
-    let notice = done.notice(ctx.lang, &["created", "lifted"]);
+    let notice = done.notice(
+        ctx.lang,
+        &["created", "lifted", "manager-granted", "manager-revoked"],
+    );
     accounts_page(
         &state,
         &ctx,
@@ -319,6 +328,56 @@ pub async fn lift_delays(State(state): State<AppState>, ctx: PageCtx, body: Byte
         .await
         .map_err(|e| PageError::app(&ctx, e))?;
     Ok(see_other("/admin?done=lifted"))
+}
+
+/// The form giving or taking away an account's manager grant.
+#[derive(Debug, Deserialize, Default)]
+pub struct ManagerForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    user_id: String,
+    /// `grant` or `revoke`.
+    #[serde(default)]
+    action: String,
+}
+
+impl HasCsrf for ManagerForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// `POST /admin/accounts/manager`: makes an account of the administrator's own organisation a
+/// manager of it, or takes the grant away (issue 14), and returns to the list. The same use
+/// cases as `PUT`/`DELETE /api/admin/users/{id}/manager`: an account of another organisation
+/// does not exist for this administrator (404), a role that cannot be a manager is refused.
+pub async fn manager(State(state): State<AppState>, ctx: PageCtx, body: Bytes) -> PageResult {
+    let (s, f): (Signed, ManagerForm) = signed_form(&state, &ctx, &body).await?;
+    // The form carries the id of a listed account and one of its two actions; anything else
+    // is no form of ours.
+    let user: UserId = f
+        .user_id
+        .trim()
+        .parse()
+        .map_err(|_| PageError::new(&ctx, PageErrorKind::BadRequest))?;
+    let err = |e| PageError::app(&ctx, e);
+    let done = match f.action.as_str() {
+        "grant" => {
+            state.app.grant_manager(&s.actor, user).await.map_err(err)?;
+            "manager-granted"
+        }
+        "revoke" => {
+            state
+                .app
+                .revoke_manager(&s.actor, user)
+                .await
+                .map_err(err)?;
+            "manager-revoked"
+        }
+        _ => return Err(PageError::new(&ctx, PageErrorKind::BadRequest)),
+    };
+    Ok(see_other(&format!("/admin?done={done}")))
 }
 
 // ---------------------------------------------------------------- identity links

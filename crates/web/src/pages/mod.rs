@@ -148,6 +148,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/admin", get(admin::accounts))
         .route("/admin/accounts", post(admin::create_account))
         .route("/admin/accounts/lift-delays", post(admin::lift_delays))
+        .route("/admin/accounts/manager", post(admin::manager))
         .route(
             "/admin/identities",
             get(admin::identities).post(admin::link_identity),

@@ -1134,6 +1134,7 @@ const PAGE_ROUTES: &[(&str, bool, bool)] = &[
     ("/admin", true, false),
     ("/admin/accounts", false, true),
     ("/admin/accounts/lift-delays", false, true),
+    ("/admin/accounts/manager", false, true),
     ("/admin/identities", true, true),
     ("/admin/payers", true, true),
     ("/me", true, false),

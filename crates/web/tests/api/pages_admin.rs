@@ -309,7 +309,7 @@ async fn every_other_role_gets_403_on_the_administrators_pages() {
                 let (s, _, html) = b.get(path).await;
                 assert_eq!(s, StatusCode::FORBIDDEN, "GET {path} as {who}: {html}");
             }
-            let posts: [(&str, Vec<(&str, &str)>); 4] = [
+            let posts: [(&str, Vec<(&str, &str)>); 5] = [
                 (
                     "/admin/accounts",
                     account_form(&csrf, "uusi", "Uusi Tili", "official", ""),
@@ -336,6 +336,14 @@ async fn every_other_role_gets_403_on_the_administrators_pages() {
                         ("endpoint_url", "https://kassa.example.fi/in"),
                     ],
                 ),
+                (
+                    "/admin/accounts/manager",
+                    vec![
+                        ("csrf", csrf.as_str()),
+                        ("user_id", anni_id.as_str()),
+                        ("action", "grant"),
+                    ],
+                ),
             ];
             for (path, form) in posts {
                 let (s, _, html) = b.post(path, &form).await;
@@ -351,6 +359,114 @@ async fn every_other_role_gets_403_on_the_administrators_pages() {
             before,
             "a refused page wrote something"
         );
+        assert_eq!(count(&app, "manager_grant_events").await, 0);
+        app
+    })
+    .await;
+}
+
+/// Issue 14 (managers): the accounts page says which accounts are managers and offers, for
+/// officials only, a button that makes one a manager or takes the grant away; the official so
+/// made reads their organisation's reports at once and not after the revocation; another
+/// organisation's account is not found (404), an administrator's account cannot be a manager
+/// and a form of no known action is refused, none of them recording anything; in Swedish.
+#[tokio::test]
+async fn an_administrator_makes_an_official_a_manager_from_the_accounts_page_and_takes_it_away() {
+    each_backend(|app| async move {
+        let b = Browser::new(&app);
+        let csrf = b.login("admin").await;
+        let anni = app.store.user_by_username("a").await.unwrap().unwrap().0;
+        let anni_id = anni.id.to_string();
+        let (_, _, html) = b.get("/admin").await;
+        let row = account_row(&app, &html, "a").await;
+        assert!(
+            row.contains("Ei esihenkilö") && row.contains("Tee esihenkilöksi: a"),
+            "{row}"
+        );
+        let row = account_row(&app, &html, "admin").await;
+        assert!(
+            row.contains("Vain virkailija tai KEHA-keskuksen virkailija voi olla esihenkilö")
+                && !row.contains("/admin/accounts/manager"),
+            "{row}"
+        );
+        let official = Browser::new(&app);
+        official.login("a").await;
+        let (s, _, _) = official.get("/reports").await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "not a manager yet");
+
+        let form = |action: &'static str, id: String| {
+            vec![
+                ("csrf".to_owned(), csrf.clone()),
+                ("user_id".to_owned(), id),
+                ("action".to_owned(), action.to_owned()),
+            ]
+        };
+        let post = |f: Vec<(String, String)>| {
+            let b = &b;
+            async move {
+                let f: Vec<(&str, &str)> =
+                    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                b.post("/admin/accounts/manager", &f).await
+            }
+        };
+        let (s, h, body) = post(form("grant", anni_id.clone())).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
+        assert_eq!(h["location"], "/admin?done=manager-granted");
+        assert!(app.store.manager_grant(anni.id).await.unwrap().is_some());
+        let (_, _, html) = b.get("/admin?done=manager-granted").await;
+        assert!(
+            html.contains("Käyttäjätilistä tehtiin esihenkilö"),
+            "{html}"
+        );
+        let row = account_row(&app, &html, "a").await;
+        assert!(
+            row.contains("Esihenkilö (näkee organisaation valvontaraportit)")
+                && row.contains("Poista esihenkilöoikeus: a"),
+            "{row}"
+        );
+        let (s, _, html) = official.get("/reports").await;
+        assert_eq!(s, StatusCode::OK, "a manager reads the reports: {html}");
+
+        // Refused: another organisation's account, an administrator, an unknown action.
+        let events = count(&app, "manager_grant_events").await;
+        let bo = app.store.user_by_username("b").await.unwrap().unwrap().0;
+        let (s, _, _) = post(form("grant", bo.id.to_string())).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let admin = app
+            .store
+            .user_by_username("admin")
+            .await
+            .unwrap()
+            .unwrap()
+            .0;
+        let (s, _, html) = post(form("grant", admin.id.to_string())).await;
+        assert!(s.is_client_error(), "{s}: {html}");
+        let (s, _, _) = post(form("promote", anni_id.clone())).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        let (s, _, _) = post(form("grant", "not-an-id".to_owned())).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert_eq!(count(&app, "manager_grant_events").await, events);
+        assert!(app.store.manager_grant(admin.id).await.unwrap().is_none());
+
+        // Taken away: the page says so, and the reports are closed at once.
+        let (s, h, _) = post(form("revoke", anni_id.clone())).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert_eq!(h["location"], "/admin?done=manager-revoked");
+        assert!(app.store.manager_grant(anni.id).await.unwrap().is_none());
+        assert_eq!(count(&app, "manager_grant_events").await, events + 1);
+        let (s, _, _) = official.get("/reports").await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "no longer a manager");
+
+        // In Swedish.
+        let (_, _, html) = b.get("/admin?lang=sv&done=manager-revoked").await;
+        for needed in [
+            "Användarkontots chefsrättighet togs bort.",
+            "Inte chef",
+            "Gör till chef: a",
+            "<th scope=\"col\">Chef</th>",
+        ] {
+            assert!(html.contains(needed), "{needed:?} missing:\n{html}");
+        }
         app
     })
     .await;
@@ -653,8 +769,9 @@ async fn a_real_browser_walks_the_administrators_pages() {
         );
         let summary: Value = serde_json::from_str(stdout.trim().lines().last().unwrap()).unwrap();
         assert_eq!(summary["violations"], 0, "{summary}\n{stderr}");
-        assert_eq!(summary["pages"], 20, "axe ran on every page: {summary}");
-        // What the walk did is in the database: two accounts, two links, two payers.
+        assert_eq!(summary["pages"], 22, "axe ran on every page: {summary}");
+        // What the walk did is in the database: two accounts, two links, two payers, and each
+        // account made a manager and the grant taken away.
         for username in ["uunofi", "uunosv"] {
             let user = app.store.user_by_username(username).await.unwrap();
             assert!(user.is_some(), "{username} was created");
@@ -667,6 +784,10 @@ async fn a_real_browser_walks_the_administrators_pages() {
                 .unwrap();
             assert!(linked.is_some(), "{subject} was linked");
         }
+        assert_eq!(
+            raw_i64(&app.store, "SELECT COUNT(*) FROM manager_grant_events").await,
+            4
+        );
         app.stop().await;
     }
 }

@@ -78,8 +78,14 @@ async function flow(browser, lang) {
   const row = page.locator('tbody tr', { hasText: username });
   check(await row.count() === 1, 'the account is listed');
   await axe(page, `account created ${lang}`);
-  await Promise.all([page.waitForURL(/\/admin\?done=lifted$/), row.locator('button[type=submit]').click()]);
+  await Promise.all([page.waitForURL(/\/admin\?done=lifted$/), row.locator('form[action="/admin/accounts/lift-delays"] button').click()]);
   await axe(page, `delays lifted ${lang}`);
+  // Made a manager (issue 14), then the grant taken away.
+  await Promise.all([page.waitForURL(/\/admin\?done=manager-granted$/), row.locator('form[action="/admin/accounts/manager"] button').click()]);
+  check(await row.locator('input[name=action][value=revoke]').count() === 1, 'the account is a manager');
+  await axe(page, `manager granted ${lang}`);
+  await Promise.all([page.waitForURL(/\/admin\?done=manager-revoked$/), row.locator('form[action="/admin/accounts/manager"] button').click()]);
+  check(await row.locator('input[name=action][value=grant]').count() === 1, 'no longer a manager');
 
   // The identity-provider links.
   await Promise.all([page.waitForURL(/\/admin\/identities$/), page.click('nav.main-nav a[href="/admin/identities"]')]);
