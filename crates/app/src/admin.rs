@@ -57,17 +57,19 @@ impl App {
         )?;
         Ok(users
             .into_iter()
-            .map(|user| AccountOverview {
-                has_password: with_password.contains(&user.id),
-                identities: identities
-                    .iter()
-                    .filter(|(id, _, _)| *id == user.id)
-                    .map(|(_, p, s)| (p.clone(), s.clone()))
-                    .collect(),
-                may_be_manager: crate::policy::may_be_manager(user.role),
-                manager: crate::policy::may_be_manager(user.role)
-                    && managers.iter().any(|m| m.user_id == user.id),
-                user,
+            .map(|user| {
+                let may_be_manager = crate::policy::may_be_manager(user.role);
+                AccountOverview {
+                    has_password: with_password.contains(&user.id),
+                    identities: identities
+                        .iter()
+                        .filter(|(id, _, _)| *id == user.id)
+                        .map(|(_, p, s)| (p.clone(), s.clone()))
+                        .collect(),
+                    may_be_manager,
+                    manager: may_be_manager && managers.iter().any(|m| m.user_id == user.id),
+                    user,
+                }
             })
             .collect())
     }

@@ -312,16 +312,20 @@ pub async fn create_account(
     }
 }
 
+/// The account a button of the accounts list names: the forms carry the id of a listed
+/// account, so anything else is no form of ours (400).
+fn listed_account(ctx: &PageCtx, user_id: &str) -> Result<UserId, PageError> {
+    user_id
+        .trim()
+        .parse()
+        .map_err(|_| PageError::new(ctx, PageErrorKind::BadRequest))
+}
+
 /// `POST /admin/accounts/lift-delays`: lifts an account's log-in delays from every address
 /// and returns to the list.
 pub async fn lift_delays(State(state): State<AppState>, ctx: PageCtx, body: Bytes) -> PageResult {
     let (s, f): (Signed, LiftForm) = signed_form(&state, &ctx, &body).await?;
-    // The form carries the id of a listed account; anything else is no form of ours.
-    let user: UserId = f
-        .user_id
-        .trim()
-        .parse()
-        .map_err(|_| PageError::new(&ctx, PageErrorKind::BadRequest))?;
+    let user = listed_account(&ctx, &f.user_id)?;
     state
         .app
         .lift_login_delays(&s.actor, user)
@@ -354,13 +358,7 @@ impl HasCsrf for ManagerForm {
 /// does not exist for this administrator (404), a role that cannot be a manager is refused.
 pub async fn manager(State(state): State<AppState>, ctx: PageCtx, body: Bytes) -> PageResult {
     let (s, f): (Signed, ManagerForm) = signed_form(&state, &ctx, &body).await?;
-    // The form carries the id of a listed account and one of its two actions; anything else
-    // is no form of ours.
-    let user: UserId = f
-        .user_id
-        .trim()
-        .parse()
-        .map_err(|_| PageError::new(&ctx, PageErrorKind::BadRequest))?;
+    let user = listed_account(&ctx, &f.user_id)?;
     let err = |e| PageError::app(&ctx, e);
     let done = match f.action.as_str() {
         "grant" => {
@@ -375,6 +373,7 @@ pub async fn manager(State(state): State<AppState>, ctx: PageCtx, body: Bytes) -
                 .map_err(err)?;
             "manager-revoked"
         }
+        // One of the form's two actions; anything else is no form of ours.
         _ => return Err(PageError::new(&ctx, PageErrorKind::BadRequest)),
     };
     Ok(see_other(&format!("/admin?done={done}")))

@@ -394,22 +394,18 @@ async fn an_administrator_makes_an_official_a_manager_from_the_accounts_page_and
         let (s, _, _) = official.get("/reports").await;
         assert_eq!(s, StatusCode::FORBIDDEN, "not a manager yet");
 
-        let form = |action: &'static str, id: String| {
-            vec![
-                ("csrf".to_owned(), csrf.clone()),
-                ("user_id".to_owned(), id),
-                ("action".to_owned(), action.to_owned()),
-            ]
-        };
-        let post = |f: Vec<(String, String)>| {
-            let b = &b;
+        let post = |action: &'static str, id: String| {
+            let (b, csrf) = (&b, &csrf);
             async move {
-                let f: Vec<(&str, &str)> =
-                    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                b.post("/admin/accounts/manager", &f).await
+                let form = [
+                    ("csrf", csrf.as_str()),
+                    ("user_id", &id),
+                    ("action", action),
+                ];
+                b.post("/admin/accounts/manager", &form).await
             }
         };
-        let (s, h, body) = post(form("grant", anni_id.clone())).await;
+        let (s, h, body) = post("grant", anni_id.clone()).await;
         assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
         assert_eq!(h["location"], "/admin?done=manager-granted");
         assert!(app.store.manager_grant(anni.id).await.unwrap().is_some());
@@ -430,7 +426,7 @@ async fn an_administrator_makes_an_official_a_manager_from_the_accounts_page_and
         // Refused: another organisation's account, an administrator, an unknown action.
         let events = count(&app, "manager_grant_events").await;
         let bo = app.store.user_by_username("b").await.unwrap().unwrap().0;
-        let (s, _, _) = post(form("grant", bo.id.to_string())).await;
+        let (s, _, _) = post("grant", bo.id.to_string()).await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         let admin = app
             .store
@@ -439,17 +435,17 @@ async fn an_administrator_makes_an_official_a_manager_from_the_accounts_page_and
             .unwrap()
             .unwrap()
             .0;
-        let (s, _, html) = post(form("grant", admin.id.to_string())).await;
+        let (s, _, html) = post("grant", admin.id.to_string()).await;
         assert!(s.is_client_error(), "{s}: {html}");
-        let (s, _, _) = post(form("promote", anni_id.clone())).await;
+        let (s, _, _) = post("promote", anni_id.clone()).await;
         assert_eq!(s, StatusCode::BAD_REQUEST);
-        let (s, _, _) = post(form("grant", "not-an-id".to_owned())).await;
+        let (s, _, _) = post("grant", "not-an-id".to_owned()).await;
         assert_eq!(s, StatusCode::BAD_REQUEST);
         assert_eq!(count(&app, "manager_grant_events").await, events);
         assert!(app.store.manager_grant(admin.id).await.unwrap().is_none());
 
         // Taken away: the page says so, and the reports are closed at once.
-        let (s, h, _) = post(form("revoke", anni_id.clone())).await;
+        let (s, h, _) = post("revoke", anni_id.clone()).await;
         assert_eq!(s, StatusCode::SEE_OTHER);
         assert_eq!(h["location"], "/admin?done=manager-revoked");
         assert!(app.store.manager_grant(anni.id).await.unwrap().is_none());
